@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `npm test`: type check, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
+// Ends with one line "N passed, N failed". Options: --only node|browser|static, BROWSERS=chromium,firefox,webkit.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...opts.env } });
+    let out = '';
+    if (opts.capture) {
+      child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+      child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    }
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+function record(name, ok) {
+  if (ok) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    failures.push(name);
+  }
+}
+
+function walk(dir, pred, acc = []) {
+  if (!existsSync(dir)) return acc;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, pred, acc);
+    else if (pred(p)) acc.push(p);
+  }
+  return acc;
+}
+
+const binaryOk = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+
+async function staticChecks() {
+  console.log('\n== type check (tsc --noEmit)');
+  record('typecheck', (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])).code === 0);
+
+  console.log('\n== custom-elements.json is current');
+  const dir = mkdtempSync(join(tmpdir(), 'cem-'));
+  const rel = relative(root, dir);
+  const res = await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/**/*.test.ts', '--outdir', rel], { capture: true });
+  const fresh = existsSync(join(dir, 'custom-elements.json')) ? readFileSync(join(dir, 'custom-elements.json'), 'utf8') : '';
+  const committed = existsSync('custom-elements.json') ? readFileSync('custom-elements.json', 'utf8') : '';
+  rmSync(dir, { recursive: true, force: true });
+  const same = res.code === 0 && fresh === committed;
+  if (!same) console.error('custom-elements.json is stale: run `npm run analyze` and commit the result.');
+  record('manifest-current', same);
+}
+
+async function nodeTests() {
+  const files = walk('test/node', (p) => p.endsWith('.test.ts')).sort();
+  if (files.length === 0) return;
+  console.log(`\n== Node tests (${files.length} files)`);
+  const { out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { capture: true });
+  const pick = (label) => Number(out.match(new RegExp(`^ℹ ${label} (\\d+)`, 'm'))?.[1] ?? 0);
+  totals.passed += pick('pass');
+  totals.failed += pick('fail') + pick('cancelled');
+  totals.skipped += pick('skipped') + pick('todo');
+  if (pick('fail') + pick('cancelled') > 0 || !/^ℹ pass/m.test(out)) failures.push('node tests');
+  if (!/^ℹ pass/m.test(out)) totals.failed += 1;
+}
+
+async function browserTests() {
+  if (walk('test/browser', (p) => p.endsWith('.test.ts')).length === 0) return;
+  const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
+  const missing = [
+    ['chromium', 'chromium', 'chromium'],
+    ['firefox', 'firefox-esr', 'firefox-esr'],
+    ['webkit', 'WebKitWebDriver', 'webkit2gtk-driver xvfb xauth'],
+  ].filter(([name, bin]) => browsers.includes(name) && !binaryOk(bin));
+  if (missing.length > 0) {
+    console.error(`Missing browsers: ${missing.map((m) => m[1]).join(', ')}. Install them with:\n  sudo apt-get install -y --no-install-recommends ${missing.map((m) => m[2]).join(' ')}\n(or run .ci/run, which does it).`);
+    record('browsers installed', false);
+    return;
+  }
+  if (existsSync('scripts/make-test-camera.mjs')) {
+    console.log('\n== test camera video');
+    record('make-test-camera', (await run(process.execPath, ['scripts/make-test-camera.mjs'])).code === 0);
+  }
+  console.log(`\n== browser tests (${browsers.join(', ')})`);
+  const countsFile = join(tmpdir(), `wtr-counts-${process.pid}.json`);
+  const wtr = [process.execPath, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs'];
+  const needsX = browsers.includes('webkit') && !process.env.DISPLAY;
+  const [cmd, ...args] = needsX ? ['xvfb-run', '-a', '--server-args=-screen 0 1280x1024x24', ...wtr] : wtr;
+  const { code } = await run(cmd, args, { env: { WTR_COUNTS_FILE: countsFile } });
+  if (existsSync(countsFile)) {
+    const c = JSON.parse(readFileSync(countsFile, 'utf8'));
+    rmSync(countsFile);
+    totals.passed += c.passed;
+    totals.failed += c.failed + c.sessionErrors;
+    totals.skipped += c.skipped;
+    if (c.failed + c.sessionErrors > 0) failures.push('browser tests');
+  }
+  if (code !== 0 && !failures.includes('browser tests')) {
+    totals.failed += 1;
+    failures.push('browser test runner');
+  }
+}
+
+const started = Date.now();
+if (!only || only === 'static') await staticChecks();
+if (!only || only === 'node') await nodeTests();
+if (!only || only === 'browser') await browserTests();
+
+const secs = Math.round((Date.now() - started) / 1000);
+if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
+console.log(`\n(${secs} s)`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed > 0 ? 1 : 0);

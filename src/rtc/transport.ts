@@ -1,0 +1,78 @@
+import type { FaceswapError } from '../session/errors.js';
+import type { EngineName, FaceSource, RtcCredentials } from '../session/protocol.js';
+
+/** The media path of one session: AgoraTransport (AKOOL cloud) or LocalTransport (in-browser engine). */
+
+/** Connection as the transport sees it; the controller maps it onto session states. */
+export type TransportConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/** Periodic figures for the stats overlay; fields the transport cannot measure stay undefined. */
+export interface TransportStats {
+  /** Frames per second of the swapped video as received. */
+  fps?: number;
+  width?: number;
+  height?: number;
+  /** Round-trip time to the media server, in milliseconds. */
+  rttMs?: number;
+  /** Share of packets lost on the receiving side, 0..1. */
+  packetLoss?: number;
+  /** Received video bitrate in kilobits per second. */
+  bitrateKbps?: number;
+}
+
+/** The visitor's captured media, owned by the controller (the transport never stops these tracks). */
+export interface LocalMedia {
+  video: MediaStreamTrack;
+  audio?: MediaStreamTrack;
+}
+
+export interface RtcTransportEventMap {
+  /** The swapped video track, or `null` when the remote side stopped publishing it. */
+  'remote-video': MediaStreamTrack | null;
+  /** The first frame of the swapped video was decoded (the session is live). */
+  'first-frame': void;
+  connection: { state: TransportConnectionState; reason?: string };
+  /** Agora-style quality: 0 unknown, 1 excellent ... 5 very bad, 6 down. */
+  'network-quality': { uplink: number; downlink: number };
+  'token-will-expire': void;
+  'token-expired': void;
+  /** Playback of remote media was blocked by the browser's autoplay policy until a user gesture. */
+  'autoplay-failed': void;
+  /** A failure after `join` resolved (for example the connection could not be recovered). */
+  error: FaceswapError;
+}
+
+export type RtcTransportListener<K extends keyof RtcTransportEventMap> = (
+  detail: RtcTransportEventMap[K],
+) => void;
+
+export interface RtcTransport {
+  readonly engine: EngineName;
+
+  on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void;
+  off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void;
+
+  /**
+   * Join the channel. Rejects with a FaceswapError (`rtc-join-timeout`, `rtc-credentials`,
+   * `uid-conflict`, ...). When `signal` aborts, the join is cancelled and the promise rejects with an
+   * `AbortError` DOMException, never with a FaceswapError.
+   */
+  join(credentials: RtcCredentials, signal: AbortSignal): Promise<void>;
+
+  /** Send the visitor's media. May be called again with new tracks (camera switch, mic on/off). */
+  publish(media: LocalMedia): Promise<void>;
+
+  /**
+   * The source face changed. AKOOL applies it server-side (no-op here); the local engine loads the
+   * face from `source.path` and uses it from the next frame on.
+   */
+  setSource(source: FaceSource): Promise<void>;
+
+  getStats(): Promise<TransportStats>;
+
+  /** Leave and release everything the transport created. Safe to call more than once and during `join`. */
+  leave(): Promise<void>;
+}
+
+/** Chooses and constructs the transport for an engine; lets tests inject fakes. */
+export type TransportFactory = (engine: EngineName) => Promise<RtcTransport>;

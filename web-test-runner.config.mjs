@@ -1,0 +1,157 @@
+// Browser tests in Debian's Chromium, Firefox ESR and WebKitGTK (no browser downloads possible here).
+// Groups:  components  -> all three engines (BROWSERS=chromium,firefox,webkit to narrow)
+//          chromium    -> everything else under test/browser, Chromium with the synthetic fake camera
+//          face        -> test/browser/face: Chromium whose fake camera plays a real face video
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
+import puppeteer from 'puppeteer-core';
+import { apiPlugin } from './test/support/wtr-api-plugin.mjs';
+import { countingReporter } from './test/support/counting-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const FACE_VIDEO = `${root}test/fixtures/generated/face.y4m`;
+
+const wanted = new Set((process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((s) => s.trim()));
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--headless=new',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+function chromium(extraArgs = []) {
+  return chromeLauncher({
+    launchOptions: { executablePath: CHROMIUM, headless: true, args: [...chromiumArgs, ...extraArgs] },
+  });
+}
+
+function firefox() {
+  return chromeLauncher({
+    puppeteer,
+    launchOptions: {
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      extraPrefsFirefox: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'media.autoplay.default': 0,
+        'media.autoplay.blocking_policy': 0,
+      },
+    },
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForPort(port, ms = 15000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`WebKitWebDriver did not open port ${port}`);
+}
+
+async function webkit() {
+  const port = await freePort();
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
+  process.on('exit', () => driver.kill());
+  await waitForPort(port);
+  return webdriverLauncher({
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'wdio:enforceWebDriverClassic': true,
+      'webkitgtk:browserOptions': {
+        binary: MINIBROWSER,
+        args: ['--automation', '--enable-media-stream=true', '--enable-mock-capture-devices=true'],
+      },
+    },
+  });
+}
+
+const engines = [];
+if (wanted.has('chromium')) engines.push(chromium());
+if (wanted.has('firefox')) engines.push(firefox());
+if (wanted.has('webkit')) engines.push(await webkit());
+
+function hasTests(dir, skip = []) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return false;
+  return readdirSync(abs).some((name) => {
+    if (skip.includes(name)) return false;
+    const p = join(abs, name);
+    return statSync(p).isDirectory() ? hasTests(join(dir, name)) : name.endsWith('.test.ts');
+  });
+}
+
+const groups = [
+  hasTests('test/browser/components') && {
+    name: 'components',
+    files: 'test/browser/components/**/*.test.ts',
+    browsers: engines,
+  },
+  hasTests('test/browser', ['components', 'face']) && {
+    name: 'chromium',
+    files: ['test/browser/**/*.test.ts', '!test/browser/components/**', '!test/browser/face/**'],
+    browsers: [chromium()],
+  },
+  hasTests('test/browser/face') && {
+    name: 'face',
+    files: 'test/browser/face/**/*.test.ts',
+    browsers: [chromium([`--use-file-for-fake-video-capture=${FACE_VIDEO}`])],
+  },
+].filter(Boolean);
+
+export default {
+  rootDir: root,
+  nodeResolve: { exportConditions: ['production', 'browser'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 60000,
+  testsStartTimeout: 60000,
+  testsFinishTimeout: 300000,
+  testFramework: { config: { timeout: 20000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}tsconfig.json` }),
+    apiPlugin(),
+  ],
+  reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
+  groups,
+};
