@@ -1,0 +1,107 @@
+import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCredentials, SessionGrant, SessionState } from './protocol.js';
+import type { TransportStats, TransportFactory } from '../rtc/transport.js';
+
+/**
+ * The contract between the session core (`SessionController`, no DOM) and the elements.
+ * `<faceswap-session>` owns one controller and provides it to its children through `@lit/context`.
+ */
+
+export type CameraFacing = 'user' | 'environment';
+
+/** What a `tokenProvider` is asked for; it answers with the same shape as `POST {endpoint}/sessions`. */
+export interface TokenProviderRequest {
+  source: FaceSource;
+  signal: AbortSignal;
+}
+export type TokenProvider = (request: TokenProviderRequest) => Promise<SessionGrant>;
+
+export interface VideoConstraintsConfig {
+  width: number;
+  height: number;
+  frameRate: number;
+  /** Agora encoder bitrate bounds in Kbps. */
+  bitrateMin?: number;
+  bitrateMax?: number;
+}
+
+export interface SessionOptions {
+  /** Base URL of the token endpoint (`token-endpoint` attribute). */
+  tokenEndpoint?: string;
+  tokenProvider?: TokenProvider;
+  /** Literal RTC credentials: no token endpoint involved (engine must then be `akool` or is taken as such). */
+  credentials?: RtcCredentials;
+  engine: EngineChoice;
+  camera: CameraFacing;
+  /** Exact camera device to use; overrides `camera` when set. */
+  cameraDeviceId?: string;
+  mic: boolean;
+  video: VideoConstraintsConfig;
+  /** Swapped-frame watchdog after joining (default 20000). */
+  swapTimeoutMs: number;
+  /** Own RTC join timeout (default 15000). */
+  joinTimeoutMs: number;
+  /** Heartbeat period towards the token endpoint (default 15000). */
+  heartbeatMs: number;
+}
+
+export interface SessionSnapshot {
+  state: SessionState;
+  error: FaceswapErrorInfo | null;
+  /** The engine of the current or last session (known after credentials arrive). */
+  engine: EngineName | null;
+  sessionId: string | null;
+  source: FaceSource | null;
+  /** The visitor's own camera stream (for a picture-in-picture preview), while the camera is on. */
+  localStream: MediaStream | null;
+  /** The swapped video track, while one is being received. Kept during `reconnecting`. */
+  remoteTrack: MediaStreamTrack | null;
+  /** Facing of the active camera when known (`user` mirrors the preview). */
+  facing: CameraFacing | null;
+  micEnabled: boolean;
+  /** Milliseconds since the state last changed to `waiting` (for "waiting for the swap" overlays). */
+  waitingSince: number | null;
+  /** Remote playback was blocked by autoplay policy until a user gesture. */
+  autoplayBlocked: boolean;
+}
+
+export interface SessionEventMap {
+  /** Fired on every real state change. */
+  'state-change': { state: SessionState; previous: SessionState };
+  error: FaceswapErrorInfo;
+  /** Any field of the snapshot changed (tracks, source, mic, autoplay flag ...). */
+  change: SessionSnapshot;
+  'network-quality': { uplink: number; downlink: number };
+  'token-will-expire': void;
+}
+
+export interface SessionControllerApi {
+  readonly snapshot: SessionSnapshot;
+  /** Options may be changed at any time; they apply to the next `start()` (except `mic`: live). */
+  options: SessionOptions;
+
+  on<K extends keyof SessionEventMap>(type: K, listener: (detail: SessionEventMap[K]) => void): () => void;
+
+  /** Start with the current source. Ignored while a session runs. Never rejects: failures end in `error`. */
+  start(): Promise<void>;
+  /** Stop and close the server session; cancels a join in progress. Never rejects. */
+  stop(): Promise<void>;
+  /** Set the source; while a session runs it is sent to the server and applied without reconnecting. */
+  setSource(source: FaceSource | null): Promise<void>;
+  /** Switch to the given device, or toggle front/back when no id is given. */
+  switchCamera(deviceId?: string): Promise<void>;
+  setMicEnabled(enabled: boolean): Promise<void>;
+  getStats(): Promise<TransportStats>;
+  /** Stop everything and drop every listener; the controller is unusable afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** Browser facilities the controller needs, injectable so the state machine runs under test. */
+export interface SessionPlatform {
+  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  fetch: typeof fetch;
+  sendBeacon?(url: string, body: string): boolean;
+  /** Subscribe to page teardown (`pagehide`); returns the unsubscribe function. */
+  onPageHide?(listener: () => void): () => void;
+  transportFactory: TransportFactory;
+  now(): number;
+}

@@ -1,0 +1,25 @@
+import { defineConfig } from 'vite';
+
+// Library build: ES modules for browsers. Lit and @lit/context are dependencies and stay external for npm
+// consumers; agora-rtc-sdk-ng is a peer loaded with import() only when a session starts.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: false,
+    sourcemap: true,
+    minify: true,
+    lib: {
+      formats: ['es'],
+      entry: {
+        index: 'src/index.ts',
+        'faceswap-session': 'src/components/faceswap-session/faceswap-session.ts',
+        'faceswap-player': 'src/components/faceswap-player/faceswap-player.ts',
+        'face-source-picker': 'src/components/face-source-picker/face-source-picker.ts',
+      },
+    },
+    rollupOptions: {
+      external: [/^lit(\/|$)/, /^@lit\//, /^agora-rtc-sdk-ng(\/|$)/, /^@vladmandic\//, /^@mediapipe\//, /^@tensorflow\//],
+    },
+  },
+});
