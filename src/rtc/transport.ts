@@ -74,5 +74,13 @@ export interface RtcTransport {
   leave(): Promise<void>;
 }
 
+/** Settings the controller hands to a transport it creates (additive: a transport may ignore any of them). */
+export interface TransportOptions {
+  /** Give up joining after this long: leave and reject with `rtc-join-timeout`. */
+  joinTimeoutMs?: number;
+  /** Encoder settings for the published camera (AKOOL's recommendation by default). */
+  video?: { width: number; height: number; frameRate: number; bitrateMin?: number; bitrateMax?: number };
+}
+
 /** Chooses and constructs the transport for an engine; lets tests inject fakes. */
-export type TransportFactory = (engine: EngineName) => Promise<RtcTransport>;
+export type TransportFactory = (engine: EngineName, options?: TransportOptions) => Promise<RtcTransport>;

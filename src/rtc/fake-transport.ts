@@ -1,0 +1,172 @@
+import { FaceswapError } from '../session/errors.js';
+import type { EngineName, FaceSource, RtcCredentials } from '../session/protocol.js';
+import { Emitter } from './emitter.js';
+import type {
+  LocalMedia,
+  RtcTransport,
+  RtcTransportEventMap,
+  RtcTransportListener,
+  TransportConnectionState,
+  TransportOptions,
+  TransportStats,
+} from './transport.js';
+
+/**
+ * A scriptable RtcTransport for tests and Storybook: no network, no SDK. With `remote: 'echo'` the "swapped"
+ * video is a clone of the published camera track, so a whole session runs offline.
+ */
+export interface FakeTransportOptions extends TransportOptions {
+  engine?: EngineName;
+  /** How long `join` takes before it resolves or fails. */
+  joinDelayMs?: number;
+  /** `join` rejects with this after `joinDelayMs`. */
+  joinError?: FaceswapError;
+  /** `join` never settles on its own (like the Agora SDK offline); with `joinTimeoutMs` it rejects `rtc-join-timeout`. */
+  joinHangs?: boolean;
+  /** `echo`: deliver a clone of the published camera as the remote video; `none`: never deliver one. */
+  remote?: 'echo' | 'none';
+  /** Delay between delivering the remote track and reporting its first frame. */
+  firstFrameDelayMs?: number;
+}
+
+export class FakeTransport implements RtcTransport {
+  readonly engine: EngineName;
+  /** Every method call, in order: `join`, `publish`, `setSource`, `getStats`, `leave`. */
+  readonly calls: string[] = [];
+  credentials: RtcCredentials | null = null;
+  readonly published: LocalMedia[] = [];
+  readonly sources: FaceSource[] = [];
+  joined = false;
+  left = false;
+
+  readonly #options: FakeTransportOptions;
+  readonly #events = new Emitter<RtcTransportEventMap>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #remoteTrack: MediaStreamTrack | null = null;
+  #echoedTrack: MediaStreamTrack | null = null;
+  #cancelJoin: (() => void) | null = null;
+
+  constructor(options: FakeTransportOptions = {}) {
+    this.#options = options;
+    this.engine = options.engine ?? 'akool';
+  }
+
+  on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
+    this.#events.on(type, listener);
+  }
+
+  off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
+    this.#events.off(type, listener);
+  }
+
+  /** Listeners still registered (a controller must leave none behind). */
+  listenerCount(): number {
+    return this.#events.listenerCount();
+  }
+
+  /** The remote track this fake delivered last (stopped on `leave`). */
+  get remoteTrack(): MediaStreamTrack | null {
+    return this.#remoteTrack;
+  }
+
+  join(credentials: RtcCredentials, signal: AbortSignal): Promise<void> {
+    this.calls.push('join');
+    this.credentials = credentials;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        this.#cancelJoin = null;
+        if (error === undefined) {
+          this.joined = true;
+          resolve();
+        } else reject(error);
+      };
+      const onAbort = () => finish(new DOMException('The join was cancelled.', 'AbortError'));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort);
+      this.#cancelJoin = onAbort;
+      const { joinHangs, joinTimeoutMs, joinDelayMs = 0, joinError } = this.#options;
+      if (joinHangs) {
+        if (joinTimeoutMs !== undefined) this.#later(joinTimeoutMs, () => finish(new FaceswapError('rtc-join-timeout')));
+        return;
+      }
+      this.#later(joinDelayMs, () => finish(joinError));
+    });
+  }
+
+  async publish(media: LocalMedia): Promise<void> {
+    this.calls.push('publish');
+    if (!this.joined || this.left) throw new Error('FakeTransport: publish before join');
+    this.published.push(media);
+    if (this.#options.remote === 'echo' && media.video !== this.#echoedTrack) {
+      const firstDelivery = this.#remoteTrack === null;
+      this.#echoedTrack = media.video;
+      this.deliverRemote(media.video.clone());
+      if (firstDelivery) this.#later(this.#options.firstFrameDelayMs ?? 0, () => this.emitFirstFrame());
+    }
+  }
+
+  async setSource(source: FaceSource): Promise<void> {
+    this.calls.push('setSource');
+    this.sources.push(source);
+  }
+
+  async getStats(): Promise<TransportStats> {
+    this.calls.push('getStats');
+    const settings = this.#remoteTrack?.getSettings();
+    return settings ? { fps: settings.frameRate, width: settings.width, height: settings.height } : {};
+  }
+
+  async leave(): Promise<void> {
+    this.calls.push('leave');
+    this.left = true;
+    this.#cancelJoin?.();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#remoteTrack?.stop();
+  }
+
+  /** Deliver a remote track (which this fake then owns and stops on `leave`), or `null` for "unpublished". */
+  deliverRemote(track: MediaStreamTrack | null): void {
+    if (this.#remoteTrack && this.#remoteTrack !== track) this.#remoteTrack.stop();
+    this.#remoteTrack = track;
+    this.#events.emit('remote-video', track);
+  }
+
+  emitFirstFrame(): void {
+    this.#events.emit('first-frame');
+  }
+
+  emitConnection(state: TransportConnectionState, reason?: string): void {
+    this.#events.emit('connection', reason === undefined ? { state } : { state, reason });
+  }
+
+  emitNetworkQuality(uplink: number, downlink: number): void {
+    this.#events.emit('network-quality', { uplink, downlink });
+  }
+
+  emitTokenWillExpire(): void {
+    this.#events.emit('token-will-expire');
+  }
+
+  emitTokenExpired(): void {
+    this.#events.emit('token-expired');
+  }
+
+  emitAutoplayFailed(): void {
+    this.#events.emit('autoplay-failed');
+  }
+
+  /** A failure after join (what a transport reports when the connection cannot be recovered). */
+  failWith(error: FaceswapError): void {
+    this.#events.emit('error', error);
+  }
+
+  #later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+}

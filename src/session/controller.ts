@@ -1,0 +1,499 @@
+import { Emitter } from '../rtc/emitter.js';
+import type { LocalMedia, RtcTransport, RtcTransportEventMap, RtcTransportListener, TransportStats } from '../rtc/transport.js';
+import { capture, trackFacing } from './capture.js';
+import { EndpointClient } from './endpoint-client.js';
+import { FaceswapError, isFaceswapError } from './errors.js';
+import { browserPlatform } from './platform.js';
+import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState } from './protocol.js';
+import type {
+  CameraFacing,
+  SessionControllerApi,
+  SessionEventMap,
+  SessionOptions,
+  SessionPlatform,
+  SessionSnapshot,
+} from './session-api.js';
+
+/** The session state machine of design section 5. No DOM: browser facilities come from `SessionPlatform`. */
+
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
+  engine: 'auto',
+  camera: 'user',
+  mic: false,
+  // AKOOL's recommended capture (reference/akool-api.md §4.1). Its 5000 Kbps bitrate is most likely a typo
+  // for 640x480 (§5.12); 400-1000 Kbps is what working live-faceswap clients use (§4.3).
+  video: { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 },
+  swapTimeoutMs: 20_000,
+  joinTimeoutMs: 15_000,
+  heartbeatMs: 15_000,
+};
+
+/** Consecutive transient heartbeat failures tolerated before the session is given up. */
+const HEARTBEAT_FAILURES_TOLERATED = 3;
+/** Heartbeat answers that mean the server no longer holds this session for us. */
+const SESSION_GONE_CODES = new Set(['not-found', 'conflict', 'forbidden', 'unauthorized']);
+/** AKOOL `faceswap_status` 4: the swap worker failed. */
+const SWAP_STATUS_FAILED = 4;
+
+/** Allowed transitions; anything else (typically a late callback of a finished run) is ignored. */
+const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
+  idle: ['preparing'],
+  preparing: ['connecting', 'ending', 'error'],
+  connecting: ['waiting', 'ending', 'error'],
+  waiting: ['live', 'reconnecting', 'ending', 'error'],
+  live: ['waiting', 'reconnecting', 'ending', 'error'],
+  reconnecting: ['live', 'waiting', 'ending', 'error'],
+  ending: ['ended'],
+  ended: ['preparing'],
+  error: ['preparing'],
+};
+
+/** A session the token endpoint issued: the only kind we heartbeat and close. */
+interface IssuedSession {
+  client: EndpointClient;
+  id: string;
+  key: string;
+}
+
+/** Everything one `start()` created; a stopped run's late callbacks see `finished` and do nothing. */
+interface Run {
+  readonly abort: AbortController;
+  finished: boolean;
+  media: LocalMedia | null;
+  facing: CameraFacing;
+  transport: RtcTransport | null;
+  joined: boolean;
+  published: boolean;
+  issued: IssuedSession | null;
+  /** The source the server and transport were last given. */
+  appliedSource: FaceSource | null;
+  firstFrame: boolean;
+  watchdog: ReturnType<typeof setTimeout> | undefined;
+  heartbeat: ReturnType<typeof setTimeout> | undefined;
+  heartbeatFailures: number;
+  /** Camera switches and mic toggles run one after another. */
+  mediaQueue: Promise<unknown>;
+  cleanups: Array<() => void>;
+}
+
+type ReleaseMode = 'stop' | 'error' | 'pagehide';
+
+export class SessionController implements SessionControllerApi {
+  options: SessionOptions;
+
+  readonly #platform: SessionPlatform;
+  readonly #events = new Emitter<SessionEventMap>();
+  #snapshot: SessionSnapshot = {
+    state: 'idle',
+    error: null,
+    engine: null,
+    sessionId: null,
+    source: null,
+    localStream: null,
+    remoteTrack: null,
+    facing: null,
+    micEnabled: false,
+    waitingSince: null,
+    autoplayBlocked: false,
+  };
+  #run: Run | null = null;
+  /** The teardown in progress (or the last one); a new start waits for it. */
+  #teardown: Promise<void> = Promise.resolve();
+  #disposed = false;
+
+  constructor(options: Partial<SessionOptions> = {}, platform: Partial<SessionPlatform> = {}) {
+    this.options = { ...DEFAULT_SESSION_OPTIONS, ...options };
+    this.#platform = { ...browserPlatform(), ...platform };
+    this.#snapshot = { ...this.#snapshot, micEnabled: this.options.mic };
+  }
+
+  get snapshot(): SessionSnapshot {
+    return this.#snapshot;
+  }
+
+  on<K extends keyof SessionEventMap>(type: K, listener: (detail: SessionEventMap[K]) => void): () => void {
+    this.#events.on(type, listener);
+    return () => this.#events.off(type, listener);
+  }
+
+  async start(): Promise<void> {
+    if (this.#disposed || (this.#run && !this.#run.finished)) return;
+    await this.#teardown;
+    if (this.#disposed || this.#run) return;
+    const run = this.#createRun();
+    this.#run = run;
+    try {
+      await this.#execute(run);
+    } catch (error) {
+      this.#fail(run, error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    if (run.finished) return this.#teardown;
+    this.#setState('ending');
+    await this.#release(run, 'stop');
+    this.#setState('ended');
+  }
+
+  async setSource(source: FaceSource | null): Promise<void> {
+    const previous = this.#snapshot.source;
+    if (sameSource(previous, source)) return;
+    this.#update({ source });
+    const run = this.#run;
+    // Before join the new source is picked up by #applySource on the way to `waiting`.
+    if (!run || run.finished || !run.joined || !source) return;
+    try {
+      await this.#applySource(run, source);
+    } catch (error) {
+      if (run.finished) return;
+      if (this.#snapshot.source === source) this.#update({ source: run.appliedSource });
+      throw toFaceswapError(error, 'upstream-error');
+    }
+  }
+
+  async switchCamera(deviceId?: string): Promise<void> {
+    const current = this.#run?.facing ?? this.#snapshot.facing ?? this.options.camera;
+    const facing: CameraFacing = deviceId ? current : current === 'user' ? 'environment' : 'user';
+    const { cameraDeviceId: _previousDevice, ...rest } = this.options;
+    this.options = deviceId ? { ...this.options, cameraDeviceId: deviceId } : { ...rest, camera: facing };
+    const run = this.#run;
+    if (!run || run.finished || !run.media) return;
+    await this.#queueMedia(run, async () => {
+      const stream = await capture(this.#platform, { video: { config: this.options.video, facing, deviceId } });
+      const [video] = stream.getVideoTracks();
+      if (!video) throw new FaceswapError('camera-not-found');
+      if (run.finished || !run.media) return video.stop();
+      const old = run.media.video;
+      run.media = { ...run.media, video };
+      run.facing = trackFacing(video) ?? facing;
+      this.#watchTrackEnded(run, video);
+      if (run.published) await run.transport?.publish(run.media);
+      old.stop();
+      this.#update({ localStream: new MediaStream([video]), facing: run.facing });
+    });
+  }
+
+  async setMicEnabled(enabled: boolean): Promise<void> {
+    this.options = { ...this.options, mic: enabled };
+    const run = this.#run;
+    if (!run || run.finished || !run.media) {
+      this.#update({ micEnabled: enabled });
+      return;
+    }
+    await this.#queueMedia(run, async () => {
+      if (!run.media || run.finished || Boolean(run.media.audio) === enabled) return;
+      if (enabled) {
+        const [audio] = (await capture(this.#platform, { audio: true })).getAudioTracks();
+        if (!audio) throw new FaceswapError('camera-not-found', 'No microphone was found.');
+        if (run.finished || !run.media) return audio.stop();
+        run.media = { ...run.media, audio };
+        if (run.published) await run.transport?.publish(run.media);
+      } else {
+        const { audio, ...videoOnly } = run.media;
+        run.media = videoOnly;
+        if (run.published) await run.transport?.publish(run.media);
+        audio?.stop();
+      }
+      this.#update({ micEnabled: enabled });
+    });
+  }
+
+  async getStats(): Promise<TransportStats> {
+    const transport = this.#run?.finished === false ? this.#run.transport : null;
+    return transport ? transport.getStats() : {};
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.stop();
+    this.#events.clear();
+  }
+
+  // ---- one run: preparing -> connecting -> waiting (-> live via 'first-frame')
+
+  async #execute(run: Run): Promise<void> {
+    this.#update({ error: null, autoplayBlocked: false, engine: null, sessionId: null, micEnabled: this.options.mic });
+    this.#setState('preparing');
+    const pageHide = this.#platform.onPageHide?.(() => this.#onPageHide(run));
+    if (pageHide) run.cleanups.push(pageHide);
+
+    const [, credentials] = await Promise.all([this.#acquireCamera(run), this.#obtainCredentials(run)]);
+    if (run.finished || !run.media) return;
+
+    this.#setState('connecting');
+    const transport = await this.#platform.transportFactory(credentials.engine, {
+      joinTimeoutMs: this.options.joinTimeoutMs,
+      video: this.options.video,
+    });
+    if (run.finished) return void transport.leave();
+    run.transport = transport;
+    this.#listen(run, transport);
+    await transport.join(credentials.rtc, run.abort.signal);
+    if (run.finished) return;
+    run.joined = true;
+
+    await this.#applySource(run, this.#snapshot.source);
+    if (run.finished || !run.media) return;
+    await transport.publish(run.media);
+    if (run.finished) return;
+    run.published = true;
+
+    this.#update({ waitingSince: this.#platform.now() });
+    this.#setState('waiting');
+    this.#startWatchdog(run);
+    if (run.issued) this.#scheduleHeartbeat(run, run.issued);
+    if (run.firstFrame) this.#goLive(run);
+  }
+
+  async #acquireCamera(run: Run): Promise<void> {
+    const { video: config, camera, cameraDeviceId, mic } = this.options;
+    const stream = await capture(this.#platform, { video: { config, facing: camera, deviceId: cameraDeviceId }, audio: mic });
+    const [video] = stream.getVideoTracks();
+    const [audio] = stream.getAudioTracks();
+    if (run.finished || !video) {
+      // Stopped while the permission prompt was open: release what arrived late.
+      for (const track of stream.getTracks()) track.stop();
+      if (!video && !run.finished) throw new FaceswapError('camera-not-found');
+      return;
+    }
+    run.media = audio ? { video, audio } : { video };
+    run.facing = trackFacing(video) ?? camera;
+    this.#watchTrackEnded(run, video);
+    this.#update({ localStream: new MediaStream([video]), facing: run.facing, micEnabled: Boolean(audio) });
+  }
+
+  async #obtainCredentials(run: Run): Promise<{ engine: EngineName; rtc: RtcCredentials }> {
+    const { credentials, tokenProvider, tokenEndpoint, engine } = this.options;
+    if (credentials) return { engine: engine === 'local' ? 'local' : 'akool', rtc: credentials };
+
+    const source = this.#snapshot.source;
+    if (!tokenProvider && !tokenEndpoint) {
+      throw new FaceswapError('unauthorized', 'No token endpoint, token provider or credentials are configured.');
+    }
+    if (!source) throw new FaceswapError('invalid-source', 'Choose a source face before starting.');
+    const signal = run.abort.signal;
+    let grant: SessionGrant;
+    if (tokenProvider) {
+      grant = await tokenProvider({ source, signal });
+    } else {
+      const client = new EndpointClient(tokenEndpoint!, this.#platform.fetch);
+      grant = await client.createSession(source, signal);
+      const issued = { client, id: grant.sessionId, key: grant.sessionKey };
+      if (run.finished) {
+        // Stopped while the request was in flight: the server session exists, so close it now.
+        void client.close(issued.id, issued.key).catch(() => {});
+        throw new DOMException('The session was stopped.', 'AbortError');
+      }
+      run.issued = issued;
+    }
+    if (run.finished) throw new DOMException('The session was stopped.', 'AbortError');
+    run.appliedSource = source;
+    const chosen: EngineName = engine === 'auto' ? grant.engine : engine;
+    this.#update({ engine: chosen, sessionId: grant.sessionId });
+    if (grant.status === SWAP_STATUS_FAILED) throw new FaceswapError('swap-failed');
+    return { engine: chosen, rtc: grant.rtc };
+  }
+
+  /** Brings the server and the transport to the current source (used at join and on `setSource`). */
+  async #applySource(run: Run, source: FaceSource | null): Promise<void> {
+    if (!source) return;
+    if (run.issued && !sameSource(source, run.appliedSource)) {
+      await run.issued.client.updateSource(run.issued.id, run.issued.key, source, run.abort.signal);
+    }
+    if (run.finished) return;
+    await run.transport?.setSource(source);
+    run.appliedSource = source;
+  }
+
+  // ---- transport events
+
+  #listen(run: Run, transport: RtcTransport): void {
+    const handlers: { [K in keyof RtcTransportEventMap]: (detail: RtcTransportEventMap[K]) => void } = {
+      'remote-video': (track) => {
+        this.#update({ remoteTrack: track });
+        if (track) return;
+        // The swap worker stopped publishing: wait for it again, under the watchdog.
+        run.firstFrame = false;
+        if (this.#snapshot.state === 'live' && this.#setState('waiting')) {
+          this.#update({ waitingSince: this.#platform.now() });
+          this.#startWatchdog(run);
+        }
+      },
+      'first-frame': () => {
+        run.firstFrame = true;
+        if (this.#snapshot.state === 'waiting') this.#goLive(run);
+      },
+      connection: ({ state, reason }) => {
+        const current = this.#snapshot.state;
+        if (state === 'reconnecting' && (current === 'waiting' || current === 'live')) this.#setState('reconnecting');
+        else if (state === 'connected' && current === 'reconnecting') {
+          if (run.firstFrame) this.#goLive(run);
+          else this.#setState('waiting');
+        } else if (state === 'disconnected') this.#fail(run, disconnectError(reason));
+      },
+      'network-quality': (quality) => this.#events.emit('network-quality', quality),
+      'token-will-expire': () => this.#events.emit('token-will-expire'),
+      'token-expired': () => this.#fail(run, new FaceswapError('rtc-token-expired')),
+      'autoplay-failed': () => this.#update({ autoplayBlocked: true }),
+      error: (error) => this.#fail(run, error),
+    };
+    for (const type of Object.keys(handlers) as Array<keyof RtcTransportEventMap>) {
+      // Each handler ignores everything once its run has finished.
+      const handler: RtcTransportListener<typeof type> = (detail) => {
+        if (!run.finished) (handlers[type] as (d: unknown) => void)(detail);
+      };
+      transport.on(type, handler);
+      run.cleanups.push(() => transport.off(type, handler));
+    }
+  }
+
+  #goLive(run: Run): void {
+    clearTimeout(run.watchdog);
+    if (this.#setState('live')) this.#update({ waitingSince: null });
+  }
+
+  #startWatchdog(run: Run): void {
+    clearTimeout(run.watchdog);
+    run.watchdog = setTimeout(() => this.#fail(run, new FaceswapError('swap-timeout')), this.options.swapTimeoutMs);
+  }
+
+  #scheduleHeartbeat(run: Run, issued: IssuedSession): void {
+    run.heartbeat = setTimeout(async () => {
+      try {
+        const answer = await issued.client.heartbeat(issued.id, issued.key, run.abort.signal);
+        run.heartbeatFailures = 0;
+        if (answer.status === SWAP_STATUS_FAILED) return this.#fail(run, new FaceswapError('swap-failed'));
+      } catch (error) {
+        if (run.finished) return;
+        const failure = toFaceswapError(error, 'endpoint-unreachable');
+        run.heartbeatFailures += 1;
+        if (SESSION_GONE_CODES.has(failure.code) || run.heartbeatFailures >= HEARTBEAT_FAILURES_TOLERATED) {
+          return this.#fail(run, failure);
+        }
+      }
+      if (!run.finished) this.#scheduleHeartbeat(run, issued);
+    }, this.options.heartbeatMs);
+  }
+
+  #watchTrackEnded(run: Run, track: MediaStreamTrack): void {
+    // `ended` fires when the device goes away or permission is revoked, never for our own stop().
+    const onEnded = () => {
+      if (run.media?.video === track) {
+        this.#fail(run, new FaceswapError('camera-not-found', 'The camera stopped delivering video.'));
+      }
+    };
+    track.addEventListener('ended', onEnded);
+    run.cleanups.push(() => track.removeEventListener('ended', onEnded));
+  }
+
+  #onPageHide(run: Run): void {
+    if (run.finished || run !== this.#run) return;
+    this.#setState('ending');
+    void this.#release(run, 'pagehide').then(() => this.#setState('ended'));
+  }
+
+  // ---- ending a run
+
+  #fail(run: Run, error: unknown): void {
+    // A finished run's failures are the echo of its own cancellation (aborted fetch, aborted join).
+    if (run.finished || run !== this.#run) return;
+    const info = toFaceswapError(error, 'upstream-error').toJSON();
+    void this.#release(run, 'error');
+    this.#update({ error: info });
+    this.#setState('error');
+    this.#events.emit('error', info);
+  }
+
+  /**
+   * Everything a run holds is released here, on every exit path. Local tracks stop synchronously (the
+   * camera light goes off at once); leaving the channel and closing the server session follow.
+   */
+  #release(run: Run, mode: ReleaseMode): Promise<void> {
+    run.finished = true;
+    run.abort.abort();
+    clearTimeout(run.watchdog);
+    clearTimeout(run.heartbeat);
+    for (const cleanup of run.cleanups.splice(0)) cleanup();
+    if (run.media) for (const track of [run.media.video, run.media.audio]) track?.stop();
+    run.media = null;
+    this.#update({ localStream: null, remoteTrack: null, waitingSince: null });
+
+    const { transport, issued } = run;
+    const beaconSent = mode === 'pagehide' && issued !== null && this.#sendCloseBeacon(issued);
+    this.#teardown = (async () => {
+      await transport?.leave().catch(() => {});
+      if (issued && !beaconSent) await issued.client.close(issued.id, issued.key).catch(() => {});
+      if (this.#run === run) this.#run = null;
+    })();
+    return this.#teardown;
+  }
+
+  #sendCloseBeacon(issued: IssuedSession): boolean {
+    const { url, body } = issued.client.closeBeacon(issued.id, issued.key);
+    return this.#platform.sendBeacon?.(url, body) ?? false;
+  }
+
+  // ---- helpers
+
+  #createRun(): Run {
+    return {
+      abort: new AbortController(),
+      finished: false,
+      media: null,
+      facing: this.options.camera,
+      transport: null,
+      joined: false,
+      published: false,
+      issued: null,
+      appliedSource: null,
+      firstFrame: false,
+      watchdog: undefined,
+      heartbeat: undefined,
+      heartbeatFailures: 0,
+      mediaQueue: Promise.resolve(),
+      cleanups: [],
+    };
+  }
+
+  #queueMedia(run: Run, task: () => Promise<void>): Promise<void> {
+    const next = run.mediaQueue.then(task, task);
+    run.mediaQueue = next.catch(() => {});
+    return next;
+  }
+
+  /** Applies a guarded transition; returns false (and changes nothing) when it is not allowed. */
+  #setState(next: SessionState): boolean {
+    const previous = this.#snapshot.state;
+    if (!TRANSITIONS[previous].includes(next)) return false;
+    this.#update({ state: next });
+    this.#events.emit('state-change', { state: next, previous });
+    return true;
+  }
+
+  #update(patch: Partial<SessionSnapshot>): void {
+    const current = this.#snapshot as unknown as Record<string, unknown>;
+    const changed = Object.entries(patch).some(([key, value]) => current[key] !== value);
+    if (!changed) return;
+    this.#snapshot = { ...this.#snapshot, ...patch };
+    this.#events.emit('change', this.#snapshot);
+  }
+}
+
+function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
+  return a === b || (a !== null && b !== null && a.path === b.path && a.opts === b.opts);
+}
+
+function toFaceswapError(error: unknown, fallback: FaceswapErrorInfo['code']): FaceswapError {
+  if (isFaceswapError(error)) return error;
+  return new FaceswapError(fallback, undefined, { cause: error });
+}
+
+/** The transport reports Agora's disconnect reasons (or one of our codes) when the channel drops. */
+function disconnectError(reason: string | undefined): FaceswapError {
+  if (reason === 'UID_CONFLICT' || reason === 'uid-conflict') return new FaceswapError('uid-conflict');
+  if (reason === 'TOKEN_EXPIRE' || reason === 'rtc-token-expired') return new FaceswapError('rtc-token-expired');
+  return new FaceswapError('rtc-disconnected', reason ? `The video connection was lost (${reason}).` : undefined);
+}

@@ -1,0 +1,30 @@
+import { defaultTransportFactory } from '../rtc/transport-factory.js';
+import { FaceswapError } from './errors.js';
+import type { SessionPlatform } from './session-api.js';
+
+/**
+ * The real browser behind `SessionPlatform`. Only globals are touched (no document or elements), and each
+ * lookup is lazy so importing this module is safe under SSR and Node.
+ */
+export function browserPlatform(): SessionPlatform {
+  return {
+    getUserMedia(constraints) {
+      if (globalThis.isSecureContext === false) return Promise.reject(new FaceswapError('insecure-context'));
+      const devices = globalThis.navigator?.mediaDevices;
+      if (typeof devices?.getUserMedia !== 'function') return Promise.reject(new FaceswapError('unsupported-browser'));
+      return devices.getUserMedia(constraints);
+    },
+    fetch: (input, init) => globalThis.fetch(input, init),
+    sendBeacon(url, body) {
+      // A string body goes out as text/plain, which needs no CORS preflight; the endpoint parses it as JSON.
+      return typeof globalThis.navigator?.sendBeacon === 'function' && globalThis.navigator.sendBeacon(url, body);
+    },
+    onPageHide(listener) {
+      if (typeof globalThis.addEventListener !== 'function') return () => {};
+      globalThis.addEventListener('pagehide', listener);
+      return () => globalThis.removeEventListener('pagehide', listener);
+    },
+    transportFactory: defaultTransportFactory,
+    now: () => Date.now(),
+  };
+}
