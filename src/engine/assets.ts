@@ -1,0 +1,36 @@
+/**
+ * Where the in-browser engine loads its model code, weights and wasm binaries from. Nothing comes from a CDN:
+ * a site that uses the local engine hosts these three folders from its own node_modules (see
+ * src/server/engine-assets.ts for the routes `npm start` serves).
+ */
+export interface EngineAssetUrls {
+  /** The ESM bundle of @vladmandic/human (node_modules/@vladmandic/human/dist/human.esm.js). */
+  humanModule: string;
+  /** Folder of human's models (node_modules/@vladmandic/human/models/), ending in `/`. */
+  humanModels: string;
+  /** Folder of the tfjs wasm binaries (node_modules/@tensorflow/tfjs-backend-wasm/dist/), ending in `/`. */
+  tfjsWasm: string;
+}
+
+/** The prefix under which `npm start` (and a production site) serves the engine assets. */
+export const DEFAULT_ENGINE_ASSET_BASE = '/faceswap-engine/';
+
+/** The layout below one base URL: `human/human.esm.js`, `human-models/`, `tfjs-wasm/`. */
+export function engineAssetUrls(base: string = DEFAULT_ENGINE_ASSET_BASE): EngineAssetUrls {
+  const root = new URL(base.endsWith('/') ? base : `${base}/`, globalThis.location?.href).href;
+  return {
+    humanModule: `${root}human/human.esm.js`,
+    humanModels: `${root}human-models/`,
+    tfjsWasm: `${root}tfjs-wasm/`,
+  };
+}
+
+/** The same files straight from a dev server that serves the repository root (web-test-runner, Vite). */
+export function nodeModulesAssetUrls(nodeModules = '/node_modules/'): EngineAssetUrls {
+  const root = new URL(nodeModules, globalThis.location?.href).href;
+  return {
+    humanModule: `${root}@vladmandic/human/dist/human.esm.js`,
+    humanModels: `${root}@vladmandic/human/models/`,
+    tfjsWasm: `${root}@tensorflow/tfjs-backend-wasm/dist/`,
+  };
+}

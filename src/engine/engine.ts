@@ -1,0 +1,276 @@
+import type { EngineAssetUrls } from './assets.js';
+import { startFrameSource, type FrameSource } from './frame-source.js';
+import {
+  createLandmarkWorker,
+  type ColourStats,
+  type FaceLandmarks,
+  type WorkerReply,
+  type WorkerRequest,
+} from './landmark-worker.js';
+import { featherWeights, MESH_POINTS } from './mesh.js';
+import { FaceRenderer } from './renderer.js';
+import { LandmarkTracker } from './tracker.js';
+
+/**
+ * The in-browser face swap: camera frames in, swapped frames out as a real MediaStreamTrack. Landmarks run
+ * in a worker at whatever rate the machine allows; every camera frame is drawn at once with the mesh
+ * predicted for its time, so the output keeps the camera's frame rate.
+ */
+
+export interface EngineStats {
+  /** Output frames per second over the last second. */
+  fps: number;
+  width: number;
+  height: number;
+  /** Landmark results per second over the last second. */
+  landmarkFps: number;
+  /** Main-thread milliseconds per output frame (frame hand-off and WebGL commands), recent median and p95. */
+  frameMsMedian: number;
+  frameMsP95: number;
+  /** Worker milliseconds per landmark run, recent median. */
+  landmarkMsMedian: number;
+  /** Whether the last drawn frame showed a swapped face. */
+  swapping: boolean;
+}
+
+export class SourceFaceError extends Error {
+  override name = 'SourceFaceError';
+}
+
+/** Recent events within a sliding window, for rates and percentiles. */
+class Window {
+  readonly #times: number[] = [];
+  readonly #values: number[] = [];
+  constructor(readonly spanMs: number) {}
+  add(time: number, value = 0): void {
+    this.#times.push(time);
+    this.#values.push(value);
+    while (this.#times.length > 0 && this.#times[0] < time - this.spanMs) {
+      this.#times.shift();
+      this.#values.shift();
+    }
+  }
+  rate(now: number): number {
+    const recent = this.#times.filter((t) => t >= now - this.spanMs).length;
+    return (recent * 1000) / this.spanMs;
+  }
+  percentile(p: number): number {
+    if (this.#values.length === 0) return 0;
+    const sorted = [...this.#values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+}
+
+const FADE_PER_MS = 1 / 200;
+/** Without a fresh landmark result for this long the face is considered gone and the camera shows through. */
+const LOST_AFTER_MS = 400;
+const MAX_SOURCE_SIDE = 1024;
+
+export class FaceSwapEngine {
+  /** The swapped video; null until the first frame is drawn. */
+  track: MediaStreamTrack | null = null;
+  /** Called once, when the first output frame has been drawn and `track` is set. */
+  onFirstFrame: (() => void) | null = null;
+
+  readonly #worker: Worker;
+  readonly #ready: Promise<void>;
+  readonly #tracker = new LandmarkTracker();
+  readonly #outputWindow = new Window(1000);
+  readonly #landmarkWindow = new Window(1000);
+  readonly #frameMs = new Window(3000);
+  readonly #landmarkMs = new Window(3000);
+  readonly #pending = new Map<number, { resolve: (r: WorkerReply) => void; timeMs: number }>();
+  #renderer: FaceRenderer | null = null;
+  #frames: FrameSource | null = null;
+  #stream: MediaStream | null = null;
+  #face = new Float32Array(MESH_POINTS * 2);
+  #cameraColour: ColourStats | null = null;
+  #opacity = 0;
+  #lastDraw = 0;
+  #width = 0;
+  #height = 0;
+  #nextId = 1;
+  #landmarksBusy = false;
+  #sourceRequest = 0;
+  #hasSource = false;
+  #swapping = false;
+  #disposed = false;
+
+  constructor(urls: EngineAssetUrls) {
+    this.#worker = createLandmarkWorker();
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (event: MessageEvent<WorkerReply>) => {
+        const msg = event.data;
+        if (msg.type === 'ready') {
+          this.#renderer = new FaceRenderer(msg.triangles, featherWeights(msg.uv));
+          resolve();
+        } else if (msg.type === 'error' && msg.id === undefined) {
+          reject(new Error(`face model failed to load: ${msg.message}`));
+        } else if ('id' in msg && msg.id !== undefined) {
+          this.#pending.get(msg.id)?.resolve(msg);
+          this.#pending.delete(msg.id);
+        }
+      };
+      this.#worker.addEventListener('message', onMessage);
+      this.#worker.addEventListener('error', (event) => reject(new Error(`face model worker failed: ${event.message}`)));
+    });
+    this.#ready.catch(() => undefined);
+    this.#post({ type: 'init', urls });
+  }
+
+  /** Resolves once the model is loaded and WebGL is set up. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Starts (or switches to) processing `track`. The track stays the caller's: it is never stopped here. */
+  start(track: MediaStreamTrack): void {
+    if (this.#disposed) return;
+    this.#frames?.stop();
+    this.#frames = startFrameSource(track, (frame, width, height, timeMs) => this.#onFrame(frame, width, height, timeMs));
+  }
+
+  /** Loads the face to swap in; resolves once it is used for the next frame. Rejects with SourceFaceError if no face is found. */
+  async setSource(url: string, signal?: AbortSignal): Promise<void> {
+    const request = ++this.#sourceRequest;
+    await this.#ready;
+    const response = await fetch(url, { signal, mode: 'cors', credentials: 'omit' });
+    if (!response.ok) throw new SourceFaceError(`source image answered ${response.status}`);
+    const blob = await response.blob();
+    const probe = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    const scale = Math.min(1, MAX_SOURCE_SIDE / Math.max(probe.width, probe.height));
+    const image =
+      scale < 1
+        ? await createImageBitmap(probe, { resizeWidth: Math.round(probe.width * scale), resizeHeight: Math.round(probe.height * scale), resizeQuality: 'high' })
+        : probe;
+    if (image !== probe) probe.close();
+    const copy = await createImageBitmap(image);
+    const reply = await this.#request({ type: 'source', id: this.#nextId++, image: copy }, [copy]);
+    if (reply.type === 'error') {
+      image.close();
+      throw new SourceFaceError(reply.message);
+    }
+    const face = reply.type === 'source' ? reply.face : null;
+    if (!face) {
+      image.close();
+      throw new SourceFaceError('no face found in the source image');
+    }
+    // A newer setSource (or dispose) overtook this one: drop it.
+    if (request !== this.#sourceRequest || this.#disposed || !this.#renderer) {
+      image.close();
+      return;
+    }
+    this.#renderer.setSource({ image, points: face.points, colour: face.colour });
+    this.#hasSource = true;
+  }
+
+  stats(): EngineStats {
+    const now = performance.now();
+    return {
+      fps: this.#outputWindow.rate(now),
+      width: this.#width,
+      height: this.#height,
+      landmarkFps: this.#landmarkWindow.rate(now),
+      frameMsMedian: this.#frameMs.percentile(0.5),
+      frameMsP95: this.#frameMs.percentile(0.95),
+      landmarkMsMedian: this.#landmarkMs.percentile(0.5),
+      swapping: this.#swapping,
+    };
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#frames?.stop();
+    this.#frames = null;
+    this.#worker.terminate();
+    for (const { resolve } of this.#pending.values()) resolve({ type: 'error', message: 'engine stopped' });
+    this.#pending.clear();
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    this.#stream = null;
+    this.track = null;
+    this.#renderer?.dispose();
+    this.#renderer = null;
+  }
+
+  #post(message: WorkerRequest, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
+  }
+
+  #request(message: WorkerRequest & { id: number }, transfer: Transferable[], timeMs = 0): Promise<WorkerReply> {
+    return new Promise((resolve) => {
+      if (this.#disposed) {
+        resolve({ type: 'error', message: 'engine stopped' });
+        return;
+      }
+      this.#pending.set(message.id, { resolve, timeMs });
+      this.#post(message, transfer);
+    });
+  }
+
+  #onFrame(frame: TexImageSource, width: number, height: number, timeMs: number): void {
+    const renderer = this.#renderer;
+    if (!renderer || this.#disposed) return;
+    const started = performance.now();
+    if (this.#hasSource && !this.#landmarksBusy) this.#measure(frame, timeMs);
+
+    const tracked = this.#tracker.predict(timeMs, this.#face);
+    const fresh = tracked && timeMs - this.#tracker.lastUpdate < LOST_AFTER_MS;
+    const dt = this.#lastDraw ? Math.min(100, timeMs - this.#lastDraw) : 0;
+    this.#opacity = Math.min(1, Math.max(0, this.#opacity + (fresh ? 1 : -1) * dt * FADE_PER_MS));
+    if (!fresh && this.#opacity === 0) this.#tracker.reset();
+    this.#lastDraw = timeMs;
+    this.#swapping = renderer.hasSource && tracked && this.#opacity > 0;
+    renderer.draw(frame, width, height, this.#swapping ? this.#face : null, this.#cameraColour, this.#opacity);
+    this.#width = width;
+    this.#height = height;
+    this.#emit(renderer);
+    this.#frameMs.add(started, performance.now() - started);
+    this.#outputWindow.add(performance.now());
+  }
+
+  /** Hands this frame to the landmark worker (one frame in flight at a time). */
+  #measure(frame: TexImageSource, timeMs: number): void {
+    let image: VideoFrame | Promise<ImageBitmap>;
+    if (typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) image = frame.clone();
+    else image = createImageBitmap(frame as ImageBitmapSource);
+    this.#landmarksBusy = true;
+    void Promise.resolve(image)
+      .then((img) => this.#request({ type: 'frame', id: this.#nextId++, image: img }, [img], timeMs))
+      .then((reply) => this.#onLandmarks(reply, timeMs))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#landmarksBusy = false;
+      });
+  }
+
+  #onLandmarks(reply: WorkerReply, timeMs: number): void {
+    if (reply.type !== 'frame' || this.#disposed) return;
+    this.#landmarkMs.add(performance.now(), reply.ms);
+    const face: FaceLandmarks | null = reply.face;
+    if (!face) return;
+    this.#landmarkWindow.add(performance.now());
+    this.#tracker.update(face.points, timeMs);
+    const prev = this.#cameraColour;
+    // Lighting changes slowly; smoothing the statistics keeps the swapped face from flickering.
+    this.#cameraColour = prev
+      ? {
+          mean: prev.mean.map((m, k) => m + 0.3 * (face.colour.mean[k] - m)) as ColourStats['mean'],
+          std: prev.std.map((s, k) => s + 0.3 * (face.colour.std[k] - s)) as ColourStats['std'],
+        }
+      : face.colour;
+  }
+
+  #emit(renderer: FaceRenderer): void {
+    if (!this.#stream) {
+      // Captured on demand: one output frame per drawn camera frame.
+      const canRequest = typeof CanvasCaptureMediaStreamTrack !== 'undefined' && 'requestFrame' in CanvasCaptureMediaStreamTrack.prototype;
+      this.#stream = renderer.canvas.captureStream(canRequest ? 0 : 30);
+      this.track = this.#stream.getVideoTracks()[0];
+      (this.track as CanvasCaptureMediaStreamTrack).requestFrame?.();
+      this.onFirstFrame?.();
+      return;
+    }
+    (this.track as CanvasCaptureMediaStreamTrack | null)?.requestFrame?.();
+  }
+}

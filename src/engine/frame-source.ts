@@ -1,0 +1,73 @@
+/**
+ * Delivers the camera track's frames one by one without showing anything: MediaStreamTrackProcessor where the
+ * browser has it (Chromium: VideoFrames straight from the capture pipeline), else a detached, never-inserted
+ * `<video>` paced by requestVideoFrameCallback (or a timer). The camera track itself is never stopped here.
+ */
+export type FrameHandler = (frame: TexImageSource, width: number, height: number, timeMs: number) => void;
+
+export interface FrameSource {
+  stop(): void;
+}
+
+interface TrackProcessorConstructor {
+  new (init: { track: MediaStreamTrack; maxBufferSize?: number }): { readable: ReadableStream<VideoFrame> };
+}
+
+function processorFrames(track: MediaStreamTrack, onFrame: FrameHandler, Processor: TrackProcessorConstructor): FrameSource {
+  // The processor reads a clone, so stopping our side never ends the controller's camera track.
+  const clone = track.clone();
+  const reader = new Processor({ track: clone, maxBufferSize: 1 }).readable.getReader();
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done || !frame) break;
+      try {
+        if (!stopped) onFrame(frame, frame.displayWidth, frame.displayHeight, performance.now());
+      } finally {
+        frame.close();
+      }
+    }
+  })();
+  return {
+    stop() {
+      stopped = true;
+      void reader.cancel().catch(() => undefined);
+      clone.stop();
+    },
+  };
+}
+
+function videoFrames(track: MediaStreamTrack, onFrame: FrameHandler): FrameSource {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = new MediaStream([track]);
+  let stopped = false;
+  let handle = 0;
+  const hasCallback = 'requestVideoFrameCallback' in video;
+  const tick = () => {
+    if (stopped) return;
+    if (video.readyState >= 2 && video.videoWidth > 0) onFrame(video, video.videoWidth, video.videoHeight, performance.now());
+    schedule();
+  };
+  const schedule = () => {
+    handle = hasCallback ? video.requestVideoFrameCallback(tick) : window.setTimeout(tick, 1000 / 30);
+  };
+  void video.play().catch(() => undefined);
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      if (hasCallback) video.cancelVideoFrameCallback(handle);
+      else clearTimeout(handle);
+      video.pause();
+      video.srcObject = null;
+    },
+  };
+}
+
+export function startFrameSource(track: MediaStreamTrack, onFrame: FrameHandler): FrameSource {
+  const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;
+  return Processor ? processorFrames(track, onFrame, Processor) : videoFrames(track, onFrame);
+}

@@ -1,0 +1,107 @@
+/**
+ * Test-side face analysis with an independent model: face-api's SSD detector, 68-point landmarks and its
+ * 128-d recognition descriptor (models shipped in @vladmandic/face-api, served from /node_modules/).
+ */
+const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm.js';
+const MODELS = '/node_modules/@vladmandic/face-api/model';
+const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+
+export interface FaceInfo {
+  /** [x, y, width, height] in the analysed image's pixels. */
+  box: [number, number, number, number];
+  descriptor: Float32Array;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let api: Promise<any> | null = null;
+
+async function load() {
+  const url: string = FACE_API;
+  const faceapi = await import(/* @vite-ignore */ url);
+  faceapi.tf.setWasmPaths(WASM);
+  await faceapi.tf.setBackend('wasm');
+  await faceapi.tf.ready();
+  await faceapi.nets.ssdMobilenetv1.loadFromUri(MODELS);
+  await faceapi.nets.faceLandmark68Net.loadFromUri(MODELS);
+  await faceapi.nets.faceRecognitionNet.loadFromUri(MODELS);
+  return faceapi;
+}
+
+/** The largest face in `image`, or null. */
+export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement): Promise<FaceInfo | null> {
+  api ??= load();
+  const faceapi = await api;
+  const results = await faceapi
+    .detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
+    .withFaceLandmarks()
+    .withFaceDescriptors();
+  if (results.length === 0) return null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
+  const b = best.detection.box;
+  return { box: [b.x, b.y, b.width, b.height], descriptor: best.descriptor };
+}
+
+export function descriptorDistance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return Math.sqrt(sum);
+}
+
+/** The element-wise mean of several descriptors: a steadier identity than any one frame. */
+export function meanDescriptor(list: Float32Array[]): Float32Array {
+  const out = new Float32Array(list[0].length);
+  for (const d of list) for (let i = 0; i < out.length; i++) out[i] += d[i] / list.length;
+  return out;
+}
+
+export function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error(`cannot load ${url}`));
+    img.src = url;
+  });
+}
+
+/** Copies the current frame of a video (attached or not) into a new canvas. */
+export function snapshot(video: HTMLVideoElement): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext('2d', { willReadFrequently: true })!.drawImage(video, 0, 0);
+  return canvas;
+}
+
+/** Resolves on the next `count` presented frames of `video`. */
+export function frames(video: HTMLVideoElement, count = 1): Promise<void> {
+  return new Promise((resolve) => {
+    let left = count;
+    const tick = () => (--left <= 0 ? resolve() : video.requestVideoFrameCallback(tick));
+    video.requestVideoFrameCallback(tick);
+  });
+}
+
+/** Mean absolute RGB difference (0..255) of two same-size canvases inside (`inside`) or outside a box. */
+export function meanDifference(
+  a: HTMLCanvasElement,
+  b: HTMLCanvasElement,
+  box: [number, number, number, number],
+  inside: boolean,
+): number {
+  const da = a.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, a.width, a.height).data;
+  const db = b.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, b.width, b.height).data;
+  const [bx, by, bw, bh] = box;
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < a.height; y += 2) {
+    for (let x = 0; x < a.width; x += 2) {
+      const inBox = x >= bx && x < bx + bw && y >= by && y < by + bh;
+      if (inBox !== inside) continue;
+      const o = (y * a.width + x) * 4;
+      sum += Math.abs(da[o] - db[o]) + Math.abs(da[o + 1] - db[o + 1]) + Math.abs(da[o + 2] - db[o + 2]);
+      n += 3;
+    }
+  }
+  return n ? sum / n : 0;
+}

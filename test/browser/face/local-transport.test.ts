@@ -1,0 +1,211 @@
+import { expect } from '@open-wc/testing';
+import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
+import { LocalTransport } from '../../../src/rtc/local-transport.js';
+import type { FaceswapError } from '../../../src/session/errors.js';
+import {
+  analyseFace,
+  descriptorDistance,
+  frames,
+  loadImage,
+  meanDescriptor,
+  meanDifference,
+  snapshot,
+  type FaceInfo,
+} from './face-check.js';
+
+// Runs in the `face` group: Chromium's fake camera plays test/fixtures/generated/face.y4m (one person, gentle
+// zoom and pan), made by scripts/make-test-camera.mjs together with the source face (another person).
+const SOURCE_URL = '/test/fixtures/generated/source-face.jpg';
+const CREDENTIALS = { appId: '', channel: 'local-test', uid: 1, token: 'local' };
+
+function attach(track: MediaStreamTrack): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = new MediaStream([track]);
+  void video.play();
+  return video;
+}
+
+function grow(box: FaceInfo['box'], factor: number): FaceInfo['box'] {
+  const [x, y, w, h] = box;
+  return [x - (w * (factor - 1)) / 2, y - (h * (factor - 1)) / 2, w * factor, h * factor];
+}
+
+describe('LocalTransport with a real face camera', function () {
+  this.timeout(120000);
+  let camera: MediaStream;
+  let cameraVideo: HTMLVideoElement;
+  let transport: LocalTransport;
+  let output: HTMLVideoElement | null = null;
+
+  beforeEach(async () => {
+    camera = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 20 } });
+    cameraVideo = attach(camera.getVideoTracks()[0]);
+    await frames(cameraVideo, 2);
+    transport = new LocalTransport({ assetUrls: nodeModulesAssetUrls() });
+  });
+
+  afterEach(async () => {
+    await transport.leave();
+    output?.remove();
+    output = null;
+    cameraVideo.srcObject = null;
+    for (const track of camera.getTracks()) track.stop();
+  });
+
+  async function startSwap(withSource: boolean): Promise<MediaStreamTrack> {
+    const events: string[] = [];
+    const remote = new Promise<MediaStreamTrack>((resolve) =>
+      transport.on('remote-video', (track) => track && resolve(track)),
+    );
+    const firstFrame = new Promise<void>((resolve) => transport.on('first-frame', () => resolve()));
+    transport.on('connection', ({ state }) => events.push(state));
+    await transport.join(CREDENTIALS, new AbortController().signal);
+    expect(events).to.deep.equal(['connecting', 'connected']);
+    await transport.publish({ video: camera.getVideoTracks()[0] });
+    if (withSource) await transport.setSource({ path: SOURCE_URL, opts: '' });
+    const track = await remote;
+    await firstFrame;
+    expect(track.kind).to.equal('video');
+    expect(track.readyState).to.equal('live');
+    output = attach(track);
+    document.body.append(output);
+    await frames(output, 3);
+    return track;
+  }
+
+  /** Output frames each paired with the camera frame it was made from (the closest outside the face). */
+  async function samplePairs(count: number, spacingMs: number) {
+    const recent: HTMLCanvasElement[] = [];
+    let collecting = true;
+    const keep = () => {
+      if (!collecting) return;
+      recent.push(snapshot(cameraVideo));
+      if (recent.length > 8) recent.shift();
+      cameraVideo.requestVideoFrameCallback(keep);
+    };
+    cameraVideo.requestVideoFrameCallback(keep);
+    await frames(cameraVideo, 8);
+    const pairs: Array<{ input: HTMLCanvasElement; output: HTMLCanvasElement; face: FaceInfo | null }> = [];
+    for (let i = 0; i < count; i++) {
+      await frames(output!);
+      const out = snapshot(output!);
+      const candidates = [...recent];
+      const face = await analyseFace(candidates[candidates.length - 1]);
+      const region = face ? grow(face.box, 1.6) : ([0, 0, 0, 0] as FaceInfo['box']);
+      let best = candidates[0];
+      let bestDiff = Infinity;
+      for (const c of candidates) {
+        const d = meanDifference(c, out, region, false);
+        if (d < bestDiff) [best, bestDiff] = [c, d];
+      }
+      pairs.push({ input: best, output: out, face: await analyseFace(best) });
+      await new Promise((r) => setTimeout(r, spacingMs));
+    }
+    collecting = false;
+    return pairs;
+  }
+
+  it('replaces the face and leaves the rest of the frame as the camera shows it', async () => {
+    await startSwap(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const pairs = await samplePairs(5, 200);
+    const measured = pairs.filter((p) => p.face);
+    expect(measured.length, 'camera frames with a face').to.be.at.least(4);
+    for (const { input, output: out, face } of measured) {
+      const inner = grow(face!.box, 0.6);
+      const faceDiff = meanDifference(input, out, inner, true);
+      const restDiff = meanDifference(input, out, grow(face!.box, 1.6), false);
+      console.log(`face ${faceDiff.toFixed(1)} rest ${restDiff.toFixed(1)}`);
+      expect(restDiff, 'outside the face').to.be.below(4);
+      expect(faceDiff, 'inside the face').to.be.above(12);
+    }
+    const stats = await transport.getStats();
+    expect(stats.width).to.equal(640);
+    expect(stats.height).to.equal(480);
+    expect(stats.fps).to.be.above(0);
+  });
+
+  it('makes the face look like the source person to a face-recognition model', async () => {
+    const source = await analyseFace(await loadImage(SOURCE_URL));
+    expect(source, 'face in the source image').to.not.equal(null);
+    const cameraFaces: Float32Array[] = [];
+    for (let i = 0; i < 3; i++) {
+      await frames(cameraVideo, 5);
+      const f = await analyseFace(snapshot(cameraVideo));
+      if (f) cameraFaces.push(f.descriptor);
+    }
+    expect(cameraFaces.length, 'faces in the camera').to.be.at.least(2);
+    const cameraIdentity = meanDescriptor(cameraFaces);
+
+    await startSwap(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    let closerToSource = 0;
+    let analysed = 0;
+    for (let i = 0; i < 12; i++) {
+      await frames(output!, 3);
+      const face = await analyseFace(snapshot(output!));
+      if (!face) continue;
+      analysed++;
+      const toSource = descriptorDistance(face.descriptor, source!.descriptor);
+      const toCamera = descriptorDistance(face.descriptor, cameraIdentity);
+      if (toSource < toCamera) closerToSource++;
+    }
+    console.log(`identity: ${closerToSource}/${analysed} output faces closer to the source`);
+    expect(analysed, 'output frames with a face').to.be.at.least(10);
+    expect(closerToSource / analysed).to.be.at.least(0.8);
+  });
+
+  it('passes the camera through until a source face is set', async () => {
+    await startSwap(false);
+    const [pair] = await samplePairs(1, 0);
+    expect(pair.face).to.not.equal(null);
+    const faceDiff = meanDifference(pair.input, pair.output, grow(pair.face!.box, 0.6), true);
+    expect(faceDiff).to.be.below(4);
+  });
+
+  it('rejects a source image without a face with no-face and keeps running', async () => {
+    await startSwap(false);
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const ctx = canvas.getContext('2d')!;
+    const gradient = ctx.createLinearGradient(0, 0, 320, 240);
+    gradient.addColorStop(0, '#247');
+    gradient.addColorStop(1, '#fc8');
+    ctx.fillStyle = gradient;
+    ctx.fillRect(0, 0, 320, 240);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const url = URL.createObjectURL(blob);
+    let error: FaceswapError | null = null;
+    try {
+      await transport.setSource({ path: url, opts: '' });
+    } catch (e) {
+      error = e as FaceswapError;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+    expect(error?.code).to.equal('no-face');
+    await frames(output!, 3);
+  });
+
+  it('stops the tracks it created on leave, never the camera', async () => {
+    const track = await startSwap(true);
+    await transport.leave();
+    expect(track.readyState).to.equal('ended');
+    expect(camera.getVideoTracks()[0].readyState).to.equal('live');
+    expect(await transport.getStats()).to.deep.equal({});
+  });
+
+  it('rejects join with an AbortError when cancelled', async () => {
+    const controller = new AbortController();
+    const joining = transport.join(CREDENTIALS, controller.signal);
+    controller.abort();
+    const error = await joining.then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.name).to.equal('AbortError');
+  });
+});
