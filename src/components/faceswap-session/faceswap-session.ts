@@ -1,0 +1,331 @@
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { LocalizeController } from '../../controllers/localize-controller.js';
+import { sessionContext, type FaceswapSessionHost } from '../../controllers/session-context.js';
+import { FaceswapEndedEvent } from '../../events/ended-event.js';
+import { FaceswapErrorEvent } from '../../events/error-event.js';
+import type { FaceSourceChangeEvent } from '../../events/face-source-change-event.js';
+import { FaceswapLiveEvent } from '../../events/live-event.js';
+import { FaceswapStateChangeEvent } from '../../events/state-change-event.js';
+import type { FaceswapStringOverrides } from '../../i18n/strings.js';
+import { trackFrameToPng } from '../../internal/frame-capture.js';
+import { icons } from '../../internal/icons.js';
+import { RUNNING_STATES as RUNNING, STATE_TERMS } from '../../internal/state-terms.js';
+import { tokens } from '../../internal/shared-styles.js';
+import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS } from '../../internal/video-presets.js';
+import { warnOnce } from '../../internal/warn.js';
+import { SessionController } from '../../session/controller.js';
+import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../session/protocol.js';
+import type { CameraFacing, SessionControllerApi, SessionOptions, SessionPlatform, TokenProvider } from '../../session/session-api.js';
+import { styles } from './faceswap-session.styles.js';
+
+const ENGINES: readonly EngineChoice[] = ['auto', 'akool', 'local'];
+const CAMERAS: readonly CameraFacing[] = ['user', 'environment'];
+
+function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
+  return a === b || (!!a && !!b && a.path === b.path && a.opts === b.opts);
+}
+
+/**
+ * Runs one live face-swap session: the visitor's camera goes to the swap service (AKOOL, or the in-browser
+ * engine) and the swapped video comes back for the `<faceswap-player>` elements inside. It owns one
+ * `SessionController` and provides it to its descendants; a `<face-source-picker>` inside sets the face.
+ *
+ * @summary The session: camera, connection, state, and a small control bar.
+ * @tag faceswap-session
+ *
+ * @slot - Players, pickers and any other content of the session.
+ *
+ * @fires faceswap-state-change - Every change of `state`; detail `{state, previous}`.
+ * @fires faceswap-error - The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language.
+ * @fires faceswap-live - The first swapped frame arrived; detail `{sessionId, engine}`.
+ * @fires faceswap-ended - The session ended and the camera was released; detail `{sessionId}`.
+ *
+ * @csspart base - The wrapper around the slot and the control bar.
+ * @csspart controls - The built-in control bar (hidden with `no-controls`).
+ * @csspart button - Every button of the control bar.
+ * @csspart start-button - The Start/Stop button.
+ * @csspart camera-button - The front/back camera switch (touch devices with two cameras).
+ * @csspart camera-select - The camera list (other devices with several cameras).
+ * @csspart mic-button - The microphone toggle.
+ * @csspart status - The state text of the control bar.
+ *
+ * @cssprop [--faceswap-accent=#4f46e5] - Accent colour of primary buttons and highlights.
+ * @cssprop [--faceswap-on-accent=#ffffff] - Text colour on the accent colour.
+ * @cssprop [--faceswap-surface=#ffffff] - Background of buttons and panels.
+ * @cssprop [--faceswap-surface-2=#f1f2f6] - Background of the control bar.
+ * @cssprop [--faceswap-on-surface=#1c1d22] - Text colour.
+ * @cssprop [--faceswap-muted=#5d6170] - Secondary text colour.
+ * @cssprop [--faceswap-border=#d4d6de] - Border colour.
+ * @cssprop [--faceswap-danger=#c62828] - Colour of errors.
+ * @cssprop [--faceswap-radius=12px] - Corner radius.
+ * @cssprop [--faceswap-gap=0.5rem] - Space between controls.
+ * @cssprop [--faceswap-focus-ring=#2563eb] - Keyboard focus outline colour.
+ * @cssprop [--faceswap-font=system-ui] - Font family.
+ * @cssprop [--faceswap-session-gap=1rem] - Space between the slotted content and the control bar.
+ */
+export class FaceswapSession extends LitElement implements FaceswapSessionHost {
+  static override styles = [tokens, styles];
+
+  private readonly localize = new LocalizeController(this, { overrides: () => [this.strings] });
+  private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this });
+  private sessionController: SessionController | null = null;
+  private autoStarted = false;
+
+  @state() private cameras: MediaDeviceInfo[] = [];
+
+  /** Base URL of the token endpoint, e.g. `/api/faceswap`. A picker inside the session uses it too. */
+  @property({ attribute: 'token-endpoint' }) tokenEndpoint: string | null = null;
+
+  /** `local` runs the in-browser engine, `akool` the AKOOL service, `auto` lets the token endpoint decide. */
+  @property() engine: EngineChoice = 'auto';
+
+  /** Which camera to open: `user` (front) or `environment` (back). */
+  @property() camera: CameraFacing = 'user';
+
+  /** Send the microphone too. Can be changed during a session. */
+  @property({ type: Boolean, reflect: true }) mic = false;
+
+  /** Capture and encoding preset: `360p`, `480p` or `720p`. */
+  @property({ attribute: 'video-preset' }) videoPreset: string = DEFAULT_VIDEO_PRESET;
+
+  /** Start on its own as soon as a source face (or `credentials`) is there. */
+  @property({ type: Boolean, attribute: 'auto-start' }) autoStart = false;
+
+  /** Hide the built-in control bar (build your own with the methods). */
+  @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
+
+  /** The current session state (read-only; reflected for styling with `[state=live]`). */
+  @property({ reflect: true }) state: SessionState = 'idle';
+
+  /** The face to swap in: `{path, opts}` as `/detect` answers it in `faces[i].source`. */
+  @property({ attribute: false }) source: FaceSource | null = null;
+
+  /** Fetches session credentials from any backend instead of `token-endpoint`. */
+  @property({ attribute: false }) tokenProvider: TokenProvider | null = null;
+
+  /** Literal Agora credentials `{appId, channel, uid, token, remoteUid?}`: no token endpoint involved. */
+  @property({ attribute: false }) credentials: RtcCredentials | null = null;
+
+  /** Overrides for any visible string, for this session and every element in it. */
+  @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
+
+  /**
+   * Browser facilities for the controller (camera, fetch, transport factory). Read once, when the
+   * controller is created on first connection; tests use it to inject a fake transport.
+   * @internal
+   */
+  @property({ attribute: false }) platform: Partial<SessionPlatform> | null = null;
+
+  constructor() {
+    super();
+    this.addEventListener('face-source-change', this.onFaceSourceChange);
+  }
+
+  /** The session core behind this element (created on first connection). */
+  get controller(): SessionControllerApi {
+    if (!this.sessionController) {
+      const controller = new SessionController(this.controllerOptions(), this.platform ?? {});
+      this.sessionController = controller;
+      // The controller belongs to this element alone, so these listeners live as long as both do.
+      controller.on('state-change', ({ state, previous }) => this.onStateChange(state, previous));
+      controller.on('error', (error) =>
+        this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: this.localize.strings.errors[error.code] ?? error.message })),
+      );
+      controller.on('change', () => this.requestUpdate());
+    }
+    return this.sessionController;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.refreshCameras);
+    this.refreshCameras();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.refreshCameras);
+    this.autoStarted = false;
+    // A move (removed and re-inserted in the same task) keeps the session; a removal stops it.
+    queueMicrotask(() => {
+      if (!this.isConnected && this.sessionController) void this.sessionController.stop();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('engine') && !ENGINES.includes(this.engine)) {
+      warnOnce(`<faceswap-session> engine="${this.engine}" is not one of ${ENGINES.join(', ')}; using "auto".`);
+    }
+    if (changed.has('camera') && !CAMERAS.includes(this.camera)) {
+      warnOnce(`<faceswap-session> camera="${this.camera}" is not one of ${CAMERAS.join(', ')}; using "user".`);
+    }
+    if (changed.has('videoPreset') && this.videoPreset !== null && !isVideoPreset(this.videoPreset)) {
+      warnOnce(`<faceswap-session> video-preset="${this.videoPreset}" is not one of ${Object.keys(VIDEO_PRESETS).join(', ')}; using "${DEFAULT_VIDEO_PRESET}".`);
+    }
+    const controller = this.controller;
+    controller.options = { ...controller.options, ...this.controllerOptions() };
+    if (changed.has('mic') && changed.get('mic') !== undefined && controller.snapshot.micEnabled !== this.mic && RUNNING.has(controller.snapshot.state)) {
+      void controller.setMicEnabled(this.mic);
+    }
+    if (changed.has('source') && !sameSource(this.source, controller.snapshot.source)) {
+      void controller.setSource(this.validSource(this.source));
+    }
+    if (changed.has('strings') || changed.has('tokenEndpoint')) {
+      // Same value, but children re-read the strings and the endpoint.
+      this.provider.setValue(this, true);
+    }
+  }
+
+  protected override updated(): void {
+    if (this.autoStart && !this.autoStarted && this.isConnected && (this.source || this.credentials)) {
+      this.autoStarted = true;
+      void this.start();
+    }
+  }
+
+  /** Starts a session with the current source. Ignored while one runs or when not connected. Never rejects. */
+  async start(): Promise<void> {
+    if (!this.isConnected) return;
+    const controller = this.controller;
+    controller.options = { ...controller.options, ...this.controllerOptions() };
+    if (this.source && !sameSource(this.source, controller.snapshot.source)) await controller.setSource(this.validSource(this.source));
+    await controller.start();
+  }
+
+  /** Stops the session, releases the camera and closes the server session. Never rejects. */
+  async stop(): Promise<void> {
+    if (this.sessionController) await this.sessionController.stop();
+  }
+
+  /** Sets the source face; during a session it is applied without reconnecting. */
+  async setSource(source: FaceSource | null): Promise<void> {
+    this.source = this.validSource(source);
+    if (this.isConnected && !sameSource(this.source, this.controller.snapshot.source)) await this.controller.setSource(this.source);
+  }
+
+  /** Switches to the given camera, or between front and back when no id is given. */
+  async switchCamera(deviceId?: string): Promise<void> {
+    if (!this.isConnected) return;
+    await this.controller.switchCamera(deviceId);
+    const facing = this.controller.snapshot.facing;
+    if (!deviceId && facing) this.camera = facing;
+  }
+
+  /** Turns the microphone on or off (also during a session). */
+  async setMicEnabled(enabled: boolean): Promise<void> {
+    this.mic = enabled;
+    if (this.isConnected && RUNNING.has(this.controller.snapshot.state)) await this.controller.setMicEnabled(enabled);
+  }
+
+  /** A PNG of the current swapped frame. Rejects with `InvalidStateError` when no swapped video is playing. */
+  async snapshot(): Promise<Blob> {
+    const track = this.sessionController?.snapshot.remoteTrack;
+    if (!track) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
+    return trackFrameToPng(track);
+  }
+
+  private controllerOptions(): Partial<SessionOptions> {
+    const preset = isVideoPreset(this.videoPreset) ? this.videoPreset : DEFAULT_VIDEO_PRESET;
+    return {
+      tokenEndpoint: this.tokenEndpoint ?? undefined,
+      tokenProvider: this.tokenProvider ?? undefined,
+      credentials: this.credentials ?? undefined,
+      engine: ENGINES.includes(this.engine) ? this.engine : 'auto',
+      camera: CAMERAS.includes(this.camera) ? this.camera : 'user',
+      mic: this.mic,
+      video: { ...VIDEO_PRESETS[preset] },
+    };
+  }
+
+  private validSource(source: FaceSource | null): FaceSource | null {
+    if (source === null || source === undefined) return null;
+    if (typeof source.path !== 'string' || typeof source.opts !== 'string') {
+      warnOnce('<faceswap-session> source must be {path, opts} as /detect answers it; ignoring it.');
+      return null;
+    }
+    return { path: source.path, opts: source.opts };
+  }
+
+  private onStateChange(state: SessionState, previous: SessionState): void {
+    this.state = state;
+    this.dispatchEvent(new FaceswapStateChangeEvent({ state, previous }));
+    const { sessionId, engine } = this.controller.snapshot;
+    if (state === 'live' && previous !== 'reconnecting') this.dispatchEvent(new FaceswapLiveEvent({ sessionId, engine }));
+    if (state === 'ended') this.dispatchEvent(new FaceswapEndedEvent({ sessionId }));
+    if (state === 'live') this.refreshCameras();
+  }
+
+  private readonly onFaceSourceChange = (event: FaceSourceChangeEvent) => {
+    void this.setSource({ path: event.detail.path, opts: event.detail.opts });
+  };
+
+  private readonly refreshCameras = () => {
+    navigator.mediaDevices
+      ?.enumerateDevices?.()
+      .then((devices) => {
+        this.cameras = devices.filter((device) => device.kind === 'videoinput');
+      })
+      .catch(() => {
+        this.cameras = [];
+      });
+  };
+
+  private onStartClick(): void {
+    if (RUNNING.has(this.state)) void this.stop();
+    else void this.start();
+  }
+
+  private renderCameraControl() {
+    if (this.cameras.length < 2) return nothing;
+    const term = this.localize.term.bind(this.localize);
+    const touch = matchMedia('(pointer: coarse)').matches;
+    if (touch) {
+      return html`<button class="button button--icon" part="button camera-button" aria-label=${term('switchCamera')} title=${term('switchCamera')} @click=${() => this.switchCamera()}>
+        ${icons.switchCamera}
+      </button>`;
+    }
+    const active = this.sessionController?.snapshot.localStream?.getVideoTracks()[0]?.getSettings().deviceId;
+    return html`<select class="camera-select" part="camera-select" aria-label=${term('camera')} @change=${(event: Event) => this.switchCamera((event.target as HTMLSelectElement).value)}>
+      ${this.cameras.map(
+        (camera, index) => html`<option value=${camera.deviceId} ?selected=${camera.deviceId === active}>${camera.label || `${term('camera')} ${index + 1}`}</option>`,
+      )}
+    </select>`;
+  }
+
+  protected override render() {
+    const term = this.localize.term.bind(this.localize);
+    const running = RUNNING.has(this.state);
+    const canStart = !!(this.source || this.credentials);
+    const stateText = this.state === 'error' && this.sessionController?.snapshot.error
+      ? this.localize.strings.errors[this.sessionController.snapshot.error.code]
+      : term(STATE_TERMS[this.state]);
+    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
+      <slot></slot>
+      <div class="controls" part="controls" role="group" aria-label=${term('sessionControls')} ?hidden=${this.noControls}>
+        <button
+          class="button button--primary"
+          part="button start-button"
+          ?disabled=${this.state === 'ending' || (!running && !canStart)}
+          @click=${this.onStartClick}
+        >
+          ${running ? icons.stop : icons.play}<span>${running ? term('stop') : term('start')}</span>
+        </button>
+        ${this.renderCameraControl()}
+        <button
+          class="button button--icon"
+          part="button mic-button"
+          aria-pressed=${this.mic ? 'true' : 'false'}
+          aria-label=${term('microphone')}
+          title=${term('microphone')}
+          @click=${() => this.setMicEnabled(!this.mic)}
+        >
+          ${this.mic ? icons.mic : icons.micOff}
+        </button>
+        <span class="status" part="status" aria-hidden="true">${stateText}</span>
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${stateText}</div>
+    </div>`;
+  }
+}

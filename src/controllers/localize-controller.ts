@@ -1,0 +1,122 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { translationFor } from '../i18n/registry.js';
+import { formatString, mergeStrings, type FaceswapStringOverrides, type FaceswapStrings } from '../i18n/strings.js';
+
+type Host = ReactiveControllerHost & HTMLElement;
+type TextKey = Exclude<{ [K in keyof FaceswapStrings]: FaceswapStrings[K] extends string ? K : never }[keyof FaceswapStrings], 'lang' | 'dir'>;
+
+const connectedControllers = new Set<LocalizeController>();
+let documentObserver: MutationObserver | null = null;
+
+/** One observer for the whole page: a `lang` or `dir` change anywhere in the light DOM re-resolves every element. */
+function watchDocument(controller: LocalizeController): void {
+  connectedControllers.add(controller);
+  if (documentObserver) return;
+  documentObserver = new MutationObserver(() => {
+    for (const each of connectedControllers) each.refresh();
+  });
+  documentObserver.observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['lang', 'dir'] });
+}
+
+function unwatchDocument(controller: LocalizeController): void {
+  connectedControllers.delete(controller);
+  if (connectedControllers.size === 0) {
+    documentObserver?.disconnect();
+    documentObserver = null;
+  }
+}
+
+/** The element itself or its nearest ancestor, crossing out of shadow roots. */
+function parentAcrossShadow(element: Element): Element | null {
+  if (element.parentElement) return element.parentElement;
+  const root = element.getRootNode();
+  return root instanceof ShadowRoot ? root.host : null;
+}
+
+function readDir(element: Element): 'ltr' | 'rtl' | null {
+  const dir = element.getAttribute('dir')?.toLowerCase();
+  return dir === 'ltr' || dir === 'rtl' ? dir : null;
+}
+
+export interface LocalizeOptions {
+  /** Override layers, weakest first (for example the session's `strings`, then the element's own). */
+  overrides: () => (FaceswapStringOverrides | null | undefined)[];
+}
+
+/**
+ * Resolves the language of an element from the nearest `lang` (the element, its ancestors across shadow
+ * roots, then `<html>`, then the browser), and the direction from the nearest `dir` at or inside that
+ * language's element, else the language's own direction. Re-renders the host when either changes.
+ */
+export class LocalizeController implements ReactiveController {
+  private readonly host: Host;
+  private readonly options: LocalizeOptions;
+  private resolvedLang = '';
+  private resolvedDir: 'ltr' | 'rtl' = 'ltr';
+  private table: FaceswapStrings = translationFor('en');
+  private merged: FaceswapStrings = this.table;
+
+  constructor(host: Host, options: LocalizeOptions) {
+    this.host = host;
+    this.options = options;
+    host.addController(this);
+  }
+
+  /** The resolved language tag (as written on the page, e.g. `es-MX`). */
+  get lang(): string {
+    return this.resolvedLang;
+  }
+
+  get dir(): 'ltr' | 'rtl' {
+    return this.resolvedDir;
+  }
+
+  /** Every string, with overrides applied. */
+  get strings(): FaceswapStrings {
+    return this.merged;
+  }
+
+  /** A string by key, with `{placeholders}` filled in. */
+  term(key: TextKey, values: Record<string, string | number> = {}): string {
+    return formatString(this.merged[key], values);
+  }
+
+  hostConnected(): void {
+    watchDocument(this);
+    this.resolve();
+  }
+
+  hostDisconnected(): void {
+    unwatchDocument(this);
+  }
+
+  hostUpdate(): void {
+    this.resolve();
+  }
+
+  /** Re-resolves language and direction; re-renders only when they changed. */
+  refresh(): void {
+    const lang = this.resolvedLang;
+    const dir = this.resolvedDir;
+    this.resolve();
+    if (lang !== this.resolvedLang || dir !== this.resolvedDir) this.host.requestUpdate();
+  }
+
+  private resolve(): void {
+    let lang = '';
+    let dir: 'ltr' | 'rtl' | null = null;
+    for (let node: Element | null = this.host; node; node = parentAcrossShadow(node)) {
+      dir ??= readDir(node);
+      const value = node.getAttribute('lang');
+      if (value) {
+        lang = value;
+        break;
+      }
+    }
+    if (!lang) lang = document.documentElement.lang || navigator.language || 'en';
+    this.table = translationFor(lang);
+    this.resolvedLang = lang;
+    this.resolvedDir = dir ?? this.table.dir;
+    this.merged = mergeStrings(this.table, ...this.options.overrides());
+  }
+}

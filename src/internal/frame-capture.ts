@@ -1,0 +1,40 @@
+/** Draws the current frame of a playing `<video>` to a PNG. Rejects when no frame has been decoded yet. */
+export async function videoFrameToPng(video: HTMLVideoElement): Promise<Blob> {
+  if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
+    throw new DOMException('No video frame to capture yet.', 'InvalidStateError');
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const context = canvas.getContext('2d');
+  if (!context) throw new DOMException('Canvas 2D is not available.', 'NotSupportedError');
+  context.drawImage(video, 0, 0);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new DOMException('Encoding failed.', 'EncodingError'))), 'image/png'),
+  );
+}
+
+/** A PNG of a video track's current frame, through a detached, muted video element. */
+export async function trackFrameToPng(track: MediaStreamTrack): Promise<Blob> {
+  if (track.readyState !== 'live') throw new DOMException('The video track has ended.', 'InvalidStateError');
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = new MediaStream([track]);
+  try {
+    await video.play();
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
+      await new Promise<void>((resolve) => video.addEventListener('loadeddata', () => resolve(), { once: true }));
+    }
+    return await videoFrameToPng(video);
+  } finally {
+    video.pause();
+    video.srcObject = null;
+  }
+}
+
+/** m:ss for recording and waiting timers. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,32 @@
+/** Containers tried in order: WebM first (the file format promised), then MP4 where only that exists (Safari). */
+const RECORDING_TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'];
+
+/** The first recording format this browser's MediaRecorder supports, or `null` when it cannot record. */
+export function pickRecordingType(): string | null {
+  if (typeof MediaRecorder === 'undefined') return null;
+  return RECORDING_TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? null;
+}
+
+/** File extension for a recording's MIME type. */
+export function recordingExtension(mimeType: string): string {
+  return mimeType.startsWith('video/mp4') ? 'mp4' : 'webm';
+}
+
+/** Saves a blob through a temporary link (the browser's download UI). */
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A file name with a timestamp, e.g. `faceswap-2026-11-25-0912.webm`. */
+export function timestampedName(prefix: string, extension: string, date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${prefix}-${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}.${extension}`;
+}

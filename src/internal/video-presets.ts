@@ -1,0 +1,15 @@
+import type { VideoConstraintsConfig } from '../session/session-api.js';
+
+/** Camera capture and encoding presets for the `video-preset` attribute. `480p` is what AKOOL's own demo sends. */
+export const VIDEO_PRESETS = {
+  '360p': { width: 640, height: 360, frameRate: 15, bitrateMin: 300, bitrateMax: 800 },
+  '480p': { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 },
+  '720p': { width: 1280, height: 720, frameRate: 24, bitrateMin: 1000, bitrateMax: 2000 },
+} as const satisfies Record<string, VideoConstraintsConfig>;
+
+export type VideoPresetName = keyof typeof VIDEO_PRESETS;
+export const DEFAULT_VIDEO_PRESET: VideoPresetName = '480p';
+
+export function isVideoPreset(value: unknown): value is VideoPresetName {
+  return typeof value === 'string' && Object.hasOwn(VIDEO_PRESETS, value);
+}
