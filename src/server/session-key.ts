@@ -1,0 +1,48 @@
+/**
+ * `sessionKey`: HMAC-SHA256 of the session id under the server secret, base64url. It proves that the caller
+ * received the session from this server, so no one can change or close another visitor's session.
+ * WebCrypto only, so it runs on Node and on edge runtimes.
+ */
+
+const encoder = new TextEncoder();
+
+export class SessionKeys {
+  private readonly key: Promise<CryptoKey>;
+
+  constructor(secret: string | Uint8Array) {
+    const raw = typeof secret === 'string' ? encoder.encode(secret) : new Uint8Array(secret);
+    if (raw.byteLength < 16) throw new TypeError('The sessionKey secret must be at least 16 bytes');
+    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  }
+
+  async sign(sessionId: string): Promise<string> {
+    const mac = await crypto.subtle.sign('HMAC', await this.key, encoder.encode(sessionId));
+    return toBase64Url(new Uint8Array(mac));
+  }
+
+  /** Constant-time check (WebCrypto `verify`) of a key presented by a caller. */
+  async verify(sessionId: string, sessionKey: string): Promise<boolean> {
+    const mac = fromBase64Url(sessionKey);
+    if (!mac || mac.byteLength !== 32) return false;
+    return crypto.subtle.verify('HMAC', await this.key, mac, encoder.encode(sessionId));
+  }
+}
+
+/** 32 random bytes, for a process that was given no secret. */
+export function randomSecret(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(32));
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return undefined;
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

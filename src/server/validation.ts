@@ -1,0 +1,130 @@
+/**
+ * Parsing and validation of token-endpoint request bodies. Every failure is a `FaceswapError` with a
+ * protocol code (`bad-request`, `payload-too-large`); unknown fields are ignored.
+ */
+import { FaceswapError } from '../session/errors.js';
+import { LANDMARKS_PATTERN, type FaceSource } from '../session/protocol.js';
+import { readImageInfo, type ImageInfo } from './image-info.js';
+
+const MAX_URL_LENGTH = 2048;
+/** Bodies of the calls that carry no image. */
+export const SMALL_BODY_LIMIT = 16 * 1024;
+const DATA_URL = /^data:image\/(jpeg|jpg|png|webp);base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const badRequest = (message: string) => new FaceswapError('bad-request', message);
+
+/** Reads the body as JSON (whatever the content type, so `sendBeacon`'s text/plain works), up to `limit` bytes. */
+export async function readJsonBody(request: Request, limit: number): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw new FaceswapError('payload-too-large', `The request body is over ${limit} bytes.`);
+  const text = await readTextUpTo(request, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest('The request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('The request body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+async function readTextUpTo(request: Request, limit: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new FaceswapError('payload-too-large', `The request body is over ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/** Body limit for `/detect`: the base64 form of the largest allowed image plus room for the JSON around it. */
+export function detectBodyLimit(maxImageBytes: number): number {
+  return Math.ceil(maxImageBytes / 3) * 4 + 64 * 1024;
+}
+
+export type DetectInput =
+  | { kind: 'image'; base64: string; info: ImageInfo; singleFace: boolean }
+  | { kind: 'url'; url: string; singleFace: boolean };
+
+export function parseDetectRequest(body: Record<string, unknown>, maxImageBytes: number): DetectInput {
+  const { url, image, singleFace } = body;
+  if (singleFace !== undefined && typeof singleFace !== 'boolean') throw badRequest('`singleFace` must be a boolean.');
+  const single = singleFace === true;
+  if ((url === undefined) === (image === undefined)) throw badRequest('Send exactly one of `url` and `image`.');
+  if (url !== undefined) return { kind: 'url', url: parseHttpUrl(url, '`url`'), singleFace: single };
+
+  if (typeof image !== 'string') throw badRequest('`image` must be a data URL string.');
+  const prefix = DATA_URL.exec(image);
+  if (!prefix) throw badRequest('`image` must be a data URL of a JPEG, PNG or WebP image (data:image/...;base64,...).');
+  const base64 = image.slice(prefix[0].length).replace(/\s+/g, '');
+  if (base64 === '' || base64.length % 4 !== 0 || !BASE64.test(base64)) throw badRequest('`image` is not valid base64.');
+  const decodedSize = (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+  if (decodedSize > maxImageBytes) {
+    throw new FaceswapError('payload-too-large', `The image is ${decodedSize} bytes; the limit is ${maxImageBytes}.`);
+  }
+  const info = readImageInfo(decodeBase64Head(base64, 256 * 1024));
+  if (!info) throw badRequest('`image` is not a readable JPEG, PNG or WebP image.');
+  return { kind: 'image', base64, info, singleFace: single };
+}
+
+/** Decodes at most the first `bytes` bytes: enough for any image header, without copying a whole photo. */
+function decodeBase64Head(base64: string, bytes: number): Uint8Array {
+  const binary = atob(base64.slice(0, Math.ceil(bytes / 3) * 4));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+function parseHttpUrl(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_URL_LENGTH) {
+    throw badRequest(`${name} must be a URL of at most ${MAX_URL_LENGTH} characters.`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw badRequest(`${name} is not a valid URL.`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badRequest(`${name} must be an http(s) URL.`);
+  if (parsed.username || parsed.password) throw badRequest(`${name} must not carry credentials.`);
+  return value;
+}
+
+export function parseSource(value: unknown): FaceSource {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('`source` must be an object {path, opts}.');
+  }
+  const { path, opts } = value as Record<string, unknown>;
+  const checkedPath = parseHttpUrl(path, '`source.path`');
+  if (typeof opts !== 'string' || opts.length > 200 || !LANDMARKS_PATTERN.test(opts)) {
+    throw badRequest('`source.opts` must be a landmark string "x1,y1:x2,y2:x3,y3:x4,y4".');
+  }
+  return { path: checkedPath, opts };
+}
+
+export function parseSessionKey(body: Record<string, unknown>): string {
+  const { sessionKey } = body;
+  if (typeof sessionKey !== 'string' || sessionKey === '') throw badRequest('`sessionKey` is required.');
+  return sessionKey;
+}
+
+/** AKOOL ids are 24-hex; other upstreams may differ, so accept any short token of safe characters. */
+export function isPlausibleSessionId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+}
