@@ -36,6 +36,8 @@ export class FakeTransport implements RtcTransport {
   credentials: RtcCredentials | null = null;
   readonly published: LocalMedia[] = [];
   readonly sources: FaceSource[] = [];
+  /** Every remote track delivered, so tests can check that all of them were stopped. */
+  readonly delivered: MediaStreamTrack[] = [];
   joined = false;
   left = false;
 
@@ -130,6 +132,7 @@ export class FakeTransport implements RtcTransport {
   deliverRemote(track: MediaStreamTrack | null): void {
     if (this.#remoteTrack && this.#remoteTrack !== track) this.#remoteTrack.stop();
     this.#remoteTrack = track;
+    if (track) this.delivered.push(track);
     this.#events.emit('remote-video', track);
   }
 

@@ -280,7 +280,8 @@ export class SessionController implements SessionControllerApi {
       grant = await tokenProvider({ source, signal });
     } else {
       const client = new EndpointClient(tokenEndpoint!, this.#platform.fetch);
-      grant = await client.createSession(source, signal);
+      // Not cancelled by stop: the server may create the session anyway, and only its answer lets us close it.
+      grant = await client.createSession(source);
       const issued = { client, id: grant.sessionId, key: grant.sessionKey };
       if (run.finished) {
         // Stopped while the request was in flight: the server session exists, so close it now.
