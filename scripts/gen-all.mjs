@@ -2,7 +2,7 @@
 // `npm run gen`: regenerate everything derived from custom-elements.json (VS Code custom data, JetBrains
 // web-types, the React wrappers, the Vue and Svelte typings). `--check` writes nothing and exits 1 when a
 // committed output is stale.
-import { readIfExists, readManifest, readPackage, writeIfChanged } from './gen-common.mjs';
+import { readIfExists, readManifest, readPackage, resolveLiteralUnions, writeIfChanged } from './gen-common.mjs';
 import { REACT_OUT, renderReact } from './gen-react.mjs';
 import { SVELTE_OUT, VUE_OUT, renderSvelte, renderVue } from './gen-types.mjs';
 import { renderVscodeData } from './gen-vscode-data.mjs';
@@ -10,9 +10,10 @@ import { renderWebTypes } from './gen-web-types.mjs';
 
 /** Every generated file with its expected content for the given manifest and package.json. */
 export function generatedFiles(manifest = readManifest(), pkg = readPackage()) {
+  const literals = resolveLiteralUnions(manifest);
   return {
-    'vscode.html-custom-data.json': renderVscodeData(manifest),
-    'web-types.json': renderWebTypes(manifest, pkg),
+    'vscode.html-custom-data.json': renderVscodeData(manifest, literals),
+    'web-types.json': renderWebTypes(manifest, pkg, literals),
     [REACT_OUT]: renderReact(manifest),
     [VUE_OUT]: renderVue(manifest),
     [SVELTE_OUT]: renderSvelte(manifest),

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,14 +40,57 @@ export function handlerName(eventName) {
     .join('')}`;
 }
 
-/** Every custom element declared in the manifest, sorted by tag, as the generators need it. */
-export function elementsOf(manifest) {
+/**
+ * The manifest keeps type aliases as written (`engine: EngineChoice`); editors and Storybook need the values.
+ * Resolve each attribute's field type with the TypeScript checker: tag -> field -> string literals, for
+ * fields whose type is a union of string literals (null and undefined aside).
+ */
+export function resolveLiteralUnions(manifest) {
+  const classes = new Map();
+  for (const mod of manifest.modules ?? []) {
+    for (const decl of mod.declarations ?? []) {
+      if (decl.kind === 'class' && decl.customElement && decl.tagName) classes.set(join(root, mod.path), [...(classes.get(join(root, mod.path)) ?? []), decl]);
+    }
+  }
+  const result = new Map();
+  const files = [...classes.keys()].filter((f) => existsSync(f));
+  if (files.length === 0) return result;
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const program = ts.createProgram(files, { ...(parsed?.options ?? {}), noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    if (!source) continue;
+    for (const decl of classes.get(file)) {
+      const node = source.statements.find((s) => ts.isClassDeclaration(s) && s.name?.text === decl.name);
+      if (!node) continue;
+      const fields = new Map();
+      for (const member of node.members) {
+        if (!ts.isPropertyDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
+        const type = checker.getTypeAtLocation(member);
+        const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+        if (parts.length > 0 && parts.every((t) => t.isStringLiteral())) fields.set(member.name.text, parts.map((t) => t.value));
+      }
+      result.set(decl.tagName, fields);
+    }
+  }
+  return result;
+}
+
+const literalText = (values) => values.map((v) => `'${v}'`).join(' | ');
+
+/**
+ * Every custom element declared in the manifest, sorted by tag, as the generators need it. `literals`
+ * (from resolveLiteralUnions) fills in the values of attributes whose manifest type is an alias.
+ */
+export function elementsOf(manifest, literals = new Map()) {
   const elements = [];
   for (const mod of manifest.modules ?? []) {
     for (const decl of mod.declarations ?? []) {
       if (decl.kind !== 'class' || !decl.customElement || !decl.tagName) continue;
       const members = (decl.members ?? []).filter(isPublic);
       const fields = members.filter((m) => m.kind === 'field');
+      const resolved = literals.get(decl.tagName) ?? new Map();
       elements.push({
         tagName: decl.tagName,
         className: decl.name,
@@ -56,8 +100,8 @@ export function elementsOf(manifest) {
         attributes: (decl.attributes ?? []).map((a) => ({
           name: a.name,
           fieldName: a.fieldName,
-          type: a.type?.text,
-          values: stringLiterals(a.type?.text),
+          type: resolved.has(a.fieldName) ? literalText(resolved.get(a.fieldName)) : a.type?.text,
+          values: stringLiterals(a.type?.text) ?? resolved.get(a.fieldName),
           default: a.default,
           description: a.description ?? '',
           readonly: Boolean(a.readonly) || Boolean(fields.find((f) => f.name === a.fieldName)?.readonly),
@@ -65,7 +109,7 @@ export function elementsOf(manifest) {
         properties: fields.map((f) => ({
           name: f.name,
           attribute: f.attribute,
-          type: f.type?.text,
+          type: resolved.has(f.name) ? literalText(resolved.get(f.name)) : f.type?.text,
           default: f.default,
           description: f.description ?? '',
           readonly: Boolean(f.readonly),

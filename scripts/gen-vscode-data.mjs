@@ -15,8 +15,8 @@ export function describeElement(el) {
   return lines.join('\n').trim();
 }
 
-export function renderVscodeData(manifest) {
-  const tags = elementsOf(manifest).map((el) => ({
+export function renderVscodeData(manifest, literals) {
+  const tags = elementsOf(manifest, literals).map((el) => ({
     name: el.tagName,
     description: { kind: 'markdown', value: describeElement(el) },
     attributes: el.attributes

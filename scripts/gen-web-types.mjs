@@ -2,8 +2,8 @@
 // property, event, slot and CSS completion in WebStorm and other IntelliJ IDEs.
 import { elementsOf } from './gen-common.mjs';
 
-export function renderWebTypes(manifest, pkg) {
-  const elements = elementsOf(manifest).map((el) => {
+export function renderWebTypes(manifest, pkg, literals) {
+  const elements = elementsOf(manifest, literals).map((el) => {
     const element = {
       name: el.tagName,
       description: el.description || el.summary,
