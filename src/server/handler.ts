@@ -136,7 +136,7 @@ export function createFaceswapHandler(options: FaceswapHandlerOptions): Faceswap
   let reaperTimer: ReturnType<typeof setInterval> | undefined;
   let closedHandler = false;
 
-  /** Started with the first session rather than at construction: edge runtimes forbid timers at module scope. */
+  /** Started with the first request rather than at construction: edge runtimes forbid timers at module scope. */
   function startReaper(): void {
     if (reaperTimer !== undefined || reaperIntervalMs <= 0 || closedHandler) return;
     reaperTimer = setInterval(() => {
@@ -211,7 +211,6 @@ export function createFaceswapHandler(options: FaceswapHandlerOptions): Faceswap
       await client.closeLive(live._id).catch(() => undefined);
       throw error;
     }
-    startReaper();
     const rtc: RtcCredentials = {
       appId: live.app_id ?? '',
       channel: live.channel_id,
@@ -320,6 +319,9 @@ export function createFaceswapHandler(options: FaceswapHandlerOptions): Faceswap
   }
 
   const handler = async (request: Request, context?: HandlerContext): Promise<Response> => {
+    // Any request starts the reaper, not only a create: with a shared store, an instance that only ever
+    // receives heartbeats (or restarted with sessions in the store) must still close abandoned sessions.
+    startReaper();
     let response: Response;
     try {
       response = await route(request, context);
