@@ -60,6 +60,11 @@ export interface EmulatorOptions {
   fetch?: typeof fetch;
 }
 
+export interface EmulatorRequestContext {
+  /** Absolute URL (including the mount path) the browser reaches the emulator at, for `face_urls`. */
+  publicUrl?: string;
+}
+
 export interface EmulatorSession {
   _id: string;
   faceswap_status: FaceswapStatus;
@@ -82,8 +87,11 @@ export interface EmulatorState {
 }
 
 export interface Emulator {
-  /** Answers one request (paths relative to `mountPath`). */
-  handle(request: Request): Promise<Response>;
+  /**
+   * Answers one request (paths under `mountPath`). In-process callers may pass the `publicUrl` for this
+   * request (e.g. from the browser's Host), which HTTP callers cannot forge.
+   */
+  handle(request: Request, context?: EmulatorRequestContext): Promise<Response>;
   sessions(): EmulatorSession[];
   state(): EmulatorState;
   setFaults(faults: EmulatorFaults): void;
@@ -130,6 +138,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const tokens = new Set<string>();
   const faces = new Map<string, Buffer>();
   const hanging = new Set<() => void>();
+  const contexts = new WeakMap<Request, EmulatorRequestContext>();
 
   const statusOf = (s: EmulatorSession): FaceswapStatus => (s.closed ? 3 : now() - s.createdAt >= statusDelayMs ? 2 : 1);
   const runningSeconds = (s: EmulatorSession) => Math.ceil((now() - s.createdAt) / 1000);
@@ -170,7 +179,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   }
 
   function publicBase(request: Request): string {
-    return (options.publicUrl ?? new URL(request.url).origin + mountPath).replace(/\/+$/, '');
+    const url = contexts.get(request)?.publicUrl ?? options.publicUrl ?? new URL(request.url).origin + mountPath;
+    return url.replace(/\/+$/, '');
   }
 
   // ---- AKOOL paths
@@ -499,7 +509,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     setFaults({});
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, context?: EmulatorRequestContext): Promise<Response> {
+    if (context) contexts.set(request, context);
     const url = new URL(request.url);
     if (mountPath && url.pathname !== mountPath && !url.pathname.startsWith(mountPath + '/')) return toResponse(new Reply(404, { code: 404, msg: 'Not Found' }));
     const path = url.pathname.slice(mountPath.length) || '/';
