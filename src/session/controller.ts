@@ -138,6 +138,10 @@ export class SessionController implements SessionControllerApi {
     this.#setState('ended');
   }
 
+  /**
+   * A refused source keeps the session running on the previous face: the source reverts and an `error`
+   * event reports why, without a state change. Never rejects.
+   */
   async setSource(source: FaceSource | null): Promise<void> {
     const previous = this.#snapshot.source;
     if (sameSource(previous, source)) return;
@@ -150,54 +154,65 @@ export class SessionController implements SessionControllerApi {
     } catch (error) {
       if (run.finished) return;
       if (this.#snapshot.source === source) this.#update({ source: run.appliedSource });
-      throw toFaceswapError(error, 'upstream-error');
+      this.#reportRecoverable(error, 'upstream-error');
     }
   }
 
+  /** A camera that cannot be opened leaves the current one on (reported as an `error` event). Never rejects. */
   async switchCamera(deviceId?: string): Promise<void> {
-    const current = this.#run?.facing ?? this.#snapshot.facing ?? this.options.camera;
-    const facing: CameraFacing = deviceId ? current : current === 'user' ? 'environment' : 'user';
-    const { cameraDeviceId: _previousDevice, ...rest } = this.options;
-    this.options = deviceId ? { ...this.options, cameraDeviceId: deviceId } : { ...rest, camera: facing };
     const run = this.#run;
-    if (!run || run.finished || !run.media) return;
+    const current = run?.facing ?? this.#snapshot.facing ?? this.options.camera;
+    const facing: CameraFacing = deviceId ? current : current === 'user' ? 'environment' : 'user';
+    const remember = () => {
+      const { cameraDeviceId: _previousDevice, ...withoutDevice } = this.options;
+      this.options = deviceId ? { ...this.options, cameraDeviceId: deviceId } : { ...withoutDevice, camera: facing };
+    };
+    if (!run || run.finished || !run.media) return remember();
     await this.#queueMedia(run, async () => {
-      const stream = await capture(this.#platform, { video: { config: this.options.video, facing, deviceId } });
-      const [video] = stream.getVideoTracks();
-      if (!video) throw new FaceswapError('camera-not-found');
+      const stream = await this.#captureDuringRun({ video: { config: this.options.video, facing, deviceId } });
+      const video = stream?.getVideoTracks()[0];
+      if (!video) return;
       if (run.finished || !run.media) return video.stop();
       const old = run.media.video;
       run.media = { ...run.media, video };
       run.facing = trackFacing(video) ?? facing;
       this.#watchTrackEnded(run, video);
-      if (run.published) await run.transport?.publish(run.media);
-      old.stop();
+      try {
+        if (run.published) await run.transport?.publish(run.media);
+      } finally {
+        old.stop(); // also when publishing failed: the session then ends and releases only run.media
+      }
+      remember();
       this.#update({ localStream: new MediaStream([video]), facing: run.facing });
     });
   }
 
+  /** A microphone that cannot be opened leaves the mic off (reported as an `error` event). Never rejects. */
   async setMicEnabled(enabled: boolean): Promise<void> {
-    this.options = { ...this.options, mic: enabled };
     const run = this.#run;
-    if (!run || run.finished || !run.media) {
+    const remember = () => {
+      this.options = { ...this.options, mic: enabled };
       this.#update({ micEnabled: enabled });
-      return;
-    }
+    };
+    if (!run || run.finished || !run.media) return remember();
     await this.#queueMedia(run, async () => {
       if (!run.media || run.finished || Boolean(run.media.audio) === enabled) return;
       if (enabled) {
-        const [audio] = (await capture(this.#platform, { audio: true })).getAudioTracks();
-        if (!audio) throw new FaceswapError('camera-not-found', 'No microphone was found.');
+        const audio = (await this.#captureDuringRun({ audio: true }))?.getAudioTracks()[0];
+        if (!audio) return;
         if (run.finished || !run.media) return audio.stop();
         run.media = { ...run.media, audio };
         if (run.published) await run.transport?.publish(run.media);
       } else {
         const { audio, ...videoOnly } = run.media;
         run.media = videoOnly;
-        if (run.published) await run.transport?.publish(run.media);
-        audio?.stop();
+        try {
+          if (run.published) await run.transport?.publish(run.media);
+        } finally {
+          audio?.stop();
+        }
       }
-      this.#update({ micEnabled: enabled });
+      remember();
     });
   }
 
@@ -459,10 +474,25 @@ export class SessionController implements SessionControllerApi {
     };
   }
 
+  /** Media changes run one at a time; a failure to publish the change ends the session. */
   #queueMedia(run: Run, task: () => Promise<void>): Promise<void> {
-    const next = run.mediaQueue.then(task, task);
-    run.mediaQueue = next.catch(() => {});
-    return next;
+    run.mediaQueue = run.mediaQueue.then(task).catch((error: unknown) => this.#fail(run, error));
+    return run.mediaQueue as Promise<void>;
+  }
+
+  /** Capture for a running session; a failure is reported and answers null (the session goes on). */
+  async #captureDuringRun(request: Parameters<typeof capture>[1]): Promise<MediaStream | null> {
+    try {
+      return await capture(this.#platform, request);
+    } catch (error) {
+      this.#reportRecoverable(error, 'camera-not-found');
+      return null;
+    }
+  }
+
+  /** An error the session survives: reported as an `error` event, with no state change. */
+  #reportRecoverable(error: unknown, fallback: FaceswapErrorInfo['code']): void {
+    this.#events.emit('error', toFaceswapError(error, fallback).toJSON());
   }
 
   /** Applies a guarded transition; returns false (and changes nothing) when it is not allowed. */

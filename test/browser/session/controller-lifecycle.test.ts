@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { FaceswapError } from '../../../src/session/errors.js';
-import type { SessionState } from '../../../src/session/protocol.js';
+import type { FaceswapErrorInfo, SessionState } from '../../../src/session/protocol.js';
 import {
   OTHER_SOURCE,
   SOURCE,
@@ -323,11 +323,60 @@ describe('SessionController: mid-session changes', () => {
     await r.controller.start();
     await waitForState(r.controller, 'live');
     r.endpoint.answers.source = { status: 400, body: { error: { code: 'invalid-source', message: 'bad face', upstreamCode: 1003 } } };
-    let rejected: unknown;
-    await r.controller.setSource(OTHER_SOURCE).catch((error: unknown) => (rejected = error));
-    expect((rejected as FaceswapError).code).to.equal('invalid-source');
+    const reported: FaceswapErrorInfo[] = [];
+    r.controller.on('error', (info) => reported.push(info));
+    await r.controller.setSource(OTHER_SOURCE);
+    expect(reported).to.deep.equal([{ code: 'invalid-source', fatal: true, message: 'bad face', upstreamCode: 1003 }]);
     expect(r.controller.snapshot.source).to.deep.equal(SOURCE);
     expect(r.controller.snapshot.state).to.equal('live');
+    expect(r.controller.snapshot.error).to.equal(null);
+    expect(r.transport.sources).to.deep.equal([SOURCE]);
+  });
+
+  it('keeps the current camera when the other one cannot be opened', async () => {
+    let failNext = false;
+    const r = rig({
+      transport: { remote: 'echo' },
+      getUserMedia: (c) => (failNext ? Promise.reject(new DOMException('busy', 'NotReadableError')) : navigator.mediaDevices.getUserMedia(c)),
+    });
+    const reported: FaceswapErrorInfo[] = [];
+    r.controller.on('error', (info) => reported.push(info));
+    await r.controller.start();
+    await waitForState(r.controller, 'live');
+    const camera = r.controller.snapshot.localStream!.getVideoTracks()[0]!;
+    failNext = true;
+    await r.controller.switchCamera();
+    expect(reported.map((e) => e.code)).to.deep.equal(['camera-in-use']);
+    expect(camera.readyState).to.equal('live');
+    expect(r.controller.snapshot.localStream!.getVideoTracks()[0]).to.equal(camera);
+    expect(r.controller.options.camera).to.equal('user');
+    expect(r.controller.snapshot.state).to.equal('live');
+
+    // The microphone likewise: denied leaves it off and the session running.
+    failNext = false;
+    const denying = rig({
+      transport: { remote: 'echo' },
+      getUserMedia: (c) => (c.audio ? Promise.reject(new DOMException('no', 'NotAllowedError')) : navigator.mediaDevices.getUserMedia(c)),
+    });
+    const micErrors: FaceswapErrorInfo[] = [];
+    denying.controller.on('error', (info) => micErrors.push(info));
+    await denying.controller.start();
+    await waitForState(denying.controller, 'live');
+    await denying.controller.setMicEnabled(true);
+    expect(micErrors.map((e) => e.code)).to.deep.equal(['camera-denied']);
+    expect(denying.controller.snapshot.micEnabled).to.equal(false);
+    expect(denying.controller.snapshot.state).to.equal('live');
+  });
+
+  it('a failure to publish the new camera ends the session', async () => {
+    const r = rig({ transport: { remote: 'echo' } });
+    await r.controller.start();
+    await waitForState(r.controller, 'live');
+    r.transport.publish = () => Promise.reject(new FaceswapError('rtc-disconnected'));
+    await r.controller.switchCamera();
+    expect(r.controller.snapshot.state).to.equal('error');
+    expect(r.controller.snapshot.error?.code).to.equal('rtc-disconnected');
+    await expectReleased(r);
   });
 
   it('a source chosen during preparing reaches the server before the transport', async () => {
