@@ -16,6 +16,7 @@ import { tokens } from '../../internal/shared-styles.js';
 import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS } from '../../internal/video-presets.js';
 import { warnOnce } from '../../internal/warn.js';
 import { SessionController } from '../../session/controller.js';
+import { browserPlatform } from '../../session/platform.js';
 import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../session/protocol.js';
 import type { CameraFacing, SessionControllerApi, SessionOptions, SessionPlatform, TokenProvider } from '../../session/session-api.js';
 import { styles } from './faceswap-session.styles.js';
@@ -112,8 +113,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
 
   /**
-   * Browser facilities for the controller (camera, fetch, transport factory). Read once, when the
-   * controller is created on first connection; tests use it to inject a fake transport.
+   * Browser facilities for the controller (camera, fetch, transport factory), read at each use; tests use
+   * it to inject a fake transport.
    * @internal
    */
   @property({ attribute: false }) platform: Partial<SessionPlatform> | null = null;
@@ -126,7 +127,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   /** The session core behind this element (created on first connection). */
   get controller(): SessionControllerApi {
     if (!this.sessionController) {
-      const controller = new SessionController(this.controllerOptions(), this.platform ?? {});
+      const controller = new SessionController(this.controllerOptions(), this.delegatingPlatform());
       this.sessionController = controller;
       // The controller belongs to this element alone, so these listeners live as long as both do.
       controller.on('state-change', ({ state, previous }) => this.onStateChange(state, previous));
@@ -155,15 +156,20 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('engine') && !ENGINES.includes(this.engine)) {
+    if (changed.has('engine') && this.engine != null && !ENGINES.includes(this.engine)) {
       warnOnce(`<faceswap-session> engine="${this.engine}" is not one of ${ENGINES.join(', ')}; using "auto".`);
     }
-    if (changed.has('camera') && !CAMERAS.includes(this.camera)) {
+    if (changed.has('camera') && this.camera != null && !CAMERAS.includes(this.camera)) {
       warnOnce(`<faceswap-session> camera="${this.camera}" is not one of ${CAMERAS.join(', ')}; using "user".`);
     }
-    if (changed.has('videoPreset') && this.videoPreset !== null && !isVideoPreset(this.videoPreset)) {
+    if (changed.has('videoPreset') && this.videoPreset != null && !isVideoPreset(this.videoPreset)) {
       warnOnce(`<faceswap-session> video-preset="${this.videoPreset}" is not one of ${Object.keys(VIDEO_PRESETS).join(', ')}; using "${DEFAULT_VIDEO_PRESET}".`);
     }
+    // Attribute removal and `null` fall back to the defaults.
+    this.engine ??= 'auto';
+    this.camera ??= 'user';
+    this.videoPreset ??= DEFAULT_VIDEO_PRESET;
+    this.mic ??= false;
     const controller = this.controller;
     controller.options = { ...controller.options, ...this.controllerOptions() };
     if (changed.has('mic') && changed.get('mic') !== undefined && controller.snapshot.micEnabled !== this.mic && RUNNING.has(controller.snapshot.state)) {
@@ -224,6 +230,24 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     const track = this.sessionController?.snapshot.remoteTrack;
     if (!track) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
     return trackFrameToPng(track);
+  }
+
+  /**
+   * The controller may be created early (a child asks for it on connection), so the platform it gets reads
+   * `this.platform` at each call: a platform set later still applies to the next session.
+   */
+  private delegatingPlatform(): SessionPlatform {
+    const defaults = browserPlatform();
+    const pick = <K extends keyof SessionPlatform>(key: K): NonNullable<SessionPlatform[K]> =>
+      (this.platform?.[key] ?? defaults[key]) as NonNullable<SessionPlatform[K]>;
+    return {
+      getUserMedia: (constraints) => pick('getUserMedia')(constraints),
+      fetch: (input, init) => pick('fetch')(input, init),
+      sendBeacon: (url, body) => pick('sendBeacon')(url, body),
+      onPageHide: (listener) => pick('onPageHide')(listener),
+      transportFactory: (engine, options) => pick('transportFactory')(engine, options),
+      now: () => pick('now')(),
+    };
   }
 
   private controllerOptions(): Partial<SessionOptions> {

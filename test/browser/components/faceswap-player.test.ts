@@ -1,0 +1,317 @@
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../src/index.js';
+import type { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
+import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
+import { pickRecordingType } from '../../../src/internal/recording.js';
+import { FaceswapError } from '../../../src/session/errors.js';
+import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from './helpers.js';
+
+async function playerFixture(options = fakePlatform(), attributes = '') {
+  const el = await fixture<FaceswapSession>(html`<faceswap-session .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>
+    <faceswap-player></faceswap-player>
+  </faceswap-session>`);
+  const player = el.querySelector('faceswap-player')!;
+  for (const attribute of attributes.split(' ').filter(Boolean)) player.setAttribute(attribute, '');
+  await player.updateComplete;
+  return { session: el, player, ...options };
+}
+
+const video = (player: FaceswapPlayer) => inShadow<HTMLVideoElement>(player, '[part~=video]')!;
+
+async function frames(player: FaceswapPlayer) {
+  await until(() => video(player).readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video(player).videoWidth > 0, 'video frames');
+}
+
+describe('<faceswap-player>', () => {
+  it('shows a hint with no session and when idle, with playsinline muted video always rendered', async () => {
+    const lone = await fixture<FaceswapPlayer>(html`<faceswap-player></faceswap-player>`);
+    expect(overlayState(lone)).to.equal('idle');
+    expect(video(lone).hasAttribute('playsinline')).to.equal(true);
+    expect(video(lone).muted).to.equal(true);
+    await expect(lone).shadowDom.to.be.accessible();
+    const { player } = await playerFixture();
+    expect(overlayState(player)).to.equal('idle');
+    expect(player.getAttribute('state')).to.equal('idle');
+  });
+
+  it('has an overlay for connecting, waiting (with elapsed time), live (none), reconnecting over the last frame, and ended', async () => {
+    const { session, player, transports } = await playerFixture(fakePlatform({ remote: 'echo', joinDelayMs: 300, firstFrameDelayMs: 2300 }));
+    const seen = new Map<string, string>();
+    const record = () => {
+      const state = overlayState(player);
+      if (state && !seen.has(state)) seen.set(state, shadowText(player, '[part~=overlay]'));
+    };
+    const observer = new MutationObserver(record);
+    observer.observe(player.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+    const started = session.start();
+    await until(() => player.state === 'waiting', 'waiting');
+    await until(() => /Waiting for the face swap… [12] s/.test(shadowText(player, '[part~=overlay]')), 'elapsed seconds in the waiting overlay', 4000);
+    await started;
+    await until(() => player.state === 'live', 'live');
+    await player.updateComplete;
+    expect(overlayState(player)).to.equal(null);
+    await frames(player);
+    const boundStream = video(player).srcObject;
+    expect(boundStream).to.be.instanceOf(MediaStream);
+
+    transports[0].emitConnection('reconnecting');
+    await until(() => player.state === 'reconnecting', 'reconnecting');
+    await player.updateComplete;
+    expect(overlayState(player)).to.equal('reconnecting');
+    expect(inShadow(player, '[part~=overlay]')!.getAttribute('data-kind')).to.equal('banner');
+    // The last frame stays: same stream, still decoded.
+    expect(video(player).srcObject).to.equal(boundStream);
+    expect(video(player).videoWidth).to.be.greaterThan(0);
+
+    transports[0].emitConnection('connected');
+    await until(() => player.state === 'live', 'live again');
+    await session.stop();
+    await player.updateComplete;
+    record();
+    observer.disconnect();
+    expect(overlayState(player)).to.equal('ended');
+    expect(seen.get('connecting') ?? seen.get('preparing')).to.match(/Connecting…|Starting the camera…/);
+    expect(seen.get('waiting')).to.contain('Waiting for the face swap…');
+    expect(seen.get('reconnecting')).to.contain('Reconnecting…');
+    expect(seen.get('ended')).to.contain('The session has ended.');
+    expect(inShadow(player, '[part~=retry-button]')).to.not.equal(null);
+  });
+
+  it('shows a recoverable error with a retry that starts again, and a fatal one without', async () => {
+    let failJoin = true;
+    const { platform } = fakePlatform();
+    const flaky = {
+      transportFactory: async (engine: 'akool' | 'local') => {
+        const transport = await platform.transportFactory!(engine);
+        if (failJoin) {
+          failJoin = false;
+          transport.join = async () => {
+            throw new FaceswapError('rtc-join-timeout');
+          };
+        }
+        return transport;
+      },
+    };
+    const { session, player } = await playerFixture({ platform: flaky, transports: [] });
+    await session.start();
+    await until(() => player.state === 'error', 'error');
+    await player.updateComplete;
+    expect(overlayState(player)).to.equal('error');
+    expect(shadowText(player, '[part~=message]')).to.equal('Connecting to the video service timed out.');
+    await expect(player).shadowDom.to.be.accessible();
+    inShadow<HTMLButtonElement>(player, '[part~=retry-button]')!.click();
+    await until(() => player.state === 'live', 'live after retry');
+
+    const fatal = await playerFixture(fakePlatform({ joinError: new FaceswapError('quota-exhausted') }));
+    await fatal.session.start();
+    await until(() => fatal.player.state === 'error', 'fatal error');
+    await fatal.player.updateComplete;
+    expect(shadowText(fatal.player, '[part~=message]')).to.equal('The face swap credit is used up.');
+    expect(inShadow(fatal.player, '[part~=retry-button]')).to.equal(null);
+  });
+
+  it('offers "tap to play" when autoplay is blocked, and the tap resumes playback', async () => {
+    const { session, player, transports } = await playerFixture();
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await frames(player);
+    transports[0].emitAutoplayFailed();
+    await until(() => overlayState(player) === 'autoplay-blocked', 'tap-to-play overlay');
+    const button = inShadow<HTMLButtonElement>(player, '[part~=play-button]')!;
+    expect(button.textContent).to.contain('Tap to play the video');
+    await expect(player).shadowDom.to.be.accessible();
+    // A real block: the browser refuses play() until a gesture.
+    const originalPlay = HTMLMediaElement.prototype.play;
+    const v = video(player);
+    v.pause();
+    v.play = () => Promise.reject(new DOMException('blocked', 'NotAllowedError'));
+    (player as unknown as { play(): void }).play();
+    await aTimeout(0);
+    v.play = originalPlay;
+    button.click();
+    await until(() => !v.paused, 'playing after the tap');
+  });
+
+  it('mirrors the front camera by default, follows `mirror` and `fit`, and restores defaults on removal', async () => {
+    const { session, player } = await playerFixture();
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await player.updateComplete;
+    const facing = session.controller.snapshot.facing;
+    expect(player.mirrored).to.equal(facing === 'user');
+    player.mirror = 'off';
+    await player.updateComplete;
+    expect(video(player).classList.contains('mirrored')).to.equal(false);
+    player.setAttribute('mirror', 'on');
+    await player.updateComplete;
+    expect(video(player).classList.contains('mirrored')).to.equal(true);
+    player.removeAttribute('mirror');
+    await player.updateComplete;
+    expect(player.mirror).to.equal('auto');
+    player.setAttribute('fit', 'contain');
+    await player.updateComplete;
+    expect(getComputedStyle(video(player)).objectFit).to.equal('contain');
+    player.removeAttribute('fit');
+    await player.updateComplete;
+    expect(player.fit).to.equal('cover');
+    expect(getComputedStyle(video(player)).objectFit).to.equal('cover');
+  });
+
+  it('shows the local camera as picture in picture only with `preview`', async () => {
+    const { session, player } = await playerFixture();
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await player.updateComplete;
+    expect(inShadow(player, '[part~=preview]')).to.equal(null);
+    player.preview = true;
+    await player.updateComplete;
+    const preview = inShadow<HTMLVideoElement>(player, '[part~=preview]')!;
+    expect(preview.srcObject).to.equal(session.controller.snapshot.localStream);
+    expect(preview.getAttribute('aria-label')).to.equal('Your camera');
+  });
+
+  it('shows statistics from the transport with `stats`', async () => {
+    const { session, player } = await playerFixture(undefined, 'stats');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await until(() => inShadow(player, '[part~=stats]'), 'stats overlay');
+    const text = shadowText(player, '[part~=stats]');
+    expect(text).to.contain('Frame rate');
+    expect(text).to.match(/\d+×\d+/);
+    player.stats = false;
+    await player.updateComplete;
+    expect(inShadow(player, '[part~=stats]')).to.equal(null);
+  });
+
+  it('takes a PNG snapshot of the frame on screen', async () => {
+    const { session, player } = await playerFixture();
+    let failure: DOMException | null = null;
+    await player.snapshot().catch((error: DOMException) => (failure = error));
+    expect(failure!.name).to.equal('InvalidStateError');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await frames(player);
+    const png = await player.snapshot();
+    expect(png.type).to.equal('image/png');
+    const bitmap = await createImageBitmap(png);
+    expect(bitmap.width).to.equal(video(player).videoWidth);
+    expect(bitmap.height).to.equal(video(player).videoHeight);
+  });
+
+  it('records the swapped video to a file with a visible indicator', async function () {
+    // WebKitGTK ships MediaRecorder without a video encoder it can use here; nothing to record with.
+    if (!pickRecordingType()) this.skip();
+    const { session, player } = await playerFixture();
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await frames(player);
+    const started = oneEvent(player, 'faceswap-recording-start');
+    await player.startRecording();
+    expect((await started).detail.mimeType).to.match(/^video\/(webm|mp4)/);
+    await player.updateComplete;
+    expect(player.hasAttribute('recording')).to.equal(true);
+    expect(shadowText(player, '[part~=recording-indicator]')).to.match(/^Recording 0:0\d$/);
+    expect(inShadow(player, '[part~=record-button]')!.getAttribute('aria-pressed')).to.equal('true');
+    await aTimeout(1200);
+    const stopped = oneEvent(player, 'faceswap-recording-stop');
+    const blob = await player.stopRecording();
+    const { detail } = await stopped;
+    expect(detail.blob).to.equal(blob);
+    expect(detail.durationMs).to.be.greaterThan(1000);
+    expect(blob.size).to.be.greaterThan(1000);
+    expect(blob.type).to.match(/^video\/(webm|mp4)$/);
+    await player.updateComplete;
+    expect(player.hasAttribute('recording')).to.equal(false);
+    expect(inShadow(player, '[part~=recording-indicator]')).to.equal(null);
+    let failure: DOMException | null = null;
+    await player.stopRecording().catch((error: DOMException) => (failure = error));
+    expect(failure!.name).to.equal('InvalidStateError');
+  });
+
+  it('attaches to a session by id, also when the session appears later', async () => {
+    const { platform } = fakePlatform();
+    const container = await fixture(html`<div><faceswap-player session="later"></faceswap-player></div>`);
+    const player = container.querySelector('faceswap-player')!;
+    expect(overlayState(player)).to.equal('idle');
+    const session = document.createElement('faceswap-session');
+    session.id = 'later';
+    session.platform = platform;
+    session.tokenProvider = grantProvider;
+    session.source = SOURCE;
+    container.append(session);
+    await session.updateComplete;
+    await session.start();
+    await until(() => player.state === 'live', 'attached player live');
+    await frames(player);
+    // Pointing it elsewhere detaches it.
+    player.session = 'nothing-here';
+    await player.updateComplete;
+    expect(player.state).to.equal('idle');
+    expect(video(player).srcObject).to.equal(null);
+  });
+
+  it('connects to a session that upgrades after it (late definition, as on CMS pages)', async () => {
+    // A subclass under a fresh tag stands in for a session script that loads late.
+    const { FaceswapSession } = await import('../../../src/components/faceswap-session/faceswap-session.js');
+    const tag = `late-session-${Math.random().toString(36).slice(2)}`;
+    const container = await fixture(html`<div></div>`);
+    container.innerHTML = `<${tag}><div><faceswap-player></faceswap-player></div></${tag}>`;
+    const player = container.querySelector('faceswap-player')!;
+    await player.updateComplete;
+    expect(overlayState(player)).to.equal('idle');
+    customElements.define(tag, class extends FaceswapSession {});
+    const session = container.firstElementChild as FaceswapSession;
+    const { platform } = fakePlatform();
+    session.platform = platform;
+    session.tokenProvider = grantProvider;
+    session.source = SOURCE;
+    await session.updateComplete;
+    await session.start();
+    await until(() => player.state === 'live', 'late-linked player live');
+  });
+
+  it('translates its overlays and labels, with string overrides from the session and itself', async () => {
+    const { session, player } = await playerFixture(fakePlatform({ joinError: new FaceswapError('camera-in-use') }));
+    session.lang = 'fr';
+    await session.start();
+    await until(() => player.state === 'error', 'error');
+    await player.updateComplete;
+    expect(shadowText(player, '[part~=message]')).to.equal('La caméra est utilisée par une autre application.');
+    expect(inShadow(player, '[part~=retry-button]')!.textContent).to.contain('Réessayer');
+    session.strings = { retry: 'Encore' };
+    await until(() => inShadow(player, '[part~=retry-button]')!.textContent!.includes('Encore'), 'session override');
+    player.strings = { retry: 'Nochmal', errors: { 'camera-in-use': 'Kamera belegt.' } };
+    await player.updateComplete;
+    expect(inShadow(player, '[part~=retry-button]')!.textContent).to.contain('Nochmal');
+    expect(shadowText(player, '[part~=message]')).to.equal('Kamera belegt.');
+    expect(inShadow(player, '[part~=fullscreen-button]')?.getAttribute('aria-label') ?? 'Plein écran').to.equal('Plein écran');
+    session.lang = 'ar';
+    await until(() => inShadow(player, '[part=base]')!.getAttribute('dir') === 'rtl', 'rtl');
+  });
+
+  it('stops polling statistics and unbinds the video when removed', async () => {
+    const { session, player, transports } = await playerFixture(undefined, 'stats');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await frames(player);
+    const polls = () => transports[0].calls.filter((call) => call === 'getStats').length;
+    await until(() => polls() >= 2, 'stats polled every second', 4000);
+    player.remove();
+    expect(video(player).srcObject).to.equal(null);
+    const afterRemoval = polls();
+    await aTimeout(2200);
+    expect(polls()).to.equal(afterRemoval);
+  });
+
+  it('passes accessibility audits while live, with every control labelled', async () => {
+    const { session, player } = await playerFixture(undefined, 'stats preview');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await player.updateComplete;
+    for (const button of player.shadowRoot!.querySelectorAll('button')) {
+      expect(button.getAttribute('aria-label') || button.textContent!.trim(), button.outerHTML).to.not.equal('');
+    }
+    await expect(player).shadowDom.to.be.accessible();
+    await expect(session).to.be.accessible();
+  });
+});
