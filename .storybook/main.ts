@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { StorybookConfig } from '@storybook/web-components-vite';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { engineAssetRoutes } from '../src/server/engine-assets.js';
 
 // The local engine loads its model code, weights and wasm from `faceswap-engine/` next to the page (see
-// src/engine/assets.ts); a static Storybook ships them, so it works offline and from any sub-path.
-const engineAssets = [
-  { from: 'node_modules/@vladmandic/human/dist', to: '/faceswap-engine/human' },
-  { from: 'node_modules/@vladmandic/human/models', to: '/faceswap-engine/human-models' },
-  { from: 'node_modules/@tensorflow/tfjs-backend-wasm/dist', to: '/faceswap-engine/tfjs-wasm' },
+// src/engine/assets.ts): a static Storybook ships those folders from node_modules, so it runs offline and
+// from any sub-path. `faces/` holds the sample source faces of the stories.
+const staticDirs = [
+  ...engineAssetRoutes('/faceswap-engine/').map(({ prefix, dir }) => ({ from: dir, to: prefix.replace(/\/$/, '') })),
+  { from: '../stories/assets/faces', to: '/faces' },
 ];
-const staticDirs = [...engineAssets, { from: 'demo/faces', to: '/faces' }]
-  .filter(({ from }) => existsSync(`${root}${from}`))
-  .map(({ from, to }) => ({ from: `../${from}`, to }));
 
 const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
@@ -22,7 +16,8 @@ const config: StorybookConfig = {
   staticDirs,
   core: { disableTelemetry: true, disableWhatsNewNotifications: true, enableCrashReports: false },
   async viteFinal(viteConfig) {
-    // The library build's Rollup externals (vite.config.ts) must not apply here: Storybook bundles everything.
+    // Storybook bundles everything itself (it ignores the library build options of vite.config.ts); the
+    // Agora SDK chunk is large by nature and loads only on demand.
     return { ...viteConfig, build: { ...viteConfig.build, target: 'es2022', chunkSizeWarningLimit: 4096 } };
   },
 };

@@ -1,0 +1,134 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
+import { html, type TemplateResult } from 'lit';
+import type { FaceswapPlayer } from '../src/components/faceswap-player/faceswap-player.js';
+import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
+import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
+import { FaceswapError } from '../src/session/errors.js';
+import { fakePlatform, pageGrant, reached, sampleFaces, withTimeouts } from './support.js';
+
+const { args, argTypes, template } = getStorybookHelpers<FaceswapPlayer>('faceswap-player');
+
+const meta: Meta<FaceswapPlayer> = {
+  title: 'Elements/faceswap-player',
+  component: 'faceswap-player',
+  args,
+  argTypes,
+  parameters: {
+    docs: { description: { component: 'The swapped video with its state overlays. Stories run a session over FakeTransport (no network).' } },
+  },
+};
+export default meta;
+
+type Story = StoryObj<FaceswapPlayer>;
+
+interface PlayerSetup {
+  transport: FakeTransportOptions;
+  /** The overlay the player must show (checked by the story-render test); `none` for plain video. */
+  overlay?: string;
+  state?: string;
+  timeouts?: { swapTimeoutMs?: number };
+  then?: (session: FaceswapSession, transport: () => FakeTransport | null) => Promise<void> | void;
+  player?: () => TemplateResult;
+}
+
+/** A player inside a session started by the story over a scripted FakeTransport. */
+function playerStory(setup: PlayerSetup): Story {
+  let transport: FakeTransport | null = null;
+  return {
+    render: (storyArgs) => html`<faceswap-session
+      no-controls
+      data-expect-state=${setup.state ?? 'live'}
+      data-expect-overlay=${setup.overlay ?? 'none'}
+      .platform=${fakePlatform(setup.transport, (t) => (transport = t))}
+      .tokenProvider=${pageGrant('akool')}
+      .source=${sampleFaces[0].source()}
+    >
+      ${setup.player ? setup.player() : template(storyArgs)}
+    </faceswap-session>`,
+    play: async ({ canvasElement }) => {
+      const session = canvasElement.querySelector('faceswap-session')!;
+      if (setup.timeouts) withTimeouts(session, setup.timeouts);
+      void session.start();
+      await setup.then?.(session, () => transport);
+    },
+  };
+}
+
+/** Live video with the controls from the manifest (fit, mirror, preview, stats, no-controls ...). */
+export const Default = playerStory({ transport: { remote: 'echo' } });
+
+/** Picture-in-picture preview of the visitor's own camera, letterboxed video, statistics overlay. */
+export const PreviewContainStats = playerStory({
+  transport: { remote: 'echo' },
+  player: () => html`<faceswap-player preview stats fit="contain"></faceswap-player>`,
+});
+
+/** Never mirrored (the default mirrors the front camera only). */
+export const MirrorOff = playerStory({
+  transport: { remote: 'echo' },
+  player: () => html`<faceswap-player mirror="off"></faceswap-player>`,
+});
+
+/** Joined; the overlay counts the seconds until the first swapped frame. */
+export const WaitingForSwap = playerStory({ transport: { remote: 'none' }, state: 'waiting', overlay: 'waiting', timeouts: { swapTimeoutMs: 3_600_000 } });
+
+/** Reconnecting: the last frame stays, under a banner. */
+export const Reconnecting = playerStory({
+  transport: { remote: 'echo' },
+  state: 'reconnecting',
+  overlay: 'reconnecting',
+  then: async (session, transport) => {
+    await reached(session, 'live');
+    transport()?.emitConnection('reconnecting', 'network');
+  },
+});
+
+/** The browser blocked playback until a user gesture: "tap to start". */
+export const AutoplayBlocked = playerStory({
+  transport: { remote: 'echo' },
+  overlay: 'autoplay-blocked',
+  then: async (session, transport) => {
+    await reached(session, 'live');
+    transport()?.emitAutoplayFailed();
+  },
+});
+
+/** A recoverable error: the message in the page's language and a retry button. */
+export const ErrorWithRetry = playerStory({
+  transport: { remote: 'echo' },
+  state: 'error',
+  overlay: 'error',
+  then: async (session, transport) => {
+    await reached(session, 'live');
+    transport()?.failWith(new FaceswapError('rtc-disconnected'));
+  },
+});
+
+/** After the end: "start again". */
+export const Ended = playerStory({
+  transport: { remote: 'echo' },
+  state: 'ended',
+  overlay: 'ended',
+  then: async (session) => {
+    await reached(session, 'live');
+    await session.stop();
+  },
+});
+
+/** A player outside its session, attached with `session="id"` (for layouts that separate them). */
+export const AttachedById: Story = {
+  render: () => html`<div class="story-row">
+    <faceswap-session
+      id="story-session"
+      data-expect-state="live"
+      .platform=${fakePlatform({ remote: 'echo' })}
+      .tokenProvider=${pageGrant('akool')}
+      .source=${sampleFaces[0].source()}
+    ></faceswap-session>
+    <faceswap-player session="story-session" data-expect-overlay="none"></faceswap-player>
+  </div>`,
+  play: async ({ canvasElement }) => {
+    void canvasElement.querySelector('faceswap-session')!.start();
+  },
+};

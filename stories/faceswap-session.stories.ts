@@ -1,0 +1,168 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
+import { html, nothing } from 'lit';
+import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
+import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
+import { FaceswapError } from '../src/session/errors.js';
+import type { FaceSource, SessionState } from '../src/session/protocol.js';
+import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
+import {
+  failingCamera,
+  fakePlatform,
+  offlineNetwork,
+  pageGrant,
+  pendingCamera,
+  reached,
+  refusingGrant,
+  sampleFaces,
+  withTimeouts,
+} from './support.js';
+
+const { args, argTypes, template } = getStorybookHelpers<FaceswapSession>('faceswap-session');
+
+const meta: Meta<FaceswapSession> = {
+  title: 'Elements/faceswap-session',
+  component: 'faceswap-session',
+  args,
+  argTypes,
+  parameters: {
+    docs: { description: { component: 'The session: camera, connection, state and a control bar. State stories run over FakeTransport (no network).' } },
+  },
+};
+export default meta;
+
+type Story = StoryObj<FaceswapSession>;
+
+/** Controls from the manifest. With no source and no credentials the Start button stays disabled. */
+export const Default: Story = {
+  render: (storyArgs) => template(storyArgs, html`<faceswap-player></faceswap-player>`),
+};
+
+interface StateSetup {
+  /** The state this story shows (checked by the story-render test). */
+  expect: SessionState;
+  /** FakeTransport script; omit to use `platform` alone. */
+  transport?: FakeTransportOptions;
+  platform?: Partial<SessionPlatform>;
+  tokenProvider?: TokenProvider | null;
+  tokenEndpoint?: string;
+  source?: FaceSource | null;
+  timeouts?: { swapTimeoutMs?: number; joinTimeoutMs?: number };
+  /** Scripted events once the session is running (transport faults, stop ...). */
+  then?: (session: FaceswapSession, transport: () => FakeTransport | null) => Promise<void> | void;
+}
+
+/** A session with a player, started by the story, that ends up in `expect`. */
+function stateStory(setup: StateSetup): Story {
+  let transport: FakeTransport | null = null;
+  return {
+    render: () => {
+      const platform = { ...(setup.transport ? fakePlatform(setup.transport, (t) => (transport = t)) : {}), ...setup.platform };
+      const source = setup.source === undefined ? sampleFaces[0].source() : setup.source;
+      const provider = setup.tokenProvider === undefined ? pageGrant('akool') : setup.tokenProvider;
+      return html`<faceswap-session
+        data-expect-state=${setup.expect}
+        engine="auto"
+        token-endpoint=${setup.tokenEndpoint ?? nothing}
+        .platform=${platform}
+        .tokenProvider=${provider}
+        .source=${source}
+      >
+        <faceswap-player preview></faceswap-player>
+      </faceswap-session>`;
+    },
+    play: async ({ canvasElement }) => {
+      const session = canvasElement.querySelector('faceswap-session')!;
+      if (setup.timeouts) withTimeouts(session, setup.timeouts);
+      void session.start();
+      await setup.then?.(session, () => transport);
+    },
+  };
+}
+
+// ---- the healthy path
+
+/** The camera permission prompt is open (getUserMedia has not answered). */
+export const Preparing = stateStory({ expect: 'preparing', platform: pendingCamera() });
+
+/** Credentials are there; joining the RTC channel takes its time. */
+export const Connecting = stateStory({ expect: 'connecting', transport: { joinHangs: true, joinTimeoutMs: 3_600_000 } });
+
+/** Joined and publishing; the swap worker has not sent a frame yet. */
+export const Waiting = stateStory({ expect: 'waiting', transport: { remote: 'none' }, timeouts: { swapTimeoutMs: 3_600_000 } });
+
+/** The swapped video plays (FakeTransport echoes the camera as the "swapped" video). */
+export const Live = stateStory({ expect: 'live', transport: { remote: 'echo' } });
+
+/** The connection dropped; the last frame stays on screen under a banner. */
+export const Reconnecting = stateStory({
+  expect: 'reconnecting',
+  transport: { remote: 'echo' },
+  then: async (session, transport) => {
+    await reached(session, 'live');
+    transport()?.emitConnection('reconnecting', 'network');
+  },
+});
+
+/** Stopped by the visitor: camera released, server session closed. */
+export const Ended = stateStory({
+  expect: 'ended',
+  transport: { remote: 'echo' },
+  then: async (session) => {
+    await reached(session, 'live');
+    await session.stop();
+  },
+});
+
+// ---- errors (each from the path that really produces it)
+
+/** The visitor (or the browser settings) denied the camera: NotAllowedError. */
+export const ErrorCameraDenied = stateStory({ expect: 'error', platform: failingCamera('NotAllowedError', 'Permission denied') });
+
+/** No camera on this device: NotFoundError. */
+export const ErrorCameraNotFound = stateStory({ expect: 'error', platform: failingCamera('NotFoundError', 'Requested device not found') });
+
+/** Another application holds the camera: NotReadableError. */
+export const ErrorCameraInUse = stateStory({ expect: 'error', platform: failingCamera('NotReadableError', 'Could not start video source') });
+
+/** The token endpoint cannot be reached (offline, wrong URL, CORS). */
+export const ErrorEndpointUnreachable = stateStory({
+  expect: 'error',
+  tokenProvider: null,
+  tokenEndpoint: '/api/faceswap',
+  platform: offlineNetwork(),
+});
+
+/** Neither a token endpoint nor a token provider nor credentials are configured. */
+export const ErrorNotConfigured = stateStory({ expect: 'error', tokenProvider: null });
+
+/** Started without a source face. */
+export const ErrorNoSource = stateStory({ expect: 'error', source: null, transport: { remote: 'echo' } });
+
+/** The AKOOL credit is used up (business code 1104). */
+export const ErrorQuotaExhausted = stateStory({ expect: 'error', tokenProvider: refusingGrant('quota-exhausted', 1104) });
+
+/** The server rate-limits session creation. */
+export const ErrorRateLimited = stateStory({ expect: 'error', tokenProvider: refusingGrant('rate-limited') });
+
+/** AKOOL reports the swap worker failed (faceswap_status 4). */
+export const ErrorSwapFailed = stateStory({ expect: 'error', tokenProvider: pageGrant('akool', { status: 4 }), transport: { remote: 'echo' } });
+
+/** The RTC join does not complete in time. */
+export const ErrorJoinTimeout = stateStory({ expect: 'error', transport: { joinHangs: true, joinTimeoutMs: 1500 } });
+
+/** The same uid joined twice (the session is open in another tab). */
+export const ErrorUidConflict = stateStory({ expect: 'error', transport: { joinError: new FaceswapError('uid-conflict') } });
+
+/** Joined, but the swapped video never arrives. */
+export const ErrorSwapTimeout = stateStory({ expect: 'error', transport: { remote: 'none' }, timeouts: { swapTimeoutMs: 1500 } });
+
+/** The connection was lost for good after being live. */
+export const ErrorDisconnected = stateStory({
+  expect: 'error',
+  transport: { remote: 'echo' },
+  then: async (session, transport) => {
+    await reached(session, 'live');
+    transport()?.failWith(new FaceswapError('rtc-disconnected'));
+  },
+});

@@ -1,0 +1,93 @@
+// What the stories need to run without any server: sample source faces, grants made in the page, and session
+// platforms that swap the cloud for FakeTransport (scripted states) or run the real in-browser engine.
+import { FakeTransport, type FakeTransportOptions } from '../src/rtc/fake-transport.js';
+import { LocalTransport } from '../src/rtc/local-transport.js';
+import { FaceswapError } from '../src/session/errors.js';
+import type { EngineName, FaceSource, FaceswapErrorCode, SessionGrant } from '../src/session/protocol.js';
+import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
+import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
+import faces from './assets/faces/faces.json';
+
+/** Sample faces (crops of photos from @vladmandic/face-api), served at `faces/` next to the story page. */
+export const sampleFaces = faces.map((face) => ({
+  ...face,
+  src: `faces/${face.file}`,
+  /** What `/detect` answers for this photo: its URL and the landmarks the emulator's detector measured. */
+  source: (): FaceSource => ({ path: new URL(`faces/${face.file}`, location.href).href, opts: face.opts }),
+}));
+
+let grants = 0;
+
+/** A token provider that makes the grant in the page, as a backend would answer `POST /sessions`. */
+export function pageGrant(engine: EngineName, overrides: Partial<SessionGrant> = {}): TokenProvider {
+  return async () => {
+    grants += 1;
+    return {
+      sessionId: `story-${grants}`,
+      sessionKey: 'story-session-key',
+      engine,
+      status: 2,
+      rtc: { appId: '', channel: `story-${grants}`, uid: 1, token: '', remoteUid: 3 },
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      ...overrides,
+    };
+  };
+}
+
+/** A token provider whose backend refuses, as the token endpoint answers with `{error: {code}}`. */
+export function refusingGrant(code: FaceswapErrorCode, upstreamCode?: number): TokenProvider {
+  return async () => {
+    throw new FaceswapError(code, undefined, upstreamCode === undefined ? {} : { upstreamCode });
+  };
+}
+
+/** Runs sessions over FakeTransport (no network); `onTransport` receives each one to script events. */
+export function fakePlatform(options: FakeTransportOptions, onTransport?: (transport: FakeTransport) => void): Partial<SessionPlatform> {
+  return {
+    transportFactory: async (engine, transportOptions) => {
+      const transport = new FakeTransport({ ...transportOptions, ...options, engine });
+      onTransport?.(transport);
+      return transport;
+    },
+  };
+}
+
+/** Runs sessions on the real in-browser engine, with its files from `faceswap-engine/` next to the page. */
+export function localEnginePlatform(): Partial<SessionPlatform> {
+  return {
+    transportFactory: async (_engine, transportOptions) => new LocalTransport({ ...transportOptions, assetBaseUrl: 'faceswap-engine/' }),
+  };
+}
+
+/** A camera that answers getUserMedia with the DOMException a browser gives (`NotAllowedError`, ...). */
+export function failingCamera(name: string, message = 'The camera could not be opened.'): Partial<SessionPlatform> {
+  return { getUserMedia: () => Promise.reject(new DOMException(message, name)) };
+}
+
+/** A camera permission prompt that the visitor never answers. */
+export function pendingCamera(): Partial<SessionPlatform> {
+  return { getUserMedia: () => new Promise<MediaStream>(() => {}) };
+}
+
+/** A network where the token endpoint cannot be reached. */
+export function offlineNetwork(): Partial<SessionPlatform> {
+  return { fetch: () => Promise.reject(new TypeError('Failed to fetch')) };
+}
+
+/** Shortens the session's watchdogs for stories that show a timeout (options apply to the next start). */
+export function withTimeouts(session: FaceswapSession, timeouts: { swapTimeoutMs?: number; joinTimeoutMs?: number }): void {
+  session.controller.options = { ...session.controller.options, ...timeouts };
+}
+
+/** Resolves once the session reaches `state` (at once when it is there already). */
+export function reached(session: FaceswapSession, state: string): Promise<void> {
+  if (session.state === state) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onChange = (event: GlobalEventHandlersEventMap['faceswap-state-change']) => {
+      if (event.detail.state !== state) return;
+      session.removeEventListener('faceswap-state-change', onChange);
+      resolve();
+    };
+    session.addEventListener('faceswap-state-change', onChange);
+  });
+}
