@@ -7,7 +7,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from './landmark-worker.js';
-import { featherWeights, MESH_POINTS } from './mesh.js';
+import { featherWeights, MESH_POINTS, transferShape } from './mesh.js';
 import { FaceRenderer } from './renderer.js';
 import { LandmarkTracker } from './tracker.js';
 
@@ -31,6 +31,14 @@ export interface EngineStats {
   landmarkMsMedian: number;
   /** Whether the last drawn frame showed a swapped face. */
   swapping: boolean;
+}
+
+export interface EngineOptions {
+  /**
+   * How far the swapped face takes the source's proportions (eyes, nose, mouth) rather than only its skin,
+   * 0..1 (default 0.7). Higher looks more like the source; lower follows the camera's expressions more closely.
+   */
+  shapeTransfer?: number;
 }
 
 export class SourceFaceError extends Error {
@@ -62,8 +70,10 @@ class Window {
 }
 
 const FADE_PER_MS = 1 / 200;
-/** Without a fresh landmark result for this long the face is considered gone and the camera shows through. */
-const LOST_AFTER_MS = 400;
+/** The face is gone (the camera shows through) after this many landmark runs without one... */
+const LOST_AFTER_MISSES = 2;
+/** ...or when no landmark result at all arrived for this long. */
+const STALE_AFTER_MS = 1500;
 const MAX_SOURCE_SIDE = 1024;
 
 export class FaceSwapEngine {
@@ -84,6 +94,9 @@ export class FaceSwapEngine {
   #frames: FrameSource | null = null;
   #stream: MediaStream | null = null;
   #face = new Float32Array(MESH_POINTS * 2);
+  #weights: Float32Array | null = null;
+  #sourcePoints: Float32Array | null = null;
+  readonly #shapeTransfer: number;
   #cameraColour: ColourStats | null = null;
   #opacity = 0;
   #lastDraw = 0;
@@ -91,18 +104,22 @@ export class FaceSwapEngine {
   #height = 0;
   #nextId = 1;
   #landmarksBusy = false;
+  #misses = 0;
   #sourceRequest = 0;
   #hasSource = false;
   #swapping = false;
   #disposed = false;
+  #frameTimings: number[] = [];
 
-  constructor(urls: EngineAssetUrls) {
+  constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
+    this.#shapeTransfer = Math.min(1, Math.max(0, options.shapeTransfer ?? 0.7));
     this.#worker = createLandmarkWorker();
     this.#ready = new Promise<void>((resolve, reject) => {
       const onMessage = (event: MessageEvent<WorkerReply>) => {
         const msg = event.data;
         if (msg.type === 'ready') {
-          this.#renderer = new FaceRenderer(msg.triangles, featherWeights(msg.uv));
+          this.#weights = featherWeights(msg.uv);
+          this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
           resolve();
         } else if (msg.type === 'error' && msg.id === undefined) {
           reject(new Error(`face model failed to load: ${msg.message}`));
@@ -161,6 +178,7 @@ export class FaceSwapEngine {
       return;
     }
     this.#renderer.setSource({ image, points: face.points, colour: face.colour });
+    this.#sourcePoints = face.points;
     this.#hasSource = true;
   }
 
@@ -176,6 +194,13 @@ export class FaceSwapEngine {
       landmarkMsMedian: this.#landmarkMs.percentile(0.5),
       swapping: this.#swapping,
     };
+  }
+
+  /** Main-thread milliseconds of each frame drawn since the last call (for benchmarks). */
+  takeFrameTimings(): number[] {
+    const timings = this.#frameTimings;
+    this.#frameTimings = [];
+    return timings;
   }
 
   dispose(): void {
@@ -208,29 +233,34 @@ export class FaceSwapEngine {
     });
   }
 
-  #onFrame(frame: TexImageSource, width: number, height: number, timeMs: number): void {
+  #onFrame(frame: CanvasImageSource, width: number, height: number, timeMs: number): void {
     const renderer = this.#renderer;
     if (!renderer || this.#disposed) return;
     const started = performance.now();
     if (this.#hasSource && !this.#landmarksBusy) this.#measure(frame, timeMs);
 
     const tracked = this.#tracker.predict(timeMs, this.#face);
-    const fresh = tracked && timeMs - this.#tracker.lastUpdate < LOST_AFTER_MS;
+    const fresh = tracked && this.#misses < LOST_AFTER_MISSES && timeMs - this.#tracker.lastUpdate < STALE_AFTER_MS;
     const dt = this.#lastDraw ? Math.min(100, timeMs - this.#lastDraw) : 0;
     this.#opacity = Math.min(1, Math.max(0, this.#opacity + (fresh ? 1 : -1) * dt * FADE_PER_MS));
     if (!fresh && this.#opacity === 0) this.#tracker.reset();
     this.#lastDraw = timeMs;
     this.#swapping = renderer.hasSource && tracked && this.#opacity > 0;
+    if (this.#swapping && this.#sourcePoints && this.#weights && this.#shapeTransfer > 0) {
+      transferShape(this.#face, this.#sourcePoints, this.#weights, this.#shapeTransfer, this.#face);
+    }
     renderer.draw(frame, width, height, this.#swapping ? this.#face : null, this.#cameraColour, this.#opacity);
     this.#width = width;
     this.#height = height;
     this.#emit(renderer);
-    this.#frameMs.add(started, performance.now() - started);
+    const ms = performance.now() - started;
+    this.#frameMs.add(started, ms);
+    if (this.#frameTimings.length < 10000) this.#frameTimings.push(ms);
     this.#outputWindow.add(performance.now());
   }
 
   /** Hands this frame to the landmark worker (one frame in flight at a time). */
-  #measure(frame: TexImageSource, timeMs: number): void {
+  #measure(frame: CanvasImageSource, timeMs: number): void {
     let image: VideoFrame | Promise<ImageBitmap>;
     if (typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) image = frame.clone();
     else image = createImageBitmap(frame as ImageBitmapSource);
@@ -248,6 +278,7 @@ export class FaceSwapEngine {
     if (reply.type !== 'frame' || this.#disposed) return;
     this.#landmarkMs.add(performance.now(), reply.ms);
     const face: FaceLandmarks | null = reply.face;
+    this.#misses = face ? 0 : this.#misses + 1;
     if (!face) return;
     this.#landmarkWindow.add(performance.now());
     this.#tracker.update(face.points, timeMs);

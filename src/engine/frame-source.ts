@@ -3,7 +3,7 @@
  * browser has it (Chromium: VideoFrames straight from the capture pipeline), else a detached, never-inserted
  * `<video>` paced by requestVideoFrameCallback (or a timer). The camera track itself is never stopped here.
  */
-export type FrameHandler = (frame: TexImageSource, width: number, height: number, timeMs: number) => void;
+export type FrameHandler = (frame: CanvasImageSource, width: number, height: number, timeMs: number) => void;
 
 export interface FrameSource {
   stop(): void;

@@ -45,3 +45,61 @@ export function featherWeights(uv: Float32Array, feather = 0.14): Float32Array {
   }
   return weights;
 }
+
+/**
+ * Moves the camera mesh's inner points part of the way towards the source face's proportions (the source
+ * mesh laid over the camera face by a least-squares similarity: rotation, scale, shift). A texture warp alone
+ * keeps the camera person's eye, nose and mouth geometry, which carries much of a face's identity. `weights`
+ * (0 on the contour) keep the outline, and so the seam, where the camera face is; `amount` 0 keeps the camera
+ * shape, 1 takes the source's. Writes into `out` (may be `camera`).
+ */
+export function transferShape(
+  camera: Float32Array,
+  source: Float32Array,
+  weights: Float32Array,
+  amount: number,
+  out: Float32Array,
+): void {
+  const n = weights.length;
+  let scx = 0;
+  let scy = 0;
+  let ccx = 0;
+  let ccy = 0;
+  for (let i = 0; i < n; i++) {
+    scx += source[i * 2];
+    scy += source[i * 2 + 1];
+    ccx += camera[i * 2];
+    ccy += camera[i * 2 + 1];
+  }
+  scx /= n;
+  scy /= n;
+  ccx /= n;
+  ccy /= n;
+  let a = 0;
+  let b = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const sx = source[i * 2] - scx;
+    const sy = source[i * 2 + 1] - scy;
+    const cx = camera[i * 2] - ccx;
+    const cy = camera[i * 2 + 1] - ccy;
+    a += sx * cx + sy * cy;
+    b += sx * cy - sy * cx;
+    norm += sx * sx + sy * sy;
+  }
+  if (norm === 0) {
+    out.set(camera);
+    return;
+  }
+  const cos = a / norm;
+  const sin = b / norm;
+  for (let i = 0; i < n; i++) {
+    const sx = source[i * 2] - scx;
+    const sy = source[i * 2 + 1] - scy;
+    const tx = cos * sx - sin * sy + ccx;
+    const ty = sin * sx + cos * sy + ccy;
+    const k = amount * weights[i];
+    out[i * 2] = camera[i * 2] + k * (tx - camera[i * 2]);
+    out[i * 2 + 1] = camera[i * 2 + 1] + k * (ty - camera[i * 2 + 1]);
+  }
+}

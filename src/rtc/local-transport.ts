@@ -126,6 +126,11 @@ export class LocalTransport implements RtcTransport {
     return this.#engine?.stats() ?? null;
   }
 
+  /** Main-thread milliseconds per output frame since the last call; for benchmarks. */
+  takeFrameTimings(): number[] {
+    return this.#engine?.takeFrameTimings() ?? [];
+  }
+
   async leave(): Promise<void> {
     this.#left = true;
     this.#release();

@@ -1,0 +1,99 @@
+// Benchmark of the in-browser engine at 640x480 in headless Chromium with the face-video fake camera:
+// output fps delivered to a player <video>, landmark updates/s, per-frame main-thread processing time, and the
+// identity share (face-api's recognition model: output face closer to the source than to the camera person).
+// Prints one JSON object. Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
+// (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now;
+// --passthrough: the engine without a source face, i.e. the rendering path alone).
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+import { engineAssetRoutes } from '../src/server/engine-assets.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const seconds = Number(arg('--seconds') ?? 20);
+const shotsDir = arg('--shots');
+
+const made = spawnSync(process.execPath, [join(root, 'scripts/make-test-camera.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (made.status !== 0) process.exit(1);
+const cameraFile = join(root, 'test/fixtures/generated/face.y4m');
+
+const bundle = await build({
+  entryPoints: [join(root, 'bench/engine-page.ts')],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  write: false,
+  tsconfig: join(root, 'tsconfig.json'),
+});
+const script = bundle.outputFiles[0].text;
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream',
+  '.jpg': 'image/jpeg', '.html': 'text/html',
+};
+const routes = [
+  ...engineAssetRoutes(),
+  { prefix: '/node_modules/', dir: join(root, 'node_modules') },
+  { prefix: '/fixtures/', dir: join(root, 'test/fixtures/generated') },
+];
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (path === '/') {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><body style="margin:0"><script type="module" src="/bench.js"></script>');
+    return;
+  }
+  if (path === '/bench.js') {
+    res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    return;
+  }
+  for (const { prefix, dir } of routes) {
+    if (!path.startsWith(prefix)) continue;
+    const file = normalize(join(dir, path.slice(prefix.length)));
+    if (file.startsWith(dir) && existsSync(file) && statSync(file).isFile()) {
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+      return;
+    }
+  }
+  res.writeHead(404).end();
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+const executablePath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  args: [
+    '--no-sandbox', '--headless=new', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required',
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`,
+  ],
+});
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.setViewport({ width: 800, height: 600 });
+  await page.goto(origin);
+  if (process.env.SKIPREF) await page.evaluate('window.SKIPREF = true');
+  await page.waitForFunction('typeof window.runBench === "function"');
+  const { result, shots } = (await page.evaluate(
+    (opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts),
+    { seconds, sourceUrl: '/fixtures/source-face.jpg', samples: Number(arg('--samples') ?? 40), baseline: process.argv.includes('--baseline'), passthrough: process.argv.includes('--passthrough') },
+  )) as { result: Record<string, unknown>; shots: string[] };
+  if (shotsDir) {
+    mkdirSync(shotsDir, { recursive: true });
+    shots.forEach((s, i) => writeFileSync(join(shotsDir, `output-${i}.png`), Buffer.from(s.split(',')[1], 'base64')));
+  }
+  console.log(JSON.stringify({ engine: process.argv.includes('--baseline') ? 'none (raw camera)' : 'local', browser: await browser.version(), ...result }, null, 2));
+} finally {
+  await browser.close();
+  server.close();
+}
