@@ -235,6 +235,8 @@ export class FaceSourcePicker extends LitElement {
           : error.problem === 'too-large'
             ? this.localize.term('tooLarge', { size: formatBytes(this.maxBytes) })
             : strings.unreadable;
+    } else if (isFaceswapError(error) && error.code === 'no-face') {
+      text = strings.noFace;
     } else if (isFaceswapError(error)) {
       text = strings.errors[error.code] ?? error.message;
     } else {

@@ -1,0 +1,282 @@
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../src/index.js';
+import type { FaceSourcePicker } from '../../../src/components/face-source-picker/face-source-picker.js';
+import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
+import { fakePlatform, inShadow, shadowText, until } from './helpers.js';
+
+const ENDPOINT = '/api/faceswap';
+const ONE_FACE = '/demo/faces/ada.jpg';
+const OTHER_FACE = '/demo/faces/ben.jpg';
+/** A 1920x1280 group photo with three faces. */
+const GROUP = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
+
+async function fileFrom(url: string, name = url.split('/').pop()!): Promise<File> {
+  const blob = await (await fetch(url)).blob();
+  return new File([blob], name, { type: blob.type || 'image/jpeg' });
+}
+
+/** A smooth gradient: a real, readable image without a face. */
+async function faceless(): Promise<File> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 480;
+  canvas.height = 360;
+  const context = canvas.getContext('2d')!;
+  const gradient = context.createLinearGradient(0, 0, 480, 360);
+  gradient.addColorStop(0, '#3050a0');
+  gradient.addColorStop(1, '#e0c070');
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, 480, 360);
+  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+  return new File([blob], 'gradient.png', { type: 'image/png' });
+}
+
+/** Counts `/detect` requests, to prove bad files never leave the browser. */
+function countDetects() {
+  const original = window.fetch;
+  const counter = { count: 0, restore: () => (window.fetch = original) };
+  window.fetch = (input, init) => {
+    if (String(input instanceof Request ? input.url : input).endsWith('/detect')) counter.count += 1;
+    return original(input, init);
+  };
+  return counter;
+}
+
+function withFiles(files: File[]): DataTransfer {
+  const data = new DataTransfer();
+  for (const file of files) data.items.add(file);
+  return data;
+}
+
+async function upload(picker: FaceSourcePicker, file: File) {
+  const input = inShadow<HTMLInputElement>(picker, 'input[type=file]')!;
+  input.files = withFiles([file]).files;
+  input.dispatchEvent(new Event('change'));
+}
+
+const faces = (picker: FaceSourcePicker) => [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=face]')];
+
+describe('<face-source-picker>', () => {
+  it('renders an accessible empty picker with a gallery from slotted images and `sources`', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}>
+      <img src=${ONE_FACE} alt="Ada" />
+      <img src=${OTHER_FACE} alt="Ben" />
+    </face-source-picker>`);
+    picker.sources = [{ src: '/demo/faces/cleo.jpg', label: 'Cleo' }];
+    await picker.updateComplete;
+    const thumbs = [...picker.shadowRoot!.querySelectorAll('[part~=thumbnail]')];
+    expect(thumbs.map((t) => t.getAttribute('aria-label'))).to.deep.equal(['Use Ada', 'Use Ben', 'Use Cleo']);
+    expect(picker.status).to.equal('empty');
+    expect(picker.getAttribute('status')).to.equal('empty');
+    await expect(picker).shadowDom.to.be.accessible();
+    await expect(picker).to.be.accessible();
+    picker.sources = null;
+    await picker.updateComplete;
+    expect(picker.shadowRoot!.querySelectorAll('[part~=thumbnail]')).to.have.length(2);
+  });
+
+  it('detects the face of a gallery photo and fires face-source-change', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
+    const change = oneEvent(picker, 'face-source-change');
+    inShadow<HTMLButtonElement>(picker, '[part~=thumbnail]')!.click();
+    const { detail, bubbles, composed } = await change;
+    expect(bubbles && composed).to.equal(true);
+    expect(detail.path).to.match(/^http/);
+    expect(detail.opts).to.match(/^\d+(\.\d+)?,\d+(\.\d+)?(:\d+(\.\d+)?,\d+(\.\d+)?){3}$/);
+    expect(detail.box).to.have.length(4);
+    expect(detail.imageUrl).to.equal(new URL(ONE_FACE, location.href).href);
+    await picker.updateComplete;
+    expect(picker.status).to.equal('selected');
+    expect(picker.value).to.deep.equal(detail);
+    expect(faces(picker)).to.have.length(1);
+    expect(faces(picker)[0].getAttribute('aria-pressed')).to.equal('true');
+    expect(inShadow(picker, '[part~=thumbnail]')!.getAttribute('aria-pressed')).to.equal('true');
+    await expect(picker).shadowDom.to.be.accessible();
+  });
+
+  it('uploads a photo through the file input, scaled down, and lets the visitor choose among several faces by keyboard', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    const requests: { width: number; body: string }[] = [];
+    const original = window.fetch;
+    window.fetch = async (input, init) => {
+      const response = await original(input, init);
+      if (String(input).endsWith('/detect')) requests.push({ width: (await response.clone().json()).width, body: String(init?.body) });
+      return response;
+    };
+    let fired = 0;
+    picker.addEventListener('face-source-change', () => (fired += 1));
+    try {
+      await upload(picker, await fileFrom(GROUP));
+      await until(() => picker.status === 'choosing', 'several faces to choose from', 15000);
+    } finally {
+      window.fetch = original;
+    }
+    // 1920 px wide: sent at 1280 as JPEG.
+    expect(requests[0].width).to.equal(1280);
+    expect(requests[0].body).to.contain('"image":"data:image/jpeg;base64,');
+    expect(faces(picker).length).to.equal(3);
+    expect(fired).to.equal(0);
+    expect(shadowText(picker, '[part~=message]')).to.equal('Several faces were found. Choose one.');
+    await expect(picker).shadowDom.to.be.accessible();
+    // Focus goes to the first face; arrows move; Enter picks.
+    await until(() => picker.shadowRoot!.activeElement === faces(picker)[0], 'first face focused');
+    faces(picker)[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    expect(picker.shadowRoot!.activeElement).to.equal(faces(picker)[1]);
+    const change = oneEvent(picker, 'face-source-change');
+    faces(picker)[1].click(); // what Enter/Space do on a focused button
+    const { detail } = await change;
+    expect(detail.imageUrl).to.match(/^blob:/);
+    await picker.updateComplete;
+    expect(faces(picker).map((f) => f.getAttribute('aria-pressed'))).to.deep.equal(['false', 'true', 'false']);
+    expect(detail.box).to.deep.equal((picker as unknown as { faces: { box: number[] }[] }).faces[1].box);
+  });
+
+  it('takes a dropped photo and a pasted one', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    const dropzone = inShadow(picker, '[part~=dropzone]')!;
+    const data = withFiles([await fileFrom(ONE_FACE)]);
+    dropzone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
+    await picker.updateComplete;
+    expect(picker.hasAttribute('dragging')).to.equal(true);
+    const dropped = oneEvent(picker, 'face-source-change');
+    dropzone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
+    await dropped;
+    expect(picker.hasAttribute('dragging')).to.equal(false);
+
+    const pasted = oneEvent(picker, 'face-source-change');
+    const paste = new ClipboardEvent('paste', { clipboardData: withFiles([await fileFrom(OTHER_FACE)]), bubbles: true, cancelable: true, composed: true });
+    inShadow(picker, '[part~=upload-button]')!.dispatchEvent(paste);
+    const { detail } = await pasted;
+    expect(paste.defaultPrevented).to.equal(true);
+    expect(detail.imageUrl).to.match(/^blob:/);
+  });
+
+  it('refuses wrong types, too-large and unreadable files before any upload, with clear messages', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT} max-bytes="5000"></face-source-picker>`);
+    const detects = countDetects();
+    try {
+      await upload(picker, new File(['just text'], 'notes.txt', { type: 'text/plain' }));
+      await until(() => picker.status === 'error', 'wrong type refused');
+      expect(shadowText(picker, '[part~=message]')).to.equal('This file is not a supported image. Use a JPEG, PNG or WebP photo.');
+
+      await upload(picker, await fileFrom(ONE_FACE));
+      await until(() => shadowText(picker, '[part~=message]').includes('too large'), 'too large refused');
+      expect(shadowText(picker, '[part~=message]')).to.equal('This image is too large. The limit is 5 KB.');
+
+      picker.removeAttribute('max-bytes');
+      await picker.updateComplete;
+      expect(picker.maxBytes).to.equal(10 * 1024 * 1024);
+      const garbage = new Uint8Array(2048).map((_, i) => (i * 7919) % 251);
+      await upload(picker, new File([garbage], 'broken.png', { type: 'image/png' }));
+      await until(() => shadowText(picker, '[part~=message]') === 'This image could not be read.', 'unreadable refused');
+      expect(picker.status).to.equal('error');
+      await expect(picker).shadowDom.to.be.accessible();
+    } finally {
+      detects.restore();
+    }
+    expect(detects.count).to.equal(0);
+  });
+
+  it('says so clearly when a photo has no face', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    let fired = false;
+    picker.addEventListener('face-source-change', () => (fired = true));
+    await upload(picker, await faceless());
+    await until(() => picker.status === 'error', 'no face', 15000);
+    expect(shadowText(picker, '[part~=message]')).to.equal('No face was found in this photo. Try another one.');
+    expect(faces(picker)).to.have.length(0);
+    expect(fired).to.equal(false);
+  });
+
+  it('explains a missing endpoint instead of failing silently', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
+    inShadow<HTMLButtonElement>(picker, '[part~=thumbnail]')!.click();
+    await until(() => picker.status === 'error', 'error');
+    expect(shadowText(picker, '[part~=message]')).to.equal('Face detection is not set up on this page.');
+  });
+
+  it('takes a photo with the camera', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    inShadow<HTMLButtonElement>(picker, '[part~=camera-button]')!.click();
+    const video = await until(() => inShadow<HTMLVideoElement>(picker, '[part~=camera] video'), 'camera view');
+    await until(() => video.videoWidth > 0, 'camera frames');
+    const stream = video.srcObject as MediaStream;
+    await expect(picker).shadowDom.to.be.accessible();
+    inShadow<HTMLButtonElement>(picker, '[part~=capture-button]')!.click();
+    // The fake camera shows no face: the photo is checked like any other and the camera is released.
+    await until(() => picker.status === 'error' || picker.status === 'selected' || picker.status === 'choosing', 'photo detected', 15000);
+    expect(stream.getTracks().every((track) => track.readyState === 'ended')).to.equal(true);
+    expect(inShadow(picker, '[part~=camera]')).to.equal(null);
+  });
+
+  it('releases the camera view when removed', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    inShadow<HTMLButtonElement>(picker, '[part~=camera-button]')!.click();
+    const video = await until(() => inShadow<HTMLVideoElement>(picker, '[part~=camera] video'), 'camera view');
+    await until(() => video.srcObject, 'camera stream');
+    const tracks = (video.srcObject as MediaStream).getTracks();
+    picker.remove();
+    expect(tracks.every((track) => track.readyState === 'ended')).to.equal(true);
+  });
+
+  it('inside a session: uses its endpoint, sets its source, and changes the face live without reconnecting; removal closes the server session', async () => {
+    const { platform, transports } = fakePlatform({ remote: 'echo' });
+    const session = await fixture<FaceswapSession>(html`<faceswap-session token-endpoint=${ENDPOINT} .platform=${platform}>
+      <face-source-picker><img src=${ONE_FACE} alt="Ada" /><img src=${OTHER_FACE} alt="Ben" /></face-source-picker>
+      <faceswap-player></faceswap-player>
+    </faceswap-session>`);
+    const picker = session.querySelector('face-source-picker')!;
+    const thumbs = () => [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=thumbnail]')];
+    const first = oneEvent(picker, 'face-source-change');
+    thumbs()[0].click();
+    const { detail } = await first;
+    await session.updateComplete;
+    expect(session.source).to.deep.equal({ path: detail.path, opts: detail.opts });
+    await session.start();
+    await until(() => session.state === 'live', 'live', 15000);
+    await picker.updateComplete;
+    expect(picker.getAttribute('state')).to.equal('live');
+    const sessionId = session.controller.snapshot.sessionId!;
+
+    const second = oneEvent(picker, 'face-source-change');
+    thumbs()[1].click();
+    const next = await second;
+    await until(() => transports[0].sources.some((s) => s.path === next.detail.path), 'new face applied', 15000);
+    expect(transports).to.have.length(1);
+    expect(transports[0].calls.filter((c) => c === 'join')).to.have.length(1);
+    expect(session.state).to.equal('live');
+    const open = async () => ((await (await fetch('/__test/emulator/sessions')).json()) as { sessions: { _id: string; closed: boolean; updates: number }[] }).sessions;
+    const mine = (await open()).find((s) => sessionId.includes(s._id) || s._id.includes(sessionId));
+    expect(mine, `emulator session for ${sessionId}`).to.not.equal(undefined);
+    expect(mine!.closed).to.equal(false);
+    expect(mine!.updates).to.be.greaterThan(0);
+
+    session.remove();
+    await until(() => session.state === 'ended', 'ended after removal');
+    for (let i = 0; i < 40; i += 1) {
+      const now = (await open()).find((s) => s._id === mine!._id)!;
+      if (now.closed) return;
+      await aTimeout(100);
+    }
+    throw new Error('the server session was not closed');
+  });
+
+  it('follows the nearest lang and its strings, right to left in Arabic', async () => {
+    const wrapper = await fixture(html`<div lang="es"><face-source-picker token-endpoint=${ENDPOINT}></face-source-picker></div>`);
+    const picker = wrapper.querySelector('face-source-picker')!;
+    expect(shadowText(picker, '[part~=upload-button]')).to.equal('Subir una foto');
+    document.documentElement.lang = 'fr';
+    wrapper.removeAttribute('lang');
+    try {
+      await until(() => shadowText(picker, '[part~=upload-button]') === 'Importer une photo', 'French from <html lang>');
+      picker.lang = 'ar';
+      await until(() => inShadow(picker, '[part=base]')!.getAttribute('dir') === 'rtl', 'rtl');
+      expect(shadowText(picker, '[part~=upload-button]')).to.equal('رفع صورة');
+      await expect(picker).shadowDom.to.be.accessible();
+      picker.strings = { upload: 'ارفع' };
+      await picker.updateComplete;
+      expect(shadowText(picker, '[part~=upload-button]')).to.equal('ارفع');
+    } finally {
+      document.documentElement.removeAttribute('lang');
+    }
+  });
+});
