@@ -4,10 +4,12 @@
  * AKOOL's docs disagree with themselves in two places, so this reads both forms:
  * - `faces_obj` is keyed "by face index" (live page) or "by frame index" (detect-faces page). Every entry is
  *   read and every index of its parallel arrays is one face, which covers both.
- * - `region` is documented as `[x, y, width, height]`, but the doc example (`[150,261,437,661]` around
- *   landmarks at x 249-460, y 510-739) is corners `[x1, y1, x2, y2]`. Each region is read both ways and the
- *   reading whose box contains the face's landmarks (and fits the image, when its size is known) wins;
- *   when both fit, corners win, as in the example.
+ * - `region` is documented as `[x, y, width, height]`; the reference notes read the doc example as corners
+ *   `[x1, y1, x2, y2]`, and the emulator answers corners. Yet in that example (`[150,261,437,661]`, landmarks
+ *   at x 249-460, y 510-739) the right eye and the mouth fall outside the corner reading and inside the
+ *   `[x, y, w, h]` one. So each region is read both ways and the reading whose box holds the face's
+ *   landmarks (and fits the image, when its size is known) wins. A tight corner box also "holds" them when
+ *   misread as a size (the size reading is a superset), so a tie goes to corners.
  */
 import { FaceswapError } from '../session/errors.js';
 import type { DetectedFace } from '../session/protocol.js';
