@@ -230,8 +230,7 @@ export class SessionController implements SessionControllerApi {
   // ---- one run: preparing -> connecting -> waiting (-> live via 'first-frame')
 
   async #execute(run: Run): Promise<void> {
-    this.#update({ error: null, autoplayBlocked: false, engine: null, sessionId: null, micEnabled: this.options.mic });
-    this.#setState('preparing');
+    this.#setState('preparing', { error: null, autoplayBlocked: false, engine: null, sessionId: null, micEnabled: this.options.mic });
     const pageHide = this.#platform.onPageHide?.(() => this.#onPageHide(run));
     if (pageHide) run.cleanups.push(pageHide);
 
@@ -256,8 +255,7 @@ export class SessionController implements SessionControllerApi {
     if (run.finished) return;
     run.published = true;
 
-    this.#update({ waitingSince: this.#platform.now() });
-    this.#setState('waiting');
+    this.#setState('waiting', { waitingSince: this.#platform.now() });
     this.#startWatchdog(run);
     if (run.issued) this.#scheduleHeartbeat(run, run.issued);
     if (run.firstFrame) this.#goLive(run);
@@ -333,8 +331,7 @@ export class SessionController implements SessionControllerApi {
         if (track) return;
         // The swap worker stopped publishing: wait for it again, under the watchdog.
         run.firstFrame = false;
-        if (this.#snapshot.state === 'live' && this.#setState('waiting')) {
-          this.#update({ waitingSince: this.#platform.now() });
+        if (this.#snapshot.state === 'live' && this.#setState('waiting', { waitingSince: this.#platform.now() })) {
           this.#startWatchdog(run);
         }
       },
@@ -368,7 +365,7 @@ export class SessionController implements SessionControllerApi {
 
   #goLive(run: Run): void {
     clearTimeout(run.watchdog);
-    if (this.#setState('live')) this.#update({ waitingSince: null });
+    this.#setState('live', { waitingSince: null });
   }
 
   #startWatchdog(run: Run): void {
@@ -418,8 +415,7 @@ export class SessionController implements SessionControllerApi {
     if (run.finished || run !== this.#run) return;
     const info = toFaceswapError(error, 'upstream-error').toJSON();
     void this.#release(run, 'error');
-    this.#update({ error: info });
-    this.#setState('error');
+    this.#setState('error', { error: info });
     this.#events.emit('error', info);
   }
 
@@ -495,11 +491,14 @@ export class SessionController implements SessionControllerApi {
     this.#events.emit('error', toFaceswapError(error, fallback).toJSON());
   }
 
-  /** Applies a guarded transition; returns false (and changes nothing) when it is not allowed. */
-  #setState(next: SessionState): boolean {
+  /**
+   * Applies a guarded transition, together with the snapshot fields that belong to it (one `change`);
+   * returns false and changes nothing when the transition is not allowed.
+   */
+  #setState(next: SessionState, patch: Partial<SessionSnapshot> = {}): boolean {
     const previous = this.#snapshot.state;
     if (!TRANSITIONS[previous].includes(next)) return false;
-    this.#update({ state: next });
+    this.#update({ ...patch, state: next });
     this.#events.emit('state-change', { state: next, previous });
     return true;
   }
