@@ -99,6 +99,11 @@ export class AkoolClient {
   private token: Promise<string> | undefined;
 
   constructor(options: AkoolClientOptions) {
+    const auth = options.auth as Partial<Record<'apiKey' | 'clientId' | 'clientSecret', unknown>> | undefined;
+    const filled = (v: unknown) => typeof v === 'string' && v !== '';
+    if (!auth || !(filled(auth.apiKey) || (filled(auth.clientId) && filled(auth.clientSecret)))) {
+      throw new TypeError('AKOOL auth needs a non-empty apiKey, or clientId and clientSecret');
+    }
     this.auth = options.auth;
     this.baseUrl = (options.baseUrl ?? AKOOL_BASE_URL).replace(/\/+$/, '');
     this.detectUrl = options.detectUrl ?? this.baseUrl + DETECT_PATH;
