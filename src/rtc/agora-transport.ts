@@ -84,6 +84,8 @@ export class AgoraTransport implements RtcTransport {
   #firstFramePoll: ReturnType<typeof setInterval> | undefined;
   #localVideo: ILocalVideoTrack | null = null;
   #localAudio: ILocalAudioTrack | null = null;
+  /** What the controller handed in, compared as given (the SDK may hand back a processed track). */
+  #published: Partial<LocalMedia> = {};
   #onAutoplayFailed = () => this.#events.emit('autoplay-failed');
 
   constructor(options: AgoraTransportOptions = {}) {
@@ -132,7 +134,7 @@ export class AgoraTransport implements RtcTransport {
     const stale: Array<ILocalVideoTrack | ILocalAudioTrack> = [];
     const fresh: Array<ILocalVideoTrack | ILocalAudioTrack> = [];
 
-    if (this.#localVideo?.getMediaStreamTrack() !== media.video) {
+    if (this.#published.video !== media.video) {
       const video = { ...DEFAULT_VIDEO, ...this.#options.video };
       const track = sdk.createCustomVideoTrack({ mediaStreamTrack: media.video, ...video });
       track.on('track-ended', () => this.#events.emit('error', new FaceswapError('camera-not-found', 'The camera stopped delivering video.')));
@@ -140,13 +142,14 @@ export class AgoraTransport implements RtcTransport {
       this.#localVideo = track;
       fresh.push(track);
     }
-    if (this.#localAudio?.getMediaStreamTrack() !== media.audio) {
+    if (this.#published.audio !== media.audio) {
       if (this.#localAudio) stale.push(this.#localAudio);
       this.#localAudio = media.audio
         ? sdk.createCustomAudioTrack({ mediaStreamTrack: media.audio, encoderConfig: 'music_standard' })
         : null;
       if (this.#localAudio) fresh.push(this.#localAudio);
     }
+    this.#published = { ...media };
     // One video track per client: the replaced camera goes off the channel before the new one goes on.
     if (stale.length) await client.unpublish(stale);
     closeTracks(stale);
