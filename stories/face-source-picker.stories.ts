@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html } from 'lit';
 import type { FaceSourcePicker } from '../src/components/face-source-picker/face-source-picker.js';
+import { installPageDetect, STORY_ENDPOINT } from './page-detect.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const { args, argTypes, template } = getStorybookHelpers<FaceSourcePicker>('face-source-picker');
@@ -15,9 +16,9 @@ const meta: Meta<FaceSourcePicker> = {
     docs: {
       description: {
         component:
-          'Choose the face to swap in. Detection runs on the token endpoint (`POST {token-endpoint}/detect`); the static ' +
-          'Storybook has none, so these stories show the picker before detection and the checks it makes in the browser. ' +
-          '`npm start` runs the whole flow with the bundled AKOOL emulator.',
+          'Choose the face to swap in. Detection runs on the token endpoint (`POST {token-endpoint}/detect`). The static ' +
+          'Storybook has no server, so `story-api/detect` is answered inside the page by the in-browser engine\'s face ' +
+          'detector; `npm start` runs the real endpoint over the bundled AKOOL emulator.',
       },
     },
   },
@@ -30,8 +31,68 @@ const gallery = () => sampleFaces.map((face) => html`<img src=${face.src} alt=${
 
 /** A gallery of slotted `<img>` elements (their `alt` is the label), plus upload, drop, paste and camera. */
 export const Default: Story = {
-  render: (storyArgs) => template(storyArgs, html`${gallery()}`),
+  args: { 'token-endpoint': STORY_ENDPOINT } as Partial<FaceSourcePicker>,
+  render: (storyArgs) => {
+    installPageDetect();
+    return template(storyArgs, html`${gallery()}`);
+  },
 };
+
+/** A gallery face was chosen: detected, boxed, and sent as `face-source-change`. */
+export const Selected: Story = {
+  render: () => {
+    installPageDetect();
+    return html`<face-source-picker data-expect-status="selected" token-endpoint=${STORY_ENDPOINT}>${gallery()}</face-source-picker>`;
+  },
+  play: async ({ canvasElement }) => {
+    void canvasElement.querySelector('face-source-picker')!.chooseUrl(sampleFaces[0].src);
+  },
+};
+
+/** A photo with several faces: the visitor picks one of the boxes. */
+export const ChoosingAmongSeveral: Story = {
+  render: () => {
+    installPageDetect();
+    return html`<face-source-picker data-expect-status="choosing" token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
+  },
+  play: async ({ canvasElement }) => {
+    const photos = await Promise.all(sampleFaces.map((face) => loadImage(face.src)));
+    const canvas = document.createElement('canvas');
+    canvas.width = photos.reduce((width, photo) => width + photo.naturalWidth, 0);
+    canvas.height = Math.max(...photos.map((photo) => photo.naturalHeight));
+    const context = canvas.getContext('2d')!;
+    photos.reduce((x, photo) => (context.drawImage(photo, x, 0), x + photo.naturalWidth), 0);
+    const group = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/jpeg', 0.9));
+    void canvasElement.querySelector('face-source-picker')!.chooseFile(new File([group], 'group.jpg', { type: 'image/jpeg' }));
+  },
+};
+
+/** A photo without a face is explained, not sent on. */
+export const ErrorNoFace: Story = {
+  render: () => {
+    installPageDetect();
+    return html`<face-source-picker data-expect-status="error" token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const context = canvas.getContext('2d')!;
+    const sky = context.createLinearGradient(0, 0, 0, 240);
+    sky.addColorStop(0, '#7dd3fc');
+    sky.addColorStop(1, '#fef3c7');
+    context.fillStyle = sky;
+    context.fillRect(0, 0, 320, 240);
+    const landscape = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
+    void canvasElement.querySelector('face-source-picker')!.chooseFile(new File([landscape], 'landscape.png', { type: 'image/png' }));
+  },
+};
+
+function loadImage(src: string): Promise<HTMLImageElement> {
+  const image = new Image();
+  image.src = src;
+  return image.decode().then(() => image);
+}
 
 /** The gallery from the `sources` property instead of slotted images. */
 export const SourcesProperty: Story = {

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { localEnginePlatform, pageGrant, sampleFaces } from './support.js';
+import { installPageDetect, STORY_ENDPOINT } from './page-detect.js';
+import { localEnginePlatform, pageGrant, reached, sampleFaces } from './support.js';
 
 const meta: Meta = {
   title: 'Flows/Full flow (local engine)',
@@ -9,8 +10,9 @@ const meta: Meta = {
       description: {
         component:
           'The three elements together on the in-browser engine: camera in, face mesh and warp in a worker and WebGL, ' +
-          'swapped video out. No server: the grant is made in the page and the source face is given directly ' +
-          '(what `/detect` answers for the sample photo). Allow the camera when the browser asks.',
+          'swapped video out. No server: the grant is made in the page, the first face is given directly (what ' +
+          '`/detect` answers for the sample photo), and the picker detects other photos in the page. Pick another ' +
+          'face, or upload one, to change it live. Allow the camera when the browser asks.',
       },
     },
   },
@@ -19,17 +21,47 @@ export default meta;
 
 /** Starts on its own with the first sample face; the player shows the swapped camera with a preview. */
 export const LocalEngine: StoryObj = {
-  render: () => html`<faceswap-session
-    engine="local"
-    auto-start
-    data-expect-state="live"
-    .platform=${localEnginePlatform()}
-    .tokenProvider=${pageGrant('local')}
-    .source=${sampleFaces[0].source()}
-  >
-    <div class="story-row">
-      <faceswap-player preview stats></faceswap-player>
-      <face-source-picker .sources=${sampleFaces.map((face) => ({ src: face.src, label: face.label }))}></face-source-picker>
-    </div>
-  </faceswap-session>`,
+  render: () => {
+    installPageDetect();
+    return html`<faceswap-session
+      engine="local"
+      auto-start
+      data-expect-state="live"
+      .platform=${localEnginePlatform()}
+      .tokenProvider=${pageGrant('local')}
+      .source=${sampleFaces[0].source()}
+    >
+      <div class="story-row">
+        <faceswap-player preview stats></faceswap-player>
+        <face-source-picker token-endpoint=${STORY_ENDPOINT} .sources=${sampleFaces.map((face) => ({ src: face.src, label: face.label }))}></face-source-picker>
+      </div>
+    </faceswap-session>`;
+  },
+};
+
+/** Live on the first face, then the visitor picks the second one: the swap changes without a reconnect. */
+export const ChangeFaceWhileLive: StoryObj = {
+  render: () => {
+    installPageDetect();
+    return html`<faceswap-session
+      engine="local"
+      auto-start
+      data-expect-state="live"
+      .platform=${localEnginePlatform()}
+      .tokenProvider=${pageGrant('local')}
+      .source=${sampleFaces[0].source()}
+    >
+      <div class="story-row">
+        <faceswap-player preview></faceswap-player>
+        <face-source-picker data-expect-status="selected" token-endpoint=${STORY_ENDPOINT}>
+          ${sampleFaces.map((face) => html`<img src=${face.src} alt=${face.label} />`)}
+        </face-source-picker>
+      </div>
+    </faceswap-session>`;
+  },
+  play: async ({ canvasElement }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    await reached(session, 'live');
+    await canvasElement.querySelector('face-source-picker')!.chooseUrl(sampleFaces[1].src);
+  },
 };
