@@ -308,7 +308,8 @@ export function createFaceswapHandler(options: FaceswapHandlerOptions): Faceswap
     const match = /^\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(path);
     if (match) {
       requireMethod(method, 'POST');
-      const sessionId = decodeURIComponent(match[1]!);
+      // Not percent-decoded: a plausible id has no escapes, and decoding a malformed escape (`%E0%A4%A`) throws.
+      const sessionId = match[1]!;
       if (!isPlausibleSessionId(sessionId)) throw new FaceswapError('not-found', 'The session does not exist.');
       const action = match[2];
       if (action === 'source') return json(200, await updateSource(sessionId, request));

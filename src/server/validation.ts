@@ -35,11 +35,19 @@ async function readTextUpTo(request: Request, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The caller hung up mid-body: its problem, not an unexpected server error worth logging.
+      throw badRequest('The request body could not be read.');
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: cancelling one branch of a tee'd body (a cloned Request) settles only once both are cancelled.
+      reader.cancel().catch(() => undefined);
       throw new FaceswapError('payload-too-large', `The request body is over ${limit} bytes.`);
     }
     chunks.push(value);
