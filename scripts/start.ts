@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createVite } from 'vite';
@@ -94,7 +95,7 @@ const vite = await createVite({
 server.on('request', (req: IncomingMessage, res: ServerResponse) => {
   const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (pathname === ENDPOINT || pathname.startsWith(ENDPOINT + '/')) {
-    browserBase.run(`http://${req.headers.host ?? `localhost:${port}`}${EMULATOR_MOUNT}`, () => handlerListener(req, res));
+    browserBase.run(`http://${req.headers.host ?? 'localhost'}${EMULATOR_MOUNT}`, () => handlerListener(req, res));
     return;
   }
   if (emulatorListener && (pathname === EMULATOR_MOUNT || pathname.startsWith(EMULATOR_MOUNT + '/'))) {
@@ -111,7 +112,8 @@ await new Promise<void>((resolveListen, reject) => {
 });
 
 const mode = apiKey ? 'engine akool, real AKOOL' : 'engine local, AKOOL emulator at ' + EMULATOR_MOUNT;
-console.log(`faceswap-elements demo: http://localhost:${port}/  (token endpoint ${ENDPOINT}; ${mode})`);
+const { port: actualPort } = server.address() as AddressInfo; // PORT=0 picks a free port
+console.log(`faceswap-elements demo: http://localhost:${actualPort}/  (token endpoint ${ENDPOINT}; ${mode})`);
 
 // Load the face detector now so the first upload in the demo does not wait for it.
 emulator?.warmUp().catch((error: unknown) => console.error(`Face detector failed to load: ${(error as Error).message}`));
