@@ -31,6 +31,8 @@ export interface EngineStats {
   landmarkMsMedian: number;
   /** Whether the last drawn frame showed a swapped face. */
   swapping: boolean;
+  /** Landmark runs so far that found no face. */
+  landmarkMisses: number;
 }
 
 export interface EngineOptions {
@@ -70,10 +72,8 @@ class Window {
 }
 
 const FADE_PER_MS = 1 / 200;
-/** The face is gone (the camera shows through) after this many landmark runs without one... */
+/** The face is gone (the camera shows through) after this many landmark runs in a row without one. */
 const LOST_AFTER_MISSES = 2;
-/** ...or when no landmark result at all arrived for this long. */
-const STALE_AFTER_MS = 1500;
 const MAX_SOURCE_SIDE = 1024;
 
 export class FaceSwapEngine {
@@ -105,6 +105,7 @@ export class FaceSwapEngine {
   #nextId = 1;
   #landmarksBusy = false;
   #misses = 0;
+  #totalMisses = 0;
   #sourceRequest = 0;
   #hasSource = false;
   #swapping = false;
@@ -193,6 +194,7 @@ export class FaceSwapEngine {
       frameMsP95: this.#frameMs.percentile(0.95),
       landmarkMsMedian: this.#landmarkMs.percentile(0.5),
       swapping: this.#swapping,
+      landmarkMisses: this.#totalMisses,
     };
   }
 
@@ -240,7 +242,7 @@ export class FaceSwapEngine {
     if (this.#hasSource && !this.#landmarksBusy) this.#measure(frame, timeMs);
 
     const tracked = this.#tracker.predict(timeMs, this.#face);
-    const fresh = tracked && this.#misses < LOST_AFTER_MISSES && timeMs - this.#tracker.lastUpdate < STALE_AFTER_MS;
+    const fresh = tracked && this.#misses < LOST_AFTER_MISSES;
     const dt = this.#lastDraw ? Math.min(100, timeMs - this.#lastDraw) : 0;
     this.#opacity = Math.min(1, Math.max(0, this.#opacity + (fresh ? 1 : -1) * dt * FADE_PER_MS));
     if (!fresh && this.#opacity === 0) this.#tracker.reset();
@@ -279,6 +281,7 @@ export class FaceSwapEngine {
     this.#landmarkMs.add(performance.now(), reply.ms);
     const face: FaceLandmarks | null = reply.face;
     this.#misses = face ? 0 : this.#misses + 1;
+    if (!face) this.#totalMisses++;
     if (!face) return;
     this.#landmarkWindow.add(performance.now());
     this.#tracker.update(face.points, timeMs);

@@ -41,11 +41,6 @@ export class LandmarkTracker {
     return this.#value !== null;
   }
 
-  /** The time (ms) of the newest update. */
-  get lastUpdate(): number {
-    return this.#lastTime;
-  }
-
   reset(): void {
     this.#value = this.#velocity = this.#lastRaw = null;
   }

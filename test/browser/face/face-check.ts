@@ -105,3 +105,54 @@ export function meanDifference(
   }
   return n ? sum / n : 0;
 }
+
+export function grow(box: FaceInfo['box'], factor: number): FaceInfo['box'] {
+  const [x, y, w, h] = box;
+  return [x - (w * (factor - 1)) / 2, y - (h * (factor - 1)) / 2, w * factor, h * factor];
+}
+
+export interface FramePair {
+  /** The camera frame the output frame was made from (best match outside the face). */
+  input: HTMLCanvasElement;
+  output: HTMLCanvasElement;
+  /** The face in `input`, found by face-api. */
+  face: FaceInfo | null;
+}
+
+/**
+ * Samples output frames and pairs each with the camera frame it was made from. The camera moves (zoom, pan)
+ * and the output lags it by a variable number of frames, so the last ~2 s of camera frames are kept and the
+ * one that matches the output best outside the face is taken.
+ */
+export async function samplePairs(camera: HTMLVideoElement, output: HTMLVideoElement, count: number): Promise<FramePair[]> {
+  const recent: HTMLCanvasElement[] = [];
+  let collecting = true;
+  const keep = () => {
+    if (!collecting) return;
+    recent.push(snapshot(camera));
+    if (recent.length > 40) recent.shift();
+    camera.requestVideoFrameCallback(keep);
+  };
+  camera.requestVideoFrameCallback(keep);
+  const pairs: FramePair[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      // Face analysis blocks this thread (and so the engine) for a while: let the output settle first.
+      await frames(output, 10);
+      const out = snapshot(output);
+      const candidates = [...recent];
+      const face = await analyseFace(candidates[candidates.length - 1]);
+      const region = face ? grow(face.box, 1.6) : ([0, 0, 0, 0] as FaceInfo['box']);
+      let best = candidates[0];
+      let bestDiff = Infinity;
+      for (const c of candidates) {
+        const d = meanDifference(c, out, region, false);
+        if (d < bestDiff) [best, bestDiff] = [c, d];
+      }
+      pairs.push({ input: best, output: out, face: await analyseFace(best) });
+    }
+  } finally {
+    collecting = false;
+  }
+  return pairs;
+}

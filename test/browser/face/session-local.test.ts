@@ -1,0 +1,90 @@
+import { expect } from '@open-wc/testing';
+import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
+import { LocalTransport } from '../../../src/rtc/local-transport.js';
+import { SessionController } from '../../../src/session/controller.js';
+import type { DetectResponse, SessionState } from '../../../src/session/protocol.js';
+import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDifference, samplePairs } from './face-check.js';
+
+// The whole offline path a visitor gets without an AKOOL account: the token endpoint on the emulator
+// (engine "local", mounted by test/support/wtr-api-plugin.mjs), the session controller, the face camera,
+// and LocalTransport. The face to swap in comes from the endpoint's own detection of an uploaded photo.
+const SOURCE_PHOTO = '/test/fixtures/generated/source-face.jpg';
+
+async function dataUrl(url: string): Promise<string> {
+  const blob = await (await fetch(url)).blob();
+  return new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.readAsDataURL(blob);
+  });
+}
+
+describe('a local-engine session with the face camera', function () {
+  this.timeout(120000);
+  let controller: SessionController | null = null;
+
+  afterEach(async () => {
+    await controller?.dispose();
+    controller = null;
+  });
+
+  it('goes live and shows the source face in place of the camera face', async () => {
+    const detect = await fetch('/api/faceswap/detect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image: await dataUrl(SOURCE_PHOTO), singleFace: true }),
+    });
+    expect(detect.status).to.equal(200);
+    const { faces } = (await detect.json()) as DetectResponse;
+    expect(faces.length).to.equal(1);
+
+    controller = new SessionController(
+      { tokenEndpoint: '/api/faceswap', engine: 'auto', video: { width: 640, height: 480, frameRate: 20 } },
+      { transportFactory: async (_engine, options) => new LocalTransport({ ...options, assetUrls: nodeModulesAssetUrls() }) },
+    );
+    const states: SessionState[] = [];
+    const live = new Promise<void>((resolve) =>
+      controller!.on('state-change', ({ state }) => {
+        states.push(state);
+        if (state === 'live') resolve();
+      }),
+    );
+    await controller.setSource(faces[0].source);
+    await controller.start();
+    await live;
+    expect(controller.snapshot.engine).to.equal('local');
+    expect(states).to.include.members(['preparing', 'connecting', 'waiting', 'live']);
+
+    const remote = controller.snapshot.remoteTrack!;
+    const camera = controller.snapshot.localStream!;
+    expect(remote).to.not.equal(null);
+    expect(remote.id).to.not.equal(camera.getVideoTracks()[0].id);
+    const player = document.createElement('video');
+    player.muted = true;
+    player.srcObject = new MediaStream([remote]);
+    document.body.append(player);
+    await player.play();
+    await new Promise((r) => setTimeout(r, 1500));
+    await frames(player, 2);
+
+    const preview = document.createElement('video');
+    preview.muted = true;
+    preview.srcObject = camera;
+    await preview.play();
+    const [pair] = await samplePairs(preview, player, 1);
+    const source = await analyseFace(await loadImage(faces[0].source.path));
+    const output = await analyseFace(pair.output);
+    expect(source && output && pair.face, 'faces found by face-api').to.be.ok;
+    expect(descriptorDistance(output!.descriptor, source!.descriptor)).to.be.below(
+      descriptorDistance(output!.descriptor, pair.face!.descriptor),
+    );
+    expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 0.6), true), 'inside the face').to.be.above(12);
+    expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 1.6), false), 'outside the face').to.be.below(5);
+
+    player.remove();
+    preview.srcObject = null;
+    await controller.stop();
+    expect(controller.snapshot.state).to.equal('ended');
+    expect(remote.readyState).to.equal('ended');
+  });
+});
