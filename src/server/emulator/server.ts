@@ -287,7 +287,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         const crop = faces.get(target.pathname.slice(facePrefix.length).replace(/\.jpg$/, ''));
         return crop ?? detectError(1, 'Failed to download media from URL');
       }
-      if (!own.includes(target.origin) && !(options.allowedFetchOrigins ?? []).includes(target.origin)) {
+      // Only a configured public URL counts as "own" for downloading: the request's own origin comes from its
+      // Host header, which the caller chooses (Host: 10.0.0.5 would otherwise open the internal network).
+      const configured = contexts.get(request)?.publicUrl ?? options.publicUrl;
+      const fetchable = [...(configured ? [new URL(configured).origin] : []), ...(options.allowedFetchOrigins ?? [])];
+      if (!fetchable.includes(target.origin)) {
         return detectError(1, `Failed to download media from URL (the emulator only downloads from its own origin and allowedFetchOrigins)`);
       }
       try {
