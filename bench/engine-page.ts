@@ -78,6 +78,8 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
   const landmarkMs: number[] = [];
   const swapping: boolean[] = [];
   transport.takeFrameTimings();
+  const marks = window as unknown as { benchWindow?: (phase: string) => Promise<void> };
+  await marks.benchWindow?.('start');
   const started = performance.now();
   const sampleEvery = (seconds * 1000) / samples;
   let nextSample = started + sampleEvery / 2;
@@ -102,6 +104,7 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
   }
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
+  await marks.benchWindow?.('end');
   const outputFps = presented / elapsed;
   await transport.leave();
   for (const track of camera.getTracks()) track.stop();

@@ -5,7 +5,8 @@
 // (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now;
 // --passthrough: the engine without a source face, i.e. the rendering path alone).
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -66,6 +67,33 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+/** CPU milliseconds (user + system) used so far by a process and all its descendants, from /proc. */
+function treeCpuMs(rootPid: number): number {
+  const procs = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of procs) {
+      if (tree.has(pid) || !tree.has(p.ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
+  }
+  let ticks = 0;
+  for (const pid of tree) ticks += procs.get(pid)?.ticks ?? 0;
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 const executablePath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 const browser = await puppeteer.launch({
   executablePath,
@@ -84,6 +112,22 @@ try {
   await page.goto(origin);
   if (process.env.SKIPREF) await page.evaluate('window.SKIPREF = true');
   await page.waitForFunction('typeof window.runBench === "function"');
+  // The page calls these around its measuring window: the browser's CPU use over exactly that window.
+  const pid = browser.process()?.pid;
+  const window: { cpuMs?: number; wallMs?: number; load?: number } = {};
+  let cpuStart = 0;
+  let wallStart = 0;
+  await page.exposeFunction('benchWindow', (phase: string) => {
+    if (!pid) return;
+    if (phase === 'start') {
+      cpuStart = treeCpuMs(pid);
+      wallStart = Date.now();
+    } else {
+      window.cpuMs = treeCpuMs(pid) - cpuStart;
+      window.wallMs = Date.now() - wallStart;
+      window.load = loadavg()[0];
+    }
+  });
   const { result, shots } = (await page.evaluate(
     (opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts),
     { seconds, sourceUrl: '/fixtures/source-face.jpg', samples: Number(arg('--samples') ?? 40), baseline: process.argv.includes('--baseline'), passthrough: process.argv.includes('--passthrough') },
@@ -92,7 +136,15 @@ try {
     mkdirSync(shotsDir, { recursive: true });
     shots.forEach((s, i) => writeFileSync(join(shotsDir, `output-${i}.png`), Buffer.from(s.split(',')[1], 'base64')));
   }
-  console.log(JSON.stringify({ engine: process.argv.includes('--baseline') ? 'none (raw camera)' : 'local', browser: await browser.version(), ...result }, null, 2));
+  const frames = Number(result.outputFps) * Number(result.seconds);
+  const machine = {
+    cores: (await import('node:os')).cpus().length,
+    // Other work on the machine during the run: with a load above the core count the figures above are floors.
+    loadAverage1m: window.load === undefined ? undefined : Math.round(window.load * 10) / 10,
+    browserCoresUsed: window.cpuMs && window.wallMs ? Math.round((window.cpuMs / window.wallMs) * 100) / 100 : undefined,
+    browserCpuMsPerOutputFrame: window.cpuMs && frames ? Math.round(window.cpuMs / frames) : undefined,
+  };
+  console.log(JSON.stringify({ engine: process.argv.includes('--baseline') ? 'none (raw camera)' : 'local', browser: await browser.version(), ...result, machine }, null, 2));
 } finally {
   await browser.close();
   server.close();

@@ -8,6 +8,7 @@ import {
   type WorkerRequest,
 } from './landmark-worker.js';
 import { featherWeights, MESH_POINTS, transferShape } from './mesh.js';
+import { createOutput, type FrameOutput } from './output.js';
 import { FaceRenderer } from './renderer.js';
 import { LandmarkTracker } from './tracker.js';
 
@@ -24,7 +25,7 @@ export interface EngineStats {
   height: number;
   /** Landmark results per second over the last second. */
   landmarkFps: number;
-  /** Main-thread milliseconds per output frame (frame hand-off and WebGL commands), recent median and p95. */
+  /** Main-thread milliseconds per output frame (landmark hand-off, face warp, compositing), recent median and p95. */
   frameMsMedian: number;
   frameMsP95: number;
   /** Worker milliseconds per landmark run, recent median. */
@@ -92,7 +93,7 @@ export class FaceSwapEngine {
   readonly #pending = new Map<number, { resolve: (r: WorkerReply) => void; timeMs: number }>();
   #renderer: FaceRenderer | null = null;
   #frames: FrameSource | null = null;
-  #stream: MediaStream | null = null;
+  #output: FrameOutput | null = null;
   #face = new Float32Array(MESH_POINTS * 2);
   #weights: Float32Array | null = null;
   #sourcePoints: Float32Array | null = null;
@@ -213,8 +214,8 @@ export class FaceSwapEngine {
     this.#worker.terminate();
     for (const { resolve } of this.#pending.values()) resolve({ type: 'error', message: 'engine stopped' });
     this.#pending.clear();
-    for (const track of this.#stream?.getTracks() ?? []) track.stop();
-    this.#stream = null;
+    this.#output?.stop();
+    this.#output = null;
     this.track = null;
     this.#renderer?.dispose();
     this.#renderer = null;
@@ -235,7 +236,7 @@ export class FaceSwapEngine {
     });
   }
 
-  #onFrame(frame: CanvasImageSource, width: number, height: number, timeMs: number): void {
+  async #onFrame(frame: CanvasImageSource, width: number, height: number, timeMs: number): Promise<void> {
     const renderer = this.#renderer;
     if (!renderer || this.#disposed) return;
     const started = performance.now();
@@ -251,10 +252,20 @@ export class FaceSwapEngine {
     if (this.#swapping && this.#sourcePoints && this.#weights && this.#shapeTransfer > 0) {
       transferShape(this.#face, this.#sourcePoints, this.#weights, this.#shapeTransfer, this.#face);
     }
-    renderer.draw(frame, width, height, this.#swapping ? this.#face : null, this.#cameraColour, this.#opacity);
+    const box =
+      this.#swapping && this.#cameraColour
+        ? renderer.renderFace(this.#face, this.#cameraColour, this.#opacity, width, height)
+        : null;
+    const first = !this.#output;
+    this.#output ??= createOutput(frame);
+    await this.#output.write(frame, width, height, box, renderer);
+    if (this.#disposed) return;
     this.#width = width;
     this.#height = height;
-    this.#emit(renderer);
+    if (first) {
+      this.track = this.#output.track;
+      this.onFirstFrame?.();
+    }
     const ms = performance.now() - started;
     this.#frameMs.add(started, ms);
     if (this.#frameTimings.length < 10000) this.#frameTimings.push(ms);
@@ -293,18 +304,5 @@ export class FaceSwapEngine {
           std: prev.std.map((s, k) => s + 0.3 * (face.colour.std[k] - s)) as ColourStats['std'],
         }
       : face.colour;
-  }
-
-  #emit(renderer: FaceRenderer): void {
-    if (!this.#stream) {
-      // Captured on demand: one output frame per drawn camera frame.
-      const canRequest = typeof CanvasCaptureMediaStreamTrack !== 'undefined' && 'requestFrame' in CanvasCaptureMediaStreamTrack.prototype;
-      this.#stream = renderer.canvas.captureStream(canRequest ? 0 : 30);
-      this.track = this.#stream.getVideoTracks()[0];
-      (this.track as CanvasCaptureMediaStreamTrack).requestFrame?.();
-      this.onFirstFrame?.();
-      return;
-    }
-    (this.track as CanvasCaptureMediaStreamTrack | null)?.requestFrame?.();
   }
 }

@@ -3,7 +3,8 @@
  * browser has it (Chromium: VideoFrames straight from the capture pipeline), else a detached, never-inserted
  * `<video>` paced by requestVideoFrameCallback (or a timer). The camera track itself is never stopped here.
  */
-export type FrameHandler = (frame: CanvasImageSource, width: number, height: number, timeMs: number) => void;
+/** Handles one frame; the frame stays valid until the returned promise settles. */
+export type FrameHandler = (frame: CanvasImageSource, width: number, height: number, timeMs: number) => Promise<void>;
 
 export interface FrameSource {
   stop(): void;
@@ -23,7 +24,9 @@ function processorFrames(track: MediaStreamTrack, onFrame: FrameHandler, Process
       const { value: frame, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
       if (done || !frame) break;
       try {
-        if (!stopped) onFrame(frame, frame.displayWidth, frame.displayHeight, performance.now());
+        if (!stopped) await onFrame(frame, frame.displayWidth, frame.displayHeight, performance.now());
+      } catch {
+        // A frame that failed to process is dropped; the next one is tried afresh.
       } finally {
         frame.close();
       }
@@ -46,13 +49,16 @@ function videoFrames(track: MediaStreamTrack, onFrame: FrameHandler): FrameSourc
   let stopped = false;
   let handle = 0;
   const hasCallback = 'requestVideoFrameCallback' in video;
-  const tick = () => {
+  const tick = async () => {
     if (stopped) return;
-    if (video.readyState >= 2 && video.videoWidth > 0) onFrame(video, video.videoWidth, video.videoHeight, performance.now());
+    if (video.readyState >= 2 && video.videoWidth > 0) {
+      await onFrame(video, video.videoWidth, video.videoHeight, performance.now()).catch(() => undefined);
+    }
     schedule();
   };
   const schedule = () => {
-    handle = hasCallback ? video.requestVideoFrameCallback(tick) : window.setTimeout(tick, 1000 / 30);
+    if (stopped) return;
+    handle = hasCallback ? video.requestVideoFrameCallback(() => void tick()) : window.setTimeout(() => void tick(), 1000 / 30);
   };
   void video.play().catch(() => undefined);
   schedule();

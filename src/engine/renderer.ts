@@ -1,11 +1,11 @@
 import type { ColourStats } from './landmark-worker.js';
 
 /**
- * Compositor: the camera frame is drawn into a 2D canvas (the output), the source face is warped in WebGL2
- * through the 468-point triangle mesh into a second, face-sized canvas, colour-matched (mean/std per channel)
- * with per-vertex alpha falling to zero at the face contour, and laid over the camera frame. Pixels outside
- * the mesh are the camera's, untouched. Measured on software GL (SwiftShader): uploading and redrawing the
- * whole camera frame in WebGL and capturing a WebGL canvas cost about 1.5x the CPU of this split.
+ * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
+ * position, colour-matched (mean/std per channel) and with per-vertex alpha falling to zero at the face
+ * contour, into a face-sized canvas with premultiplied alpha. The outputs (output.ts) lay it over the camera
+ * frame; pixels outside the mesh stay the camera's. Only the face is rendered on the GPU: uploading and
+ * redrawing the whole camera frame in WebGL cost far more on software GL (SwiftShader).
  */
 
 const FACE_VS = `#version 300 es
@@ -40,6 +40,7 @@ void main() {
 
 /** The face canvas grows in steps, so a moving face does not reallocate it every frame. */
 const FACE_CANVAS_STEP = 64;
+
 
 export interface SwapSource {
   image: ImageBitmap;
@@ -76,11 +77,12 @@ function texture(gl: WebGL2RenderingContext): WebGLTexture {
   return tex;
 }
 
+/** A rectangle in frame pixels: x, y, width, height. */
+export type Box = [number, number, number, number];
+
 export class FaceRenderer {
-  /** The output: camera frame with the swapped face, never inserted into the DOM. */
-  readonly canvas: HTMLCanvasElement;
-  readonly #ctx: CanvasRenderingContext2D;
-  readonly #faceCanvas: HTMLCanvasElement;
+  /** Holds the last rendered face in its top-left `box[2]` x `box[3]` pixels; never inserted into the DOM. */
+  readonly faceCanvas: HTMLCanvasElement;
   readonly #gl: WebGL2RenderingContext;
   readonly #faceProgram: WebGLProgram;
   readonly #sourceTexture: WebGLTexture;
@@ -92,11 +94,8 @@ export class FaceRenderer {
   #source: SwapSource | null = null;
 
   constructor(triangles: Uint16Array, weights: Float32Array) {
-    // Detached canvases: never in the DOM, so the browser composites nothing for them.
-    this.canvas = document.createElement('canvas');
-    const ctx = this.canvas.getContext('2d', { alpha: false, desynchronized: true });
-    this.#faceCanvas = document.createElement('canvas');
-    const gl = this.#faceCanvas.getContext('webgl2', {
+    this.faceCanvas = document.createElement('canvas');
+    const gl = this.faceCanvas.getContext('webgl2', {
       alpha: true,
       premultipliedAlpha: true,
       antialias: false,
@@ -105,8 +104,7 @@ export class FaceRenderer {
       preserveDrawingBuffer: false,
       powerPreference: 'high-performance',
     });
-    if (!ctx || !gl) throw new Error('WebGL2 is not available');
-    this.#ctx = ctx;
+    if (!gl) throw new Error('WebGL2 is not available');
     this.#gl = gl;
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
     this.#sourceTexture = texture(gl);
@@ -157,27 +155,13 @@ export class FaceRenderer {
   }
 
   /**
-   * Draws one output frame: the camera, and the source face on `face` (camera landmarks for this frame) when
-   * given, colour-matched to `cameraColour`, at `opacity` (fades the face in and out as tracking comes and goes).
+   * Renders the source face onto `face` (camera landmarks for this frame, in a `width` x `height` frame),
+   * colour-matched to `cameraColour`, at `opacity`. Returns the face's box in the frame, or null when there is
+   * nothing to draw.
    */
-  draw(
-    frame: CanvasImageSource,
-    width: number,
-    height: number,
-    face: Float32Array | null,
-    cameraColour: ColourStats | null,
-    opacity: number,
-  ): void {
-    if (this.canvas.width !== width || this.canvas.height !== height) {
-      this.canvas.width = width;
-      this.canvas.height = height;
-    }
-    const ctx = this.#ctx;
-    ctx.drawImage(frame, 0, 0, width, height);
-
+  renderFace(face: Float32Array, cameraColour: ColourStats, opacity: number, width: number, height: number): Box | null {
     const source = this.#source;
-    if (!source || !face || !cameraColour || opacity <= 0) return;
-    // The face's bounding box in the frame, in whole pixels.
+    if (!source || opacity <= 0) return null;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -188,14 +172,15 @@ export class FaceRenderer {
       minY = Math.min(minY, face[i + 1]);
       maxY = Math.max(maxY, face[i + 1]);
     }
-    const bx = Math.max(0, Math.floor(minX));
-    const by = Math.max(0, Math.floor(minY));
-    const bw = Math.min(width, Math.ceil(maxX) + 1) - bx;
-    const bh = Math.min(height, Math.ceil(maxY) + 1) - by;
-    if (bw < 4 || bh < 4) return;
+    // Even coordinates keep the box aligned with 2x2 chroma blocks for the YUV output.
+    const bx = Math.max(0, Math.floor(minX / 2) * 2);
+    const by = Math.max(0, Math.floor(minY / 2) * 2);
+    const bw = Math.min(width, Math.ceil((maxX + 1) / 2) * 2) - bx;
+    const bh = Math.min(height, Math.ceil((maxY + 1) / 2) * 2) - by;
+    if (bw < 4 || bh < 4) return null;
 
     const gl = this.#gl;
-    const fc = this.#faceCanvas;
+    const fc = this.faceCanvas;
     if (fc.width < bw || fc.height < bh) {
       fc.width = Math.ceil(Math.max(fc.width, bw) / FACE_CANVAS_STEP) * FACE_CANVAS_STEP;
       fc.height = Math.ceil(Math.max(fc.height, bh) / FACE_CANVAS_STEP) * FACE_CANVAS_STEP;
@@ -224,7 +209,16 @@ export class FaceRenderer {
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     gl.drawElements(gl.TRIANGLES, this.#indexCount, gl.UNSIGNED_SHORT, 0);
     gl.bindVertexArray(null);
-    ctx.drawImage(fc, 0, 0, bw, bh, bx, by, bw, bh);
+    return [bx, by, bw, bh];
+  }
+
+  /**
+   * Reads the face rendered last into `out`: premultiplied RGBA, `box[2]` x `box[3]`, in GL's row order
+   * (bottom row first, so face row `r` is at `box[3] - 1 - r`).
+   */
+  readFace(box: Box, out: Uint8Array): void {
+    const gl = this.#gl;
+    gl.readPixels(0, this.faceCanvas.height - box[3], box[2], box[3], gl.RGBA, gl.UNSIGNED_BYTE, out);
   }
 
   dispose(): void {
@@ -232,7 +226,6 @@ export class FaceRenderer {
     this.#source?.image.close();
     this.#source = null;
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    this.canvas.width = this.canvas.height = 0;
-    this.#faceCanvas.width = this.#faceCanvas.height = 0;
+    this.faceCanvas.width = this.faceCanvas.height = 0;
   }
 }
