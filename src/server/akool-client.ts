@@ -229,18 +229,21 @@ export class AkoolClient {
     try {
       let response: Response;
       try {
-        response = await this.fetchImpl(url, {
-          method: options.method ?? 'POST',
-          headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal: controller.signal,
-        });
+        response = await untilAborted(
+          this.fetchImpl(url, {
+            method: options.method ?? 'POST',
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            signal: controller.signal,
+          }),
+          controller.signal,
+        );
       } catch (error) {
         throw this.transportError(error, controller.signal, endpoint, timeoutMs);
       }
       let text: string;
       try {
-        text = await response.text();
+        text = await untilAborted(response.text(), controller.signal);
       } catch (error) {
         throw this.transportError(error, controller.signal, endpoint, timeoutMs);
       }
@@ -325,4 +328,14 @@ function expectDetectSuccess(reply: { error_code?: unknown; error_msg?: unknown;
     upstreamCode >= 1000 ? codeForAkool(upstreamCode) : NO_FACE_MESSAGE.test(text) ? 'no-face' : 'invalid-source';
   const message = `AKOOL ${endpoint} answered error_code ${upstreamCode}${text ? `: ${text.slice(0, 200)}` : ''}`;
   throw new AkoolError(code, message, { kind: 'business', endpoint, upstreamCode });
+}
+
+/** Rejects when `signal` aborts even if a custom `fetch` ignores it (an in-process emulator does), so the timeout holds. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
