@@ -121,6 +121,24 @@ describe('LocalTransport with a real face camera', function () {
     expect(closerToSource / analysed).to.be.at.least(0.8);
   });
 
+  it('swaps through the fallbacks of browsers without MediaStreamTrackProcessor (video element in, canvas capture out)', async () => {
+    const scope = globalThis as unknown as Record<string, unknown>;
+    const processor = scope.MediaStreamTrackProcessor;
+    delete scope.MediaStreamTrackProcessor;
+    try {
+      const track = await startSwap(true);
+      expect(track).to.be.instanceOf(CanvasCaptureMediaStreamTrack);
+      await new Promise((r) => setTimeout(r, 1500));
+      const pairs = await samplePairs(cameraVideo, output!, 2);
+      for (const { input, output: out, face } of pairs.filter((p) => p.face)) {
+        expect(meanDifference(input, out, grow(face!.box, 1.6), false), 'outside the face').to.be.below(5);
+        expect(meanDifference(input, out, grow(face!.box, 0.6), true), 'inside the face').to.be.above(12);
+      }
+    } finally {
+      scope.MediaStreamTrackProcessor = processor;
+    }
+  });
+
   it('passes the camera through until a source face is set', async () => {
     await startSwap(false);
     const [pair] = await samplePairs(cameraVideo, output!, 1);
