@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** @internal Styles of the element, combined with the shared tokens. */
 export const styles = css`
   :host {
     display: block;

@@ -98,7 +98,7 @@ export class FaceSourcePicker extends LitElement {
   @property({ attribute: 'token-endpoint' }) tokenEndpoint: string | null = null;
 
   /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
-  @property({ type: Number, attribute: 'max-bytes' }) maxBytes: number = DEFAULT_MAX_BYTES;
+  @property({ type: Number, attribute: 'max-bytes' }) maxBytes: number = 10_485_760;
 
   /** Gallery entries `[{src, label}]`, shown after the slotted images. */
   @property({ attribute: false }) sources: FaceSourceOption[] | null = null;
@@ -418,7 +418,7 @@ export class FaceSourcePicker extends LitElement {
   protected override render() {
     const term = this.localize.term.bind(this.localize);
     const message = this.message;
-    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
+    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <p class="title" part="title">${term('picker')}</p>
       <slot hidden @slotchange=${this.onSlotChange}></slot>
       ${this.renderGallery()}

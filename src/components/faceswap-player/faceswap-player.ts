@@ -378,7 +378,7 @@ export class FaceswapPlayer extends LitElement {
     const canRecord = pickRecordingType() !== null;
     const canFullscreen = typeof this.requestFullscreen === 'function' && document.fullscreenEnabled !== false;
     const elapsed = this.activeRecording ? formatDuration(performance.now() - this.activeRecording.startedAt) : '';
-    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
+    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <video
         class="video ${this.mirrored ? 'mirrored' : ''}"
         part="video"
@@ -389,7 +389,16 @@ export class FaceswapPlayer extends LitElement {
         .muted=${true}
       ></video>
       ${this.preview
-        ? html`<video class="preview ${this.mirrored ? 'mirrored' : ''}" part="preview" aria-label=${term('preview')} playsinline autoplay muted .muted=${true}></video>`
+        ? html`<video
+            class="preview ${this.mirrored ? 'mirrored' : ''}"
+            part="preview"
+            aria-label=${term('preview')}
+            ?hidden=${!this.link.snapshot?.localStream}
+            playsinline
+            autoplay
+            muted
+            .muted=${true}
+          ></video>`
         : nothing}
       ${this.renderOverlay()} ${this.renderStats()}
       ${this.recording ? html`<div class="recording-indicator" part="recording-indicator">${term('recording', { time: elapsed })}</div>` : nothing}

@@ -13,7 +13,7 @@ import { trackFrameToPng } from '../../internal/frame-capture.js';
 import { icons } from '../../internal/icons.js';
 import { RUNNING_STATES as RUNNING, STATE_TERMS } from '../../internal/state-terms.js';
 import { tokens } from '../../internal/shared-styles.js';
-import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS } from '../../internal/video-presets.js';
+import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetName } from '../../internal/video-presets.js';
 import { warnOnce } from '../../internal/warn.js';
 import { SessionController } from '../../session/controller.js';
 import { browserPlatform } from '../../session/platform.js';
@@ -89,7 +89,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   @property({ type: Boolean, reflect: true }) mic = false;
 
   /** Capture and encoding preset: `360p`, `480p` or `720p`. */
-  @property({ attribute: 'video-preset' }) videoPreset: string = DEFAULT_VIDEO_PRESET;
+  @property({ attribute: 'video-preset' }) videoPreset: VideoPresetName = '480p';
 
   /** Start on its own as soon as a source face (or `credentials`) is there. */
   @property({ type: Boolean, attribute: 'auto-start' }) autoStart = false;
@@ -325,7 +325,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     const stateText = this.state === 'error' && this.sessionController?.snapshot.error
       ? this.localize.strings.errors[this.sessionController.snapshot.error.code]
       : term(STATE_TERMS[this.state]);
-    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
+    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <slot></slot>
       <div class="controls" part="controls" role="group" aria-label=${term('sessionControls')} ?hidden=${this.noControls}>
         <button

@@ -130,7 +130,7 @@ describe('<face-source-picker>', () => {
     expect(detail.box).to.deep.equal((picker as unknown as { faces: { box: number[] }[] }).faces[1].box);
   });
 
-  it('takes a dropped photo and a pasted one', async () => {
+  it('takes a dropped photo', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
     const dropzone = inShadow(picker, '[part~=dropzone]')!;
     const data = withFiles([await fileFrom(ONE_FACE)]);
@@ -139,11 +139,17 @@ describe('<face-source-picker>', () => {
     expect(picker.hasAttribute('dragging')).to.equal(true);
     const dropped = oneEvent(picker, 'face-source-change');
     dropzone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
-    await dropped;
+    const { detail } = await dropped;
     expect(picker.hasAttribute('dragging')).to.equal(false);
+    expect(detail.imageUrl).to.match(/^blob:/);
+  });
 
-    const pasted = oneEvent(picker, 'face-source-change');
+  it('takes a pasted photo', async function () {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
     const paste = new ClipboardEvent('paste', { clipboardData: withFiles([await fileFrom(OTHER_FACE)]), bubbles: true, cancelable: true, composed: true });
+    // Firefox drops the files of a script-made ClipboardEvent (a real paste carries them): nothing to test there.
+    if (!paste.clipboardData || paste.clipboardData.files.length === 0) this.skip();
+    const pasted = oneEvent(picker, 'face-source-change');
     inShadow(picker, '[part~=upload-button]')!.dispatchEvent(paste);
     const { detail } = await pasted;
     expect(paste.defaultPrevented).to.equal(true);

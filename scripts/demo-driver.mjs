@@ -1,0 +1,124 @@
+// Drives the demo page of `npm start` in headless Chromium: shared by the end-to-end test
+// (test/node/e2e-demo.test.ts) and the documentation screenshots (scripts/screenshots.mjs).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const FACE_VIDEO = `${root}test/fixtures/generated/face.y4m`;
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Starts `scripts/start.ts` on a free port; resolves with its URL and a stop function once it listens. */
+export async function startDemoServer({ timeoutMs = 60_000 } = {}) {
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
+  delete env.AKOOL_API_KEY; // always the local engine and the bundled emulator
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo server did not start:\n${output}`)), timeoutMs);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /demo: (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace('localhost', '127.0.0.1'));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo server exited with ${code}:\n${output}`));
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return { url, stop, output: () => output };
+}
+
+/** Headless Chromium whose fake camera plays the generated face video when it exists. */
+export function launchChromium({ width = 1280, height = 860 } = {}) {
+  const args = [
+    '--no-sandbox',
+    '--headless=new',
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+    `--window-size=${width},${height}`,
+  ];
+  if (existsSync(FACE_VIDEO)) args.push(`--use-file-for-fake-video-capture=${FACE_VIDEO}`);
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, defaultViewport: { width, height } });
+}
+
+/** Clicks an element inside shadow roots (`>>>` pierces them). */
+export async function clickDeep(page, selector) {
+  const handle = await page.waitForSelector(selector, { visible: true });
+  await handle.click();
+  await handle.dispose();
+}
+
+export const sessionState = (page) => page.$eval('faceswap-session', (el) => el.getAttribute('state'));
+
+/** Waits for a session state; fails at once with the session's error when it lands in `error` instead. */
+export async function waitForState(page, state, timeout = 120_000) {
+  const reached = await page.waitForFunction(
+    (wanted) => {
+      const session = document.querySelector('faceswap-session');
+      const now = session?.getAttribute('state');
+      return now === wanted || now === 'error' ? now : false;
+    },
+    { timeout },
+    state,
+  );
+  if ((await reached.jsonValue()) !== state) {
+    const error = await page.$eval('faceswap-session', (el) => JSON.stringify(el.controller.snapshot.error));
+    throw new Error(`the session failed instead of reaching "${state}": ${error}`);
+  }
+}
+
+/** Picks the n-th gallery face (0-based) and waits until the picker has detected and chosen it. */
+export async function pickGalleryFace(page, index, timeout = 60_000) {
+  const before = await page.$eval('face-source-picker', (el) => JSON.stringify(el.value));
+  const thumbs = await page.$$('face-source-picker >>> [part~=thumbnail]');
+  await thumbs[index].click();
+  await page.waitForFunction(
+    (previous) => {
+      const picker = document.querySelector('face-source-picker');
+      return picker.getAttribute('status') === 'selected' && JSON.stringify(picker.value) !== previous;
+    },
+    { timeout },
+    before,
+  );
+  return page.$eval('face-source-picker', (el) => el.value);
+}
+
+/** The emulator's view of its sessions (`GET /akool-emulator/__emulator/sessions`). */
+export async function emulatorSessions(baseUrl) {
+  const response = await fetch(new URL('/akool-emulator/__emulator/sessions', baseUrl));
+  return (await response.json()).sessions;
+}

@@ -1,0 +1,75 @@
+// The demo page of `npm start`, driven end to end in headless Chromium on the local engine: pick a face,
+// start, reach `live`, change the face, stop; the AKOOL emulator behind the token endpoint must show the
+// server session updated and then closed.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'puppeteer-core';
+// @ts-expect-error: plain ESM helper shared with scripts/screenshots.mjs, no type declarations.
+import { clickDeep, emulatorSessions, launchChromium, pickGalleryFace, startDemoServer, waitForState } from '../../scripts/demo-driver.mjs';
+
+interface EmulatorSessionView {
+  _id: string;
+  closed: boolean;
+  updates: number;
+}
+
+let server: { url: string; stop(): Promise<void>; output(): string };
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  server = await startDemoServer();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('demo: pick a face, start, go live, change the face, stop; the server session is closed', { timeout: 240_000 }, async () => {
+  await page.goto(server.url, { waitUntil: 'load' });
+  await page.waitForSelector('face-source-picker >>> [part~=thumbnail]');
+  assert.equal(await page.$eval('faceswap-session', (el) => el.getAttribute('state')), 'idle');
+
+  const first = await pickGalleryFace(page, 0);
+  assert.match(first.path, /\/akool-emulator\/faces\//);
+
+  await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
+  await waitForState(page, 'live', 150_000);
+  const sessionId = await page.$eval('faceswap-session', (el) => (el as unknown as { controller: { snapshot: { sessionId: string } } }).controller.snapshot.sessionId);
+  const find = async () => ((await emulatorSessions(server.url)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
+  const opened = await find();
+  assert.ok(opened, `the emulator knows session ${sessionId}`);
+  assert.equal(opened.closed, false);
+
+  // The player shows the swapped video: frames decoded, no overlay over it.
+  await page.waitForFunction(() => {
+    const video = document.querySelector('faceswap-player')!.shadowRoot!.querySelector('video[part~=video]') as HTMLVideoElement;
+    return video.readyState >= 2 && video.videoWidth > 0;
+  });
+  assert.equal(await page.$('faceswap-player >>> [part~=overlay]'), null);
+
+  const second = await pickGalleryFace(page, 1);
+  assert.notEqual(second.path, first.path);
+  await page.waitForFunction(
+    (path) => (document.querySelector('faceswap-session') as unknown as { controller: { snapshot: { source: { path: string } } } }).controller.snapshot.source?.path === path,
+    {},
+    second.path,
+  );
+  const updated = await find();
+  assert.ok(updated && updated.updates >= 1, 'the face change reached the server');
+  assert.equal(await page.$eval('faceswap-session', (el) => el.getAttribute('state')), 'live', 'no reconnect for a face change');
+
+  await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
+  await waitForState(page, 'ended', 30_000);
+  const deadline = Date.now() + 10_000;
+  while (!(await find())?.closed) {
+    assert.ok(Date.now() < deadline, 'the server session was closed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.deepEqual(pageErrors, []);
+});
