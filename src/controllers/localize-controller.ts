@@ -1,9 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { translationFor } from '../i18n/registry.js';
+import { loadTranslation, translationFor } from '../i18n/registry.js';
 import { formatString, mergeStrings, type FaceswapStringOverrides, type FaceswapStrings } from '../i18n/strings.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 type TextKey = Exclude<{ [K in keyof FaceswapStrings]: FaceswapStrings[K] extends string ? K : never }[keyof FaceswapStrings], 'lang' | 'dir'>;
+
+/** Written right to left, whether or not their table is loaded yet. */
+const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'yi', 'dv', 'ckb']);
 
 const connectedControllers = new Set<LocalizeController>();
 let documentObserver: MutationObserver | null = null;
@@ -94,12 +97,16 @@ export class LocalizeController implements ReactiveController {
     this.resolve();
   }
 
-  /** Re-resolves language and direction; re-renders only when they changed. */
+  /** Re-resolves language and direction; re-renders only when they (or the table for them) changed. */
   refresh(): void {
-    const lang = this.resolvedLang;
-    const dir = this.resolvedDir;
+    const { resolvedLang, resolvedDir, table } = this;
     this.resolve();
-    if (lang !== this.resolvedLang || dir !== this.resolvedDir) this.host.requestUpdate();
+    if (resolvedLang !== this.resolvedLang || resolvedDir !== this.resolvedDir || table !== this.table) this.host.requestUpdate();
+  }
+
+  /** Resolves once the table for the current language is loaded and applied (English at once). */
+  async ready(): Promise<void> {
+    if (await loadTranslation(this.resolvedLang)) this.refresh();
   }
 
   private resolve(): void {
@@ -114,9 +121,12 @@ export class LocalizeController implements ReactiveController {
       }
     }
     if (!lang) lang = document.documentElement.lang || navigator.language || 'en';
+    const changed = lang !== this.resolvedLang;
     this.table = translationFor(lang);
     this.resolvedLang = lang;
-    this.resolvedDir = dir ?? this.table.dir;
+    this.resolvedDir = dir ?? (RTL_LANGUAGES.has(lang.split('-')[0].toLowerCase()) ? 'rtl' : this.table.dir);
+    // A bundled language that is not loaded yet shows English for a moment, then re-renders.
+    if (changed) void this.ready();
     this.merged = mergeStrings(this.table, ...this.options.overrides());
   }
 }

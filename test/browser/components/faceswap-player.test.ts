@@ -276,7 +276,7 @@ describe('<faceswap-player>', () => {
     await session.start();
     await until(() => player.state === 'error', 'error');
     await player.updateComplete;
-    expect(shadowText(player, '[part~=message]')).to.equal('La caméra est utilisée par une autre application.');
+    await until(() => shadowText(player, '[part~=message]') === 'La caméra est utilisée par une autre application.', 'French');
     expect(inShadow(player, '[part~=retry-button]')!.textContent).to.contain('Réessayer');
     session.strings = { retry: 'Encore' };
     await until(() => inShadow(player, '[part~=retry-button]')!.textContent!.includes('Encore'), 'session override');

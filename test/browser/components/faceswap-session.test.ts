@@ -226,7 +226,7 @@ describe('<faceswap-session>', () => {
     const { platform } = fakePlatform();
     const wrapper = await fixture(html`<div lang="fr"><faceswap-session .platform=${platform} .source=${SOURCE}></faceswap-session></div>`);
     const el = wrapper.querySelector('faceswap-session')!;
-    expect(shadowText(el, '[part~=start-button]')).to.equal('Démarrer');
+    await until(() => shadowText(el, '[part~=start-button]') === 'Démarrer', 'French');
     wrapper.setAttribute('lang', 'es-MX');
     await until(() => shadowText(el, '[part~=start-button]') === 'Iniciar', 'Spanish after the lang change');
     wrapper.setAttribute('lang', 'ar');
