@@ -50,18 +50,27 @@ function landmarkWorkerMain(): void {
   let canvas: OffscreenCanvas | null = null;
   let ctx: OffscreenCanvasRenderingContext2D | null = null;
   let queue: Promise<void> = Promise.resolve();
+  // Camera frames are analysed at most this wide: the mesh model sees a 192 px face crop anyway, and the
+  // full-frame steps (pixel copy, tensor conversion, change detection) cost in proportion to the pixels.
+  const CAMERA_ANALYSIS_WIDTH = 480;
 
-  /** Pixels of `image` (drawn once; the same pixels feed the model and the colour statistics). */
-  function pixels(image: ImageBitmap | VideoFrame): ImageData {
-    const width = 'displayWidth' in image ? image.displayWidth : image.width;
-    const height = 'displayHeight' in image ? image.displayHeight : image.height;
+  /**
+   * Pixels of `image`, at most `maxWidth` wide (drawn once; the same pixels feed the model and the colour
+   * statistics), and the factor that maps them back to the image's own pixels.
+   */
+  function pixels(image: ImageBitmap | VideoFrame, maxWidth: number): { data: ImageData; scale: number } {
+    const fullWidth = 'displayWidth' in image ? image.displayWidth : image.width;
+    const fullHeight = 'displayHeight' in image ? image.displayHeight : image.height;
+    const scale = Math.min(1, maxWidth / fullWidth);
+    const width = Math.round(fullWidth * scale);
+    const height = Math.round(fullHeight * scale);
     if (!canvas || canvas.width !== width || canvas.height !== height) {
       canvas = new OffscreenCanvas(width, height);
       ctx = canvas.getContext('2d', { willReadFrequently: true });
     }
-    ctx!.drawImage(image, 0, 0);
+    ctx!.drawImage(image, 0, 0, width, height);
     image.close();
-    return ctx!.getImageData(0, 0, canvas.width, canvas.height);
+    return { data: ctx!.getImageData(0, 0, width, height), scale };
   }
 
   /** Colour statistics sampled at the mesh vertices and triangle centroids, which cover the face evenly. */
@@ -94,7 +103,7 @@ function landmarkWorkerMain(): void {
 
   async function landmarks(image: ImageBitmap | VideoFrame, fresh: boolean) {
     const h = human!;
-    const data = pixels(image);
+    const { data, scale } = pixels(image, fresh ? Infinity : CAMERA_ANALYSIS_WIDTH);
     const tensor = h.tf.browser.fromPixels(data);
     // A still photo must not reuse the camera's tracked face box (and vice versa): a fresh detection.
     const sensitivity = h.config.cacheSensitivity;
@@ -108,7 +117,9 @@ function landmarkWorkerMain(): void {
         points[i * 2] = face.mesh[i][0];
         points[i * 2 + 1] = face.mesh[i][1];
       }
-      return { points, colour: colourStats(data, points, h.faceTriangulation), score: face.faceScore || face.score };
+      const colour = colourStats(data, points, h.faceTriangulation);
+      for (let i = 0; i < points.length; i++) points[i] /= scale;
+      return { points, colour, score: face.faceScore || face.score };
     } finally {
       h.config.cacheSensitivity = sensitivity;
       tensor.dispose();

@@ -22,7 +22,7 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
  * inside it, measured on the canonical face (`uv`, x0 y0 x1 y1 ...), so the seam fades out the same way for
  * every face. Interpolated across triangles, this is the feathered mask.
  */
-export function featherWeights(uv: Float32Array, feather = 0.14): Float32Array {
+export function featherWeights(uv: Float32Array, feather = 0.2): Float32Array {
   let minX = Infinity;
   let maxX = -Infinity;
   for (const i of FACE_OVAL) {
