@@ -1,3 +1,4 @@
+import { ERROR_MESSAGES } from '../session/errors.js';
 import type { FaceswapStrings } from './strings.js';
 
 export const en: FaceswapStrings = {
@@ -55,30 +56,12 @@ export const en: FaceswapStrings = {
   tooLarge: 'This image is too large. The limit is {size}.',
   unreadable: 'This image could not be read.',
   noEndpoint: 'Face detection is not set up on this page.',
+  // The session core's English messages, with friendlier wording where the visitor can act on it.
   errors: {
+    ...ERROR_MESSAGES,
     'camera-denied': 'Camera access was denied. Allow the camera in your browser settings and try again.',
-    'camera-not-found': 'No camera was found.',
-    'camera-in-use': 'The camera is in use by another application.',
-    'insecure-context': 'The camera needs a secure (https) page.',
-    'unsupported-browser': 'This browser cannot run a live face swap.',
-    'endpoint-unreachable': 'The face swap service could not be reached.',
-    unauthorized: 'The face swap service rejected the credentials.',
-    'quota-exhausted': 'The face swap credit is used up.',
     'invalid-source': 'This face was not accepted. Choose another photo.',
-    'no-face': 'No face was found in the image.',
     'rate-limited': 'Too many requests. Try again in a moment.',
-    'upstream-error': 'The face swap service failed.',
-    'rtc-join-timeout': 'Connecting to the video service timed out.',
-    'rtc-credentials': 'The video service rejected the session credentials.',
-    'rtc-disconnected': 'The video connection was lost.',
-    'rtc-token-expired': 'The session reached its time limit.',
-    'uid-conflict': 'This session is already open somewhere else.',
-    'swap-timeout': 'The swapped video did not arrive in time.',
-    'swap-failed': 'The face swap failed.',
-    'bad-request': 'The request was not valid.',
     'not-found': 'The session does not exist any more.',
-    forbidden: 'The request was not allowed.',
-    'payload-too-large': 'The image is too large.',
-    conflict: 'The session is not in a state that allows this.',
   },
 };
