@@ -238,6 +238,38 @@ describe('reliability: faults reach the element, the camera is released, nothing
     await until(async () => (await openSessions()).length === 0, 'the session closed at AKOOL');
   });
 
+  it('AKOOL failing to close: the visitor still ends cleanly, and the reaper closes it once AKOOL recovers', async () => {
+    const { element, errors } = await mount();
+    await element.start();
+    await until(() => element.state === 'live', 'live');
+    const [sessionId] = await createdSessions();
+    await setFaults({ forceHttpStatus: 500, paths: ['/live/close'] });
+    await element.stop();
+    expect(element.state).to.equal('ended');
+    expect(errors).to.deep.equal([]);
+    expect(liveCameraTracks()).to.deep.equal([]);
+    expect(await openSessions()).to.deep.equal([sessionId]);
+    await control('/__test/emulator/faults', 'DELETE');
+    await configureHandler({ heartbeatTimeoutMs: 1 });
+    const { closed } = await control('/__test/handler/reap', 'POST');
+    expect(closed).to.include(sessionId);
+    expect(await openSessions()).to.deep.equal([]);
+  });
+
+  it('AKOOL refusing a new face mid-session (1003) reports invalid-source; stopping still closes everything', async () => {
+    const { element, errors } = await mount();
+    await element.start();
+    await until(() => element.state === 'live', 'live');
+    await setFaults({ forceCode: 1003, paths: ['/live/update'] });
+    await element.setSource({ path: 'https://example.test/other.png', opts: '110,75:163,75:133,115:132,139' });
+    await until(() => errors.length > 0, 'the error event');
+    expect(errors.map((e) => e.code)).to.deep.equal(['invalid-source']);
+    await control('/__test/emulator/faults', 'DELETE');
+    await element.stop();
+    expect(liveCameraTracks()).to.deep.equal([]);
+    expect(await openSessions()).to.deep.equal([]);
+  });
+
   it('removing the element mid-session releases the camera and closes the session', async () => {
     const { element } = await mount();
     await element.start();
