@@ -74,6 +74,28 @@ describe('<face-source-picker>', () => {
     expect(picker.shadowRoot!.querySelectorAll('[part~=thumbnail]')).to.have.length(2);
   });
 
+  it('takes properties set before and after connection alike, and null restores defaults', async () => {
+    const before = document.createElement('face-source-picker');
+    before.sources = [{ src: ONE_FACE, label: 'Ada' }];
+    before.maxBytes = 2000;
+    const after = document.createElement('face-source-picker');
+    const container = await fixture(html`<div></div>`);
+    container.append(before, after);
+    after.sources = [{ src: ONE_FACE, label: 'Ada' }];
+    after.maxBytes = 2000;
+    await Promise.all([before.updateComplete, after.updateComplete]);
+    for (const picker of [before, after]) {
+      expect(picker.shadowRoot!.querySelectorAll('[part~=thumbnail]')).to.have.length(1);
+      await upload(picker, await fileFrom(ONE_FACE));
+      await until(() => shadowText(picker, '[part~=message]') === 'This image is too large. The limit is 2 KB.', 'limit applied');
+      (picker as unknown as Record<string, unknown>).maxBytes = null;
+      picker.sources = null;
+      await picker.updateComplete;
+      expect(picker.maxBytes).to.equal(10_485_760);
+      expect(picker.shadowRoot!.querySelectorAll('[part~=thumbnail]')).to.have.length(0);
+    }
+  });
+
   it('detects the face of a gallery photo and fires face-source-change', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
     const change = oneEvent(picker, 'face-source-change');

@@ -155,6 +155,31 @@ describe('<faceswap-player>', () => {
     await player.updateComplete;
     expect(player.fit).to.equal('cover');
     expect(getComputedStyle(video(player)).objectFit).to.equal('cover');
+    (player as unknown as Record<string, unknown>).fit = null;
+    (player as unknown as Record<string, unknown>).mirror = null;
+    player.strings = null;
+    await player.updateComplete;
+    expect([player.fit, player.mirror]).to.deep.equal(['cover', 'auto']);
+  });
+
+  it('takes its attributes set before connection like after', async () => {
+    const early = document.createElement('faceswap-player');
+    early.fit = 'contain';
+    early.mirror = 'on';
+    early.preview = true;
+    const container = await fixture(html`<div></div>`);
+    container.append(early);
+    const late = document.createElement('faceswap-player');
+    container.append(late);
+    late.fit = 'contain';
+    late.mirror = 'on';
+    late.preview = true;
+    await Promise.all([early.updateComplete, late.updateComplete]);
+    for (const player of [early, late]) {
+      expect(player.getAttribute('fit')).to.equal('contain');
+      expect(video(player).classList.contains('mirrored')).to.equal(true);
+      expect(inShadow(player, '[part~=preview]')).to.not.equal(null);
+    }
   });
 
   it('shows the local camera as picture in picture only with `preview`', async () => {
