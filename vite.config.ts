@@ -16,10 +16,12 @@ export default defineConfig({
         'faceswap-session': 'src/components/faceswap-session/faceswap-session.ts',
         'faceswap-player': 'src/components/faceswap-player/faceswap-player.ts',
         'face-source-picker': 'src/components/face-source-picker/face-source-picker.ts',
+        // `faceswap-elements/react`: the generated @lit/react wrappers; React stays the app's own.
+        react: 'src/react/index.ts',
       },
     },
     rollupOptions: {
-      external: [/^lit(\/|$)/, /^@lit\//, /^agora-rtc-sdk-ng(\/|$)/, /^@vladmandic\//, /^@mediapipe\//, /^@tensorflow\//],
+      external: [/^lit(\/|$)/, /^@lit\//, /^react(\/|$)/, /^agora-rtc-sdk-ng(\/|$)/, /^@vladmandic\//, /^@mediapipe\//, /^@tensorflow\//],
     },
   },
 });

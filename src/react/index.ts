@@ -1,0 +1,57 @@
+// Generated from custom-elements.json by scripts/gen-all.mjs (npm run gen); do not edit.
+import * as React from 'react';
+import { createComponent, type EventName } from '@lit/react';
+// Registers the elements; a tag another copy already defined is skipped with a warning.
+import '../index.js';
+import { FaceSourcePicker as FaceSourcePickerElement } from '../components/face-source-picker/face-source-picker.js';
+import { FaceswapPlayer as FaceswapPlayerElement } from '../components/faceswap-player/faceswap-player.js';
+import { FaceswapSession as FaceswapSessionElement } from '../components/faceswap-session/faceswap-session.js';
+
+/** The DOM event type of `name`, as declared in GlobalEventHandlersEventMap. */
+type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? GlobalEventHandlersEventMap[K] : CustomEvent<unknown>;
+
+/** `<face-source-picker>`: Choose the source face: gallery, upload, drop, paste or camera. */
+export const FaceSourcePicker = createComponent({
+  tagName: 'face-source-picker',
+  elementClass: FaceSourcePickerElement,
+  react: React,
+  displayName: 'FaceSourcePicker',
+  events: {
+    /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+    onFaceSourceChange: 'face-source-change' as EventName<EventOf<'face-source-change'>>,
+  },
+});
+
+/** `<faceswap-player>`: The swapped video, with state overlays, snapshot, recording and full screen. */
+export const FaceswapPlayer = createComponent({
+  tagName: 'faceswap-player',
+  elementClass: FaceswapPlayerElement,
+  react: React,
+  displayName: 'FaceswapPlayer',
+  events: {
+    /** Recording started; detail `{mimeType}`. */
+    onFaceswapRecordingStart: 'faceswap-recording-start' as EventName<EventOf<'faceswap-recording-start'>>,
+    /** Recording ended; detail `{blob, durationMs}`. */
+    onFaceswapRecordingStop: 'faceswap-recording-stop' as EventName<EventOf<'faceswap-recording-stop'>>,
+  },
+});
+
+/** `<faceswap-session>`: The session: camera, connection, state, and a small control bar. */
+export const FaceswapSession = createComponent({
+  tagName: 'faceswap-session',
+  elementClass: FaceswapSessionElement,
+  react: React,
+  displayName: 'FaceswapSession',
+  events: {
+    /** Every change of `state`; detail `{state, previous}`. */
+    onFaceswapStateChange: 'faceswap-state-change' as EventName<EventOf<'faceswap-state-change'>>,
+    /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+    onFaceswapError: 'faceswap-error' as EventName<EventOf<'faceswap-error'>>,
+    /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+    onFaceswapLive: 'faceswap-live' as EventName<EventOf<'faceswap-live'>>,
+    /** The session ended and the camera was released; detail `{sessionId}`. */
+    onFaceswapEnded: 'faceswap-ended' as EventName<EventOf<'faceswap-ended'>>,
+  },
+});
+
+export type { FaceSourcePickerElement, FaceswapPlayerElement, FaceswapSessionElement };

@@ -1,0 +1,55 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { createElement as h, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { FaceswapPlayer, FaceswapSession } from '../src/react/index.js';
+import type { SessionState } from '../src/session/protocol.js';
+import { fakePlatform, pageGrant, sampleFaces } from './support.js';
+
+const meta: Meta = {
+  title: 'Frameworks/React wrappers (faceswap-session)',
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'The generated `faceswap-elements/react` components in a React 19 app: object and function props (`source`, ' +
+          '`tokenProvider`) are set as properties, `onFaceswapStateChange` is a typed event callback.',
+      },
+    },
+  },
+};
+export default meta;
+
+function App() {
+  const [state, setState] = useState<SessionState>('idle');
+  const [platform] = useState(() => fakePlatform({ remote: 'echo' }));
+  const [tokenProvider] = useState(() => pageGrant('akool'));
+  const [source] = useState(() => sampleFaces[0].source());
+  return h(
+    'div',
+    null,
+    h('p', { role: 'status', 'data-expect-text': 'React sees: live' }, `React sees: ${state}`),
+    h(
+      FaceswapSession,
+      {
+        autoStart: true,
+        source,
+        tokenProvider,
+        platform,
+        'data-expect-state': 'live',
+        onFaceswapStateChange: (event) => setState(event.detail.state),
+      } as Parameters<typeof FaceswapSession>[0],
+      h(FaceswapPlayer, { preview: true }),
+    ),
+  );
+}
+
+/** A React app renders the session and player wrappers and follows the state through the callback. */
+export const SessionAndPlayer: StoryObj = {
+  render: () => {
+    const container = document.createElement('div');
+    // Rendered synchronously, so the story's DOM is complete when Storybook shows it.
+    flushSync(() => createRoot(container).render(h(App)));
+    return container;
+  },
+};

@@ -1,0 +1,69 @@
+// Generated from custom-elements.json by scripts/gen-all.mjs (npm run gen); do not edit.
+// Types the elements, their properties, attributes and events in Svelte markup (svelte-check).
+// Use: `/// <reference types="faceswap-elements/svelte" />` in src/app.d.ts. Events: onfaceswap-state-change={...}
+// (Svelte 5) or on:faceswap-state-change={...} (legacy syntax).
+import type { HTMLAttributes } from 'svelte/elements';
+import type {} from 'faceswap-elements';
+
+/** The event type of `name`, as declared in GlobalEventHandlersEventMap. */
+type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? GlobalEventHandlersEventMap[K] : CustomEvent<unknown>;
+/** The settable properties of an element, typed from its class. */
+type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
+
+type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['face-source-picker']> &
+  PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings' | 'status' | 'state' | 'dragging'> & {
+    /** Base URL of the token endpoint for `/detect`; inside a session the session's is used when unset. */
+    'token-endpoint'?: HTMLElementTagNameMap['face-source-picker']['tokenEndpoint'] | null;
+    /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
+    'max-bytes'?: HTMLElementTagNameMap['face-source-picker']['maxBytes'] | null;
+    /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+    'onface-source-change'?: (event: EventOf<'face-source-change'>) => void;
+    'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
+  };
+type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-player']> &
+  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'state' | 'recording' | 'strings'> & {
+    /** Hide the full screen, snapshot and record buttons. */
+    'no-controls'?: HTMLElementTagNameMap['faceswap-player']['noControls'] | null;
+    /** Recording started; detail `{mimeType}`. */
+    'onfaceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;
+    'on:faceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;
+    /** Recording ended; detail `{blob, durationMs}`. */
+    'onfaceswap-recording-stop'?: (event: EventOf<'faceswap-recording-stop'>) => void;
+    'on:faceswap-recording-stop'?: (event: EventOf<'faceswap-recording-stop'>) => void;
+  };
+type FaceswapSessionSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-session']> &
+  PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'state' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+    /** Base URL of the token endpoint, e.g. `/api/faceswap`. A picker inside the session uses it too. */
+    'token-endpoint'?: HTMLElementTagNameMap['faceswap-session']['tokenEndpoint'] | null;
+    /** Capture and encoding preset: `360p`, `480p` or `720p`. */
+    'video-preset'?: HTMLElementTagNameMap['faceswap-session']['videoPreset'] | null;
+    /** Start on its own as soon as a source face (or `credentials`) is there. */
+    'auto-start'?: HTMLElementTagNameMap['faceswap-session']['autoStart'] | null;
+    /** Hide the built-in control bar (build your own with the methods). */
+    'no-controls'?: HTMLElementTagNameMap['faceswap-session']['noControls'] | null;
+    /** Every change of `state`; detail `{state, previous}`. */
+    'onfaceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;
+    'on:faceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;
+    /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+    'onfaceswap-error'?: (event: EventOf<'faceswap-error'>) => void;
+    'on:faceswap-error'?: (event: EventOf<'faceswap-error'>) => void;
+    /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+    'onfaceswap-live'?: (event: EventOf<'faceswap-live'>) => void;
+    'on:faceswap-live'?: (event: EventOf<'faceswap-live'>) => void;
+    /** The session ended and the camera was released; detail `{sessionId}`. */
+    'onfaceswap-ended'?: (event: EventOf<'faceswap-ended'>) => void;
+    'on:faceswap-ended'?: (event: EventOf<'faceswap-ended'>) => void;
+  };
+
+declare module 'svelte/elements' {
+  interface SvelteHTMLElements {
+    /** Choose the source face: gallery, upload, drop, paste or camera. */
+    'face-source-picker': FaceSourcePickerSvelteAttributes;
+    /** The swapped video, with state overlays, snapshot, recording and full screen. */
+    'faceswap-player': FaceswapPlayerSvelteAttributes;
+    /** The session: camera, connection, state, and a small control bar. */
+    'faceswap-session': FaceswapSessionSvelteAttributes;
+  }
+}
+
+export {};

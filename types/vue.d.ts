@@ -1,0 +1,45 @@
+// Generated from custom-elements.json by scripts/gen-all.mjs (npm run gen); do not edit.
+// Types the elements, their properties and their events in Vue templates (vue-tsc, Volar).
+// Use: `/// <reference types="faceswap-elements/vue" />` (or import type {} from 'faceswap-elements/vue'),
+// and tell the Vue compiler they are custom elements: compilerOptions.isCustomElement: (tag) => tag.startsWith('face').
+import type { DefineComponent } from 'vue';
+import type {} from 'faceswap-elements';
+
+/** The event type of `name`, as declared in GlobalEventHandlersEventMap. */
+type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? GlobalEventHandlersEventMap[K] : CustomEvent<unknown>;
+/** The settable properties of an element, typed from its class. */
+type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
+
+type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings' | 'status' | 'state' | 'dragging'> & {
+  /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+  onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
+};
+type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'state' | 'recording' | 'strings'> & {
+  /** Recording started; detail `{mimeType}`. */
+  onFaceswapRecordingStart?: (event: EventOf<'faceswap-recording-start'>) => void;
+  /** Recording ended; detail `{blob, durationMs}`. */
+  onFaceswapRecordingStop?: (event: EventOf<'faceswap-recording-stop'>) => void;
+};
+type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'state' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+  /** Every change of `state`; detail `{state, previous}`. */
+  onFaceswapStateChange?: (event: EventOf<'faceswap-state-change'>) => void;
+  /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+  onFaceswapError?: (event: EventOf<'faceswap-error'>) => void;
+  /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+  onFaceswapLive?: (event: EventOf<'faceswap-live'>) => void;
+  /** The session ended and the camera was released; detail `{sessionId}`. */
+  onFaceswapEnded?: (event: EventOf<'faceswap-ended'>) => void;
+};
+
+declare module 'vue' {
+  interface GlobalComponents {
+    /** Choose the source face: gallery, upload, drop, paste or camera. */
+    'face-source-picker': DefineComponent<FaceSourcePickerVueProps>;
+    /** The swapped video, with state overlays, snapshot, recording and full screen. */
+    'faceswap-player': DefineComponent<FaceswapPlayerVueProps>;
+    /** The session: camera, connection, state, and a small control bar. */
+    'faceswap-session': DefineComponent<FaceswapSessionVueProps>;
+  }
+}
+
+export {};
