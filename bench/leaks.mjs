@@ -5,13 +5,19 @@
 //     and after the measured ones;
 //   - listeners left on window and document: CDP DOMDebugger.getEventListeners, before and after;
 //   - sessions left open at the (emulated) AKOOL.
-// Prints JSON. Run: node bench/leaks.mjs [--cycles 200]
+// The same again on the real local engine (fewer cycles: each runs the face mesh to a first swapped frame),
+// also counting Web Workers started and not terminated.
+// Prints JSON. Run: node bench/leaks.mjs [--cycles 200] [--local-cycles 20]
 import puppeteer from 'puppeteer-core';
-import { machine, round } from './lib/common.mjs';
+import { ensureTestCamera, machine, round } from './lib/common.mjs';
 
-const cycles = Number(process.argv.includes('--cycles') ? process.argv[process.argv.indexOf('--cycles') + 1] : 200);
+ensureTestCamera();
+
+const arg = (name, fallback) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const cycles = arg('--cycles', 200);
+const localCycles = arg('--local-cycles', 20);
 const WARM_UP = 10;
-const { bundlePages, startSite, CHROMIUM, CHROMIUM_ARGS, root } = await import('./lib/site.ts');
+const { bundlePages, startSite, CHROMIUM, CHROMIUM_ARGS, FACE_CAMERA_ARG, root } = await import('./lib/site.ts');
 const files = await bundlePages({ leaks: `${root}/bench/pages/leaks.ts` });
 const site = await startSite({ html: '<!doctype html><meta charset="utf-8"><body><script type="module" src="/assets/leaks.js"></script>', files });
 
@@ -36,10 +42,24 @@ function trackTracks() {
     tracks.push(copy);
     return copy;
   };
-  window.__tracks = () => ({ created: tracks.length, live: tracks.filter((t) => t.readyState === 'live').length });
+  const workers = new Set();
+  let workersCreated = 0;
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      workersCreated += 1;
+      workers.add(this);
+    }
+    terminate() {
+      workers.delete(this);
+      super.terminate();
+    }
+  };
+  window.__tracks = () => ({ created: tracks.length, live: tracks.filter((t) => t.readyState === 'live').length, workersCreated, workersAlive: workers.size });
 }
 
-const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, FACE_CAMERA_ARG] });
 try {
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
@@ -63,36 +83,44 @@ try {
     return { window: await count('window'), document: await count('document') };
   };
 
-  await page.evaluate((n) => window.runCycles(n), WARM_UP);
-  const heapBefore = await heap();
-  const listenersBefore = await listeners();
-  const run = await page.evaluate((n) => window.runCycles(n), cycles);
-  const heapAfter = await heap();
-  const listenersAfter = await listeners();
-  const tracks = await page.evaluate(() => window.__tracks());
   const added = (before, after) => {
     const left = [...after];
-    for (const type of before) left.splice(left.indexOf(type), left.indexOf(type) >= 0 ? 1 : 0);
+    for (const type of before) if (left.includes(type)) left.splice(left.indexOf(type), 1);
     return left;
   };
+  /** Warm-up cycles, then the measured ones, between two full GCs. */
+  const measure = async (count, engine, warmUp) => {
+    const tracksBefore = await page.evaluate(() => window.__tracks());
+    await page.evaluate((n, e) => window.runCycles(n, e), warmUp, engine);
+    const heapBefore = await heap();
+    const listenersBefore = await listeners();
+    const run = await page.evaluate((n, e) => window.runCycles(n, e), count, engine);
+    const heapAfter = await heap();
+    const listenersAfter = await listeners();
+    const tracks = await page.evaluate(() => window.__tracks());
+    return {
+      cycles: count,
+      warmUpCycles: warmUp,
+      secondsPerCycle: round(run.ms / count / 1000, 3),
+      liveTracksLeft: tracks.live,
+      tracksCreated: tracks.created - tracksBefore.created,
+      workersCreated: tracks.workersCreated - tracksBefore.workersCreated,
+      workersAlive: tracks.workersAlive,
+      heap: { beforeBytes: heapBefore, afterBytes: heapAfter, growthBytes: heapAfter - heapBefore, growthPerCycleBytes: round((heapAfter - heapBefore) / count, 0) },
+      listeners: {
+        window: { before: listenersBefore.window.length, after: listenersAfter.window.length, added: added(listenersBefore.window, listenersAfter.window) },
+        document: { before: listenersBefore.document.length, after: listenersAfter.document.length, added: added(listenersBefore.document, listenersAfter.document) },
+      },
+    };
+  };
+  const fake = await measure(cycles, 'fake', WARM_UP);
+  const local = localCycles > 0 ? await measure(localCycles, 'local', 2) : null;
   const output = {
     benchmark: 'leaks',
-    workload: `${cycles} cycles of mount <faceswap-session> (+ player + picker) → start → live → stop → unmount, real token endpoint, FakeTransport echo; ${WARM_UP} warm-up cycles first`,
-    cycles,
-    secondsPerCycle: round(run.ms / cycles / 1000, 3),
-    liveTracksLeft: tracks.live,
-    tracksCreated: tracks.created,
-    heap: {
-      beforeBytes: heapBefore,
-      afterBytes: heapAfter,
-      growthBytes: heapAfter - heapBefore,
-      growthPerCycleBytes: round((heapAfter - heapBefore) / cycles, 0),
-      note: 'CDP Runtime.getHeapUsage after two HeapProfiler.collectGarbage',
-    },
-    listeners: {
-      window: { before: listenersBefore.window.length, after: listenersAfter.window.length, added: added(listenersBefore.window, listenersAfter.window) },
-      document: { before: listenersBefore.document.length, after: listenersAfter.document.length, added: added(listenersBefore.document, listenersAfter.document) },
-    },
+    workload: 'cycles of mount <faceswap-session> (+ player + picker) → start → live → stop → unmount against the real token endpoint',
+    fakeTransport: { transport: 'FakeTransport echo (controller, elements, camera, endpoint client)', ...fake },
+    localEngine: local && { transport: 'LocalTransport (engine worker, WebGL, canvas capture), face-video fake camera', ...local },
+    heapNote: 'CDP Runtime.getHeapUsage after two HeapProfiler.collectGarbage; listeners by CDP DOMDebugger.getEventListeners',
     openSessionsAfter: site.emulator.state().openSessions,
     machine: machine(await browser.version()),
   };
