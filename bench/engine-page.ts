@@ -7,8 +7,10 @@ interface BenchOptions {
   seconds: number;
   /** Control run: the player shows the raw camera track, no engine (what this machine can display at all). */
   baseline?: boolean;
-  /** Engine without a source face: camera -> WebGL -> canvas track, no landmarks (the rendering path alone). */
+  /** Engine without a source face: camera frames straight to the output, no landmarks (the output path alone). */
   passthrough?: boolean;
+  maxLandmarkFps?: number;
+  landmarkBackend?: 'auto' | 'wasm' | 'webgl';
   sourceUrl: string;
   samples: number;
 }
@@ -22,7 +24,7 @@ function percentile(values: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
 }
 
-async function run({ seconds, sourceUrl, samples, baseline, passthrough }: BenchOptions) {
+async function run({ seconds, sourceUrl, samples, baseline, passthrough, maxLandmarkFps, landmarkBackend }: BenchOptions) {
   const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 20 } });
   const cameraTrack = camera.getVideoTracks()[0];
 
@@ -42,7 +44,7 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
   if (!sourceFace) throw new Error('no face found in the source image');
   const cameraIdentity = cameraFaces.length ? meanDescriptor(cameraFaces) : new Float32Array(128);
 
-  const transport = new LocalTransport();
+  const transport = new LocalTransport({ maxLandmarkFps, landmarkBackend });
   const remote = new Promise<MediaStreamTrack>((resolve) => transport.on('remote-video', (t) => t && resolve(t)));
   const joinStarted = performance.now();
   await transport.join({ appId: '', channel: 'bench', uid: 1, token: 'local' }, new AbortController().signal);
@@ -77,6 +79,7 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
   const landmarkFps: number[] = [];
   const landmarkMs: number[] = [];
   const swapping: boolean[] = [];
+  let backend = '';
   transport.takeFrameTimings();
   const marks = window as unknown as { benchWindow?: (phase: string) => Promise<void> };
   await marks.benchWindow?.('start');
@@ -96,6 +99,7 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
       if (s) {
         landmarkFps.push(s.landmarkFps);
         swapping.push(s.swapping);
+        backend = s.landmarkBackend;
         frameMs.push(...transport.takeFrameTimings());
         landmarkMs.push(s.landmarkMsMedian);
       }
@@ -121,6 +125,7 @@ async function run({ seconds, sourceUrl, samples, baseline, passthrough }: Bench
   return {
     result: {
       resolution: '640x480',
+      landmarkBackend: backend,
       seconds: round(elapsed),
       outputFps: round(outputFps),
       landmarkUpdatesPerSecond: round(landmarkFps.reduce((a, b) => a + b, 0) / Math.max(1, landmarkFps.length)),

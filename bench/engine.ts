@@ -2,6 +2,7 @@
 // output fps delivered to a player <video>, landmark updates/s, per-frame main-thread processing time, and the
 // identity share (face-api's recognition model: output face closer to the source than to the camera person).
 // Prints one JSON object. Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
+// [--passthrough] [--max-landmark-fps N] [--backend auto|wasm|webgl] [--samples N]
 // (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now;
 // --passthrough: the engine without a source face, i.e. the rendering path alone).
 import { spawnSync } from 'node:child_process';
@@ -130,7 +131,7 @@ try {
   });
   const { result, shots } = (await page.evaluate(
     (opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts),
-    { seconds, sourceUrl: '/fixtures/source-face.jpg', samples: Number(arg('--samples') ?? 40), baseline: process.argv.includes('--baseline'), passthrough: process.argv.includes('--passthrough') },
+    { seconds, sourceUrl: '/fixtures/source-face.jpg', samples: Number(arg('--samples') ?? 40), baseline: process.argv.includes('--baseline'), passthrough: process.argv.includes('--passthrough'), maxLandmarkFps: Number(arg('--max-landmark-fps') ?? 0) || undefined, landmarkBackend: arg('--backend') },
   )) as { result: Record<string, unknown>; shots: string[] };
   if (shotsDir) {
     mkdirSync(shotsDir, { recursive: true });

@@ -4,6 +4,7 @@ import {
   createLandmarkWorker,
   type ColourStats,
   type FaceLandmarks,
+  type LandmarkBackend,
   type WorkerReply,
   type WorkerRequest,
 } from './landmark-worker.js';
@@ -34,6 +35,8 @@ export interface EngineStats {
   swapping: boolean;
   /** Landmark runs so far that found no face. */
   landmarkMisses: number;
+  /** The tfjs backend the landmark models run on (`wasm` or `webgl`); empty until loaded. */
+  landmarkBackend: string;
 }
 
 export interface EngineOptions {
@@ -42,6 +45,13 @@ export interface EngineOptions {
    * 0..1 (default 0.7). Higher looks more like the source; lower follows the camera's expressions more closely.
    */
   shapeTransfer?: number;
+  /**
+   * Upper bound on landmark runs per second (default: as fast as the worker goes). Between runs the mesh is
+   * predicted, so a lower bound trades tracking of quick moves for CPU left to the output.
+   */
+  maxLandmarkFps?: number;
+  /** Where the landmark models run (default `auto`: WebGL on a hardware GPU, else wasm on the CPU). */
+  landmarkBackend?: LandmarkBackend;
 }
 
 export class SourceFaceError extends Error {
@@ -98,6 +108,8 @@ export class FaceSwapEngine {
   #weights: Float32Array | null = null;
   #sourcePoints: Float32Array | null = null;
   readonly #shapeTransfer: number;
+  readonly #landmarkIntervalMs: number;
+  #lastLandmarkDispatch = -Infinity;
   #cameraColour: ColourStats | null = null;
   #opacity = 0;
   #lastDraw = 0;
@@ -107,6 +119,7 @@ export class FaceSwapEngine {
   #landmarksBusy = false;
   #misses = 0;
   #totalMisses = 0;
+  #backend = '';
   #sourceRequest = 0;
   #hasSource = false;
   #swapping = false;
@@ -115,11 +128,13 @@ export class FaceSwapEngine {
 
   constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
     this.#shapeTransfer = Math.min(1, Math.max(0, options.shapeTransfer ?? 0.7));
+    this.#landmarkIntervalMs = options.maxLandmarkFps ? 1000 / options.maxLandmarkFps : 0;
     this.#worker = createLandmarkWorker();
     this.#ready = new Promise<void>((resolve, reject) => {
       const onMessage = (event: MessageEvent<WorkerReply>) => {
         const msg = event.data;
         if (msg.type === 'ready') {
+          this.#backend = msg.backend;
           this.#weights = featherWeights(msg.uv);
           this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
           resolve();
@@ -134,7 +149,7 @@ export class FaceSwapEngine {
       this.#worker.addEventListener('error', (event) => reject(new Error(`face model worker failed: ${event.message}`)));
     });
     this.#ready.catch(() => undefined);
-    this.#post({ type: 'init', urls });
+    this.#post({ type: 'init', urls, backend: options.landmarkBackend ?? 'auto' });
   }
 
   /** Resolves once the model is loaded and WebGL is set up. */
@@ -196,6 +211,7 @@ export class FaceSwapEngine {
       landmarkMsMedian: this.#landmarkMs.percentile(0.5),
       swapping: this.#swapping,
       landmarkMisses: this.#totalMisses,
+      landmarkBackend: this.#backend,
     };
   }
 
@@ -240,7 +256,10 @@ export class FaceSwapEngine {
     const renderer = this.#renderer;
     if (!renderer || this.#disposed) return;
     const started = performance.now();
-    if (this.#hasSource && !this.#landmarksBusy) this.#measure(frame, timeMs);
+    if (this.#hasSource && !this.#landmarksBusy && timeMs - this.#lastLandmarkDispatch >= this.#landmarkIntervalMs) {
+      this.#lastLandmarkDispatch = timeMs;
+      this.#measure(frame, timeMs);
+    }
 
     const tracked = this.#tracker.predict(timeMs, this.#face);
     const fresh = tracked && this.#misses < LOST_AFTER_MISSES;

@@ -21,8 +21,11 @@ export interface FaceLandmarks {
   score: number;
 }
 
+/** Where the landmark models run: `auto` takes WebGL on a hardware GPU, else wasm (CPU). */
+export type LandmarkBackend = 'auto' | 'wasm' | 'webgl';
+
 export type WorkerRequest =
-  | { type: 'init'; urls: EngineAssetUrls }
+  | { type: 'init'; urls: EngineAssetUrls; backend: LandmarkBackend }
   | { type: 'frame'; id: number; image: ImageBitmap | VideoFrame }
   | { type: 'source'; id: number; image: ImageBitmap };
 
@@ -126,10 +129,28 @@ function landmarkWorkerMain(): void {
     }
   }
 
-  async function init(urls: EngineAssetUrls) {
+  /**
+   * A hardware GPU runs the models faster through WebGL; software GL (SwiftShader, llvmpipe) is far slower
+   * than wasm SIMD on the CPU, which measured 2-3x faster on such machines.
+   */
+  function hardwareGpu(): boolean {
+    try {
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+      if (!gl) return false;
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      return !/swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
+    } catch {
+      return false;
+    }
+  }
+
+  async function init(urls: EngineAssetUrls, preferred: LandmarkBackend) {
     const mod = await import(/* @vite-ignore */ urls.humanModule);
+    const backend = preferred === 'auto' ? (hardwareGpu() ? 'webgl' : 'wasm') : preferred;
     const h: HumanLike = new mod.Human({
-      backend: 'wasm',
+      backend,
       wasmPath: urls.tfjsWasm,
       modelBasePath: urls.humanModels,
       debug: false,
@@ -156,6 +177,10 @@ function landmarkWorkerMain(): void {
       },
     });
     await h.load();
+    if (backend === 'webgl' && h.tf.getBackend() !== 'webgl' && preferred === 'auto') {
+      // WebGL could not start in this worker: the CPU path instead.
+      return init(urls, 'wasm');
+    }
     human = h;
     scope.postMessage({
       type: 'ready',
@@ -166,12 +191,18 @@ function landmarkWorkerMain(): void {
   }
 
   scope.onmessage = (event: MessageEvent) => {
-    const msg = event.data as { type: string; id?: number; image?: ImageBitmap | VideoFrame; urls?: EngineAssetUrls };
+    const msg = event.data as {
+      type: string;
+      id?: number;
+      image?: ImageBitmap | VideoFrame;
+      urls?: EngineAssetUrls;
+      backend?: LandmarkBackend;
+    };
     // One job at a time: the model is not re-entrant and its tracking cache expects frames in order.
     queue = queue.then(async () => {
       try {
         if (msg.type === 'init') {
-          await init(msg.urls!);
+          await init(msg.urls!, msg.backend ?? 'auto');
         } else if (msg.type === 'frame' || msg.type === 'source') {
           const started = performance.now();
           const face = await landmarks(msg.image!, msg.type === 'source');

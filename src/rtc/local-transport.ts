@@ -1,5 +1,5 @@
 import { engineAssetUrls, type EngineAssetUrls } from '../engine/assets.js';
-import { FaceSwapEngine, SourceFaceError, type EngineStats } from '../engine/engine.js';
+import { FaceSwapEngine, SourceFaceError, type EngineOptions, type EngineStats } from '../engine/engine.js';
 import { FaceswapError } from '../session/errors.js';
 import type { FaceSource, RtcCredentials } from '../session/protocol.js';
 import { Emitter } from './emitter.js';
@@ -13,7 +13,7 @@ import type {
   TransportStats,
 } from './transport.js';
 
-export interface LocalTransportOptions extends TransportOptions {
+export interface LocalTransportOptions extends TransportOptions, EngineOptions {
   /**
    * Base URL under which the engine's files are hosted (default `/faceswap-engine/`): `human/human.esm.js`,
    * `human-models/` and `tfjs-wasm/`, copied or routed from node_modules (see src/server/engine-assets.ts).
@@ -66,7 +66,7 @@ export class LocalTransport implements RtcTransport {
     const urls = { ...engineAssetUrls(this.#options.assetBaseUrl), ...this.#options.assetUrls };
     let engine: FaceSwapEngine;
     try {
-      engine = new FaceSwapEngine(urls);
+      engine = new FaceSwapEngine(urls, this.#options);
     } catch (error) {
       this.#setConnection('disconnected');
       throw new FaceswapError('unsupported-browser', undefined, { cause: error });
