@@ -13,8 +13,8 @@ let redis: RedisServer;
 const clients: Client[] = [];
 let prefixCounter = 0;
 
-async function connect(): Promise<Client> {
-  const client = createClient({ url: redis.url });
+async function connect(resp: 2 | 3 = 2): Promise<Client> {
+  const client = createClient({ url: redis.url, RESP: resp }) as Client;
   client.on('error', () => undefined);
   await client.connect();
   clients.push(client);
@@ -43,6 +43,8 @@ const open = (sessionId: string, at: number, overrides: Partial<SessionRecord> =
 const stores: Array<[string, () => Promise<SessionStore>]> = [
   ['MemorySessionStore', async () => new MemorySessionStore()],
   ['RedisSessionStore', async () => new RedisSessionStore({ client: await connect(), prefix: `t${++prefixCounter}:{s}:` })],
+  // RESP3 answers maps where RESP2 answers flat arrays.
+  ['RedisSessionStore (RESP3)', async () => new RedisSessionStore({ client: await connect(3), prefix: `t${++prefixCounter}:{s}:` })],
 ];
 
 for (const [name, makeStore] of stores) {
