@@ -220,7 +220,7 @@ export class FaceswapPlayer extends LitElement {
 
   private bindTrack(track: MediaStreamTrack | null): void {
     this.boundTrack = track;
-    this.playBlocked = false;
+    if (this.playBlocked) this.playBlocked = false;
     const video = this.video;
     video.srcObject = track ? new MediaStream([track]) : null;
     if (track) this.play();

@@ -73,6 +73,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this });
   private sessionController: SessionController | null = null;
   private autoStarted = false;
+  /** The controller call for the last change of `mic`. */
+  private micChange: Promise<void> = Promise.resolve();
 
   @state() private cameras: MediaDeviceInfo[] = [];
 
@@ -172,9 +174,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     this.mic ??= false;
     const controller = this.controller;
     controller.options = { ...controller.options, ...this.controllerOptions() };
-    if (changed.has('mic') && changed.get('mic') !== undefined && controller.snapshot.micEnabled !== this.mic && RUNNING.has(controller.snapshot.state)) {
-      void controller.setMicEnabled(this.mic);
-    }
+    if (changed.has('mic') && changed.get('mic') !== undefined) this.micChange = controller.setMicEnabled(this.mic);
     if (changed.has('source') && !sameSource(this.source, controller.snapshot.source)) {
       void controller.setSource(this.validSource(this.source));
     }
@@ -219,10 +219,12 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     if (!deviceId && facing) this.camera = facing;
   }
 
-  /** Turns the microphone on or off (also during a session). */
+  /** Turns the microphone on or off (also during a session); the same as setting `mic`. */
   async setMicEnabled(enabled: boolean): Promise<void> {
     this.mic = enabled;
-    if (this.isConnected && RUNNING.has(this.controller.snapshot.state)) await this.controller.setMicEnabled(enabled);
+    if (!this.isConnected) return;
+    await this.updateComplete;
+    await this.micChange;
   }
 
   /** A PNG of the current swapped frame. Rejects with `InvalidStateError` when no swapped video is playing. */
