@@ -35,7 +35,10 @@ export type WorkerReply =
   | { type: 'source'; id: number; face: FaceLandmarks | null }
   | { type: 'error'; id?: number; message: string };
 
-/** Runs inside the worker: must not reference anything outside its own body. */
+/** Provided to the worker body by the source that createLandmarkWorker() builds around it. */
+declare function importModule(url: string): Promise<any>;
+
+/** Runs inside the worker: must not reference anything outside its own body (except `importModule`). */
 function landmarkWorkerMain(): void {
   type HumanLike = {
     tf: any;
@@ -147,7 +150,8 @@ function landmarkWorkerMain(): void {
   }
 
   async function init(urls: EngineAssetUrls, preferred: LandmarkBackend) {
-    const mod = await import(/* @vite-ignore */ urls.humanModule);
+    // `importModule` is defined by the worker source around this body (see createLandmarkWorker).
+    const mod = await importModule(urls.humanModule);
     const backend = preferred === 'auto' ? (hardwareGpu() ? 'webgl' : 'wasm') : preferred;
     const h: HumanLike = new mod.Human({
       backend,
@@ -219,7 +223,10 @@ function landmarkWorkerMain(): void {
 
 /** Starts the landmark worker. Its body is this module's `landmarkWorkerMain`, so no separate file is served. */
 export function createLandmarkWorker(): Worker {
-  const source = `(${landmarkWorkerMain.toString()})();`;
+  // The dynamic import lives in this string, not in the function body: a dev server that rewrites dynamic
+  // imports (Vite's `__vite__injectQuery`) would otherwise put a reference to its own helper into the body,
+  // which does not exist inside the worker.
+  const source = `const importModule = (url) => import(url);\n(${landmarkWorkerMain.toString()})();`;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const worker = new Worker(url, { type: 'module', name: 'faceswap-landmarks' });
   // The script is fetched asynchronously; release the URL once the worker has spoken.
