@@ -15,10 +15,18 @@ const browser = await launchChromium({ width: 1280, height: 900 });
 const failures = [];
 const emulator = (path, init) => fetch(new URL(`/akool-emulator/__emulator/${path}`, server.url), init);
 
-async function shot(name, page) {
-  await new Promise((resolve) => setTimeout(resolve, 600)); // let transitions and the video settle
+async function shot(name, page, settleMs = 600) {
+  await new Promise((resolve) => setTimeout(resolve, settleMs)); // let transitions and the video settle
   await page.screenshot({ path: `${docs}demo-${name}.png` });
   console.log(`docs/demo-${name}.png`);
+}
+
+/** A transient state: taken at once, and refused if the session moved on before the picture was taken. */
+async function transientShot(name, page, state) {
+  await waitForState(page, state, 60_000);
+  await shot(name, page, 0);
+  const now = await page.$eval('faceswap-session', (el) => el.getAttribute('state'));
+  if (now !== state) throw new Error(`the session left "${state}" (now "${now}") before the screenshot`);
 }
 
 async function freshPage({ dark = false, lang = 'en' } = {}) {
@@ -54,8 +62,7 @@ try {
     const page = await freshPage();
     await pickGalleryFace(page, 0);
     await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
-    await waitForState(page, 'waiting', 60_000);
-    await shot('waiting', page);
+    await transientShot('connecting', page, 'connecting');
     await waitForState(page, 'live', 150_000);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await shot('live', page);
