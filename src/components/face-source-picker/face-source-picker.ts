@@ -142,7 +142,10 @@ export class FaceSourcePicker extends LitElement {
     this.state = this.link.snapshot?.state ?? 'idle';
   }
 
-  /** Runs detection on an image file (what upload, drop and paste do). */
+  /**
+   * Runs detection on an image file (what upload, drop and paste do).
+   * @param file A JPEG, PNG or WebP image; anything else, or over `max-bytes`, is refused with a message.
+   */
   async chooseFile(file: Blob): Promise<void> {
     const run = this.begin();
     try {
@@ -157,7 +160,10 @@ export class FaceSourcePicker extends LitElement {
     }
   }
 
-  /** Runs detection on an image by URL (what the gallery does). */
+  /**
+   * Runs detection on an image by URL (what the gallery does).
+   * @param src The image URL; same-origin images are sent as pixels, others as a link for the server to fetch.
+   */
   async chooseUrl(src: string): Promise<void> {
     const run = this.begin();
     try {

@@ -205,13 +205,19 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     if (this.sessionController) await this.sessionController.stop();
   }
 
-  /** Sets the source face; during a session it is applied without reconnecting. */
+  /**
+   * Sets the source face; during a session it is applied without reconnecting.
+   * @param source `{path, opts}` as `/detect` answers it in `faces[i].source`, or `null` to clear it.
+   */
   async setSource(source: FaceSource | null): Promise<void> {
     this.source = this.validSource(source);
     if (this.isConnected && !sameSource(this.source, this.controller.snapshot.source)) await this.controller.setSource(this.source);
   }
 
-  /** Switches to the given camera, or between front and back when no id is given. */
+  /**
+   * Switches to the given camera, or between front and back when no id is given.
+   * @param deviceId A `deviceId` from `navigator.mediaDevices.enumerateDevices()`.
+   */
   async switchCamera(deviceId?: string): Promise<void> {
     if (!this.isConnected) return;
     await this.controller.switchCamera(deviceId);
@@ -219,7 +225,10 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     if (!deviceId && facing) this.camera = facing;
   }
 
-  /** Turns the microphone on or off (also during a session); the same as setting `mic`. */
+  /**
+   * Turns the microphone on or off (also during a session); the same as setting `mic`.
+   * @param enabled Whether the microphone is sent.
+   */
   async setMicEnabled(enabled: boolean): Promise<void> {
     this.mic = enabled;
     if (!this.isConnected) return;
