@@ -22,7 +22,7 @@ interface TrackGenerator extends MediaStreamTrack {
 type TrackGeneratorConstructor = new (init: { kind: 'video' }) => TrackGenerator;
 
 /** RGB (0..255) to Y, U, V coefficients: [Yr, Yg, Yb, Yoffset, Ur, Ug, Ub, Vr, Vg, Vb]. */
-function yuvCoefficients(space: VideoColorSpace | null): number[] {
+export function yuvCoefficients(space: VideoColorSpace | null): number[] {
   const full = space?.fullRange === true;
   if (space?.matrix === 'bt709') {
     return full
@@ -36,7 +36,7 @@ function yuvCoefficients(space: VideoColorSpace | null): number[] {
 }
 
 /** Blends premultiplied RGBA `face` (GL row order) over the box of an I420 or NV12 frame in `planes`. */
-function blendYuv(
+export function blendYuv(
   planes: Uint8Array,
   layout: PlaneLayout[],
   nv12: boolean,
