@@ -9,6 +9,15 @@ const staticDirs = [
   { from: '../stories/assets/faces', to: '/faces' },
 ];
 
+type Alias = { find: string | RegExp; replacement: string };
+
+/** Vite takes aliases as an object or a list; the list keeps both kinds. */
+function aliasList(alias: unknown): Alias[] {
+  if (!alias) return [];
+  if (Array.isArray(alias)) return alias as Alias[];
+  return Object.entries(alias as Record<string, string>).map(([find, replacement]) => ({ find, replacement }));
+}
+
 const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
   stories: ['../stories/**/*.stories.ts'],
@@ -18,7 +27,16 @@ const config: StorybookConfig = {
   async viteFinal(viteConfig) {
     // Storybook bundles everything itself (it ignores the library build options of vite.config.ts); the
     // Agora SDK chunk is large by nature and loads only on demand.
-    return { ...viteConfig, build: { ...viteConfig.build, target: 'es2022', chunkSizeWarningLimit: 4096 } };
+    return {
+      ...viteConfig,
+      // The Vue story compiles its template in the browser, as a CMS page with Vue from a CDN would.
+      resolve: {
+        ...viteConfig.resolve,
+        alias: [...aliasList(viteConfig.resolve?.alias), { find: /^vue$/, replacement: 'vue/dist/vue.esm-bundler.js' }],
+      },
+      define: { ...viteConfig.define, __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+      build: { ...viteConfig.build, target: 'es2022', chunkSizeWarningLimit: 4096 },
+    };
   },
 };
 

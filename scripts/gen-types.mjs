@@ -23,6 +23,8 @@ export function renderVue(manifest) {
     '// Types the elements, their properties and their events in Vue templates (vue-tsc, Volar).',
     "// Use: `/// <reference types=\"faceswap-elements/vue\" />` (or import type {} from 'faceswap-elements/vue'),",
     "// and tell the Vue compiler they are custom elements: compilerOptions.isCustomElement: (tag) => tag.startsWith('face').",
+    '// Bind objects, functions and booleans with the camelCase property name (:tokenProvider, :autoStart): Vue sets a',
+    '// binding as a property only when the element has a property of that exact name, otherwise as an attribute.',
     "import type { DefineComponent } from 'vue';",
     "import type {} from 'faceswap-elements';",
     '',
@@ -57,7 +59,10 @@ export function renderSvelte(manifest) {
     out.push(`type ${el.className}SvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['${el.tagName}']> &`);
     out.push(`  PropsOf<'${el.tagName}', ${keyUnion(settable(el).map((p) => p.name))}> & {`);
     for (const attr of el.attributes.filter((a) => !a.readonly && a.name !== a.fieldName && a.fieldName)) {
-      out.push(`${comment(attr.description, '    ')}    '${attr.name}'?: HTMLElementTagNameMap['${el.tagName}']['${attr.fieldName}'] | null;`);
+      // Svelte writes a value it cannot set as a property as an attribute, and `false` as the text "false",
+      // which a boolean attribute reads as present: such attributes take only "present" or null.
+      const type = attr.type === 'boolean' ? "true | ''" : `HTMLElementTagNameMap['${el.tagName}']['${attr.fieldName}']`;
+      out.push(`${comment(attr.description, '    ')}    '${attr.name}'?: ${type} | null;`);
     }
     for (const ev of el.events) {
       out.push(`${comment(ev.description, '    ')}    'on${ev.name}'?: (event: EventOf<'${ev.name}'>) => void;`);

@@ -23,7 +23,7 @@ type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fa
 type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-player']> &
   PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'state' | 'recording' | 'strings'> & {
     /** Hide the full screen, snapshot and record buttons. */
-    'no-controls'?: HTMLElementTagNameMap['faceswap-player']['noControls'] | null;
+    'no-controls'?: true | '' | null;
     /** Recording started; detail `{mimeType}`. */
     'onfaceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;
     'on:faceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;
@@ -38,9 +38,9 @@ type FaceswapSessionSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fac
     /** Capture and encoding preset: `360p`, `480p` or `720p`. */
     'video-preset'?: HTMLElementTagNameMap['faceswap-session']['videoPreset'] | null;
     /** Start on its own as soon as a source face (or `credentials`) is there. */
-    'auto-start'?: HTMLElementTagNameMap['faceswap-session']['autoStart'] | null;
+    'auto-start'?: true | '' | null;
     /** Hide the built-in control bar (build your own with the methods). */
-    'no-controls'?: HTMLElementTagNameMap['faceswap-session']['noControls'] | null;
+    'no-controls'?: true | '' | null;
     /** Every change of `state`; detail `{state, previous}`. */
     'onfaceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;
     'on:faceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;

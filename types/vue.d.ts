@@ -2,6 +2,8 @@
 // Types the elements, their properties and their events in Vue templates (vue-tsc, Volar).
 // Use: `/// <reference types="faceswap-elements/vue" />` (or import type {} from 'faceswap-elements/vue'),
 // and tell the Vue compiler they are custom elements: compilerOptions.isCustomElement: (tag) => tag.startsWith('face').
+// Bind objects, functions and booleans with the camelCase property name (:tokenProvider, :autoStart): Vue sets a
+// binding as a property only when the element has a property of that exact name, otherwise as an attribute.
 import type { DefineComponent } from 'vue';
 import type {} from 'faceswap-elements';
 
