@@ -55,7 +55,7 @@ export async function startDemoServer({ timeoutMs = 60_000 } = {}) {
   return { url, stop, output: () => output };
 }
 
-/** Headless Chromium whose fake camera plays the generated face video when it exists. */
+/** Headless Chromium whose fake camera plays the generated face video when it exists (as after `npm test`'s camera step). */
 export function launchChromium({ width = 1280, height = 860 } = {}) {
   const args = [
     '--no-sandbox',
@@ -71,7 +71,8 @@ export function launchChromium({ width = 1280, height = 860 } = {}) {
     '--disable-dev-shm-usage',
     `--window-size=${width},${height}`,
   ];
-  if (existsSync(FACE_VIDEO)) args.push(`--use-file-for-fake-video-capture=${FACE_VIDEO}`);
+  // DEMO_CAMERA=synthetic keeps Chromium's own test pattern even when the face video exists.
+  if (existsSync(FACE_VIDEO) && process.env.DEMO_CAMERA !== 'synthetic') args.push(`--use-file-for-fake-video-capture=${FACE_VIDEO}`);
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, defaultViewport: { width, height } });
 }
 
