@@ -92,6 +92,8 @@ export class FaceSwapEngine {
   track: MediaStreamTrack | null = null;
   /** Called once, when the first output frame has been drawn and `track` is set. */
   onFirstFrame: (() => void) | null = null;
+  /** Called when the landmark worker fails after loading; frames then pass through unchanged. */
+  onError: ((error: Error) => void) | null = null;
 
   readonly #worker: Worker;
   readonly #ready: Promise<void>;
@@ -100,7 +102,7 @@ export class FaceSwapEngine {
   readonly #landmarkWindow = new Window(1000);
   readonly #frameMs = new Window(3000);
   readonly #landmarkMs = new Window(3000);
-  readonly #pending = new Map<number, { resolve: (r: WorkerReply) => void; timeMs: number }>();
+  readonly #pending = new Map<number, (reply: WorkerReply) => void>();
   #renderer: FaceRenderer | null = null;
   #frames: FrameSource | null = null;
   #output: FrameOutput | null = null;
@@ -136,17 +138,25 @@ export class FaceSwapEngine {
         if (msg.type === 'ready') {
           this.#backend = msg.backend;
           this.#weights = featherWeights(msg.uv);
-          this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
-          resolve();
+          try {
+            this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
         } else if (msg.type === 'error' && msg.id === undefined) {
           reject(new Error(`face model failed to load: ${msg.message}`));
         } else if ('id' in msg && msg.id !== undefined) {
-          this.#pending.get(msg.id)?.resolve(msg);
+          this.#pending.get(msg.id)?.(msg);
           this.#pending.delete(msg.id);
         }
       };
       this.#worker.addEventListener('message', onMessage);
-      this.#worker.addEventListener('error', (event) => reject(new Error(`face model worker failed: ${event.message}`)));
+      this.#worker.addEventListener('error', (event) => {
+        const error = new Error(`face model worker failed: ${event.message}`);
+        reject(error);
+        if (this.#renderer && !this.#disposed) this.onError?.(error);
+      });
     });
     this.#ready.catch(() => undefined);
     this.#post({ type: 'init', urls, backend: options.landmarkBackend ?? 'auto' });
@@ -228,7 +238,7 @@ export class FaceSwapEngine {
     this.#frames?.stop();
     this.#frames = null;
     this.#worker.terminate();
-    for (const { resolve } of this.#pending.values()) resolve({ type: 'error', message: 'engine stopped' });
+    for (const resolve of this.#pending.values()) resolve({ type: 'error', message: 'engine stopped' });
     this.#pending.clear();
     this.#output?.stop();
     this.#output = null;
@@ -241,13 +251,13 @@ export class FaceSwapEngine {
     this.#worker.postMessage(message, transfer);
   }
 
-  #request(message: WorkerRequest & { id: number }, transfer: Transferable[], timeMs = 0): Promise<WorkerReply> {
+  #request(message: WorkerRequest & { id: number }, transfer: Transferable[]): Promise<WorkerReply> {
     return new Promise((resolve) => {
       if (this.#disposed) {
         resolve({ type: 'error', message: 'engine stopped' });
         return;
       }
-      this.#pending.set(message.id, { resolve, timeMs });
+      this.#pending.set(message.id, resolve);
       this.#post(message, transfer);
     });
   }
@@ -298,7 +308,7 @@ export class FaceSwapEngine {
     else image = createImageBitmap(frame as ImageBitmapSource);
     this.#landmarksBusy = true;
     void Promise.resolve(image)
-      .then((img) => this.#request({ type: 'frame', id: this.#nextId++, image: img }, [img], timeMs))
+      .then((img) => this.#request({ type: 'frame', id: this.#nextId++, image: img }, [img]))
       .then((reply) => this.#onLandmarks(reply, timeMs))
       .catch(() => undefined)
       .finally(() => {

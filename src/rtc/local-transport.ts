@@ -76,6 +76,7 @@ export class LocalTransport implements RtcTransport {
       this.#events.emit('remote-video', engine.track);
       this.#events.emit('first-frame');
     };
+    engine.onError = (error) => this.#events.emit('error', new FaceswapError('swap-failed', undefined, { cause: error }));
 
     let onAbort = () => {};
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -95,7 +96,9 @@ export class LocalTransport implements RtcTransport {
       this.#setConnection('disconnected');
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       if (error instanceof FaceswapError) throw error;
-      throw new FaceswapError('unsupported-browser', 'The face model could not be loaded in this browser.', { cause: error });
+      // The model files did not load (assets not hosted where assetBaseUrl points) or WebGL2 is missing.
+      const code = error instanceof Error && /WebGL/.test(error.message) ? 'unsupported-browser' : 'swap-failed';
+      throw new FaceswapError(code, 'The face model could not be loaded.', { cause: error });
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);

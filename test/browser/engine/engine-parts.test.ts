@@ -230,7 +230,7 @@ describe('LocalTransport contract edges', () => {
       (e: FaceswapError) => e,
     );
     expect(error).to.be.instanceOf(FaceswapError);
-    expect(['unsupported-browser', 'rtc-join-timeout']).to.include(error!.code);
+    expect(['swap-failed', 'rtc-join-timeout']).to.include(error!.code);
     expect(states).to.deep.equal(['connecting', 'disconnected']);
   });
 });
