@@ -3,6 +3,7 @@
 // from real photos that ship in @vladmandic/face-api (demo/sample*.jpg, several people each):
 //   test/fixtures/generated/face.y4m         640x480, 20 fps, 10 s: one person, gentle zoom and pan
 //   test/fixtures/generated/source-face.jpg  a different person, cropped around the face
+//   test/fixtures/generated/source-face-2.jpg  a third person (for source changes mid-session)
 // Chromium plays the first with --use-file-for-fake-video-capture. Skips work when the outputs are newer than
 // this script. Needs ffmpeg (apt).
 import { spawnSync } from 'node:child_process';
@@ -15,10 +16,12 @@ const samples = join(root, 'node_modules/@vladmandic/face-api/demo');
 const outDir = join(root, 'test/fixtures/generated');
 const cameraFile = join(outDir, 'face.y4m');
 const sourceFile = join(outDir, 'source-face.jpg');
+const secondSourceFile = join(outDir, 'source-face-2.jpg');
 
 // Face boxes [x, y, w, h] found in these photos by face-api's SSD detector; the crops are framed around them.
 const CAMERA = { photo: 'sample3.jpg', face: [585, 329, 199, 271] };
 const SOURCE = { photo: 'sample6.jpg', face: [681, 321, 160, 307] };
+const SECOND_SOURCE = { photo: 'sample3.jpg', face: [1514, 292, 170, 280] };
 
 const FPS = 20;
 const SECONDS = 10;
@@ -66,14 +69,15 @@ if (fresh(cameraFile)) {
   console.log(`wrote ${cameraFile}`);
 }
 
-if (fresh(sourceFile)) {
-  console.log(`${sourceFile} is up to date`);
-} else {
-  const s = frame(SOURCE.face, 3.2);
-  ffmpeg([
-    '-i', join(samples, SOURCE.photo),
-    '-vf', `crop=${s.w}:${s.h}:${s.x}:${s.y},scale=480:-2`,
-    '-q:v', '3', '-frames:v', '1', sourceFile,
-  ]);
-  console.log(`wrote ${sourceFile}`);
+for (const [file, { photo, face }] of [
+  [sourceFile, SOURCE],
+  [secondSourceFile, SECOND_SOURCE],
+]) {
+  if (fresh(file)) {
+    console.log(`${file} is up to date`);
+    continue;
+  }
+  const s = frame(face, 3.2);
+  ffmpeg(['-i', join(samples, photo), '-vf', `crop=${s.w}:${s.h}:${s.x}:${s.y},scale=480:-2`, '-q:v', '3', '-frames:v', '1', file]);
+  console.log(`wrote ${file}`);
 }

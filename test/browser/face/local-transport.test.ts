@@ -17,6 +17,7 @@ import {
 // Runs in the `face` group: Chromium's fake camera plays test/fixtures/generated/face.y4m (one person, gentle
 // zoom and pan), made by scripts/make-test-camera.mjs together with the source face (another person).
 const SOURCE_URL = '/test/fixtures/generated/source-face.jpg';
+const SECOND_SOURCE_URL = '/test/fixtures/generated/source-face-2.jpg';
 const CREDENTIALS = { appId: '', channel: 'local-test', uid: 1, token: 'local' };
 
 function attach(track: MediaStreamTrack): HTMLVideoElement {
@@ -137,6 +138,27 @@ describe('LocalTransport with a real face camera', function () {
     } finally {
       scope.MediaStreamTrackProcessor = processor;
     }
+  });
+
+  it('switches to a new source face without restarting', async () => {
+    const first = (await analyseFace(await loadImage(SOURCE_URL)))!.descriptor;
+    const second = (await analyseFace(await loadImage(SECOND_SOURCE_URL)))!.descriptor;
+    const track = await startSwap(true);
+    /** How many of `n` output frames are closer to the second source than to the first. */
+    const closerToSecond = async (n: number) => {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        await frames(output!, 6);
+        const face = await analyseFace(snapshot(output!));
+        if (face && descriptorDistance(face.descriptor, second) < descriptorDistance(face.descriptor, first)) count++;
+      }
+      return count;
+    };
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await closerToSecond(5), 'before the change').to.be.at.most(1);
+    await transport.setSource({ path: SECOND_SOURCE_URL, opts: '' });
+    expect(await closerToSecond(5), 'after the change').to.be.at.least(4);
+    expect(track.readyState, 'same output track').to.equal('live');
   });
 
   it('passes the camera through until a source face is set', async () => {
