@@ -222,6 +222,29 @@ describe('<faceswap-session>', () => {
     expect(transports[0].left).to.equal(true);
   });
 
+  it('leaves no live track and no transport listener after repeated add, start and remove', async () => {
+    const { platform, transports } = fakePlatform();
+    const container = await fixture(html`<div></div>`);
+    const tracks: MediaStreamTrack[] = [];
+    for (let cycle = 0; cycle < 6; cycle += 1) {
+      const session = document.createElement('faceswap-session');
+      session.platform = platform;
+      session.tokenProvider = grantProvider;
+      session.source = SOURCE;
+      session.append(document.createElement('faceswap-player'));
+      container.append(session);
+      await session.start();
+      await until(() => session.state === 'live', `live in cycle ${cycle}`);
+      const { localStream, remoteTrack } = session.controller.snapshot;
+      tracks.push(...localStream!.getTracks(), remoteTrack!);
+      session.remove();
+      await until(() => session.state === 'ended', `ended in cycle ${cycle}`);
+    }
+    expect(transports).to.have.length(6);
+    expect(transports.every((transport) => transport.left && transport.listenerCount() === 0)).to.equal(true);
+    expect(tracks.filter((track) => track.readyState === 'live')).to.deep.equal([]);
+  });
+
   it('takes its language from the nearest lang, its strings from `strings`, and lays out right to left in Arabic', async () => {
     const { platform } = fakePlatform();
     const wrapper = await fixture(html`<div lang="fr"><faceswap-session .platform=${platform} .source=${SOURCE}></faceswap-session></div>`);
