@@ -119,28 +119,64 @@ export interface FramePair {
   face: FaceInfo | null;
 }
 
+type TrackProcessor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
+// Taken at load: a test may hide it from the engine to exercise the engine's fallbacks.
+const Processor = (globalThis as unknown as { MediaStreamTrackProcessor: TrackProcessor }).MediaStreamTrackProcessor;
+
+/** Keeps the last `keep` frames of a track as canvases (every frame: a processor skips none). */
+class FrameRecorder {
+  readonly frames: HTMLCanvasElement[] = [];
+  received = 0;
+  readonly #clone: MediaStreamTrack;
+  readonly #reader: ReadableStreamDefaultReader<VideoFrame>;
+
+  constructor(track: MediaStreamTrack, keep: number) {
+    this.#clone = track.clone();
+    const reader = new Processor({ track: this.#clone }).readable.getReader();
+    this.#reader = reader;
+    void (async () => {
+      for (;;) {
+        const { value: frame } = await reader.read().catch(() => ({ value: undefined }));
+        if (!frame) return;
+        const canvas = document.createElement('canvas');
+        canvas.width = frame.displayWidth;
+        canvas.height = frame.displayHeight;
+        canvas.getContext('2d', { willReadFrequently: true })!.drawImage(frame, 0, 0);
+        frame.close();
+        this.frames.push(canvas);
+        this.received++;
+        if (this.frames.length > keep) this.frames.shift();
+      }
+    })();
+  }
+
+  async next(count: number): Promise<HTMLCanvasElement> {
+    const target = this.received + count;
+    while (this.received < target) await new Promise((r) => setTimeout(r, 20));
+    return this.frames[this.frames.length - 1];
+  }
+
+  stop(): void {
+    void this.#reader.cancel().catch(() => undefined);
+    this.#clone.stop();
+  }
+}
+
 /**
  * Samples output frames and pairs each with the camera frame it was made from. The camera moves (zoom, pan)
- * and the output lags it by a variable number of frames, so the last ~2 s of camera frames are kept and the
- * one that matches the output best outside the face is taken.
+ * and the output lags it by a variable number of frames, so every camera frame of the last ~2 s is kept and
+ * the one that matches the output best outside the face is taken. Both sides are read the same way (track
+ * processor, 2D canvas), so pixels the engine left alone compare equal.
  */
-export async function samplePairs(camera: HTMLVideoElement, output: HTMLVideoElement, count: number): Promise<FramePair[]> {
-  const recent: HTMLCanvasElement[] = [];
-  let collecting = true;
-  const keep = () => {
-    if (!collecting) return;
-    recent.push(snapshot(camera));
-    if (recent.length > 40) recent.shift();
-    camera.requestVideoFrameCallback(keep);
-  };
-  camera.requestVideoFrameCallback(keep);
+export async function samplePairs(camera: MediaStreamTrack, output: MediaStreamTrack, count: number): Promise<FramePair[]> {
+  const cameraFrames = new FrameRecorder(camera, 40);
+  const outputFrames = new FrameRecorder(output, 1);
   const pairs: FramePair[] = [];
   try {
     for (let i = 0; i < count; i++) {
       // Face analysis blocks this thread (and so the engine) for a while: let the output settle first.
-      await frames(output, 10);
-      const out = snapshot(output);
-      const candidates = [...recent];
+      const out = await outputFrames.next(10);
+      const candidates = [...cameraFrames.frames];
       const face = await analyseFace(candidates[candidates.length - 1]);
       const region = face ? grow(face.box, 1.6) : ([0, 0, 0, 0] as FaceInfo['box']);
       let best = candidates[0];
@@ -152,7 +188,8 @@ export async function samplePairs(camera: HTMLVideoElement, output: HTMLVideoEle
       pairs.push({ input: best, output: out, face: await analyseFace(best) });
     }
   } finally {
-    collecting = false;
+    cameraFrames.stop();
+    outputFrames.stop();
   }
   return pairs;
 }

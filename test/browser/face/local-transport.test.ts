@@ -73,23 +73,27 @@ describe('LocalTransport with a real face camera', function () {
   }
 
   it('replaces the face and leaves the rest of the frame as the camera shows it', async () => {
-    await startSwap(true);
+    const track = await startSwap(true);
     await new Promise((r) => setTimeout(r, 1500));
     const stats = await transport.getStats();
     expect(stats.width).to.equal(640);
     expect(stats.height).to.equal(480);
     expect(stats.fps).to.be.above(0);
-    const pairs = await samplePairs(cameraVideo, output!, 5);
+    const pairs = await samplePairs(camera.getVideoTracks()[0], track, 5);
     const measured = pairs.filter((p) => p.face);
     expect(measured.length, 'camera frames with a face').to.be.at.least(4);
+    const rest: number[] = [];
     for (const { input, output: out, face } of measured) {
-      const inner = grow(face!.box, 0.6);
-      const faceDiff = meanDifference(input, out, inner, true);
+      const faceDiff = meanDifference(input, out, grow(face!.box, 0.6), true);
       const restDiff = meanDifference(input, out, grow(face!.box, 1.6), false);
       console.log(`face ${faceDiff.toFixed(1)} rest ${restDiff.toFixed(1)}`);
-      expect(restDiff, 'outside the face').to.be.below(5);
       expect(faceDiff, 'inside the face').to.be.above(12);
+      expect(restDiff, 'outside the face').to.be.below(5);
+      rest.push(restDiff);
     }
+    // Chromium takes the generator path: outside the face the camera's own pixels, so exact matches.
+    rest.sort((a, b) => a - b);
+    expect(rest[Math.floor(rest.length / 2)], 'outside the face, median').to.be.below(1);
   });
 
   it('makes the face look like the source person to a face-recognition model', async () => {
@@ -130,7 +134,7 @@ describe('LocalTransport with a real face camera', function () {
       const track = await startSwap(true);
       expect(track).to.be.instanceOf(CanvasCaptureMediaStreamTrack);
       await new Promise((r) => setTimeout(r, 1500));
-      const pairs = await samplePairs(cameraVideo, output!, 2);
+      const pairs = await samplePairs(camera.getVideoTracks()[0], track, 2);
       for (const { input, output: out, face } of pairs.filter((p) => p.face)) {
         expect(meanDifference(input, out, grow(face!.box, 1.6), false), 'outside the face').to.be.below(5);
         expect(meanDifference(input, out, grow(face!.box, 0.6), true), 'inside the face').to.be.above(12);
@@ -162,8 +166,8 @@ describe('LocalTransport with a real face camera', function () {
   });
 
   it('passes the camera through until a source face is set', async () => {
-    await startSwap(false);
-    const [pair] = await samplePairs(cameraVideo, output!, 1);
+    const track = await startSwap(false);
+    const [pair] = await samplePairs(camera.getVideoTracks()[0], track, 1);
     expect(pair.face).to.not.equal(null);
     const faceDiff = meanDifference(pair.input, pair.output, grow(pair.face!.box, 0.6), true);
     expect(faceDiff).to.be.below(6);
