@@ -3,8 +3,15 @@
 // identity share (face-api's recognition model: output face closer to the source than to the camera person).
 // Prints one JSON object. Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
 // [--passthrough] [--max-landmark-fps N] [--backend auto|wasm|webgl] [--samples N]
-// (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now;
-// --passthrough: the engine without a source face, i.e. the rendering path alone).
+// (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now, and a
+// control for the identity check, which must then be near 0; --passthrough: the engine without a source face,
+// i.e. the output path alone).
+// Fields: outputFps = presented frames of the visible player <video> (requestVideoFrameCallback) per second;
+// landmarkUpdatesPerSecond = landmark results with a face; frameProcessingMs = main-thread wall time from a
+// camera frame's arrival to its output frame being written (landmark hand-off, face warp, YUV blend or canvas
+// draw; GPU and worker time run alongside); landmarkModelMsMedian = worker wall time per landmark run;
+// machine.browserCpuMsPerOutputFrame = CPU of the whole Chromium process tree per output frame (all threads,
+// GPU process included), the figure least disturbed by other load on the machine.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
