@@ -8,7 +8,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from './landmark-worker.js';
-import { featherWeights, MESH_POINTS, transferShape } from './mesh.js';
+import { averageShape, featherWeights, MESH_POINTS, transferShape } from './mesh.js';
 import { createOutput, type FrameOutput } from './output.js';
 import { FaceRenderer } from './renderer.js';
 import { LandmarkTracker } from './tracker.js';
@@ -42,7 +42,7 @@ export interface EngineStats {
 export interface EngineOptions {
   /**
    * How far the swapped face takes the source's proportions (eyes, nose, mouth) rather than only its skin,
-   * 0..1 (default 0.7). Higher looks more like the source; lower follows the camera's expressions more closely.
+   * 0..1 (default 0.7). The camera's expressions (blinks, mouth) are kept on top of them.
    */
   shapeTransfer?: number;
   /**
@@ -109,6 +109,8 @@ export class FaceSwapEngine {
   #face = new Float32Array(MESH_POINTS * 2);
   #weights: Float32Array | null = null;
   #sourcePoints: Float32Array | null = null;
+  /** The camera person's usual face shape in the source's coordinates (see averageShape). */
+  #cameraAverage: Float32Array | null = null;
   readonly #shapeTransfer: number;
   readonly #landmarkIntervalMs: number;
   #lastLandmarkDispatch = -Infinity;
@@ -206,6 +208,7 @@ export class FaceSwapEngine {
     }
     this.#renderer.setSource({ image, points: face.points, colour: face.colour });
     this.#sourcePoints = face.points;
+    this.#cameraAverage = null;
     this.#hasSource = true;
   }
 
@@ -275,11 +278,14 @@ export class FaceSwapEngine {
     const fresh = tracked && this.#misses < LOST_AFTER_MISSES;
     const dt = this.#lastDraw ? Math.min(100, timeMs - this.#lastDraw) : 0;
     this.#opacity = Math.min(1, Math.max(0, this.#opacity + (fresh ? 1 : -1) * dt * FADE_PER_MS));
-    if (!fresh && this.#opacity === 0) this.#tracker.reset();
+    if (!fresh && this.#opacity === 0) {
+      this.#tracker.reset();
+      this.#cameraAverage = null;
+    }
     this.#lastDraw = timeMs;
     this.#swapping = renderer.hasSource && tracked && this.#opacity > 0;
     if (this.#swapping && this.#sourcePoints && this.#weights && this.#shapeTransfer > 0) {
-      transferShape(this.#face, this.#sourcePoints, this.#weights, this.#shapeTransfer, this.#face);
+      transferShape(this.#face, this.#sourcePoints, this.#weights, this.#shapeTransfer, this.#face, this.#cameraAverage);
     }
     const box =
       this.#swapping && this.#cameraColour
@@ -325,6 +331,10 @@ export class FaceSwapEngine {
     if (!face) return;
     this.#landmarkWindow.add(performance.now());
     this.#tracker.update(face.points, timeMs);
+    if (this.#sourcePoints) {
+      // About a 3 s memory at 20 updates a second: long enough that an expression does not become the norm.
+      this.#cameraAverage = averageShape(face.points, this.#sourcePoints, this.#cameraAverage, 0.015);
+    }
     const prev = this.#cameraColour;
     // Lighting changes slowly; smoothing the statistics keeps the swapped face from flickering.
     this.#cameraColour = prev

@@ -46,12 +46,79 @@ export function featherWeights(uv: Float32Array, feather = 0.2): Float32Array {
   return weights;
 }
 
+/** A least-squares similarity (rotation + uniform scale, then shift) taking `from` onto `to`. */
+interface Similarity {
+  cos: number;
+  sin: number;
+  fromX: number;
+  fromY: number;
+  toX: number;
+  toY: number;
+}
+
+function fitSimilarity(from: Float32Array, to: Float32Array): Similarity | null {
+  const n = from.length / 2;
+  let fromX = 0;
+  let fromY = 0;
+  let toX = 0;
+  let toY = 0;
+  for (let i = 0; i < from.length; i += 2) {
+    fromX += from[i];
+    fromY += from[i + 1];
+    toX += to[i];
+    toY += to[i + 1];
+  }
+  fromX /= n;
+  fromY /= n;
+  toX /= n;
+  toY /= n;
+  let a = 0;
+  let b = 0;
+  let norm = 0;
+  for (let i = 0; i < from.length; i += 2) {
+    const fx = from[i] - fromX;
+    const fy = from[i + 1] - fromY;
+    const tx = to[i] - toX;
+    const ty = to[i + 1] - toY;
+    a += fx * tx + fy * ty;
+    b += fx * ty - fy * tx;
+    norm += fx * fx + fy * fy;
+  }
+  return norm === 0 ? null : { cos: a / norm, sin: b / norm, fromX, fromY, toX, toY };
+}
+
 /**
- * Moves the camera mesh's inner points part of the way towards the source face's proportions (the source
- * mesh laid over the camera face by a least-squares similarity: rotation, scale, shift). A texture warp alone
- * keeps the camera person's eye, nose and mouth geometry, which carries much of a face's identity. `weights`
- * (0 on the contour) keep the outline, and so the seam, where the camera face is; `amount` 0 keeps the camera
- * shape, 1 takes the source's. Writes into `out` (may be `camera`).
+ * Keeps `average` (null to start) as a running mean of the camera face's shape, laid onto the source face by
+ * a similarity so head motion does not count: what stays is the camera person's usual proportions, and the
+ * difference from them is their expression of the moment. `rate` is the weight of this update (0..1).
+ */
+export function averageShape(camera: Float32Array, source: Float32Array, average: Float32Array | null, rate: number): Float32Array {
+  const fit = fitSimilarity(camera, source);
+  const out = average ?? new Float32Array(camera.length);
+  const weight = average ? rate : 1;
+  for (let i = 0; i < camera.length; i += 2) {
+    let x = camera[i];
+    let y = camera[i + 1];
+    if (fit) {
+      const dx = x - fit.fromX;
+      const dy = y - fit.fromY;
+      x = fit.cos * dx - fit.sin * dy + fit.toX;
+      y = fit.sin * dx + fit.cos * dy + fit.toY;
+    }
+    out[i] += weight * (x - out[i]);
+    out[i + 1] += weight * (y - out[i + 1]);
+  }
+  return out;
+}
+
+/**
+ * Moves the camera mesh's inner points towards the source face's proportions (the source mesh laid over the
+ * camera face by a least-squares similarity). A texture warp alone keeps the camera person's eye, nose and
+ * mouth geometry, which carries much of a face's identity. With `cameraAverage` (from averageShape) only the
+ * difference between the two people's usual shapes is applied, so the camera's expression of the moment
+ * (blinks, an open mouth) stays; without it the inner points move towards the source's shape as it is in its
+ * photo. `weights` (0 on the contour) keep the outline, and so the seam, where the camera face is; `amount`
+ * 0 keeps the camera shape, 1 applies the full difference. Writes into `out` (may be `camera`).
  */
 export function transferShape(
   camera: Float32Array,
@@ -59,47 +126,32 @@ export function transferShape(
   weights: Float32Array,
   amount: number,
   out: Float32Array,
+  cameraAverage: Float32Array | null = null,
 ): void {
-  const n = weights.length;
-  let scx = 0;
-  let scy = 0;
-  let ccx = 0;
-  let ccy = 0;
-  for (let i = 0; i < n; i++) {
-    scx += source[i * 2];
-    scy += source[i * 2 + 1];
-    ccx += camera[i * 2];
-    ccy += camera[i * 2 + 1];
-  }
-  scx /= n;
-  scy /= n;
-  ccx /= n;
-  ccy /= n;
-  let a = 0;
-  let b = 0;
-  let norm = 0;
-  for (let i = 0; i < n; i++) {
-    const sx = source[i * 2] - scx;
-    const sy = source[i * 2 + 1] - scy;
-    const cx = camera[i * 2] - ccx;
-    const cy = camera[i * 2 + 1] - ccy;
-    a += sx * cx + sy * cy;
-    b += sx * cy - sy * cx;
-    norm += sx * sx + sy * sy;
-  }
-  if (norm === 0) {
+  const fit = fitSimilarity(source, camera);
+  if (!fit) {
     out.set(camera);
     return;
   }
-  const cos = a / norm;
-  const sin = b / norm;
-  for (let i = 0; i < n; i++) {
-    const sx = source[i * 2] - scx;
-    const sy = source[i * 2 + 1] - scy;
-    const tx = cos * sx - sin * sy + ccx;
-    const ty = sin * sx + cos * sy + ccy;
+  const { cos, sin } = fit;
+  for (let i = 0; i < weights.length; i++) {
+    const x = i * 2;
+    const y = x + 1;
+    let dx: number;
+    let dy: number;
+    if (cameraAverage) {
+      const sx = source[x] - cameraAverage[x];
+      const sy = source[y] - cameraAverage[y];
+      dx = cos * sx - sin * sy;
+      dy = sin * sx + cos * sy;
+    } else {
+      const sx = source[x] - fit.fromX;
+      const sy = source[y] - fit.fromY;
+      dx = cos * sx - sin * sy + fit.toX - camera[x];
+      dy = sin * sx + cos * sy + fit.toY - camera[y];
+    }
     const k = amount * weights[i];
-    out[i * 2] = camera[i * 2] + k * (tx - camera[i * 2]);
-    out[i * 2 + 1] = camera[i * 2 + 1] + k * (ty - camera[i * 2 + 1]);
+    out[x] = camera[x] + k * dx;
+    out[y] = camera[y] + k * dy;
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { engineAssetUrls, nodeModulesAssetUrls } from '../../../src/engine/assets.js';
-import { FACE_OVAL, featherWeights, MESH_POINTS, transferShape } from '../../../src/engine/mesh.js';
+import { averageShape, FACE_OVAL, featherWeights, MESH_POINTS, transferShape } from '../../../src/engine/mesh.js';
 import { blendYuv, yuvCoefficients } from '../../../src/engine/output.js';
 import { LandmarkTracker } from '../../../src/engine/tracker.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
@@ -125,6 +125,29 @@ describe('face mesh geometry', () => {
 
     transferShape(camera, source, weights, 0, out);
     expect(Array.from(out)).to.deep.equal(Array.from(camera));
+  });
+
+  it("keeps the camera's expression on top of the source's proportions", () => {
+    const rand = noise(5);
+    const camera = new Float32Array(MESH_POINTS * 2);
+    for (let i = 0; i < camera.length; i++) camera[i] = 300 + 100 * rand();
+    // The source: the same face at half the size, with its nose tip further right.
+    const source = camera.map((v) => v / 2);
+    source[1 * 2] += 10;
+    const weights = new Float32Array(MESH_POINTS).fill(1);
+    let average: Float32Array | null = null;
+    for (let i = 0; i < 50; i++) average = averageShape(camera, source, average, 0.1);
+
+    // Now the camera person opens the mouth: the lower lip (vertex 14) drops 12 px.
+    const moved = Float32Array.from(camera);
+    moved[14 * 2 + 1] += 12;
+    const out = new Float32Array(camera.length);
+    transferShape(moved, source, weights, 1, out, average);
+    expect(out[14 * 2 + 1] - camera[14 * 2 + 1], 'the open mouth stays').to.be.closeTo(12, 0.5);
+    expect(out[1 * 2] - camera[1 * 2], 'the source nose').to.be.closeTo(20, 0.5);
+
+    transferShape(moved, source, weights, 1, out);
+    expect(Math.abs(out[14 * 2 + 1] - camera[14 * 2 + 1]), 'without the average the photo shape wins').to.be.below(1);
   });
 });
 
