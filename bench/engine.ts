@@ -2,7 +2,7 @@
 // output fps delivered to a player <video>, landmark updates/s, per-frame main-thread processing time, and the
 // identity share (face-api's recognition model: output face closer to the source than to the camera person).
 // Prints one JSON object. Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
-// [--passthrough] [--max-landmark-fps N] [--backend auto|wasm|webgl] [--samples N]
+// [--passthrough] [--max-landmark-fps N] [--backend auto|wasm|webgl] [--samples N] [--camera FILE.y4m]
 // (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now, and a
 // control for the identity check, which must then be near 0; --passthrough: the engine without a source face,
 // i.e. the output path alone).
@@ -30,7 +30,7 @@ const shotsDir = arg('--shots');
 
 const made = spawnSync(process.execPath, [join(root, 'scripts/make-test-camera.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (made.status !== 0) process.exit(1);
-const cameraFile = join(root, 'test/fixtures/generated/face.y4m');
+const cameraFile = arg('--camera') ?? join(root, 'test/fixtures/generated/face.y4m');
 
 const bundle = await build({
   entryPoints: [join(root, 'bench/engine-page.ts')],
