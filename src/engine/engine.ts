@@ -129,12 +129,14 @@ export class FaceSwapEngine {
   #swapping = false;
   #disposed = false;
   #frameTimings: number[] = [];
+  #rejectReady: ((error: Error) => void) | null = null;
 
   constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
     this.#shapeTransfer = Math.min(1, Math.max(0, options.shapeTransfer ?? 0.7));
     this.#landmarkIntervalMs = options.maxLandmarkFps ? 1000 / options.maxLandmarkFps : 0;
     this.#worker = createLandmarkWorker();
     this.#ready = new Promise<void>((resolve, reject) => {
+      this.#rejectReady = reject;
       const onMessage = (event: MessageEvent<WorkerReply>) => {
         const msg = event.data;
         if (msg.type === 'ready') {
@@ -238,6 +240,7 @@ export class FaceSwapEngine {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#rejectReady?.(new Error('engine stopped'));
     this.#frames?.stop();
     this.#frames = null;
     this.#worker.terminate();

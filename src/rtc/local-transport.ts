@@ -94,7 +94,7 @@ export class LocalTransport implements RtcTransport {
     } catch (error) {
       this.#release();
       this.#setConnection('disconnected');
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      if (this.#left || (error instanceof DOMException && error.name === 'AbortError')) throw abortError();
       if (error instanceof FaceswapError) throw error;
       // The model files did not load (assets not hosted where assetBaseUrl points) or WebGL2 is missing.
       const code = error instanceof Error && /WebGL/.test(error.message) ? 'unsupported-browser' : 'swap-failed';

@@ -244,6 +244,19 @@ describe('LocalTransport contract edges', () => {
     await transport.leave();
   });
 
+  it('ends a join in progress when left (no waiting for its own timeout)', async () => {
+    // The join timeout is far beyond this test's: a join that waited for it would fail the test.
+    const transport = new LocalTransport({ assetUrls: nodeModulesAssetUrls(), joinTimeoutMs: 600000 });
+    const joining = transport.join({ appId: '', channel: 'c', uid: 1, token: 't' }, new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 50));
+    await transport.leave();
+    const error = await joining.then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.name).to.equal('AbortError');
+  });
+
   it('answers join with rtc-join-timeout when the model cannot load in time', async () => {
     const transport = new LocalTransport({ assetBaseUrl: '/no-such-engine-assets/', joinTimeoutMs: 3000 });
     const states: string[] = [];
