@@ -77,6 +77,13 @@ function texture(gl: WebGL2RenderingContext): WebGLTexture {
   return tex;
 }
 
+/** Whether this browser can create a WebGL2 context at all (headless Firefox, for one, cannot). */
+export function webgl2Available(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  return gl !== null;
+}
+
 /** A rectangle in frame pixels: x, y, width, height. */
 export type Box = [number, number, number, number];
 

@@ -1,5 +1,6 @@
 import { engineAssetUrls, type EngineAssetUrls } from '../engine/assets.js';
 import { FaceSwapEngine, SourceFaceError, type EngineOptions, type EngineStats } from '../engine/engine.js';
+import { webgl2Available } from '../engine/renderer.js';
 import { FaceswapError } from '../session/errors.js';
 import type { FaceSource, RtcCredentials } from '../session/protocol.js';
 import { Emitter } from './emitter.js';
@@ -58,7 +59,7 @@ export class LocalTransport implements RtcTransport {
     if (!credentials || typeof credentials !== 'object' || typeof credentials.channel !== 'string') {
       throw new FaceswapError('rtc-credentials', 'The local engine needs session credentials with a channel.');
     }
-    if (typeof WebGL2RenderingContext === 'undefined' || typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') {
+    if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined' || !webgl2Available()) {
       throw new FaceswapError('unsupported-browser');
     }
     this.#left = false;
@@ -96,9 +97,10 @@ export class LocalTransport implements RtcTransport {
       this.#setConnection('disconnected');
       if (this.#left || (error instanceof DOMException && error.name === 'AbortError')) throw abortError();
       if (error instanceof FaceswapError) throw error;
-      // The model files did not load (assets not hosted where assetBaseUrl points) or WebGL2 is missing.
-      const code = error instanceof Error && /WebGL/.test(error.message) ? 'unsupported-browser' : 'swap-failed';
-      throw new FaceswapError(code, 'The face model could not be loaded.', { cause: error });
+      // WebGL2 is missing (for example headless Firefox), or the model files did not load (not hosted where
+      // assetBaseUrl points).
+      if (error instanceof Error && /WebGL/.test(error.message)) throw new FaceswapError('unsupported-browser', undefined, { cause: error });
+      throw new FaceswapError('swap-failed', 'The face model could not be loaded.', { cause: error });
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);
