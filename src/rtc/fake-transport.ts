@@ -21,6 +21,8 @@ export interface FakeTransportOptions extends TransportOptions {
   joinDelayMs?: number;
   /** `join` rejects with this after `joinDelayMs`. */
   joinError?: FaceswapError;
+  /** Report the connection as `disconnected` just before `join` rejects with `joinError` (as LocalTransport does). */
+  disconnectOnJoinError?: boolean;
   /** `join` never settles on its own (like the Agora SDK offline); with `joinTimeoutMs` it rejects `rtc-join-timeout`. */
   joinHangs?: boolean;
   /** `echo`: deliver a clone of the published camera as the remote video; `none`: never deliver one. */
@@ -92,7 +94,10 @@ export class FakeTransport implements RtcTransport {
         if (joinTimeoutMs !== undefined) this.#later(joinTimeoutMs, () => finish(new FaceswapError('rtc-join-timeout')));
         return;
       }
-      this.#later(joinDelayMs, () => finish(joinError));
+      this.#later(joinDelayMs, () => {
+        if (joinError && this.#options.disconnectOnJoinError) this.emitConnection('disconnected');
+        finish(joinError);
+      });
     });
   }
 

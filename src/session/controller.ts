@@ -2,6 +2,7 @@ import { Emitter } from '../rtc/emitter.js';
 import type { LocalMedia, RtcTransport, RtcTransportEventMap, RtcTransportListener, TransportStats } from '../rtc/transport.js';
 import { capture, trackFacing } from './capture.js';
 import { EndpointClient } from './endpoint-client.js';
+import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
 import { FaceswapError, isFaceswapError } from './errors.js';
 import { browserPlatform } from './platform.js';
 import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState } from './protocol.js';
@@ -15,18 +16,6 @@ import type {
 } from './session-api.js';
 
 /** The session state machine of design section 5. No DOM: browser facilities come from `SessionPlatform`. */
-
-export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
-  engine: 'auto',
-  camera: 'user',
-  mic: false,
-  // AKOOL's recommended capture (reference/akool-api.md §4.1). Its 5000 Kbps bitrate is most likely a typo
-  // for 640x480 (§5.12); 400-1000 Kbps is what working live-faceswap clients use (§4.3).
-  video: { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 },
-  swapTimeoutMs: 20_000,
-  joinTimeoutMs: 15_000,
-  heartbeatMs: 15_000,
-};
 
 /** Consecutive transient heartbeat failures tolerated before the session is given up. */
 const HEARTBEAT_FAILURES_TOLERATED = 3;
@@ -83,19 +72,7 @@ export class SessionController implements SessionControllerApi {
 
   readonly #platform: SessionPlatform;
   readonly #events = new Emitter<SessionEventMap>();
-  #snapshot: SessionSnapshot = {
-    state: 'idle',
-    error: null,
-    engine: null,
-    sessionId: null,
-    source: null,
-    localStream: null,
-    remoteTrack: null,
-    facing: null,
-    micEnabled: false,
-    waitingSince: null,
-    autoplayBlocked: false,
-  };
+  #snapshot: SessionSnapshot;
   #run: Run | null = null;
   /** The teardown in progress (or the last one); a new start waits for it. */
   #teardown: Promise<void> = Promise.resolve();
@@ -104,7 +81,7 @@ export class SessionController implements SessionControllerApi {
   constructor(options: Partial<SessionOptions> = {}, platform: Partial<SessionPlatform> = {}) {
     this.options = { ...DEFAULT_SESSION_OPTIONS, ...options };
     this.#platform = { ...browserPlatform(), ...platform };
-    this.#snapshot = { ...this.#snapshot, micEnabled: this.options.mic };
+    this.#snapshot = idleSnapshot(this.options.mic);
   }
 
   get snapshot(): SessionSnapshot {
@@ -345,7 +322,14 @@ export class SessionController implements SessionControllerApi {
         else if (state === 'connected' && current === 'reconnecting') {
           if (run.firstFrame) this.#goLive(run);
           else this.#setState('waiting');
-        } else if (state === 'disconnected') this.#fail(run, disconnectError(reason));
+        } else if (state === 'disconnected') {
+          const error = disconnectError(reason);
+          if (run.joined) return this.#fail(run, error);
+          // A transport whose join fails may report the drop first; the join's own rejection, which follows
+          // in the same task, names the real cause and wins. A join still pending after that ends here.
+          const timer = setTimeout(() => this.#fail(run, error), 0);
+          run.cleanups.push(() => clearTimeout(timer));
+        }
       },
       'network-quality': (quality) => this.#events.emit('network-quality', quality),
       'token-will-expire': () => this.#events.emit('token-will-expire'),

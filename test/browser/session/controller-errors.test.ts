@@ -123,6 +123,13 @@ describe('SessionController: RTC errors', () => {
     expect(r.controller.snapshot.error!.fatal).to.equal(true);
   });
 
+  for (const code of ['swap-failed', 'unsupported-browser'] as const) {
+    it(`${code} from the join, not the disconnect the transport reports just before it`, async () => {
+      const r = await failsWith(code, { transport: { joinError: new FaceswapError(code), disconnectOnJoinError: true } });
+      expect(r.states).to.deep.equal(['preparing', 'connecting', 'error']);
+    });
+  }
+
   it('uid-conflict when the connection drops during the join', async () => {
     await failsWith('uid-conflict', { transport: { joinHangs: true } }, (r) => {
       r.controller.on('state-change', ({ state }) => {
