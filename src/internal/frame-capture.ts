@@ -1,3 +1,5 @@
+/** Frame grabs for `snapshot()`; loaded on the first snapshot, not with the elements. */
+
 /** Draws the current frame of a playing `<video>` to a PNG. Rejects when no frame has been decoded yet. */
 export async function videoFrameToPng(video: HTMLVideoElement): Promise<Blob> {
   if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
@@ -31,10 +33,4 @@ export async function trackFrameToPng(track: MediaStreamTrack): Promise<Blob> {
     video.pause();
     video.srcObject = null;
   }
-}
-
-/** m:ss for recording and waiting timers. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }

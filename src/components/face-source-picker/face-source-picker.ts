@@ -11,11 +11,11 @@ import {
   formatBytes,
   imageFromDataTransfer,
   ImageRejectedError,
-  prepareImage,
 } from '../../internal/image.js';
+import type { PreparedImage } from '../../internal/image-prepare.js';
+import { loadChunk } from '../../internal/lazy-chunk.js';
 import { tokens } from '../../internal/shared-styles.js';
 import { warnOnce } from '../../internal/warn.js';
-import { detectFaces } from '../../session/endpoint-client.js';
 import { isFaceswapError } from '../../session/errors.js';
 import type { DetectedFace, DetectRequest, SessionState } from '../../session/protocol.js';
 import { styles } from './face-source-picker.styles.js';
@@ -32,6 +32,12 @@ export type PickerStatus = 'empty' | 'busy' | 'choosing' | 'selected' | 'error';
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 type Message = { text: string; error: boolean } | null;
+
+/** Decoding and downscaling load with the first photo, not with the element. */
+async function preparePhoto(blob: Blob): Promise<PreparedImage> {
+  const { prepareImage } = await loadChunk(() => import('../../internal/image-prepare.js'));
+  return prepareImage(blob);
+}
 
 /**
  * Lets the visitor choose the face to swap in: from a gallery (slotted `<img>` elements or the `sources`
@@ -150,7 +156,7 @@ export class FaceSourcePicker extends LitElement {
     const run = this.begin();
     try {
       checkImageFile(file, this.maxBytes);
-      const prepared = await prepareImage(file);
+      const prepared = await preparePhoto(file);
       if (run.signal.aborted) return;
       this.showImage(URL.createObjectURL(file), true);
       this.activeGalleryIndex = null;
@@ -176,7 +182,7 @@ export class FaceSourcePicker extends LitElement {
         if (!response.ok) throw new ImageRejectedError('unreadable');
         const blob = await response.blob();
         checkImageFile(blob, this.maxBytes);
-        body = { image: (await prepareImage(blob)).dataUrl };
+        body = { image: (await preparePhoto(blob)).dataUrl };
       } else {
         body = { url: url.href };
       }
@@ -213,6 +219,8 @@ export class FaceSourcePicker extends LitElement {
       this.message = { text: this.localize.term('noEndpoint'), error: true };
       return;
     }
+    const { detectFaces } = await loadChunk(() => import('../../session/endpoint-client.js'));
+    if (run.signal.aborted) return;
     const result = await detectFaces(endpoint, body, run.signal);
     if (run.signal.aborted) return;
     this.faces = result.faces;

@@ -5,9 +5,9 @@ import { SessionLinkController } from '../../controllers/session-link-controller
 import { FaceswapRecordingStartEvent } from '../../events/recording-start-event.js';
 import { FaceswapRecordingStopEvent } from '../../events/recording-stop-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
-import { formatDuration, videoFrameToPng } from '../../internal/frame-capture.js';
 import { icons } from '../../internal/icons.js';
-import { downloadBlob, pickRecordingType, recordingExtension, timestampedName } from '../../internal/recording.js';
+import { loadChunk } from '../../internal/lazy-chunk.js';
+import { formatDuration, pickRecordingType, recordingExtension } from '../../internal/recording.js';
 import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
 import { warnOnce } from '../../internal/warn.js';
@@ -28,6 +28,12 @@ interface ActiveRecording {
   done: Promise<Blob>;
   /** Save the file when it stops (recordings started from the built-in button). */
   download: boolean;
+}
+
+/** Saves through the browser's download UI; the helpers load with the first file saved. */
+async function saveFile(blob: Blob, extension: string): Promise<void> {
+  const { downloadBlob, timestampedName } = await loadChunk(() => import('../../internal/download.js'));
+  downloadBlob(blob, timestampedName('faceswap', extension));
 }
 
 /**
@@ -163,6 +169,7 @@ export class FaceswapPlayer extends LitElement {
   /** A PNG of the frame on screen (not mirrored). Rejects with `InvalidStateError` before the first frame. */
   async snapshot(): Promise<Blob> {
     if (!this.hasUpdated || !this.boundTrack) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
+    const { videoFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
     return videoFrameToPng(this.video);
   }
 
@@ -210,7 +217,11 @@ export class FaceswapPlayer extends LitElement {
     const blob = await active.done;
     const durationMs = Math.round(performance.now() - active.startedAt);
     this.dispatchEvent(new FaceswapRecordingStopEvent({ blob, durationMs }));
-    if (active.download && this.isConnected) downloadBlob(blob, timestampedName('faceswap', recordingExtension(blob.type)));
+    if (active.download && this.isConnected) {
+      await saveFile(blob, recordingExtension(blob.type)).catch((error: unknown) =>
+        warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
+      );
+    }
     return blob;
   }
 
@@ -281,7 +292,7 @@ export class FaceswapPlayer extends LitElement {
 
   private async saveSnapshot(): Promise<void> {
     try {
-      downloadBlob(await this.snapshot(), timestampedName('faceswap', 'png'));
+      await saveFile(await this.snapshot(), 'png');
     } catch {
       // No frame yet: the button is disabled in that case; nothing to save.
     }

@@ -9,14 +9,13 @@ import type { FaceSourceChangeEvent } from '../../events/face-source-change-even
 import { FaceswapLiveEvent } from '../../events/live-event.js';
 import { FaceswapStateChangeEvent } from '../../events/state-change-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
-import { trackFrameToPng } from '../../internal/frame-capture.js';
 import { icons } from '../../internal/icons.js';
+import { loadChunk } from '../../internal/lazy-chunk.js';
 import { RUNNING_STATES as RUNNING, STATE_TERMS } from '../../internal/state-terms.js';
 import { tokens } from '../../internal/shared-styles.js';
 import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetName } from '../../internal/video-presets.js';
 import { warnOnce } from '../../internal/warn.js';
-import { SessionController } from '../../session/controller.js';
-import { browserPlatform } from '../../session/platform.js';
+import { LazySessionController } from '../../session/lazy-controller.js';
 import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../session/protocol.js';
 import type { CameraFacing, SessionControllerApi, SessionOptions, SessionPlatform, TokenProvider } from '../../session/session-api.js';
 import { styles } from './faceswap-session.styles.js';
@@ -71,7 +70,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
 
   private readonly localize = new LocalizeController(this, { overrides: () => [this.strings] });
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this });
-  private sessionController: SessionController | null = null;
+  private sessionController: LazySessionController | null = null;
   private autoStarted = false;
   /** The controller call for the last change of `mic`. */
   private micChange: Promise<void> = Promise.resolve();
@@ -126,10 +125,16 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     this.addEventListener('face-source-change', this.onFaceSourceChange);
   }
 
-  /** The session core behind this element (created on first connection). */
+  /** The session core behind this element; its code loads when a session first needs it (start, source, mic, camera). */
   get controller(): SessionControllerApi {
     if (!this.sessionController) {
-      const controller = new SessionController(this.controllerOptions(), this.delegatingPlatform());
+      // The session core is loaded when a session first needs it, not with the elements.
+      const controller = new LazySessionController(this.controllerOptions(), async (options) => {
+        const [{ SessionController }, { browserPlatform }] = await loadChunk(() =>
+          Promise.all([import('../../session/controller.js'), import('../../session/platform.js')]),
+        );
+        return new SessionController(options, this.delegatingPlatform(browserPlatform()));
+      });
       this.sessionController = controller;
       // The controller belongs to this element alone, so these listeners live as long as both do.
       controller.on('state-change', ({ state, previous }) => this.onStateChange(state, previous));
@@ -240,6 +245,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   async snapshot(): Promise<Blob> {
     const track = this.sessionController?.snapshot.remoteTrack;
     if (!track) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
+    const { trackFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
     return trackFrameToPng(track);
   }
 
@@ -247,8 +253,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
    * The controller may be created early (a child asks for it on connection), so the platform it gets reads
    * `this.platform` at each call: a platform set later still applies to the next session.
    */
-  private delegatingPlatform(): SessionPlatform {
-    const defaults = browserPlatform();
+  private delegatingPlatform(defaults: SessionPlatform): SessionPlatform {
     const pick = <K extends keyof SessionPlatform>(key: K): NonNullable<SessionPlatform[K]> =>
       (this.platform?.[key] ?? defaults[key]) as NonNullable<SessionPlatform[K]>;
     return {
