@@ -5,6 +5,7 @@
 // Budget (issue 7): the registering entry with Lit under 25 KB gzip. Prints JSON. Run: node bench/weight.mjs
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { minifyTemplateLiterals } from '../scripts/minify-template-literals.mjs';
 import { machine, root } from './lib/common.mjs';
 
 const BUDGET_GZIP = 25 * 1024;
@@ -13,6 +14,8 @@ const outputs = await build({
   root,
   configFile: false,
   logLevel: 'silent',
+  // The same template-literal minification as the npm and CDN builds (vite.config.ts, vite.cdn.config.ts).
+  plugins: [minifyTemplateLiterals()],
   build: {
     write: false,
     target: 'es2022',
