@@ -56,6 +56,8 @@ const agoraOwn = lazyGraph((id) => id.includes('/src/rtc/agora-transport'));
 const agoraSdk = lazyGraph((id) => id.includes('/agora-rtc-sdk-ng/')).filter((c) => !agoraOwn.includes(c));
 const agoraTransport = [...agoraOwn, ...agoraSdk];
 const localEngine = lazyGraph((id) => id.includes('/src/rtc/local-transport'));
+// The session state machine, endpoint client and capture: loaded when a session first needs it.
+const sessionCore = lazyGraph((id) => id.includes('/src/session/controller'));
 const litBytes = initial.filter((c) => c.moduleIds.some((id) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id)));
 /** Where the registering entry's bytes come from (minified, before gzip), largest first. */
 const contributions = new Map();
@@ -83,6 +85,10 @@ const output = {
     ...size(agoraTransport),
     transportOnly: size(agoraOwn),
     sdkOnly: size(agoraSdk),
+  },
+  sessionCoreChunk: {
+    description: 'loaded with import() when a session first needs it (start, source, mic, camera): SessionController, endpoint client, capture',
+    ...size(sessionCore),
   },
   localEngineChunk: {
     description: 'loaded with import() when a local session starts (its models and wasm are fetched separately)',
