@@ -11,7 +11,7 @@ type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? G
 type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
 
 type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['face-source-picker']> &
-  PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings' | 'status' | 'state' | 'dragging'> & {
+  PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings'> & {
     /** Base URL of the token endpoint for `/detect`; inside a session the session's is used when unset. */
     'token-endpoint'?: HTMLElementTagNameMap['face-source-picker']['tokenEndpoint'] | null;
     /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
@@ -21,7 +21,7 @@ type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fa
     'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
   };
 type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-player']> &
-  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'state' | 'recording' | 'strings'> & {
+  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'strings'> & {
     /** Hide the full screen, snapshot and record buttons. */
     'no-controls'?: true | '' | null;
     /** Recording started; detail `{mimeType}`. */
@@ -32,7 +32,7 @@ type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['face
     'on:faceswap-recording-stop'?: (event: EventOf<'faceswap-recording-stop'>) => void;
   };
 type FaceswapSessionSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-session']> &
-  PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'state' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+  PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
     /** Base URL of the token endpoint, e.g. `/api/faceswap`. A picker inside the session uses it too. */
     'token-endpoint'?: HTMLElementTagNameMap['faceswap-session']['tokenEndpoint'] | null;
     /** Capture and encoding preset: `360p`, `480p` or `720p`. */

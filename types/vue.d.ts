@@ -12,17 +12,17 @@ type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? G
 /** The settable properties of an element, typed from its class. */
 type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
 
-type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings' | 'status' | 'state' | 'dragging'> & {
+type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings'> & {
   /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
   onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
 };
-type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'state' | 'recording' | 'strings'> & {
+type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'strings'> & {
   /** Recording started; detail `{mimeType}`. */
   onFaceswapRecordingStart?: (event: EventOf<'faceswap-recording-start'>) => void;
   /** Recording ended; detail `{blob, durationMs}`. */
   onFaceswapRecordingStop?: (event: EventOf<'faceswap-recording-stop'>) => void;
 };
-type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'state' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
   /** Every change of `state`; detail `{state, previous}`. */
   onFaceswapStateChange?: (event: EventOf<'faceswap-state-change'>) => void;
   /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */

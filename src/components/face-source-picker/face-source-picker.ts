@@ -112,13 +112,22 @@ export class FaceSourcePicker extends LitElement {
   /** Overrides for any visible string of this picker (over the session's `strings`). */
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
 
-  /** What the picker is doing (read-only; reflected for styling). */
+  /**
+   * What the picker is doing (reflected for styling).
+   * @readonly
+   */
   @property({ reflect: true }) status: PickerStatus = 'empty';
 
-  /** The state of the enclosing session, `idle` without one (read-only; reflected for styling). */
+  /**
+   * The state of the enclosing session, `idle` without one (reflected for styling).
+   * @readonly
+   */
   @property({ reflect: true }) state: SessionState = 'idle';
 
-  /** Present while a file is dragged over the picker (read-only; reflected for styling). */
+  /**
+   * Present while a file is dragged over the picker (reflected for styling).
+   * @readonly
+   */
   @property({ type: Boolean, reflect: true }) dragging = false;
 
   /** The last face chosen, as sent in `face-source-change`, or `null`. */

@@ -107,10 +107,16 @@ export class FaceswapPlayer extends LitElement {
   /** Hide the full screen, snapshot and record buttons. */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
 
-  /** The state of the linked session (read-only; reflected for styling). */
+  /**
+   * The state of the linked session (reflected for styling).
+   * @readonly
+   */
   @property({ reflect: true }) state: SessionState = 'idle';
 
-  /** Present while recording (read-only; reflected for styling). */
+  /**
+   * Present while recording (reflected for styling).
+   * @readonly
+   */
   @property({ type: Boolean, reflect: true }) recording = false;
 
   /** Overrides for any visible string of this player (over the session's `strings`). */

@@ -98,7 +98,10 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   /** Hide the built-in control bar (build your own with the methods). */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
 
-  /** The current session state (read-only; reflected for styling with `[state=live]`). */
+  /**
+   * The current session state (reflected for styling with `[state=live]`).
+   * @readonly
+   */
   @property({ reflect: true }) state: SessionState = 'idle';
 
   /** The face to swap in: `{path, opts}` as `/detect` answers it in `faces[i].source`. */
