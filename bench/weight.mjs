@@ -3,61 +3,11 @@
 // without the chunks loaded with import() when a session starts (the Agora transport + SDK, the local engine).
 // Then those lazy chunks alone. Built in memory with Vite (the library's own bundler), nothing written.
 // Budget (issue 7): the registering entry with Lit under 25 KB gzip. Prints JSON. Run: node bench/weight.mjs
-import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
-import { minifyTemplateLiterals } from '../scripts/minify-template-literals.mjs';
+import { BUDGET_GZIP, bundleGraph, size } from '../scripts/bundle-graph.mjs';
 import { machine, root } from './lib/common.mjs';
 
-const BUDGET_GZIP = 25 * 1024;
-
-const outputs = await build({
-  root,
-  configFile: false,
-  logLevel: 'silent',
-  // The same template-literal minification as the npm and CDN builds (vite.config.ts, vite.cdn.config.ts).
-  plugins: [minifyTemplateLiterals()],
-  build: {
-    write: false,
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-    lib: { formats: ['es'], entry: { index: 'src/index.ts' } },
-    // The engine's model runtime is fetched from asset URLs at run time, not bundled.
-    rollupOptions: { external: [/^@vladmandic\//, /^@mediapipe\//, /^@tensorflow\//] },
-  },
-});
-const chunks = (Array.isArray(outputs) ? outputs : [outputs]).flatMap((o) => o.output).filter((c) => c.type === 'chunk');
-const byName = new Map(chunks.map((c) => [c.fileName, c]));
-const size = (list) => {
-  const code = list.map((c) => c.code).join('\n');
-  return { files: list.map((c) => c.fileName).sort(), minBytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength };
-};
-const closure = (start) => {
-  const seen = new Set();
-  const visit = (name) => {
-    if (seen.has(name) || !byName.has(name)) return;
-    seen.add(name);
-    for (const next of byName.get(name).imports) visit(next);
-  };
-  visit(start);
-  return [...seen].map((n) => byName.get(n));
-};
-
-const entry = chunks.find((c) => c.isEntry);
-const initial = closure(entry.fileName);
-const initialNames = new Set(initial.map((c) => c.fileName));
-const lazyRoots = [...new Set(chunks.flatMap((c) => c.dynamicImports))];
-const lazyGraph = (test) => {
-  const root = lazyRoots.find((name) => byName.get(name)?.moduleIds.some(test));
-  return root ? closure(root).filter((c) => !initialNames.has(c.fileName)) : [];
-};
-const agoraOwn = lazyGraph((id) => id.includes('/src/rtc/agora-transport'));
-// The transport imports the SDK with import() in turn, on join.
-const agoraSdk = lazyGraph((id) => id.includes('/agora-rtc-sdk-ng/')).filter((c) => !agoraOwn.includes(c));
+const { initial, agoraOwn, agoraSdk, localEngine, sessionCore } = await bundleGraph();
 const agoraTransport = [...agoraOwn, ...agoraSdk];
-const localEngine = lazyGraph((id) => id.includes('/src/rtc/local-transport'));
-// The session state machine, endpoint client and capture: loaded when a session first needs it.
-const sessionCore = lazyGraph((id) => id.includes('/src/session/controller'));
 const litBytes = initial.filter((c) => c.moduleIds.some((id) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id)));
 /** Where the registering entry's bytes come from (minified, before gzip), largest first. */
 const contributions = new Map();
