@@ -13,34 +13,18 @@ import { webdriverLauncher } from '@web/test-runner-webdriver';
 import puppeteer from 'puppeteer-core';
 import { apiPlugin } from './test/support/wtr-api-plugin.mjs';
 import { countingReporter } from './test/support/counting-reporter.mjs';
+import { CHROMIUM, FACE_CAMERA_ARG, chromiumArgs } from './scripts/chromium.mjs';
 import { defaultReporter } from '@web/test-runner';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const FACE_VIDEO = `${root}test/fixtures/generated/face.y4m`;
 
 const wanted = new Set((process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((s) => s.trim()));
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--headless=new',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
 function chromium(extraArgs = []) {
   return chromeLauncher({
-    launchOptions: { executablePath: CHROMIUM, headless: true, args: [...chromiumArgs, ...extraArgs] },
+    launchOptions: { executablePath: CHROMIUM, headless: true, args: [...chromiumArgs(), ...extraArgs] },
   });
 }
 
@@ -135,7 +119,7 @@ const groups = [
   hasTests('test/browser/face') && {
     name: 'face',
     files: 'test/browser/face/**/*.test.ts',
-    browsers: [chromium([`--use-file-for-fake-video-capture=${FACE_VIDEO}`])],
+    browsers: [chromium([FACE_CAMERA_ARG])],
   },
 ].filter(Boolean);
 

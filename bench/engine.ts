@@ -13,6 +13,7 @@
 // machine.browserCpuMsPerOutputFrame = CPU of the whole Chromium process tree per output frame (all threads,
 // GPU process included), the figure least disturbed by other load on the machine.
 import { spawnSync } from 'node:child_process';
+import { CHROMIUM, chromiumArgs } from '../scripts/chromium.mjs';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
@@ -102,16 +103,10 @@ function treeCpuMs(rootPid: number): number {
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
-const executablePath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 const browser = await puppeteer.launch({
-  executablePath,
+  executablePath: CHROMIUM,
   headless: true,
-  args: [
-    '--no-sandbox', '--headless=new', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required',
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`,
-  ],
+  args: [...chromiumArgs(), `--use-file-for-fake-video-capture=${cameraFile}`],
 });
 try {
   const page = await browser.newPage();

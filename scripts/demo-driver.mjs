@@ -2,13 +2,12 @@
 // (test/node/e2e-demo.test.ts) and the documentation screenshots (scripts/screenshots.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CHROMIUM, FACE_CAMERA_ARG, FACE_VIDEO, chromiumArgs } from './chromium.mjs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const FACE_VIDEO = `${root}test/fixtures/generated/face.y4m`;
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -57,22 +56,9 @@ export async function startDemoServer({ timeoutMs = 60_000 } = {}) {
 
 /** Headless Chromium whose fake camera plays the generated face video when it exists (as after `npm test`'s camera step). */
 export function launchChromium({ width = 1280, height = 860 } = {}) {
-  const args = [
-    '--no-sandbox',
-    '--headless=new',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-dev-shm-usage',
-    `--window-size=${width},${height}`,
-  ];
+  const args = [...chromiumArgs(), `--window-size=${width},${height}`];
   // DEMO_CAMERA=synthetic keeps Chromium's own test pattern even when the face video exists.
-  if (existsSync(FACE_VIDEO) && process.env.DEMO_CAMERA !== 'synthetic') args.push(`--use-file-for-fake-video-capture=${FACE_VIDEO}`);
+  if (existsSync(FACE_VIDEO) && process.env.DEMO_CAMERA !== 'synthetic') args.push(FACE_CAMERA_ARG);
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, defaultViewport: { width, height } });
 }
 

@@ -2,6 +2,7 @@
 // Agora SDK and the engine stay lazy chunks, as in a real site), the token endpoint on the `local` engine at
 // /api/faceswap and on the `akool` engine at /api/faceswap-akool, the AKOOL emulator in-process at
 // /akool-emulator, the local engine's model files, and the generated test fixtures. Loopback only.
+import { chromiumArgs } from '../../scripts/chromium.mjs';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -125,22 +126,5 @@ export async function startSite(options: { html: string; files: Map<string, stri
   };
 }
 
-export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
-/** The face video as the fake camera (the local engine needs a face to swap). */
-export const FACE_CAMERA_ARG = `--use-file-for-fake-video-capture=${join(root, 'test/fixtures/generated/face.y4m')}`;
+export { CHROMIUM, FACE_CAMERA_ARG } from '../../scripts/chromium.mjs';
+export const CHROMIUM_ARGS = chromiumArgs();

@@ -1,5 +1,6 @@
 // Shared by the Node tests that open built artefacts in a real browser (test/node/storybook-render.test.ts,
 // test/node/cdn-flow.test.ts): a static file server on loopback and headless Chromium with a fake camera.
+import { CHROMIUM, chromiumArgs } from '../../scripts/chromium.mjs';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,25 +85,10 @@ export async function startStaticServer(mounts: Mounts, middleware?: Middleware)
   };
 }
 
-export const CHROMIUM =
-  process.env.CHROMIUM_PATH ?? (existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium');
 
 /** Headless Chromium with a fake camera (a synthetic pattern, or `fakeVideo`, a .y4m/.mjpeg file). */
 export function launchChromium(options: { fakeVideo?: string; autoplay?: boolean } = {}): Promise<Browser> {
-  const args = [
-    '--no-sandbox',
-    '--headless=new',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-dev-shm-usage',
-  ];
-  if (options.autoplay !== false) args.push('--autoplay-policy=no-user-gesture-required');
+  const args = chromiumArgs({ autoplay: options.autoplay !== false });
   if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, protocolTimeout: 120_000 });
 }
