@@ -2,6 +2,7 @@
 // real detector (the in-browser engine's @vladmandic/human face mesh, from `faceswap-engine/`) and answers in
 // the token-endpoint protocol: a box and AKOOL's 4-point landmarks per face, and as `source.path` a URL the
 // in-browser engine can load (the image itself). `npm start` serves the real endpoint over the AKOOL emulator.
+import { faceMeshConfig } from '../src/engine/human-config.js';
 import type { DetectRequest, DetectResponse } from '../src/session/protocol.js';
 
 export const STORY_ENDPOINT = 'story-api';
@@ -21,29 +22,8 @@ function loadDetector(): Promise<HumanLike> {
     const base = new URL('faceswap-engine/', location.href).href;
     const mod = (await import(/* @vite-ignore */ `${base}human/human.esm.js`)) as { Human: new (config: object) => HumanLike };
     const human = new mod.Human({
+      ...faceMeshConfig({ urls: { tfjsWasm: `${base}tfjs-wasm/`, humanModels: `${base}human-models/` }, maxDetected: 10, tracking: false }),
       backend: 'wasm',
-      wasmPath: `${base}tfjs-wasm/`,
-      modelBasePath: `${base}human-models/`,
-      debug: false,
-      warmup: 'none',
-      cacheSensitivity: 0,
-      filter: { enabled: false },
-      gesture: { enabled: false },
-      body: { enabled: false },
-      hand: { enabled: false },
-      object: { enabled: false },
-      segmentation: { enabled: false },
-      face: {
-        enabled: true,
-        detector: { rotation: false, maxDetected: 10, minConfidence: 0.3 },
-        mesh: { enabled: true },
-        iris: { enabled: false },
-        attention: { enabled: false },
-        description: { enabled: false },
-        emotion: { enabled: false },
-        antispoof: { enabled: false },
-        liveness: { enabled: false },
-      },
     });
     await human.load();
     return human;

@@ -1,5 +1,6 @@
 import type { EngineAssetUrls } from './assets.js';
 import { startFrameSource, type FrameSource } from './frame-source.js';
+import { faceMeshConfig } from './human-config.js';
 import {
   createLandmarkWorker,
   type ColourStats,
@@ -163,7 +164,8 @@ export class FaceSwapEngine {
       });
     });
     this.#ready.catch(() => undefined);
-    this.#post({ type: 'init', urls, backend: options.landmarkBackend ?? 'auto' });
+    // The worker body is serialised, so it cannot import the configuration: it comes with the first message.
+    this.#post({ type: 'init', urls, config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }), backend: options.landmarkBackend ?? 'auto' });
   }
 
   /** Resolves once the model is loaded and WebGL is set up. */

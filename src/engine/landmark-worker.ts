@@ -25,7 +25,7 @@ export interface FaceLandmarks {
 export type LandmarkBackend = 'auto' | 'wasm' | 'webgl';
 
 export type WorkerRequest =
-  | { type: 'init'; urls: EngineAssetUrls; backend: LandmarkBackend }
+  | { type: 'init'; urls: EngineAssetUrls; config: Record<string, unknown>; backend: LandmarkBackend }
   | { type: 'frame'; id: number; image: ImageBitmap | VideoFrame }
   | { type: 'source'; id: number; image: ImageBitmap };
 
@@ -149,41 +149,15 @@ function landmarkWorkerMain(): void {
     }
   }
 
-  async function init(urls: EngineAssetUrls, preferred: LandmarkBackend) {
+  async function init(urls: EngineAssetUrls, config: Record<string, unknown>, preferred: LandmarkBackend) {
     // `importModule` is defined by the worker source around this body (see createLandmarkWorker).
     const mod = await importModule(urls.humanModule);
     const backend = preferred === 'auto' ? (hardwareGpu() ? 'webgl' : 'wasm') : preferred;
-    const h: HumanLike = new mod.Human({
-      backend,
-      wasmPath: urls.tfjsWasm,
-      modelBasePath: urls.humanModels,
-      debug: false,
-      async: true,
-      warmup: 'none',
-      cacheModels: false,
-      cacheSensitivity: 0.7,
-      filter: { enabled: false },
-      gesture: { enabled: false },
-      body: { enabled: false },
-      hand: { enabled: false },
-      object: { enabled: false },
-      segmentation: { enabled: false },
-      face: {
-        enabled: true,
-        detector: { rotation: false, maxDetected: 1, skipFrames: 30, skipTime: 1500, minConfidence: 0.3 },
-        mesh: { enabled: true },
-        iris: { enabled: false },
-        attention: { enabled: false },
-        description: { enabled: false },
-        emotion: { enabled: false },
-        antispoof: { enabled: false },
-        liveness: { enabled: false },
-      },
-    });
+    const h: HumanLike = new mod.Human({ ...config, backend });
     await h.load();
     if (backend === 'webgl' && h.tf.getBackend() !== 'webgl' && preferred === 'auto') {
       // WebGL could not start in this worker: the CPU path instead.
-      return init(urls, 'wasm');
+      return init(urls, config, 'wasm');
     }
     human = h;
     scope.postMessage({
@@ -200,13 +174,14 @@ function landmarkWorkerMain(): void {
       id?: number;
       image?: ImageBitmap | VideoFrame;
       urls?: EngineAssetUrls;
+      config?: Record<string, unknown>;
       backend?: LandmarkBackend;
     };
     // One job at a time: the model is not re-entrant and its tracking cache expects frames in order.
     queue = queue.then(async () => {
       try {
         if (msg.type === 'init') {
-          await init(msg.urls!, msg.backend ?? 'auto');
+          await init(msg.urls!, msg.config!, msg.backend ?? 'auto');
         } else if (msg.type === 'frame' || msg.type === 'source') {
           const started = performance.now();
           const face = await landmarks(msg.image!, msg.type === 'source');
