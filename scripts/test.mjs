@@ -45,6 +45,18 @@ function walk(dir, pred, acc = []) {
 
 const binaryOk = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
+/** Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server (shared store). */
+function missingTools(browsers) {
+  return [
+    { bin: 'chromium', apt: 'chromium', for: 'chromium' },
+    { bin: 'firefox-esr', apt: 'firefox-esr', for: 'firefox' },
+    { bin: 'WebKitWebDriver', apt: 'webkit2gtk-driver', for: 'webkit' },
+    { bin: 'xvfb-run', apt: 'xvfb xauth', for: 'webkit' },
+    { bin: 'ffmpeg', apt: 'ffmpeg' },
+    { bin: 'redis-server', apt: 'redis-server' },
+  ].filter((tool) => (!tool.for || browsers.includes(tool.for)) && !binaryOk(tool.bin));
+}
+
 async function staticChecks() {
   console.log('\n== type check (tsc --noEmit)');
   record('typecheck', (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])).code === 0);
@@ -74,23 +86,24 @@ async function nodeTests() {
   if (!/^ℹ pass/m.test(out)) totals.failed += 1;
 }
 
+const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
+
+/** Tools from apt, then the face-video test camera (Node-driven browser tests use it too). False stops the run. */
+async function prepare() {
+  const missing = missingTools(only === 'node' ? ['chromium'] : browsers);
+  if (missing.length > 0) {
+    console.error(`Missing: ${missing.map((m) => m.bin).join(', ')}. Install with:\n  sudo apt-get install -y --no-install-recommends ${[...new Set(missing.map((m) => m.apt))].join(' ')}\n(or run .ci/run, which does it).`);
+    record('tools installed', false);
+    return false;
+  }
+  console.log('\n== test camera video');
+  const made = (await run(process.execPath, ['scripts/make-test-camera.mjs'])).code === 0;
+  record('make-test-camera', made);
+  return made;
+}
+
 async function browserTests() {
   if (walk('test/browser', (p) => p.endsWith('.test.ts')).length === 0) return;
-  const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
-  const missing = [
-    ['chromium', 'chromium', 'chromium'],
-    ['firefox', 'firefox-esr', 'firefox-esr'],
-    ['webkit', 'WebKitWebDriver', 'webkit2gtk-driver xvfb xauth'],
-  ].filter(([name, bin]) => browsers.includes(name) && !binaryOk(bin));
-  if (missing.length > 0) {
-    console.error(`Missing browsers: ${missing.map((m) => m[1]).join(', ')}. Install them with:\n  sudo apt-get install -y --no-install-recommends ${missing.map((m) => m[2]).join(' ')}\n(or run .ci/run, which does it).`);
-    record('browsers installed', false);
-    return;
-  }
-  if (existsSync('scripts/make-test-camera.mjs')) {
-    console.log('\n== test camera video');
-    record('make-test-camera', (await run(process.execPath, ['scripts/make-test-camera.mjs'])).code === 0);
-  }
   console.log(`\n== browser tests (${browsers.join(', ')})`);
   const countsFile = join(tmpdir(), `wtr-counts-${process.pid}.json`);
   const wtr = [process.execPath, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs'];
@@ -113,8 +126,10 @@ async function browserTests() {
 
 const started = Date.now();
 if (!only || only === 'static') await staticChecks();
-if (!only || only === 'node') await nodeTests();
-if (!only || only === 'browser') await browserTests();
+if (only !== 'static' && (await prepare())) {
+  if (!only || only === 'node') await nodeTests();
+  if (!only || only === 'browser') await browserTests();
+}
 
 const secs = Math.round((Date.now() - started) / 1000);
 if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
