@@ -4,6 +4,7 @@ import { html } from 'lit';
 import type { FaceSourcePicker } from '../src/components/face-source-picker/face-source-picker.js';
 import { installPageDetect, STORY_ENDPOINT } from './page-detect.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
+import { facelessFile } from '../test/support/faceless.js';
 
 const { args, argTypes, template } = getStorybookHelpers<FaceSourcePicker>('face-source-picker');
 
@@ -74,17 +75,7 @@ export const ErrorNoFace: Story = {
     return html`<face-source-picker data-expect-status="error" token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
   },
   play: async ({ canvasElement }) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const context = canvas.getContext('2d')!;
-    const sky = context.createLinearGradient(0, 0, 0, 240);
-    sky.addColorStop(0, '#7dd3fc');
-    sky.addColorStop(1, '#fef3c7');
-    context.fillStyle = sky;
-    context.fillRect(0, 0, 320, 240);
-    const landscape = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
-    void canvasElement.querySelector('face-source-picker')!.chooseFile(new File([landscape], 'landscape.png', { type: 'image/png' }));
+    void canvasElement.querySelector('face-source-picker')!.chooseFile(await facelessFile('landscape.png'));
   },
 };
 

@@ -3,6 +3,7 @@ import '../../../src/index.js';
 import type { FaceSourcePicker } from '../../../src/components/face-source-picker/face-source-picker.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 import { fakePlatform, inShadow, shadowText, until } from './helpers.js';
+import { facelessFile } from '../../support/faceless.js';
 
 const ENDPOINT = '/api/faceswap';
 const ONE_FACE = '/demo/faces/ada.jpg';
@@ -15,19 +16,8 @@ async function fileFrom(url: string, name = url.split('/').pop()!): Promise<File
   return new File([blob], name, { type: blob.type || 'image/jpeg' });
 }
 
-/** A smooth gradient: a real, readable image without a face. */
-async function faceless(): Promise<File> {
-  const canvas = document.createElement('canvas');
-  canvas.width = 480;
-  canvas.height = 360;
-  const context = canvas.getContext('2d')!;
-  const gradient = context.createLinearGradient(0, 0, 480, 360);
-  gradient.addColorStop(0, '#3050a0');
-  gradient.addColorStop(1, '#e0c070');
-  context.fillStyle = gradient;
-  context.fillRect(0, 0, 480, 360);
-  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-  return new File([blob], 'gradient.png', { type: 'image/png' });
+function faceless(): Promise<File> {
+  return facelessFile('gradient.png', 480, 360);
 }
 
 /** Counts `/detect` requests, to prove bad files never leave the browser. */

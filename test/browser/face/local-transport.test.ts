@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
+import { facelessFile } from '../../support/faceless.js';
 import type { FaceswapError } from '../../../src/session/errors.js';
 import {
   analyseFace,
@@ -175,16 +176,7 @@ describe('LocalTransport with a real face camera', function () {
 
   it('rejects a source image without a face with no-face and keeps running', async () => {
     await startSwap(false);
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const ctx = canvas.getContext('2d')!;
-    const gradient = ctx.createLinearGradient(0, 0, 320, 240);
-    gradient.addColorStop(0, '#247');
-    gradient.addColorStop(1, '#fc8');
-    ctx.fillStyle = gradient;
-    ctx.fillRect(0, 0, 320, 240);
-    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const blob = await facelessFile();
     const url = URL.createObjectURL(blob);
     let error: FaceswapError | null = null;
     try {

@@ -1,5 +1,6 @@
 // The token endpoint as a page sees it: same-origin `/api/faceswap/*` on the test server (wtr-api-plugin).
 import { expect } from '@open-wc/testing';
+import { facelessCanvas } from '../../support/faceless.js';
 
 const api = '/api/faceswap';
 
@@ -57,15 +58,7 @@ describe('token endpoint from the browser', () => {
   });
 
   it('answers no-face and bad-request in the error shape', async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const ctx = canvas.getContext('2d')!;
-    const gradient = ctx.createLinearGradient(0, 0, 320, 240);
-    gradient.addColorStop(0, '#234');
-    gradient.addColorStop(1, '#9ab');
-    ctx.fillStyle = gradient;
-    ctx.fillRect(0, 0, 320, 240);
+    const canvas = facelessCanvas();
     const noFace = await postJson(`${api}/detect`, { image: canvas.toDataURL('image/png') });
     expect(noFace.status).to.equal(400);
     expect(noFace.json.error.code).to.equal('no-face');
