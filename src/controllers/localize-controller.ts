@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { loadTranslation, translationFor } from '../i18n/registry.js';
+import { isTranslationPending, loadTranslation, translationFor } from '../i18n/registry.js';
 import { formatString, mergeStrings, type FaceswapStringOverrides, type FaceswapStrings } from '../i18n/strings.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -107,6 +107,18 @@ export class LocalizeController implements ReactiveController {
   /** Resolves once the table for the current language is loaded and applied (English at once). */
   async ready(): Promise<void> {
     if (await loadTranslation(this.resolvedLang)) this.refresh();
+  }
+
+  /**
+   * Calls `use` with the strings of the element's current language: at once when its table is loaded (the
+   * usual case), otherwise once it has loaded (English if it cannot load).
+   */
+  withStrings(use: (strings: FaceswapStrings) => void): void {
+    this.refresh();
+    if (!isTranslationPending(this.resolvedLang)) return use(this.strings);
+    void this.ready()
+      .catch(() => undefined)
+      .then(() => use(this.strings));
   }
 
   private resolve(): void {

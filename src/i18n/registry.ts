@@ -30,6 +30,15 @@ export function translationFor(lang: string | null | undefined): FaceswapStrings
   return en;
 }
 
+/** Whether a bundled table serves this language but has not been loaded yet. */
+export function isTranslationPending(lang: string | null | undefined): boolean {
+  for (const key of candidates(lang)) {
+    if (tables.has(key)) return false;
+    if (loaders.has(key)) return true;
+  }
+  return false;
+}
+
 /**
  * Loads the bundled table for a language if it is not loaded yet. Resolves `true` when a table became
  * available (callers then re-render), `false` when there is nothing to load.

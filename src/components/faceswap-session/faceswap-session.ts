@@ -141,8 +141,11 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       this.sessionController = controller;
       // The controller belongs to this element alone, so these listeners live as long as both do.
       controller.on('state-change', ({ state, previous }) => this.onStateChange(state, previous));
+      // The message is in the element's language, whose table may still be loading (languages load on first use).
       controller.on('error', (error) =>
-        this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: this.localize.strings.errors[error.code] ?? error.message })),
+        this.localize.withStrings((strings) =>
+          this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: strings.errors[error.code] ?? error.message })),
+        ),
       );
       controller.on('change', () => this.requestUpdate());
     }
