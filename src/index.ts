@@ -18,7 +18,7 @@ export { FaceswapRecordingStopEvent, type FaceswapRecordingStopDetail } from './
 export { FaceswapStateChangeEvent, type FaceswapStateChangeDetail } from './events/state-change-event.js';
 export { registerTranslation } from './i18n/registry.js';
 export type { FaceswapStringOverrides, FaceswapStrings } from './i18n/strings.js';
-export type { FaceswapErrorCode, FaceswapErrorInfo, FaceSource, RtcCredentials, SessionGrant, SessionState } from './session/protocol.js';
+export type { FaceswapErrorCode, FaceswapErrorInfo, FaceSource, RtcCredentials, SessionGrant, SessionState } from './core/protocol.js';
 export type { TokenProvider, TokenProviderRequest } from './session/session-api.js';
 
 /** Defines a tag unless it already is (two copies of the library on one page): then warn and keep the first. */

@@ -4,7 +4,7 @@ import { html, type TemplateResult } from 'lit';
 import type { FaceswapPlayer } from '../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
-import { FaceswapError } from '../src/session/errors.js';
+import { FaceswapError } from '../src/core/errors.js';
 import { fakePlatform, pageGrant, reached, sampleFaces, withTimeouts } from './support.js';
 
 const { args, argTypes, template } = getStorybookHelpers<FaceswapPlayer>('faceswap-player');

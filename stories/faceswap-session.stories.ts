@@ -3,8 +3,8 @@ import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html, nothing } from 'lit';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
-import { FaceswapError } from '../src/session/errors.js';
-import type { FaceSource, SessionState } from '../src/session/protocol.js';
+import { FaceswapError } from '../src/core/errors.js';
+import type { FaceSource, SessionState } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
 import {
   failingCamera,

@@ -3,7 +3,7 @@
 // the token-endpoint protocol: a box and AKOOL's 4-point landmarks per face, and as `source.path` a URL the
 // in-browser engine can load (the image itself). `npm start` serves the real endpoint over the AKOOL emulator.
 import { faceMeshConfig } from '../src/engine/human-config.js';
-import type { DetectRequest, DetectResponse } from '../src/session/protocol.js';
+import type { DetectRequest, DetectResponse } from '../src/core/protocol.js';
 
 export const STORY_ENDPOINT = 'story-api';
 

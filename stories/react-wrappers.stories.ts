@@ -3,7 +3,7 @@ import { createElement as h, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { FaceswapPlayer, FaceswapSession } from '../src/react/index.js';
-import type { SessionState } from '../src/session/protocol.js';
+import type { SessionState } from '../src/core/protocol.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {

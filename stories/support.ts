@@ -2,8 +2,8 @@
 // platforms that swap the cloud for FakeTransport (scripted states) or run the real in-browser engine.
 import { FakeTransport, type FakeTransportOptions } from '../src/rtc/fake-transport.js';
 import { LocalTransport } from '../src/rtc/local-transport.js';
-import { FaceswapError } from '../src/session/errors.js';
-import type { EngineName, FaceSource, FaceswapErrorCode, SessionGrant } from '../src/session/protocol.js';
+import { FaceswapError } from '../src/core/errors.js';
+import type { EngineName, FaceSource, FaceswapErrorCode, SessionGrant } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import faces from './assets/faces/faces.json';

@@ -5,7 +5,7 @@
 import '../../src/index.js';
 import type { FaceswapSession } from '../../src/components/faceswap-session/faceswap-session.js';
 import { FakeTransport } from '../../src/rtc/fake-transport.js';
-import type { FaceSource } from '../../src/session/protocol.js';
+import type { FaceSource } from '../../src/core/protocol.js';
 
 const FAKE_SOURCE: FaceSource = { path: 'https://example.test/face.png', opts: '262,175:363,175:313,215:272,279' };
 let localSource: FaceSource | undefined;

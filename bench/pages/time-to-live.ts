@@ -2,7 +2,7 @@
 // start() → `connecting` on the Agora transport, each measured on fresh <faceswap-session> elements.
 import '../../src/index.js';
 import type { FaceswapSession } from '../../src/components/faceswap-session/faceswap-session.js';
-import type { FaceSource, SessionState } from '../../src/session/protocol.js';
+import type { FaceSource, SessionState } from '../../src/core/protocol.js';
 
 async function sourceFace(): Promise<FaceSource> {
   const blob = await (await fetch('/fixtures/source-face.jpg')).blob();

@@ -1,4 +1,4 @@
-import type { FaceswapErrorInfo } from '../session/protocol.js';
+import type { FaceswapErrorInfo } from '../core/protocol.js';
 
 export type FaceswapErrorDetail = FaceswapErrorInfo;
 

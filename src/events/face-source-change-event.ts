@@ -1,4 +1,4 @@
-import type { FaceSource } from '../session/protocol.js';
+import type { FaceSource } from '../core/protocol.js';
 
 export interface FaceSourceChangeDetail extends FaceSource {
   /** `[x, y, width, height]` of the chosen face in the pixels of the detected image. */

@@ -1,4 +1,4 @@
-import type { EngineName } from '../session/protocol.js';
+import type { EngineName } from '../core/protocol.js';
 
 export interface FaceswapLiveDetail {
   sessionId: string | null;

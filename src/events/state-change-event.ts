@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/protocol.js';
+import type { SessionState } from '../core/protocol.js';
 
 export interface FaceswapStateChangeDetail {
   state: SessionState;

@@ -1,4 +1,4 @@
-import { ERROR_MESSAGES } from '../session/errors.js';
+import { ERROR_MESSAGES } from '../core/errors.js';
 import type { FaceswapStrings } from './strings.js';
 
 export const en: FaceswapStrings = {

@@ -1,4 +1,4 @@
-import type { FaceswapErrorCode } from '../session/protocol.js';
+import type { FaceswapErrorCode } from '../core/protocol.js';
 
 /**
  * Every visible or announced string of the three elements. Placeholders in braces (`{seconds}`) are filled

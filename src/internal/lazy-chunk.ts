@@ -1,4 +1,4 @@
-import { FaceswapError } from '../session/errors.js';
+import { FaceswapError } from '../core/errors.js';
 
 /**
  * `import()` of one of the library's own lazy chunks. A chunk that cannot be fetched (offline, a CDN copy

@@ -1,4 +1,4 @@
-import type { SessionState } from '../session/protocol.js';
+import type { SessionState } from '../core/protocol.js';
 
 /** The string-table key that names each session state. */
 export const STATE_TERMS = {

@@ -1,5 +1,5 @@
 import type { IAgoraRTC } from 'agora-rtc-sdk-ng';
-import { FaceswapError } from '../session/errors.js';
+import { FaceswapError } from '../core/errors.js';
 
 /**
  * The one place that references the Agora SDK at run time, with a dynamic `import()` so the SDK (~440 KB gzip)

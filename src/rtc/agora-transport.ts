@@ -10,11 +10,11 @@ import type {
   NetworkQuality,
   UID,
 } from 'agora-rtc-sdk-ng';
-import { FaceswapError } from '../session/errors.js';
-import type { FaceswapErrorCode, FaceSource, RtcCredentials } from '../session/protocol.js';
+import { FaceswapError } from '../core/errors.js';
+import type { FaceswapErrorCode, FaceSource, RtcCredentials } from '../core/protocol.js';
 import { loadAgora } from './agora-loader.js';
 import { appIdFromToken } from './app-id.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,

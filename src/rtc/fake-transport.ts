@@ -1,6 +1,6 @@
-import { FaceswapError } from '../session/errors.js';
-import type { EngineName, FaceSource, RtcCredentials } from '../session/protocol.js';
-import { Emitter } from './emitter.js';
+import { FaceswapError } from '../core/errors.js';
+import type { EngineName, FaceSource, RtcCredentials } from '../core/protocol.js';
+import { Emitter } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,

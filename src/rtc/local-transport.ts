@@ -1,9 +1,9 @@
 import { engineAssetUrls, type EngineAssetUrls } from '../engine/assets.js';
 import { FaceSwapEngine, SourceFaceError, type EngineOptions, type EngineStats } from '../engine/engine.js';
 import { webgl2Available } from '../engine/renderer.js';
-import { FaceswapError } from '../session/errors.js';
-import type { FaceSource, RtcCredentials } from '../session/protocol.js';
-import { Emitter } from './emitter.js';
+import { FaceswapError } from '../core/errors.js';
+import type { FaceSource, RtcCredentials } from '../core/protocol.js';
+import { Emitter } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,

@@ -1,4 +1,4 @@
-import type { EngineName } from '../session/protocol.js';
+import type { EngineName } from '../core/protocol.js';
 import type { RtcTransport, TransportOptions } from './transport.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { FaceswapError } from '../session/errors.js';
-import type { EngineName, FaceSource, RtcCredentials } from '../session/protocol.js';
+import type { FaceswapError } from '../core/errors.js';
+import type { EngineName, FaceSource, RtcCredentials } from '../core/protocol.js';
 
 /** The media path of one session: AgoraTransport (AKOOL cloud) or LocalTransport (in-browser engine). */
 

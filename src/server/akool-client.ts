@@ -2,8 +2,8 @@
  * Typed client for AKOOL's Live Face Swap OpenAPI. WHATWG APIs only (fetch, AbortController), so it runs on
  * Node and on edge runtimes. It never logs, and no error it throws carries a credential or a token.
  */
-import { FaceswapError } from '../session/errors.js';
-import type { FaceswapErrorCode } from '../session/protocol.js';
+import { FaceswapError } from '../core/errors.js';
+import type { FaceswapErrorCode } from '../core/protocol.js';
 import type {
   AkoolEnvelope,
   CreateLiveRequest,

@@ -11,8 +11,8 @@
  *   landmarks (and fits the image, when its size is known) wins. A tight corner box also "holds" them when
  *   misread as a size (the size reading is a superset), so a tie goes to corners.
  */
-import { FaceswapError } from '../session/errors.js';
-import type { DetectedFace } from '../session/protocol.js';
+import { FaceswapError } from '../core/errors.js';
+import type { DetectedFace } from '../core/protocol.js';
 import type { DetectFacesResponse } from './akool-types.js';
 import type { DetectInput } from './validation.js';
 

@@ -4,7 +4,7 @@
  * in Node (through `toNodeListener`), Deno, Bun and edge runtimes. The AKOOL credentials stay on the
  * server: no answer carries them, and nothing here logs them.
  */
-import { ERROR_MESSAGES, FaceswapError } from '../session/errors.js';
+import { ERROR_MESSAGES, FaceswapError } from '../core/errors.js';
 import type {
   DetectResponse,
   EngineName,
@@ -15,7 +15,7 @@ import type {
   OkResponse,
   RtcCredentials,
   SessionGrant,
-} from '../session/protocol.js';
+} from '../core/protocol.js';
 import { AkoolClient, AkoolError, type AkoolAuth } from './akool-client.js';
 import { corsHeaders, isOriginAllowed, preflightHeaders, type AllowedOrigins } from './cors.js';
 import { facesFromDetect } from './detect-result.js';

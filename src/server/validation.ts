@@ -2,8 +2,8 @@
  * Parsing and validation of token-endpoint request bodies. Every failure is a `FaceswapError` with a
  * protocol code (`bad-request`, `payload-too-large`); unknown fields are ignored.
  */
-import { FaceswapError } from '../session/errors.js';
-import { LANDMARKS_PATTERN, type FaceSource } from '../session/protocol.js';
+import { FaceswapError } from '../core/errors.js';
+import { LANDMARKS_PATTERN, type FaceSource } from '../core/protocol.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
 
 const MAX_URL_LENGTH = 2048;

@@ -1,5 +1,5 @@
-import { FaceswapError } from './errors.js';
-import type { FaceswapErrorCode } from './protocol.js';
+import { FaceswapError } from '../core/errors.js';
+import type { FaceswapErrorCode } from '../core/protocol.js';
 import type { CameraFacing, SessionPlatform, VideoConstraintsConfig } from './session-api.js';
 
 /** Camera and microphone capture with AKOOL's recommended settings, and capture failures as stable codes. */

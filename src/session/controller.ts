@@ -1,11 +1,11 @@
-import { Emitter } from '../rtc/emitter.js';
+import { Emitter } from '../core/emitter.js';
 import type { LocalMedia, RtcTransport, RtcTransportEventMap, RtcTransportListener, TransportStats } from '../rtc/transport.js';
 import { capture, trackFacing } from './capture.js';
 import { EndpointClient } from './endpoint-client.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
-import { FaceswapError, isFaceswapError } from './errors.js';
+import { FaceswapError, isFaceswapError } from '../core/errors.js';
 import { browserPlatform } from './platform.js';
-import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState } from './protocol.js';
+import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState } from '../core/protocol.js';
 import type {
   CameraFacing,
   SessionControllerApi,

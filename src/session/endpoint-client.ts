@@ -1,4 +1,4 @@
-import { FaceswapError } from './errors.js';
+import { FaceswapError } from '../core/errors.js';
 import {
   ERROR_CODES,
   type DetectRequest,
@@ -7,7 +7,7 @@ import {
   type FaceswapErrorCode,
   type HeartbeatResponse,
   type SessionGrant,
-} from './protocol.js';
+} from '../core/protocol.js';
 
 /** Client for the token-endpoint protocol (design section 4). Every failure becomes a FaceswapError. */
 

@@ -1,8 +1,8 @@
-import { Emitter } from '../rtc/emitter.js';
+import { Emitter } from '../core/emitter.js';
 import type { TransportStats } from '../rtc/transport.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
-import { FaceswapError, isFaceswapError } from './errors.js';
-import type { FaceSource } from './protocol.js';
+import { FaceswapError, isFaceswapError } from '../core/errors.js';
+import type { FaceSource } from '../core/protocol.js';
 import type { SessionControllerApi, SessionEventMap, SessionOptions, SessionSnapshot } from './session-api.js';
 
 const EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = ['state-change', 'error', 'change', 'network-quality', 'token-will-expire'];

@@ -1,5 +1,5 @@
 import { defaultTransportFactory } from '../rtc/transport-factory.js';
-import { FaceswapError } from './errors.js';
+import { FaceswapError } from '../core/errors.js';
 import type { SessionPlatform } from './session-api.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCredentials, SessionGrant, SessionState } from './protocol.js';
+import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCredentials, SessionGrant, SessionState } from '../core/protocol.js';
 import type { TransportStats, TransportFactory } from '../rtc/transport.js';
 
 /**

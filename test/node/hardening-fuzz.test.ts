@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { createEmulator, type Emulator } from '../../src/server/emulator/server.js';
 import { createFaceswapHandler, type FaceswapHandler } from '../../src/server/handler.js';
 import { toNodeListener } from '../../src/server/node-adapter.js';
-import { ERROR_CODES } from '../../src/session/protocol.js';
+import { ERROR_CODES } from '../../src/core/protocol.js';
 import { API_KEY, SECRET, SOURCE, listen } from './server-helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed7);

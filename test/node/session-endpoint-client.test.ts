@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EndpointClient, detectFaces, errorFromResponse } from '../../src/session/endpoint-client.js';
-import { FaceswapError } from '../../src/session/errors.js';
-import type { SessionGrant } from '../../src/session/protocol.js';
+import { FaceswapError } from '../../src/core/errors.js';
+import type { SessionGrant } from '../../src/core/protocol.js';
 
 const SOURCE = { path: 'https://example.test/face.png', opts: '262,175:363,175:313,215:272,279' };
 const GRANT: SessionGrant = {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaceswapError } from '../../src/session/errors.js';
+import { FaceswapError } from '../../src/core/errors.js';
 
 test('FaceswapError carries a stable code', () => {
   const e = new FaceswapError('quota-exhausted', undefined, { upstreamCode: 1104 });

@@ -16,8 +16,8 @@ import type { PreparedImage } from '../../internal/image-prepare.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
 import { tokens } from '../../internal/shared-styles.js';
 import { warnOnce } from '../../internal/warn.js';
-import { isFaceswapError } from '../../session/errors.js';
-import type { DetectedFace, DetectRequest, SessionState } from '../../session/protocol.js';
+import { isFaceswapError } from '../../core/errors.js';
+import type { DetectedFace, DetectRequest, SessionState } from '../../core/protocol.js';
 import { styles } from './face-source-picker.styles.js';
 
 /** A gallery entry of the `sources` property. */

@@ -11,7 +11,7 @@ import { formatDuration, pickRecordingType, recordingExtension } from '../../int
 import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
 import { warnOnce } from '../../internal/warn.js';
-import type { SessionState } from '../../session/protocol.js';
+import type { SessionState } from '../../core/protocol.js';
 import type { TransportStats } from '../../rtc/transport.js';
 import { styles } from './faceswap-player.styles.js';
 

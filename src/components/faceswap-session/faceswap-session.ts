@@ -16,7 +16,7 @@ import { tokens } from '../../internal/shared-styles.js';
 import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetName } from '../../internal/video-presets.js';
 import { warnOnce } from '../../internal/warn.js';
 import { LazySessionController } from '../../session/lazy-controller.js';
-import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../session/protocol.js';
+import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../core/protocol.js';
 import type { CameraFacing, SessionControllerApi, SessionOptions, SessionPlatform, TokenProvider } from '../../session/session-api.js';
 import { styles } from './faceswap-session.styles.js';
 

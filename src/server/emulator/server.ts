@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LANDMARKS_PATTERN } from '../../session/protocol.js';
+import { LANDMARKS_PATTERN } from '../../core/protocol.js';
 import type { DetectFacesEntry, FaceswapStatus, LiveSession, SourceImage } from '../akool-types.js';
 import { toNodeListener } from '../node-adapter.js';
 import { buildRtcToken } from './agora-token.js';

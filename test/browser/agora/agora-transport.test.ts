@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { AgoraTransport, type AgoraTransportOptions } from '../../../src/rtc/agora-transport.js';
 import type { RtcTransportEventMap } from '../../../src/rtc/transport.js';
-import { FaceswapError } from '../../../src/session/errors.js';
-import type { RtcCredentials } from '../../../src/session/protocol.js';
+import { FaceswapError } from '../../../src/core/errors.js';
+import type { RtcCredentials } from '../../../src/core/protocol.js';
 import { FakeAgoraSdk, FakeRemoteVideoTrack, canvasTrack, type FakeUser } from './fake-agora-sdk.js';
 
 // AKOOL's live-create example token (reference/akool-api.md §2.4); its App ID is ea4df2d20e43424ab4a8028e1883b17f.

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { SessionController } from '../../../src/session/controller.js';
-import type { FaceswapErrorInfo, FaceSource, RtcCredentials, SessionState } from '../../../src/session/protocol.js';
+import type { FaceswapErrorInfo, FaceSource, RtcCredentials, SessionState } from '../../../src/core/protocol.js';
 
 /**
  * The real `agora-rtc-sdk-ng` in Chromium, loaded by the default transport factory. There is no route to

@@ -1,8 +1,8 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/index.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
-import { FaceswapError } from '../../../src/session/errors.js';
-import type { SessionState } from '../../../src/session/protocol.js';
+import { FaceswapError } from '../../../src/core/errors.js';
+import type { SessionState } from '../../../src/core/protocol.js';
 import { fakePlatform, grantProvider, inShadow, OTHER_SOURCE, shadowText, SOURCE, until } from './helpers.js';
 
 async function sessionFixture(options = fakePlatform()) {

@@ -1,5 +1,5 @@
 import { FakeTransport, type FakeTransportOptions } from '../../../src/rtc/fake-transport.js';
-import type { FaceSource, SessionGrant } from '../../../src/session/protocol.js';
+import type { FaceSource, SessionGrant } from '../../../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../../../src/session/session-api.js';
 
 /** Helpers for the element tests: the real SessionController with FakeTransport standing in for Agora. */

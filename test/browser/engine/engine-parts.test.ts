@@ -4,7 +4,7 @@ import { averageShape, FACE_OVAL, featherWeights, MESH_POINTS, transferShape } f
 import { blendYuv, yuvCoefficients } from '../../../src/engine/output.js';
 import { LandmarkTracker } from '../../../src/engine/tracker.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
-import { FaceswapError } from '../../../src/session/errors.js';
+import { FaceswapError } from '../../../src/core/errors.js';
 
 /** A deterministic pseudo-random sequence in [-1, 1). */
 function noise(seed: number) {

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { facelessFile } from '../../support/faceless.js';
-import type { FaceswapError } from '../../../src/session/errors.js';
+import type { FaceswapError } from '../../../src/core/errors.js';
 import {
   analyseFace,
   descriptorDistance,

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { SessionController } from '../../../src/session/controller.js';
-import type { DetectResponse, SessionState } from '../../../src/session/protocol.js';
+import type { DetectResponse, SessionState } from '../../../src/core/protocol.js';
 import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDifference, samplePairs } from './face-check.js';
 
 // The whole offline path a visitor gets without an AKOOL account: the token endpoint on the emulator

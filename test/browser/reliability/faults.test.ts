@@ -2,8 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/index.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 import { FakeTransport } from '../../../src/rtc/fake-transport.js';
-import { FaceswapError } from '../../../src/session/errors.js';
-import type { FaceSource, FaceswapErrorInfo } from '../../../src/session/protocol.js';
+import { FaceswapError } from '../../../src/core/errors.js';
+import type { FaceSource, FaceswapErrorInfo } from '../../../src/core/protocol.js';
 
 /**
  * Reliability of the whole chain (issue 7): the real <faceswap-session> against the real token endpoint and

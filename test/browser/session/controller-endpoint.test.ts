@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { FakeTransport } from '../../../src/rtc/fake-transport.js';
 import { SessionController } from '../../../src/session/controller.js';
-import type { FaceSource } from '../../../src/session/protocol.js';
+import type { FaceSource } from '../../../src/core/protocol.js';
 import type { SessionPlatform } from '../../../src/session/session-api.js';
 import { OTHER_SOURCE, SOURCE, waitForState } from './harness.js';
 

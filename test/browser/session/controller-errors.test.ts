@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { FaceswapError } from '../../../src/session/errors.js';
-import type { FaceswapErrorCode, FaceswapErrorInfo } from '../../../src/session/protocol.js';
+import { FaceswapError } from '../../../src/core/errors.js';
+import type { FaceswapErrorCode, FaceswapErrorInfo } from '../../../src/core/protocol.js';
 import { createRig, expectReleased, expectServerClosed, waitForState, type Rig, type RigOptions } from './harness.js';
 
 const rigs: Rig[] = [];

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { FaceswapError } from '../../../src/session/errors.js';
-import type { FaceswapErrorInfo, SessionState } from '../../../src/session/protocol.js';
+import { FaceswapError } from '../../../src/core/errors.js';
+import type { FaceswapErrorInfo, SessionState } from '../../../src/core/protocol.js';
 import {
   OTHER_SOURCE,
   SOURCE,

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FakeTransport, type FakeTransportOptions } from '../../../src/rtc/fake-transport.js';
 import type { TransportOptions } from '../../../src/rtc/transport.js';
 import { SessionController } from '../../../src/session/controller.js';
-import type { ErrorBody, EngineName, FaceSource, SessionGrant, SessionState } from '../../../src/session/protocol.js';
+import type { ErrorBody, EngineName, FaceSource, SessionGrant, SessionState } from '../../../src/core/protocol.js';
 import type { SessionOptions, SessionPlatform } from '../../../src/session/session-api.js';
 
 /**

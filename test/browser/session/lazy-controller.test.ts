@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { FaceswapError } from '../../../src/session/errors.js';
+import { FaceswapError } from '../../../src/core/errors.js';
 import { LazySessionController } from '../../../src/session/lazy-controller.js';
-import type { FaceswapErrorInfo, SessionState } from '../../../src/session/protocol.js';
+import type { FaceswapErrorInfo, SessionState } from '../../../src/core/protocol.js';
 import type { SessionControllerApi } from '../../../src/session/session-api.js';
 import { createRig, expectReleased, waitForState, type Rig } from './harness.js';
 import type { SessionController } from '../../../src/session/controller.js';

@@ -1,5 +1,5 @@
 /**
- * The token-endpoint protocol (design section 4) and the session vocabulary (section 5), shared by the
+ * The token-endpoint protocol and the session vocabulary, shared by the
  * browser code and the server handler. Pure types and constants: no DOM, no Node APIs.
  */
 

@@ -1,4 +1,4 @@
-/** A minimal typed event emitter (no DOM, so the session core also runs under Node). */
+/** A minimal typed event emitter with no DOM dependency, shared by the session core and the transports. */
 export class Emitter<Events> {
   #listeners = new Map<keyof Events, Set<(detail: never) => void>>();
 
