@@ -44,17 +44,46 @@ function walk(dir, pred, acc = []) {
 }
 
 const binaryOk = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+const debPackageOk = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 
-/** Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server (shared store). */
+/**
+ * Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server
+ * (shared store), a font for the screenshots. The one list: `.ci/run` relies on `npm test` installing them.
+ */
 function missingTools(browsers) {
   return [
-    { bin: 'chromium', apt: 'chromium', for: 'chromium' },
-    { bin: 'firefox-esr', apt: 'firefox-esr', for: 'firefox' },
-    { bin: 'WebKitWebDriver', apt: 'webkit2gtk-driver', for: 'webkit' },
-    { bin: 'xvfb-run', apt: 'xvfb xauth', for: 'webkit' },
-    { bin: 'ffmpeg', apt: 'ffmpeg' },
-    { bin: 'redis-server', apt: 'redis-server' },
-  ].filter((tool) => (!tool.for || browsers.includes(tool.for)) && !binaryOk(tool.bin));
+    { bin: 'chromium', apt: ['chromium'], for: 'chromium' },
+    { bin: 'firefox-esr', apt: ['firefox-esr'], for: 'firefox' },
+    { bin: 'WebKitWebDriver', apt: ['webkit2gtk-driver'], for: 'webkit' },
+    { bin: 'xvfb-run', apt: ['xvfb', 'xauth'], for: 'webkit' },
+    { bin: 'ffmpeg', apt: ['ffmpeg'] },
+    { bin: 'redis-server', apt: ['redis-server'] },
+    { deb: 'fonts-dejavu-core', apt: ['fonts-dejavu-core'] },
+  ].filter((tool) => (!tool.for || browsers.includes(tool.for)) && (tool.bin ? !binaryOk(tool.bin) : binaryOk('dpkg') && !debPackageOk(tool.deb)));
+}
+
+/** How this process may run apt-get: directly as root, through passwordless sudo, or not at all. */
+function aptRunner() {
+  if (!binaryOk('apt-get')) return undefined;
+  if (process.getuid?.() === 0) return [];
+  return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? ['sudo', '-n'] : undefined;
+}
+
+/** Installs the missing Debian packages when it can; otherwise prints the one line to run. True when all are there. */
+async function installTools(missing) {
+  const packages = [...new Set(missing.flatMap((m) => m.apt))];
+  const prefix = aptRunner();
+  if (prefix === undefined) {
+    console.error(`Missing: ${packages.join(', ')}. Install them with:\n  sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`);
+    return false;
+  }
+  console.log(`\n== installing from apt: ${packages.join(' ')}`);
+  const [cmd, ...pre] = prefix.length ? prefix : ['env'];
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const updated = (await run(cmd, [...pre, 'apt-get', 'update', '-qq'], { env })).code === 0;
+  const installed = updated && (await run(cmd, [...pre, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages], { env })).code === 0;
+  if (!installed) console.error(`apt-get could not install: ${packages.join(' ')}`);
+  return installed;
 }
 
 async function staticChecks() {
@@ -91,8 +120,7 @@ const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 /** Tools from apt, then the face-video test camera (Node-driven browser tests use it too). False stops the run. */
 async function prepare() {
   const missing = missingTools(only === 'node' ? ['chromium'] : browsers);
-  if (missing.length > 0) {
-    console.error(`Missing: ${missing.map((m) => m.bin).join(', ')}. Install with:\n  sudo apt-get install -y --no-install-recommends ${[...new Set(missing.map((m) => m.apt))].join(' ')}\n(or run .ci/run, which does it).`);
+  if (missing.length > 0 && !(await installTools(missing))) {
     record('tools installed', false);
     return false;
   }
