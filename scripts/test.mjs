@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type check, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
-// Ends with one line "N passed, N failed". Options: --only node|browser|static, BROWSERS=chromium,firefox,webkit.
+// Ends with one line "N passed, N failed". Options: --only node|browser|static|setup (setup: install the Debian
+// packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,7 +155,7 @@ async function browserTests() {
 
 const started = Date.now();
 if (!only || only === 'static') await staticChecks();
-if (only !== 'static' && (await prepare())) {
+if (only !== 'static' && (await prepare()) && only !== 'setup') {
   if (!only || only === 'node') await nodeTests();
   if (!only || only === 'browser') await browserTests();
 }
