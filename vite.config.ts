@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import { minifyTemplateLiterals } from './scripts/minify-template-literals.mjs';
 
 // Library build: ES modules for browsers. Lit and @lit/context are dependencies and stay external for npm
-// consumers; agora-rtc-sdk-ng is a peer loaded with import() only when a session starts.
+// consumers; so is agora-rtc-sdk-ng, a dependency loaded with import() only when a session starts.
 export default defineConfig({
   plugins: [minifyTemplateLiterals()],
   build: {

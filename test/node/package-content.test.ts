@@ -1,0 +1,66 @@
+// What `npm pack` ships: built from this checkout, then read back as a consumer's tools would (publint, Are The
+// Types Wrong). A file that should not ship (test doubles, fixtures), a missing export target or licence, or
+// source maps outweighing the code fail here.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const packDir = mkdtempSync(join(tmpdir(), 'faceswap-pack-'));
+let tarball = '';
+let files: { path: string; size: number }[] = [];
+
+function sh(cmd: string, args: string[]) {
+  const res = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: res.status ?? 1, out: `${res.stdout}${res.stderr}`, stdout: res.stdout };
+}
+
+before(() => {
+  const build = sh('npm', ['run', 'build']);
+  assert.equal(build.code, 0, build.out.slice(-2000));
+  const pack = sh('npm', ['pack', '--json', '--pack-destination', packDir]);
+  assert.equal(pack.code, 0, pack.out.slice(-2000));
+  const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string; size: number }[] }[];
+  tarball = join(packDir, info.filename);
+  files = info.files;
+});
+after(() => rmSync(packDir, { recursive: true, force: true }));
+
+test('the tarball has the licence, the docs data and every export target', () => {
+  const paths = new Set(files.map((f) => f.path));
+  for (const needed of ['LICENSE', 'README.md', 'package.json', 'custom-elements.json']) assert.ok(paths.has(needed), needed);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
+  for (const [entry, target] of Object.entries(pkg.exports)) {
+    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
+      assert.ok(paths.has(file.replace(/^\.\//, '')), `${entry} -> ${file} is not in the tarball`);
+    }
+  }
+});
+
+test('no test double, fixture or generated camera ships', () => {
+  const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.y4m$|\.tgz$/.test(f.path));
+  assert.deepEqual(stray.map((f) => f.path), []);
+});
+
+test('source maps stay a minority of the package and none maps a vendor bundle', () => {
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const maps = files.filter((f) => f.path.endsWith('.map'));
+  const mapBytes = maps.reduce((sum, f) => sum + f.size, 0);
+  assert.ok(mapBytes / total < 0.4, `maps are ${Math.round((100 * mapBytes) / total)} % of ${total} B`);
+  assert.deepEqual(maps.filter((f) => /AgoraRTC/.test(f.path)).map((f) => f.path), []);
+});
+
+test('publint finds nothing to fix', () => {
+  const res = sh('npx', ['publint', 'run', tarball, '--strict']);
+  assert.equal(res.code, 0, res.out);
+  assert.match(res.out, /All good/);
+});
+
+test('Are The Types Wrong: every entry resolves with types under ESM resolution', () => {
+  const res = sh('npx', ['attw', tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color']);
+  assert.equal(res.code, 0, res.out.slice(-3000));
+});
