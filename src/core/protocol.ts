@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'uid-conflict',
   'swap-timeout',
   'swap-failed',
+  // The visitor has not confirmed the right to use the uploaded or photographed face (refused before any request).
+  'consent-required',
   // Server-side protocol errors (bad request shape, unknown session, wrong key, too large, wrong state).
   'bad-request',
   'not-found',

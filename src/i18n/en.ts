@@ -38,6 +38,8 @@ export const en: FaceswapStrings = {
   statsResolution: 'Resolution',
   statsRtt: 'Round trip',
   statsLoss: 'Packet loss',
+  aiLabel: 'AI face swap',
+  aiDisclosure: 'This video is artificially generated: the face was swapped by AI.',
   picker: 'Choose a face',
   gallery: 'Example faces',
   useFace: 'Use {label}',
@@ -56,6 +58,8 @@ export const en: FaceswapStrings = {
   tooLarge: 'This image is too large. The limit is {size}.',
   unreadable: 'This image could not be read.',
   noEndpoint: 'Face detection is not set up on this page.',
+  consentLabel: 'I have the right to use this face: it is my own, or its owner agreed.',
+  consentNeeded: 'Confirm that you may use this face before it is used.',
   // The session core's English messages, with friendlier wording where the visitor can act on it.
   errors: {
     ...ERROR_MESSAGES,

@@ -50,6 +50,10 @@ export interface FaceswapStrings {
   statsResolution: string;
   statsRtt: string;
   statsLoss: string;
+  /** The visible disclosure over the swapped video, also burned into saved pictures and recordings. */
+  aiLabel: string;
+  /** Announced once to screen readers when the swapped video first shows. */
+  aiDisclosure: string;
 
   // <face-source-picker>
   picker: string;
@@ -73,6 +77,10 @@ export interface FaceswapStrings {
   tooLarge: string;
   unreadable: string;
   noEndpoint: string;
+  /** The checkbox by which the visitor confirms the right to use an uploaded or photographed face. */
+  consentLabel: string;
+  /** Shown while that confirmation is missing. */
+  consentNeeded: string;
 
   /** A human message for each stable error code. */
   errors: Record<FaceswapErrorCode, string>;
