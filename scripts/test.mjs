@@ -49,7 +49,7 @@ const debPackageOk = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }
 
 /**
  * Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server
- * (shared store), a font for the screenshots. The one list: `.ci/run` relies on `npm test` installing them.
+ * (shared store), exiftool (reads the disclosure marks of saved files), a font for the screenshots. The one list: `.ci/run` relies on `npm test` installing them.
  */
 function missingTools(browsers) {
   return [
@@ -59,6 +59,7 @@ function missingTools(browsers) {
     { bin: 'xvfb-run', apt: ['xvfb', 'xauth'], for: 'webkit' },
     { bin: 'ffmpeg', apt: ['ffmpeg'] },
     { bin: 'redis-server', apt: ['redis-server'] },
+    { bin: 'exiftool', apt: ['libimage-exiftool-perl'] },
     { deb: 'fonts-dejavu-core', apt: ['fonts-dejavu-core'] },
   ].filter((tool) => (!tool.for || browsers.includes(tool.for)) && (tool.bin ? !binaryOk(tool.bin) : binaryOk('dpkg') && !debPackageOk(tool.deb)));
 }
