@@ -76,7 +76,7 @@ export function offlineNetwork(): Partial<SessionPlatform> {
 
 /** Shortens the session's watchdogs for stories that show a timeout (options apply to the next start). */
 export function withTimeouts(session: FaceswapSession, timeouts: { swapTimeoutMs?: number; joinTimeoutMs?: number }): void {
-  session.controller.options = { ...session.controller.options, ...timeouts };
+  session.timeouts = { ...session.timeouts, ...timeouts };
 }
 
 /** Resolves once the session reaches `state` (at once when it is there already). */

@@ -24,7 +24,7 @@ function waitForState(element: FaceswapSession, wanted: SessionState[], timeoutM
       if (wanted.includes(element.state) || element.state === 'error') {
         clearTimeout(timer);
         element.removeEventListener('faceswap-state-change', check);
-        if (element.state === 'error') reject(new Error(`error: ${element.controller.snapshot.error?.code}`));
+        if (element.state === 'error') reject(new Error(`error: ${element.details.error?.code}`));
         else resolve(element.state);
       }
     };

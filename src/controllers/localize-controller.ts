@@ -79,10 +79,9 @@ export class LocalizeController implements ReactiveController {
     return this.merged;
   }
 
-  /** A string by key, with `{placeholders}` filled in. */
-  term(key: TextKey, values: Record<string, string | number> = {}): string {
-    return formatString(this.merged[key], values);
-  }
+  /** A string by key, with `{placeholders}` filled in (bound, so templates can take `const term = localize.term`). */
+  readonly term = (key: TextKey, values: Record<string, string | number> = {}): string =>
+    formatString(this.merged[key], values);
 
   hostConnected(): void {
     watchDocument(this);

@@ -11,14 +11,14 @@ export interface SessionLinkOptions {
   sessionId: () => string | null;
   /** Called when the linked session changes (attached, detached, or replaced). */
   onSessionChange?: (session: FaceswapSessionHost | null) => void;
-  /** Called after every snapshot change of the linked session. */
-  onSnapshot?: (snapshot: SessionSnapshot) => void;
+  /** Called after every change of the linked session's details. */
+  onDetailsChange?: (details: SessionSnapshot) => void;
 }
 
 /**
  * Links a player or picker to a `<faceswap-session>`: the enclosing one through `@lit/context`, or the one
  * named by `session="id"` in the same document or shadow root (found even when it appears or upgrades
- * later). Re-renders the host on every change of the session's snapshot.
+ * later). Re-renders the host on every change of the session's details.
  */
 export class SessionLinkController implements ReactiveController {
   private readonly host: Host;
@@ -52,8 +52,9 @@ export class SessionLinkController implements ReactiveController {
     return this.linked;
   }
 
-  get snapshot(): SessionSnapshot | null {
-    return this.linked?.controller.snapshot ?? null;
+  /** The linked session's details, or `null` while no session is linked. */
+  get details(): SessionSnapshot | null {
+    return this.linked?.details ?? null;
   }
 
   hostConnected(): void {
@@ -114,17 +115,10 @@ export class SessionLinkController implements ReactiveController {
     this.unsubscribe = null;
     this.linked = next;
     if (next) {
-      const controller = next.controller;
-      const changed = () => {
-        this.options.onSnapshot?.(controller.snapshot);
+      this.unsubscribe = next.subscribe((details) => {
+        this.options.onDetailsChange?.(details);
         this.host.requestUpdate();
-      };
-      const offChange = controller.on('change', changed);
-      const offState = controller.on('state-change', changed);
-      this.unsubscribe = () => {
-        offChange();
-        offState();
-      };
+      });
     }
     this.options.onSessionChange?.(next);
     this.host.requestUpdate();

@@ -2,9 +2,13 @@ import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCreden
 import type { TransportStats, TransportFactory } from '../rtc/transport.js';
 
 /**
- * The contract between the session core (`SessionController`, no DOM) and the elements.
- * `<faceswap-session>` owns one controller and provides it to its children through `@lit/context`.
+ * The contract of the session core (`SessionController`, which uses the browser only through
+ * `SessionPlatform` and the `MediaStream` constructor). `<faceswap-session>` owns one controller and offers
+ * its children a narrower facade (`FaceswapSessionHost` in `src/controllers/session-context.ts`).
  */
+
+/** Media figures of the swapped video, as the transport measures them; fields it cannot measure stay undefined. */
+export type SessionStats = TransportStats;
 
 export type CameraFacing = 'user' | 'environment';
 
@@ -90,7 +94,7 @@ export interface SessionControllerApi {
   /** Switch to the given device, or toggle front/back when no id is given. */
   switchCamera(deviceId?: string): Promise<void>;
   setMicEnabled(enabled: boolean): Promise<void>;
-  getStats(): Promise<TransportStats>;
+  getStats(): Promise<SessionStats>;
   /** Stop everything and drop every listener; the controller is unusable afterwards. */
   dispose(): Promise<void>;
 }

@@ -30,7 +30,7 @@ async function runToLive(): Promise<{ state: string; error: unknown; violations:
   const deadline = performance.now() + 60_000;
   while (session.state !== 'live' && session.state !== 'error' && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const state = session.state;
-  const error = session.controller.snapshot.error;
+  const error = session.details.error;
   // A moment of live video, so the player's rendering path runs under the policy too.
   await new Promise((r) => setTimeout(r, 1000));
   const video = document.querySelector('faceswap-player')?.shadowRoot?.querySelector('video');

@@ -40,7 +40,7 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
 
   await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
   await waitForState(page, 'live', 150_000);
-  const sessionId = await page.$eval('faceswap-session', (el) => (el as unknown as { controller: { snapshot: { sessionId: string } } }).controller.snapshot.sessionId);
+  const sessionId = await page.$eval('faceswap-session', (el) => (el as unknown as { details: { sessionId: string } }).details.sessionId);
   const find = async () => ((await emulatorSessions(server.url)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
   const opened = await find();
   assert.ok(opened, `the emulator knows session ${sessionId}`);
@@ -56,7 +56,7 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
   const second = await pickGalleryFace(page, 1);
   assert.notEqual(second.path, first.path);
   await page.waitForFunction(
-    (path) => (document.querySelector('faceswap-session') as unknown as { controller: { snapshot: { source: { path: string } } } }).controller.snapshot.source?.path === path,
+    (path) => (document.querySelector('faceswap-session') as unknown as { details: { source: { path: string } } }).details.source?.path === path,
     {},
     second.path,
   );

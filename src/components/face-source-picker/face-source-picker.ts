@@ -154,7 +154,7 @@ export class FaceSourcePicker extends LitElement {
       if (this.maxBytes !== null && this.maxBytes !== undefined) warnOnce(`<face-source-picker> max-bytes must be a positive number; using ${DEFAULT_MAX_BYTES}.`);
       this.maxBytes = DEFAULT_MAX_BYTES;
     }
-    this.state = this.link.snapshot?.state ?? 'idle';
+    this.state = this.link.details?.state ?? 'idle';
   }
 
   /**
@@ -388,7 +388,7 @@ export class FaceSourcePicker extends LitElement {
 
   private renderGallery() {
     const gallery = this.gallery;
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     return html`<ul class="gallery" part="gallery" aria-label=${term('gallery')} ?hidden=${gallery.length === 0}>
       ${gallery.map(
         (option, index) => html`<li>
@@ -411,7 +411,7 @@ export class FaceSourcePicker extends LitElement {
 
   private renderStage() {
     if (!this.imageUrl) return nothing;
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     const size = this.imageSize;
     return html`<div class="stage" part="stage">
       <img part="image" src=${this.imageUrl} alt=${term('chosenImage')} />
@@ -439,7 +439,7 @@ export class FaceSourcePicker extends LitElement {
   }
 
   protected override render() {
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     const message = this.message;
     return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <p class="title" part="title">${term('picker')}</p>

@@ -1,9 +1,10 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../../controllers/localize-controller.js';
+import { RecordingController } from '../../controllers/recording-controller.js';
 import { SessionLinkController } from '../../controllers/session-link-controller.js';
-import { FaceswapRecordingStartEvent } from '../../events/recording-start-event.js';
-import { FaceswapRecordingStopEvent } from '../../events/recording-stop-event.js';
+import { StatsController } from '../../controllers/stats-controller.js';
+import { TickerController } from '../../controllers/ticker-controller.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
@@ -12,23 +13,13 @@ import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
 import { warnOnce } from '../../internal/warn.js';
 import type { SessionState } from '../../core/protocol.js';
-import type { TransportStats } from '../../rtc/transport.js';
+import { overlay } from './overlay.js';
 import { styles } from './faceswap-player.styles.js';
 
 export type PlayerFit = 'cover' | 'contain';
 export type PlayerMirror = 'auto' | 'on' | 'off';
 const FITS: readonly PlayerFit[] = ['cover', 'contain'];
 const MIRRORS: readonly PlayerMirror[] = ['auto', 'on', 'off'];
-
-interface ActiveRecording {
-  recorder: MediaRecorder;
-  chunks: Blob[];
-  startedAt: number;
-  track: MediaStreamTrack;
-  done: Promise<Blob>;
-  /** Save the file when it stops (recordings started from the built-in button). */
-  download: boolean;
-}
 
 /** Saves through the browser's download UI; the helpers load with the first file saved. */
 async function saveFile(blob: Blob, extension: string): Promise<void> {
@@ -43,6 +34,9 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  *
  * @summary The swapped video, with state overlays, snapshot, recording and full screen.
  * @tag faceswap-player
+ *
+ * @attr {SessionState} state - The state of the linked session (read-only; for styling with `[state=live]`).
+ * @attr {boolean} recording - Present while recording (read-only; for styling).
  *
  * @fires faceswap-recording-start - Recording started; detail `{mimeType}`.
  * @fires faceswap-recording-stop - Recording ended; detail `{blob, durationMs}`.
@@ -78,15 +72,16 @@ export class FaceswapPlayer extends LitElement {
   private readonly localize = new LocalizeController(this, {
     overrides: () => [this.link.session?.strings, this.strings],
   });
+  private readonly recorder = new RecordingController(this);
+  private readonly statsReader = new StatsController(this, {
+    active: () => this.stats && (this.state === 'live' || this.state === 'reconnecting'),
+    read: () => this.link.session?.getStats(),
+  });
   private boundTrack: MediaStreamTrack | null = null;
-  private ticker: ReturnType<typeof setInterval> | null = null;
-  private statsTimer: ReturnType<typeof setInterval> | null = null;
-  private activeRecording: ActiveRecording | null = null;
 
   @query('.video', true) private readonly video!: HTMLVideoElement;
 
   @state() private playBlocked = false;
-  @state() private statsValue: TransportStats | null = null;
   @state() private fullscreen = false;
 
   /** The id of a `<faceswap-session>` to show, when the player is not inside it. */
@@ -107,26 +102,30 @@ export class FaceswapPlayer extends LitElement {
   /** Hide the full screen, snapshot and record buttons. */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
 
-  /**
-   * The state of the linked session (reflected for styling).
-   * @readonly
-   */
-  @property({ reflect: true }) state: SessionState = 'idle';
-
-  /**
-   * Present while recording (reflected for styling).
-   * @readonly
-   */
-  @property({ type: Boolean, reflect: true }) recording = false;
-
   /** Overrides for any visible string of this player (over the session's `strings`). */
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
+
+  constructor() {
+    super();
+    // Counts the seconds in the waiting overlay and the recording badge.
+    new TickerController(this, () => this.state === 'waiting' || this.recording);
+  }
+
+  /** The state of the linked session; read-only, reflected as the `state` attribute for styling. */
+  get state(): SessionState {
+    return this.link.details?.state ?? 'idle';
+  }
+
+  /** Whether a recording runs; read-only, reflected as the `recording` attribute for styling. */
+  get recording(): boolean {
+    return this.recorder.recording;
+  }
 
   /** Whether the video is currently shown mirrored. */
   get mirrored(): boolean {
     const mirror = MIRRORS.includes(this.mirror) ? this.mirror : 'auto';
     if (mirror !== 'auto') return mirror === 'on';
-    const facing = this.link.snapshot?.facing ?? null;
+    const facing = this.link.details?.facing ?? null;
     return facing === 'user';
   }
 
@@ -138,8 +137,6 @@ export class FaceswapPlayer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('fullscreenchange', this.onFullscreenChange);
-    this.stopTimers();
-    if (this.activeRecording) void this.finishRecording();
     if (this.hasUpdated) this.bindTrack(null);
   }
 
@@ -154,22 +151,22 @@ export class FaceswapPlayer extends LitElement {
     // Attribute removal and `null` fall back to the defaults.
     this.fit ??= 'cover';
     this.mirror ??= 'auto';
-    this.state = this.link.snapshot?.state ?? 'idle';
+    this.setAttribute('state', this.state);
+    this.toggleAttribute('recording', this.recording);
   }
 
   protected override updated(): void {
-    const snapshot = this.link.snapshot;
-    const track = snapshot?.remoteTrack ?? null;
+    const details = this.link.details;
+    const track = details?.remoteTrack ?? null;
     // Keep the last frame while reconnecting; follow the session otherwise.
     if (track !== this.boundTrack && !(track === null && this.state === 'reconnecting')) this.bindTrack(track);
     const preview = this.renderRoot.querySelector<HTMLVideoElement>('.preview');
-    const localStream = snapshot?.localStream ?? null;
+    const localStream = details?.localStream ?? null;
     if (preview && preview.srcObject !== localStream) {
       preview.srcObject = localStream;
       if (localStream) preview.play().catch(() => {});
     }
-    if (this.activeRecording && this.activeRecording.track !== track && this.state !== 'reconnecting') void this.finishRecording();
-    this.syncTimers();
+    if (this.recorder.recording && this.recorder.track !== track && this.state !== 'reconnecting') void this.recorder.stop();
   }
 
   /** A PNG of the frame on screen (not mirrored). Rejects with `InvalidStateError` before the first frame. */
@@ -184,56 +181,13 @@ export class FaceswapPlayer extends LitElement {
    * `InvalidStateError` when there is no video or a recording runs, `NotSupportedError` without MediaRecorder.
    */
   async startRecording(): Promise<void> {
-    this.beginRecording(false);
+    this.recorder.start(this.boundTrack);
   }
 
   /** Stops the recording and resolves with the file. Rejects with `InvalidStateError` when not recording. */
   async stopRecording(): Promise<Blob> {
-    if (!this.activeRecording) throw new DOMException('Not recording.', 'InvalidStateError');
-    return this.finishRecording();
+    return this.recorder.stop();
   }
-
-  private beginRecording(download: boolean): void {
-    if (this.activeRecording) throw new DOMException('Already recording.', 'InvalidStateError');
-    const track = this.boundTrack;
-    if (!track || track.readyState !== 'live') throw new DOMException('No swapped video to record.', 'InvalidStateError');
-    const mimeType = pickRecordingType();
-    if (!mimeType) throw new DOMException('This browser cannot record video.', 'NotSupportedError');
-    const recorder = new MediaRecorder(new MediaStream([track]), { mimeType });
-    const chunks: Blob[] = [];
-    recorder.addEventListener('dataavailable', (event) => {
-      if (event.data.size > 0) chunks.push(event.data);
-    });
-    const done = new Promise<Blob>((resolve) => {
-      recorder.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
-    });
-    recorder.start(1000);
-    this.activeRecording = { recorder, chunks, startedAt: performance.now(), track, done, download };
-    track.addEventListener('ended', this.onRecordedTrackEnded, { once: true });
-    this.recording = true;
-    this.dispatchEvent(new FaceswapRecordingStartEvent({ mimeType }));
-  }
-
-  private async finishRecording(): Promise<Blob> {
-    const active = this.activeRecording!;
-    this.activeRecording = null;
-    this.recording = false;
-    active.track.removeEventListener('ended', this.onRecordedTrackEnded);
-    if (active.recorder.state !== 'inactive') active.recorder.stop();
-    const blob = await active.done;
-    const durationMs = Math.round(performance.now() - active.startedAt);
-    this.dispatchEvent(new FaceswapRecordingStopEvent({ blob, durationMs }));
-    if (active.download && this.isConnected) {
-      await saveFile(blob, recordingExtension(blob.type)).catch((error: unknown) =>
-        warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
-      );
-    }
-    return blob;
-  }
-
-  private readonly onRecordedTrackEnded = () => {
-    if (this.activeRecording) void this.finishRecording();
-  };
 
   private bindTrack(track: MediaStreamTrack | null): void {
     this.boundTrack = track;
@@ -255,38 +209,6 @@ export class FaceswapPlayer extends LitElement {
     );
   }
 
-  private syncTimers(): void {
-    const needsTicker = this.state === 'waiting' || this.recording;
-    if (needsTicker && !this.ticker) this.ticker = setInterval(() => this.requestUpdate(), 1000);
-    if (!needsTicker && this.ticker) {
-      clearInterval(this.ticker);
-      this.ticker = null;
-    }
-    const needsStats = this.stats && this.isConnected && (this.state === 'live' || this.state === 'reconnecting');
-    if (needsStats && !this.statsTimer) {
-      const poll = () => {
-        this.link.session?.controller.getStats().then(
-          (stats) => (this.statsValue = stats),
-          () => (this.statsValue = null),
-        );
-      };
-      poll();
-      this.statsTimer = setInterval(poll, 1000);
-    }
-    if (!needsStats && this.statsTimer) {
-      clearInterval(this.statsTimer);
-      this.statsTimer = null;
-      this.statsValue = null;
-    }
-  }
-
-  private stopTimers(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    if (this.statsTimer) clearInterval(this.statsTimer);
-    this.ticker = null;
-    this.statsTimer = null;
-  }
-
   private readonly onFullscreenChange = () => {
     this.fullscreen = document.fullscreenElement === this;
   };
@@ -305,13 +227,21 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private toggleRecording(): void {
-    if (this.activeRecording) void this.finishRecording();
-    else {
-      try {
-        this.beginRecording(true);
-      } catch (error) {
-        warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`);
-      }
+    if (this.recorder.recording) {
+      void this.recorder.stop();
+      return;
+    }
+    try {
+      // Recordings started from the built-in button are saved when they stop (unless the player is gone).
+      this.recorder.start(this.boundTrack, (blob) =>
+        this.isConnected
+          ? saveFile(blob, recordingExtension(blob.type)).catch((error: unknown) =>
+              warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
+            )
+          : undefined,
+      );
+    } catch (error) {
+      warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`);
     }
   }
 
@@ -324,62 +254,61 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private renderOverlay() {
-    const term = this.localize.term.bind(this.localize);
-    const snapshot = this.link.snapshot;
-    if (!snapshot) return html`<div class="overlay" part="overlay" data-kind="hint" data-state="idle"><p class="message" part="message">${term('idleHint')}</p></div>`;
-    if ((this.playBlocked || snapshot.autoplayBlocked) && this.boundTrack) {
-      return html`<div class="overlay" part="overlay" data-kind="cover" data-state="autoplay-blocked">
-        <button class="button button--primary" part="button play-button" @click=${this.onTapToPlay}>${icons.play}<span>${term('tapToStart')}</span></button>
-      </div>`;
+    const term = this.localize.term;
+    const details = this.link.details;
+    if ((this.playBlocked || details?.autoplayBlocked) && this.boundTrack) {
+      return overlay({
+        kind: 'cover',
+        state: 'autoplay-blocked',
+        extra: html`<button class="button button--primary" part="button play-button" @click=${this.onTapToPlay}>${icons.play}<span>${term('tapToStart')}</span></button>`,
+      });
     }
     switch (this.state) {
       case 'idle':
-        return html`<div class="overlay" part="overlay" data-kind="hint" data-state="idle"><p class="message" part="message">${term('idleHint')}</p></div>`;
+        return overlay({ kind: 'hint', state: 'idle', message: term('idleHint') });
       case 'preparing':
       case 'connecting':
       case 'ending':
-        return html`<div class="overlay" part="overlay" data-kind="cover" data-state=${this.state}>
-          <div class="spinner" aria-hidden="true"></div>
-          <p class="message" part="message">${term(STATE_TERMS[this.state])}</p>
-        </div>`;
+        return overlay({ kind: 'cover', state: this.state, spinner: true, message: term(STATE_TERMS[this.state]) });
       case 'waiting': {
-        const seconds = snapshot.waitingSince === null ? 0 : Math.max(0, Math.floor((Date.now() - snapshot.waitingSince) / 1000));
-        return html`<div class="overlay" part="overlay" data-kind="cover" data-state="waiting">
-          <div class="spinner" aria-hidden="true"></div>
-          <p class="message" part="message">${term('stateWaiting')}</p>
-          <span class="elapsed">${term('waitingElapsed', { seconds })}</span>
-        </div>`;
+        const since = details?.waitingSince ?? null;
+        const seconds = since === null ? 0 : Math.max(0, Math.floor((Date.now() - since) / 1000));
+        return overlay({
+          kind: 'cover',
+          state: 'waiting',
+          spinner: true,
+          message: term('stateWaiting'),
+          extra: html`<span class="elapsed">${term('waitingElapsed', { seconds })}</span>`,
+        });
       }
       case 'reconnecting':
-        return html`<div class="overlay" part="overlay" data-kind="banner" data-state="reconnecting">
-          <div class="spinner" aria-hidden="true"></div>
-          <p class="message" part="message">${term('stateReconnecting')}</p>
-        </div>`;
+        return overlay({ kind: 'banner', state: 'reconnecting', spinner: true, message: term('stateReconnecting') });
       case 'ended':
-        return html`<div class="overlay" part="overlay" data-kind="cover" data-state="ended">
-          <p class="message" part="message">${term('stateEnded')}</p>
-          <button class="button" part="button retry-button" @click=${this.retry}>${icons.retry}<span>${term('startAgain')}</span></button>
-        </div>`;
+        return overlay({ kind: 'cover', state: 'ended', message: term('stateEnded'), extra: this.renderRetry(term('startAgain')) });
       case 'error': {
-        const error = snapshot.error;
-        const message = error ? (this.localize.strings.errors[error.code] ?? error.message) : term('stateError');
-        return html`<div class="overlay" part="overlay" data-kind="cover" data-state="error">
-          <span class="error-icon">${icons.alert}</span>
-          <p class="message" part="message">${message}</p>
-          ${error && !error.fatal
-            ? html`<button class="button" part="button retry-button" @click=${this.retry}>${icons.retry}<span>${term('retry')}</span></button>`
-            : nothing}
-        </div>`;
+        const error = details?.error ?? null;
+        return overlay({
+          kind: 'cover',
+          state: 'error',
+          icon: html`<span class="error-icon">${icons.alert}</span>`,
+          message: error ? (this.localize.strings.errors[error.code] ?? error.message) : term('stateError'),
+          extra: error && !error.fatal ? this.renderRetry(term('retry')) : undefined,
+        });
       }
       default:
         return nothing;
     }
   }
 
+  private renderRetry(label: string) {
+    return html`<button class="button" part="button retry-button" @click=${this.retry}>${icons.retry}<span>${label}</span></button>`;
+  }
+
   private renderStats() {
-    if (!this.stats || !this.statsValue) return nothing;
-    const term = this.localize.term.bind(this.localize);
-    const { fps, width, height, rttMs, packetLoss } = this.statsValue;
+    const stats = this.statsReader.value;
+    if (!this.stats || !stats) return nothing;
+    const term = this.localize.term;
+    const { fps, width, height, rttMs, packetLoss } = stats;
     const dash = '–';
     return html`<dl class="stats" part="stats" aria-label=${term('stats')}>
       <dt>${term('statsFps')}</dt><dd>${fps === undefined ? dash : Math.round(fps)}</dd>
@@ -390,11 +319,11 @@ export class FaceswapPlayer extends LitElement {
   }
 
   protected override render() {
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     const hasVideo = !!this.boundTrack && (this.state === 'live' || this.state === 'reconnecting');
     const canRecord = pickRecordingType() !== null;
     const canFullscreen = typeof this.requestFullscreen === 'function' && document.fullscreenEnabled !== false;
-    const elapsed = this.activeRecording ? formatDuration(performance.now() - this.activeRecording.startedAt) : '';
+    const elapsed = this.recorder.recording ? formatDuration(this.recorder.elapsedMs) : '';
     return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <video
         class="video ${this.mirrored ? 'mirrored' : ''}"
@@ -410,7 +339,7 @@ export class FaceswapPlayer extends LitElement {
             class="preview ${this.mirrored ? 'mirrored' : ''}"
             part="preview"
             aria-label=${term('preview')}
-            ?hidden=${!this.link.snapshot?.localStream}
+            ?hidden=${!this.link.details?.localStream}
             playsinline
             autoplay
             muted

@@ -17,11 +17,13 @@ import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetNam
 import { warnOnce } from '../../internal/warn.js';
 import { LazySessionController } from '../../session/lazy-controller.js';
 import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../core/protocol.js';
-import type { CameraFacing, SessionControllerApi, SessionOptions, SessionPlatform, TokenProvider } from '../../session/session-api.js';
+import type { CameraFacing, SessionOptions, SessionPlatform, SessionSnapshot, SessionStats, TokenProvider } from '../../session/session-api.js';
 import { styles } from './faceswap-session.styles.js';
 
 const ENGINES: readonly EngineChoice[] = ['auto', 'akool', 'local'];
 const CAMERAS: readonly CameraFacing[] = ['user', 'environment'];
+/** The properties that make up the controller's options. */
+const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'engine', 'camera', 'mic', 'videoPreset', 'timeouts'] as const;
 
 function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
   return a === b || (!!a && !!b && a.path === b.path && a.opts === b.opts);
@@ -123,15 +125,38 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
    */
   @property({ attribute: false }) platform: Partial<SessionPlatform> | null = null;
 
+  /**
+   * Shortened watchdogs and heartbeat for tests and stories; they apply to the next start.
+   * @internal
+   */
+  @property({ attribute: false }) timeouts: Partial<Pick<SessionOptions, 'swapTimeoutMs' | 'joinTimeoutMs' | 'heartbeatMs'>> | null = null;
+
   constructor() {
     super();
     this.addEventListener('face-source-change', this.onFaceSourceChange);
   }
 
-  /** The session core behind this element; its code loads when a session first needs it (start, source, mic, camera). */
-  get controller(): SessionControllerApi {
+  /** The session's current details: state, error, source, engine, the camera stream and the swapped track. */
+  get details(): SessionSnapshot {
+    return this.core.snapshot;
+  }
+
+  /**
+   * Calls `listener` after every change of `details` (what linked players and pickers re-render on).
+   * @returns The function that unsubscribes the listener.
+   */
+  subscribe(listener: (details: SessionSnapshot) => void): () => void {
+    return this.core.on('change', listener);
+  }
+
+  /** Current media figures of the swapped video (frame rate, resolution, round trip, loss); `{}` while none runs. */
+  getStats(): Promise<SessionStats> {
+    return this.core.getStats();
+  }
+
+  /** The session core; its code loads when a session first needs it (start, source, mic, camera). */
+  private get core(): LazySessionController {
     if (!this.sessionController) {
-      // The session core is loaded when a session first needs it, not with the elements.
       const controller = new LazySessionController(this.controllerOptions(), async (options) => {
         const [{ SessionController }, { browserPlatform }] = await loadChunk(() =>
           Promise.all([import('../../session/controller.js'), import('../../session/platform.js')]),
@@ -183,8 +208,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     this.camera ??= 'user';
     this.videoPreset ??= DEFAULT_VIDEO_PRESET;
     this.mic ??= false;
-    const controller = this.controller;
-    controller.options = { ...controller.options, ...this.controllerOptions() };
+    const controller = this.core;
+    if (OPTION_PROPERTIES.some((name) => changed.has(name))) this.applyOptions();
     if (changed.has('mic') && changed.get('mic') !== undefined) this.micChange = controller.setMicEnabled(this.mic);
     if (changed.has('source') && !sameSource(this.source, controller.snapshot.source)) {
       void controller.setSource(this.validSource(this.source));
@@ -205,8 +230,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   /** Starts a session with the current source. Ignored while one runs or when not connected. Never rejects. */
   async start(): Promise<void> {
     if (!this.isConnected) return;
-    const controller = this.controller;
-    controller.options = { ...controller.options, ...this.controllerOptions() };
+    const controller = this.core;
+    this.applyOptions();
     if (this.source && !sameSource(this.source, controller.snapshot.source)) await controller.setSource(this.validSource(this.source));
     await controller.start();
   }
@@ -222,7 +247,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
    */
   async setSource(source: FaceSource | null): Promise<void> {
     this.source = this.validSource(source);
-    if (this.isConnected && !sameSource(this.source, this.controller.snapshot.source)) await this.controller.setSource(this.source);
+    if (this.isConnected && !sameSource(this.source, this.core.snapshot.source)) await this.core.setSource(this.source);
   }
 
   /**
@@ -231,8 +256,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
    */
   async switchCamera(deviceId?: string): Promise<void> {
     if (!this.isConnected) return;
-    await this.controller.switchCamera(deviceId);
-    const facing = this.controller.snapshot.facing;
+    await this.core.switchCamera(deviceId);
+    const facing = this.core.snapshot.facing;
     if (!deviceId && facing) this.camera = facing;
   }
 
@@ -272,6 +297,11 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     };
   }
 
+  /** Hands the element's settings to the controller (for the next start; `mic` applies at once). */
+  private applyOptions(): void {
+    this.core.options = { ...this.core.options, ...this.controllerOptions() };
+  }
+
   private controllerOptions(): Partial<SessionOptions> {
     const preset = isVideoPreset(this.videoPreset) ? this.videoPreset : DEFAULT_VIDEO_PRESET;
     return {
@@ -282,6 +312,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       camera: CAMERAS.includes(this.camera) ? this.camera : 'user',
       mic: this.mic,
       video: { ...VIDEO_PRESETS[preset] },
+      ...this.timeouts,
     };
   }
 
@@ -297,7 +328,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   private onStateChange(state: SessionState, previous: SessionState): void {
     this.state = state;
     this.dispatchEvent(new FaceswapStateChangeEvent({ state, previous }));
-    const { sessionId, engine } = this.controller.snapshot;
+    const { sessionId, engine } = this.core.snapshot;
     if (state === 'live' && previous !== 'reconnecting') this.dispatchEvent(new FaceswapLiveEvent({ sessionId, engine }));
     if (state === 'ended') this.dispatchEvent(new FaceswapEndedEvent({ sessionId }));
     if (state === 'live') this.refreshCameras();
@@ -325,7 +356,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
 
   private renderCameraControl() {
     if (this.cameras.length < 2) return nothing;
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     const touch = matchMedia('(pointer: coarse)').matches;
     if (touch) {
       return html`<button class="button button--icon" part="button camera-button" aria-label=${term('switchCamera')} title=${term('switchCamera')} @click=${() => this.switchCamera()}>
@@ -341,7 +372,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   }
 
   protected override render() {
-    const term = this.localize.term.bind(this.localize);
+    const term = this.localize.term;
     const running = RUNNING.has(this.state);
     const canStart = !!(this.source || this.credentials);
     const stateText = this.state === 'error' && this.sessionController?.snapshot.error

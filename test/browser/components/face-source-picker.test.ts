@@ -253,7 +253,7 @@ describe('<face-source-picker>', () => {
     await until(() => session.state === 'live', 'live', 15000);
     await picker.updateComplete;
     expect(picker.getAttribute('state')).to.equal('live');
-    const sessionId = session.controller.snapshot.sessionId!;
+    const sessionId = session.details.sessionId!;
 
     const second = oneEvent(picker, 'face-source-change');
     thumbs()[1].click();

@@ -3,7 +3,7 @@ import '../../../src/index.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 import type { SessionState } from '../../../src/core/protocol.js';
-import { fakePlatform, grantProvider, inShadow, OTHER_SOURCE, shadowText, SOURCE, until } from './helpers.js';
+import { controllerOptions, fakePlatform, grantProvider, inShadow, OTHER_SOURCE, shadowText, SOURCE, until } from './helpers.js';
 
 async function sessionFixture(options = fakePlatform()) {
   const el = await fixture<FaceswapSession>(html`<faceswap-session .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>
@@ -82,23 +82,23 @@ describe('<faceswap-session>', () => {
     after.source = SOURCE;
     after.engine = 'local';
     await Promise.all([before.updateComplete, after.updateComplete]);
-    expect(before.controller.options.engine).to.equal('local');
-    expect(after.controller.options.engine).to.equal('local');
+    expect(controllerOptions(before).engine).to.equal('local');
+    expect(controllerOptions(after).engine).to.equal('local');
     await Promise.all([before.start(), after.start()]);
     await until(() => before.state === 'live' && after.state === 'live', 'both live');
-    expect(before.controller.snapshot.source).to.deep.equal(SOURCE);
-    expect(after.controller.snapshot.source).to.deep.equal(SOURCE);
+    expect(before.details.source).to.deep.equal(SOURCE);
+    expect(after.details.source).to.deep.equal(SOURCE);
   });
 
   it('restores defaults when attributes are removed or properties set to null', async () => {
     const el = await fixture<FaceswapSession>(html`<faceswap-session engine="local" camera="environment" video-preset="720p" mic no-controls></faceswap-session>`);
-    expect(el.controller.options.video.width).to.equal(1280);
+    expect(controllerOptions(el).video.width).to.equal(1280);
     expect(inShadow(el, '[part~=controls]')!.hidden).to.equal(true);
     for (const name of ['engine', 'camera', 'video-preset', 'mic', 'no-controls']) el.removeAttribute(name);
     await el.updateComplete;
     expect([el.engine, el.camera, el.videoPreset, el.mic, el.noControls]).to.deep.equal(['auto', 'user', '480p', false, false]);
-    expect(el.controller.options.engine).to.equal('auto');
-    expect(el.controller.options.video.width).to.equal(640);
+    expect(controllerOptions(el).engine).to.equal('auto');
+    expect(controllerOptions(el).video.width).to.equal(640);
     expect(inShadow(el, '[part~=controls]')!.hidden).to.equal(false);
     (el as unknown as Record<string, unknown>).engine = null;
     (el as unknown as Record<string, unknown>).videoPreset = null;
@@ -114,12 +114,12 @@ describe('<faceswap-session>', () => {
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
     try {
       const el = await fixture<FaceswapSession>(html`<faceswap-session engine="turbo" camera="sideways" video-preset="8k"></faceswap-session>`);
-      expect(el.controller.options.engine).to.equal('auto');
-      expect(el.controller.options.camera).to.equal('user');
-      expect(el.controller.options.video.width).to.equal(640);
+      expect(controllerOptions(el).engine).to.equal('auto');
+      expect(controllerOptions(el).camera).to.equal('user');
+      expect(controllerOptions(el).video.width).to.equal(640);
       el.source = { path: 42 } as never;
       await el.updateComplete;
-      expect(el.controller.snapshot.source).to.equal(null);
+      expect(el.details.source).to.equal(null);
     } finally {
       console.warn = warn;
     }
@@ -177,9 +177,9 @@ describe('<faceswap-session>', () => {
     expect(mic.getAttribute('aria-pressed')).to.equal('true');
     await el.start();
     await until(() => el.state === 'live', 'live');
-    await until(() => el.controller.snapshot.localStream !== null, 'local stream');
+    await until(() => el.details.localStream !== null, 'local stream');
     mic.click();
-    await until(() => el.controller.snapshot.micEnabled === false, 'mic off in the session');
+    await until(() => el.details.micEnabled === false, 'mic off in the session');
   });
 
   it('keeps two sessions on one page independent', async () => {
@@ -210,7 +210,7 @@ describe('<faceswap-session>', () => {
     const { el, transports } = await sessionFixture();
     await el.start();
     await until(() => el.state === 'live', 'live');
-    const tracks = el.controller.snapshot.localStream!.getTracks();
+    const tracks = el.details.localStream!.getTracks();
     const other = await fixture(html`<section></section>`);
     other.append(el);
     await aTimeout(50);
@@ -235,7 +235,7 @@ describe('<faceswap-session>', () => {
       container.append(session);
       await session.start();
       await until(() => session.state === 'live', `live in cycle ${cycle}`);
-      const { localStream, remoteTrack } = session.controller.snapshot;
+      const { localStream, remoteTrack } = session.details;
       tracks.push(...localStream!.getTracks(), remoteTrack!);
       session.remove();
       await until(() => session.state === 'ended', `ended in cycle ${cycle}`);
@@ -278,7 +278,7 @@ describe('<faceswap-session>', () => {
     const target = select.options[1].value;
     select.value = target;
     select.dispatchEvent(new Event('change'));
-    await until(() => el.controller.snapshot.localStream?.getVideoTracks()[0]?.getSettings().deviceId === target, 'switched camera');
+    await until(() => el.details.localStream?.getVideoTracks()[0]?.getSettings().deviceId === target, 'switched camera');
   });
 
   it('takes a PNG snapshot of the swapped video', async () => {

@@ -1,6 +1,7 @@
 import { FakeTransport, type FakeTransportOptions } from '../../../src/rtc/fake-transport.js';
 import type { FaceSource, SessionGrant } from '../../../src/core/protocol.js';
-import type { SessionPlatform, TokenProvider } from '../../../src/session/session-api.js';
+import type { SessionOptions, SessionPlatform, TokenProvider } from '../../../src/session/session-api.js';
+import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 
 /** Helpers for the element tests: the real SessionController with FakeTransport standing in for Agora. */
 
@@ -18,6 +19,11 @@ export function fakePlatform(options: FakeTransportOptions = { remote: 'echo' })
     },
   };
   return { platform, transports };
+}
+
+/** What the session's attributes became in its internal controller's options (a white-box look for tests). */
+export function controllerOptions(session: FaceswapSession): SessionOptions {
+  return (session as unknown as { core: { options: SessionOptions } }).core.options;
 }
 
 let grants = 0;

@@ -84,7 +84,7 @@ describe('reliability: faults reach the element, the camera is released, nothing
         return transport;
       },
     };
-    element.controller.options = { ...element.controller.options, heartbeatMs: 150, swapTimeoutMs: 8000 };
+    element.timeouts = { heartbeatMs: 150, swapTimeoutMs: 8000 };
     element.source = SOURCE;
     await element.updateComplete;
     return { element, errors };

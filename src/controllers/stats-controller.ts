@@ -1,0 +1,63 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { SessionStats } from '../session/session-api.js';
+
+export interface StatsOptions {
+  /** Whether figures are wanted now (checked after every update of the host). */
+  active: () => boolean;
+  /** Reads the current figures. */
+  read: () => Promise<SessionStats> | undefined;
+  /** Milliseconds between two readings (default 1000). */
+  intervalMs?: number;
+}
+
+/**
+ * Polls media statistics while `active()` holds and keeps the latest reading in `value` (`null` while
+ * inactive or after a failed reading). Polling stops when the host disconnects.
+ */
+export class StatsController implements ReactiveController {
+  /** The latest reading, or `null`. */
+  value: SessionStats | null = null;
+
+  private readonly host: ReactiveControllerHost;
+  private readonly options: StatsOptions;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(host: ReactiveControllerHost, options: StatsOptions) {
+    (this.host = host).addController(this);
+    this.options = options;
+  }
+
+  hostUpdated(): void {
+    const active = this.options.active();
+    if (active && !this.timer) {
+      this.poll();
+      this.timer = setInterval(() => this.poll(), this.options.intervalMs ?? 1000);
+    }
+    if (!active && this.timer) this.stop();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  private poll(): void {
+    const reading = this.options.read();
+    if (!reading) return this.set(null);
+    reading.then(
+      (stats) => this.timer && this.set(stats),
+      () => this.set(null),
+    );
+  }
+
+  private set(value: SessionStats | null): void {
+    if (value === this.value) return;
+    this.value = value;
+    this.host.requestUpdate();
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.set(null);
+  }
+}
