@@ -18,6 +18,10 @@ export default defineConfig({
         'faceswap-session': 'src/components/faceswap-session/faceswap-session.ts',
         'faceswap-player': 'src/components/faceswap-player/faceswap-player.ts',
         'face-source-picker': 'src/components/face-source-picker/face-source-picker.ts',
+        // One registering entry per element (`faceswap-elements/define/<tag>.js`).
+        'define/faceswap-session': 'src/define/faceswap-session.ts',
+        'define/faceswap-player': 'src/define/faceswap-player.ts',
+        'define/face-source-picker': 'src/define/face-source-picker.ts',
         // `faceswap-elements/react`: the generated @lit/react wrappers; React stays the app's own.
         react: 'src/react/index.ts',
       },

@@ -9,7 +9,7 @@ import { minifyTemplateLiterals } from './minify-template-literals.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Issue 7's budget for the registering entry with Lit. */
+/** The budget for the registering entry with Lit. */
 export const BUDGET_GZIP = 25 * 1024;
 
 export function size(list) {
@@ -17,7 +17,8 @@ export function size(list) {
   return { files: list.map((c) => c.fileName).sort(), minBytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).byteLength };
 }
 
-export async function bundleGraph() {
+/** @param entry The registering entry to build: the all-in-one, or one element's define entry. */
+export async function bundleGraph(entry = 'src/index.ts') {
   const outputs = await build({
     root,
     configFile: false,
@@ -28,7 +29,7 @@ export async function bundleGraph() {
       target: 'es2022',
       minify: true,
       sourcemap: false,
-      lib: { formats: ['es'], entry: { index: 'src/index.ts' } },
+      lib: { formats: ['es'], entry: { index: entry } },
       // The engine's model runtime is fetched from asset URLs at run time, not bundled.
       rollupOptions: { external: [/^@vladmandic\//, /^@mediapipe\//, /^@tensorflow\//] },
     },
@@ -46,8 +47,8 @@ export async function bundleGraph() {
     return [...seen].map((n) => byName.get(n));
   };
 
-  const entry = chunks.find((c) => c.isEntry);
-  const initial = closure(entry.fileName);
+  const entryChunk = chunks.find((c) => c.isEntry);
+  const initial = closure(entryChunk.fileName);
   const initialNames = new Set(initial.map((c) => c.fileName));
   const lazyRoots = [...new Set(chunks.flatMap((c) => c.dynamicImports))];
   const lazyGraph = (test) => {
@@ -58,6 +59,8 @@ export async function bundleGraph() {
   // The transport imports the SDK with import() in turn, on join.
   const agoraSdk = lazyGraph((id) => id.includes('/agora-rtc-sdk-ng/')).filter((c) => !agoraOwn.includes(c));
   return {
+    /** Every chunk of the build. */
+    chunks,
     initial,
     agoraOwn,
     agoraSdk,
