@@ -1,0 +1,151 @@
+/**
+ * The session routes of the token endpoint (create, source, heartbeat, close) and the reaper that closes
+ * abandoned and over-long sessions. Every function takes the handler's resolved configuration.
+ */
+import { FaceswapError } from '../core/errors.js';
+import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant } from '../core/protocol.js';
+import { AkoolError, type AkoolClient } from './akool-client.js';
+import { describe } from './http-answers.js';
+import type { SessionKeys } from './session-key.js';
+import type { CloseReason, SessionRecord, SessionStore } from './session-store.js';
+import { SMALL_BODY_LIMIT, parseSessionKey, parseSource, readJsonBody } from './validation.js';
+
+/** What the session routes need from the handler. */
+export interface SessionRouteConfig {
+  client: AkoolClient;
+  store: SessionStore;
+  keys: SessionKeys;
+  engine: EngineName;
+  now: () => number;
+  logger: Pick<Console, 'warn' | 'error'>;
+  heartbeatTimeoutMs: number;
+  maxSessionMs: number;
+}
+
+/** Closed records are kept this long, so a late or repeated close still answers ok. */
+const CLOSED_RETENTION_MS = 10 * 60_000;
+/** The status lookup on a heartbeat must not hold the heartbeat up for the full upstream timeout. */
+const STATUS_TIMEOUT_MS = 5_000;
+
+/** Closes a session at AKOOL once (across instances, through the store's claim). */
+export async function closeSession(config: SessionRouteConfig, sessionId: string, reason: CloseReason): Promise<boolean> {
+  if (!(await config.store.claimClose(sessionId, reason, config.now()))) return false;
+  try {
+    await config.client.closeLive(sessionId);
+  } catch (error) {
+    // 1003: AKOOL no longer knows the session, so there is nothing left to close.
+    if (error instanceof AkoolError && error.upstreamCode === 1003) return true;
+    await config.store.releaseClose(sessionId);
+    throw error;
+  }
+  return true;
+}
+
+/** Closes every session due now (no heartbeat, or past its maximum length); resolves their ids. */
+export async function reap(config: SessionRouteConfig): Promise<string[]> {
+  const { store, logger } = config;
+  const at = config.now();
+  const closed: string[] = [];
+  for (const sessionId of await store.listDue(at, config.heartbeatTimeoutMs)) {
+    const record = await store.get(sessionId);
+    if (!record) continue;
+    const reason: CloseReason = record.expiresAt <= at ? 'max-length' : 'heartbeat-timeout';
+    try {
+      if (await closeSession(config, sessionId, reason)) closed.push(sessionId);
+    } catch (error) {
+      logger.warn(`faceswap: closing session ${sessionId} (${reason}) failed, will retry: ${describe(error)}`);
+    }
+  }
+  await store.purgeClosed(at - CLOSED_RETENTION_MS);
+  return closed;
+}
+
+export async function createSession(config: SessionRouteConfig, request: Request): Promise<SessionGrant> {
+  const { client, store } = config;
+  const source = parseSource((await readJsonBody(request, SMALL_BODY_LIMIT)).source);
+  const live = await client.createLive({ sourceImage: [source] });
+  const createdAt = config.now();
+  const record: SessionRecord = {
+    sessionId: live._id,
+    createdAt,
+    lastHeartbeatAt: createdAt,
+    expiresAt: createdAt + config.maxSessionMs,
+    closed: false,
+    status: live.faceswap_status,
+  };
+  try {
+    await store.create(record);
+  } catch (error) {
+    // An untracked session would bill until AKOOL drops it; close it rather than hand it out.
+    await client.closeLive(live._id).catch(() => undefined);
+    throw error;
+  }
+  const rtc: RtcCredentials = {
+    appId: live.app_id ?? '',
+    channel: live.channel_id,
+    uid: numericUid(live.front_user_id),
+    token: live.front_rtc_token,
+  };
+  if (live.algorithm_user_id !== undefined && live.algorithm_user_id !== '') rtc.remoteUid = numericUid(live.algorithm_user_id);
+  return {
+    sessionId: live._id,
+    sessionKey: await config.keys.sign(live._id),
+    engine: config.engine,
+    status: live.faceswap_status,
+    rtc,
+    expiresAt: new Date(record.expiresAt).toISOString(),
+  };
+}
+
+/** Checks the key before anything else, so a wrong key learns nothing about whether the session exists. */
+async function ownedSession(config: SessionRouteConfig, sessionId: string, body: Record<string, unknown>): Promise<SessionRecord> {
+  const sessionKey = parseSessionKey(body);
+  if (!(await config.keys.verify(sessionId, sessionKey))) throw new FaceswapError('forbidden', 'The sessionKey does not match this session.');
+  const record = await config.store.get(sessionId);
+  if (!record) throw new FaceswapError('not-found', 'The session does not exist or has been forgotten.');
+  return record;
+}
+
+async function ensureOpen(config: SessionRouteConfig, record: SessionRecord): Promise<void> {
+  if (!record.closed && record.expiresAt <= config.now()) await closeSession(config, record.sessionId, 'max-length');
+  const current = record.closed ? record : await config.store.get(record.sessionId);
+  if (!current || current.closed) {
+    throw new FaceswapError('conflict', `The session is closed (${current?.closeReason ?? record.closeReason ?? 'closed'}).`);
+  }
+}
+
+export async function updateSource(config: SessionRouteConfig, sessionId: string, request: Request): Promise<OkResponse> {
+  const body = await readJsonBody(request, SMALL_BODY_LIMIT);
+  const record = await ownedSession(config, sessionId, body);
+  const source: FaceSource = parseSource(body.source);
+  await ensureOpen(config, record);
+  await config.client.updateLive(sessionId, [source]);
+  return { ok: true };
+}
+
+export async function heartbeat(config: SessionRouteConfig, sessionId: string, request: Request): Promise<HeartbeatResponse> {
+  const record = await ownedSession(config, sessionId, await readJsonBody(request, SMALL_BODY_LIMIT));
+  await ensureOpen(config, record);
+  let status: number | undefined;
+  try {
+    const info = await config.client.liveInfo(sessionId, STATUS_TIMEOUT_MS);
+    const value = info?.faceswap_status ?? info?.status;
+    if (typeof value === 'number') status = value;
+  } catch {
+    // The status call is undocumented; a failing one must not end a healthy session.
+  }
+  const updated = await config.store.touch(sessionId, config.now(), status);
+  if (!updated || updated.closed) throw new FaceswapError('conflict', 'The session is closed.');
+  return { status: updated.status ?? record.status ?? 1, expiresAt: new Date(updated.expiresAt).toISOString() };
+}
+
+export async function closeByClient(config: SessionRouteConfig, sessionId: string, request: Request): Promise<OkResponse> {
+  const record = await ownedSession(config, sessionId, await readJsonBody(request, SMALL_BODY_LIMIT));
+  if (!record.closed) await closeSession(config, sessionId, 'client');
+  return { ok: true };
+}
+
+/** AKOOL uids are numeric strings; Agora wants a number for an integer uid. */
+function numericUid(uid: string): number | string {
+  return /^\d{1,10}$/.test(uid) && Number(uid) < 2 ** 32 ? Number(uid) : uid;
+}
