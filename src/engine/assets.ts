@@ -15,8 +15,20 @@ export interface EngineAssetUrls {
 /** The prefix under which `npm start` (and a production site) serves the engine assets. */
 export const DEFAULT_ENGINE_ASSET_BASE = '/faceswap-engine/';
 
+/**
+ * A page that cannot run code before the elements load (a CMS plugin, the CDN drop-in) names the base on any
+ * element, usually its script tag (Shoelace's `data-shoelace` pattern):
+ * `<script type="module" src="…/faceswap-elements.js" data-faceswap-engine-assets="/static/engine/">`.
+ * Read when a session starts, so the tag may come after the elements.
+ */
+export const ENGINE_ASSETS_ATTRIBUTE = 'data-faceswap-engine-assets';
+
+function pageAssetBase(): string | undefined {
+  return globalThis.document?.querySelector(`[${ENGINE_ASSETS_ATTRIBUTE}]`)?.getAttribute(ENGINE_ASSETS_ATTRIBUTE) || undefined;
+}
+
 /** The layout below one base URL: `human/human.esm.js`, `human-models/`, `tfjs-wasm/`. */
-export function engineAssetUrls(base: string = DEFAULT_ENGINE_ASSET_BASE): EngineAssetUrls {
+export function engineAssetUrls(base: string = pageAssetBase() ?? DEFAULT_ENGINE_ASSET_BASE): EngineAssetUrls {
   const root = new URL(base.endsWith('/') ? base : `${base}/`, globalThis.location?.href).href;
   return {
     humanModule: `${root}human/human.esm.js`,

@@ -212,6 +212,20 @@ describe('engine assets', () => {
     expect(engineAssetUrls().humanModels).to.equal(`${location.origin}/faceswap-engine/human-models/`);
   });
 
+  it('takes the base a page names on its script tag when no code sets one', () => {
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.setAttribute('data-faceswap-engine-assets', 'https://cdn.example/plugin/engine/');
+    document.head.append(script);
+    try {
+      expect(engineAssetUrls().humanModule).to.equal('https://cdn.example/plugin/engine/human/human.esm.js');
+      expect(engineAssetUrls('/given/').tfjsWasm).to.equal(`${location.origin}/given/tfjs-wasm/`);
+    } finally {
+      script.remove();
+    }
+    expect(engineAssetUrls().humanModels).to.equal(`${location.origin}/faceswap-engine/human-models/`);
+  });
+
   it('points at the packages when served from node_modules', async () => {
     const urls = nodeModulesAssetUrls();
     for (const url of [urls.humanModule, `${urls.humanModels}facemesh.json`, `${urls.tfjsWasm}tfjs-backend-wasm-simd.wasm`]) {
