@@ -145,8 +145,8 @@ export const ErrorQuotaExhausted = stateStory({ expect: 'error', tokenProvider: 
 /** The server rate-limits session creation. */
 export const ErrorRateLimited = stateStory({ expect: 'error', tokenProvider: refusingGrant('rate-limited') });
 
-/** AKOOL reports the swap worker failed (faceswap_status 4). */
-export const ErrorSwapFailed = stateStory({ expect: 'error', tokenProvider: pageGrant('akool', { status: 4 }), transport: { remote: 'echo' } });
+/** AKOOL reports the swap worker failed (`faceswap_status` 4, `failed` on the wire). */
+export const ErrorSwapFailed = stateStory({ expect: 'error', tokenProvider: pageGrant('akool', { status: 'failed' }), transport: { remote: 'echo' } });
 
 /** The RTC join does not complete in time. */
 export const ErrorJoinTimeout = stateStory({ expect: 'error', transport: { joinHangs: true, joinTimeoutMs: 1500 } });

@@ -26,7 +26,7 @@ export function pageGrant(engine: EngineName, overrides: Partial<SessionGrant> =
       sessionId: `story-${grants}`,
       sessionKey: 'story-session-key',
       engine,
-      status: 2,
+      status: 'ready',
       rtc: { appId: '', channel: `story-${grants}`, uid: 1, token: '', remoteUid: 3 },
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       ...overrides,

@@ -106,6 +106,14 @@ export interface DetectResponse {
   height: number;
 }
 
+/**
+ * Where the swap service is with a session, as the token endpoint names it (AKOOL's `faceswap_status` 1..4):
+ * `queued` waiting for a swap worker, `ready` the worker takes the camera, `ended` closed by the service,
+ * `failed` the worker failed.
+ */
+export const SWAP_STATUSES = ['queued', 'ready', 'ended', 'failed'] as const;
+export type SwapStatus = (typeof SWAP_STATUSES)[number];
+
 // ---- POST {endpoint}/sessions
 export interface CreateSessionRequest {
   source: FaceSource;
@@ -115,8 +123,7 @@ export interface SessionGrant {
   /** HMAC of `sessionId` under the server secret; proves ownership on source/heartbeat/close. */
   sessionKey: string;
   engine: EngineName;
-  /** AKOOL `faceswap_status`: 1 queuing, 2 processing, 3 success, 4 failed. */
-  status: number;
+  status: SwapStatus;
   rtc: RtcCredentials;
   /** ISO 8601 time after which the server closes the session regardless of heartbeats. */
   expiresAt: string;
@@ -131,7 +138,7 @@ export interface SessionKeyRequest {
   sessionKey: string;
 }
 export interface HeartbeatResponse {
-  status: number;
+  status: SwapStatus;
   expiresAt: string;
 }
 export interface OkResponse {

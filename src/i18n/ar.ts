@@ -13,6 +13,7 @@ export const ar: FaceswapStrings = {
   statePreparing: 'جارٍ تشغيل الكاميرا…',
   stateConnecting: 'جارٍ الاتصال…',
   stateWaiting: 'في انتظار تبديل الوجه…',
+  stateQueued: 'في قائمة الانتظار لتبديل الوجه…',
   stateLive: 'مباشر',
   stateReconnecting: 'جارٍ إعادة الاتصال…',
   stateEnding: 'جارٍ الإنهاء…',

@@ -14,6 +14,7 @@ export const en: FaceswapStrings = {
   statePreparing: 'Starting the camera…',
   stateConnecting: 'Connecting…',
   stateWaiting: 'Waiting for the face swap…',
+  stateQueued: 'In the queue for the face swap…',
   stateLive: 'Live',
   stateReconnecting: 'Reconnecting…',
   stateEnding: 'Ending…',

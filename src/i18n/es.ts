@@ -13,6 +13,7 @@ export const es: FaceswapStrings = {
   statePreparing: 'Encendiendo la cámara…',
   stateConnecting: 'Conectando…',
   stateWaiting: 'Esperando el intercambio de caras…',
+  stateQueued: 'En la cola del intercambio de caras…',
   stateLive: 'En directo',
   stateReconnecting: 'Reconectando…',
   stateEnding: 'Finalizando…',

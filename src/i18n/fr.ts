@@ -13,6 +13,7 @@ export const fr: FaceswapStrings = {
   statePreparing: 'Démarrage de la caméra…',
   stateConnecting: 'Connexion…',
   stateWaiting: 'En attente de l’échange de visage…',
+  stateQueued: 'En file d’attente pour l’échange de visage…',
   stateLive: 'En direct',
   stateReconnecting: 'Reconnexion…',
   stateEnding: 'Fin de la session…',

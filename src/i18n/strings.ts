@@ -22,6 +22,8 @@ export interface FaceswapStrings {
   statePreparing: string;
   stateConnecting: string;
   stateWaiting: string;
+  /** Shown while waiting when the swap service has queued the session. */
+  stateQueued: string;
   stateLive: string;
   stateReconnecting: string;
   stateEnding: string;

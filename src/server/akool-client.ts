@@ -3,7 +3,7 @@
  * Node and on edge runtimes. It never logs, and no error it throws carries a credential or a token.
  */
 import { FaceswapError } from '../core/errors.js';
-import type { FaceswapErrorCode } from '../core/protocol.js';
+import type { FaceswapErrorCode, SwapStatus } from '../core/protocol.js';
 import type {
   AkoolEnvelope,
   CreateLiveRequest,
@@ -75,6 +75,23 @@ export function codeForAkool(upstreamCode: number): FaceswapErrorCode {
       return 'quota-exhausted';
     default:
       return 'upstream-error';
+  }
+}
+
+/**
+ * AKOOL's `faceswap_status` by name: 1 Queuing, 2 Processing (the browser may connect), 3 Success (over),
+ * 4 Failed. An unknown value is taken as still queued: the browser keeps waiting, within its queue limit.
+ */
+export function swapStatusFor(faceswapStatus: unknown): SwapStatus {
+  switch (faceswapStatus) {
+    case 2:
+      return 'ready';
+    case 3:
+      return 'ended';
+    case 4:
+      return 'failed';
+    default:
+      return 'queued';
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { FaceswapError } from '../core/errors.js';
 import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant } from '../core/protocol.js';
-import { AkoolError, type AkoolClient } from './akool-client.js';
+import { AkoolError, swapStatusFor, type AkoolClient } from './akool-client.js';
 import { describe } from './http-answers.js';
 import type { SessionKeys } from './session-key.js';
 import type { CloseReason, SessionRecord, SessionStore } from './session-store.js';
@@ -91,7 +91,7 @@ export async function createSession(config: SessionRouteConfig, request: Request
     sessionId: live._id,
     sessionKey: await config.keys.sign(live._id),
     engine: config.engine,
-    status: live.faceswap_status,
+    status: swapStatusFor(live.faceswap_status),
     rtc,
     expiresAt: new Date(record.expiresAt).toISOString(),
   };
@@ -136,7 +136,7 @@ export async function heartbeat(config: SessionRouteConfig, sessionId: string, r
   }
   const updated = await config.store.touch(sessionId, config.now(), status);
   if (!updated || updated.closed) throw new FaceswapError('conflict', 'The session is closed.');
-  return { status: updated.status ?? record.status ?? 1, expiresAt: new Date(updated.expiresAt).toISOString() };
+  return { status: swapStatusFor(updated.status ?? record.status), expiresAt: new Date(updated.expiresAt).toISOString() };
 }
 
 export async function closeByClient(config: SessionRouteConfig, sessionId: string, request: Request): Promise<OkResponse> {

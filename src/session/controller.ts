@@ -5,7 +5,7 @@ import { EndpointClient } from './endpoint-client.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
 import { FaceswapError, isFaceswapError } from '../core/errors.js';
 import { browserPlatform } from './platform.js';
-import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState } from '../core/protocol.js';
+import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState, SwapStatus } from '../core/protocol.js';
 import type {
   CameraFacing,
   SessionControllerApi,
@@ -21,8 +21,6 @@ import type {
 const HEARTBEAT_FAILURES_TOLERATED = 3;
 /** Heartbeat answers that mean the server no longer holds this session for us. */
 const SESSION_GONE_CODES = new Set(['not-found', 'conflict', 'forbidden', 'unauthorized']);
-/** AKOOL `faceswap_status` 4: the swap worker failed. */
-const SWAP_STATUS_FAILED = 4;
 
 /** Allowed transitions; anything else (typically a late callback of a finished run) is ignored. */
 const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
@@ -57,6 +55,8 @@ interface Run {
   /** The source the server and transport were last given. */
   appliedSource: FaceSource | null;
   firstFrame: boolean;
+  /** What the swap service last said about the session; literal credentials count as `ready`. */
+  swapStatus: SwapStatus;
   watchdog: ReturnType<typeof setTimeout> | undefined;
   heartbeat: ReturnType<typeof setTimeout> | undefined;
   heartbeatFailures: number;
@@ -232,7 +232,7 @@ export class SessionController implements SessionControllerApi {
     if (run.finished) return;
     run.published = true;
 
-    this.#setState('waiting', { waitingSince: this.#platform.now() });
+    this.#setState('waiting', { waitingSince: this.#platform.now(), queued: run.swapStatus === 'queued' });
     this.#startWatchdog(run);
     if (run.issued) this.#scheduleHeartbeat(run, run.issued);
     if (run.firstFrame) this.#goLive(run);
@@ -284,7 +284,8 @@ export class SessionController implements SessionControllerApi {
     run.appliedSource = source;
     const chosen: EngineName = engine === 'auto' ? grant.engine : engine;
     this.#update({ engine: chosen, sessionId: grant.sessionId });
-    if (grant.status === SWAP_STATUS_FAILED) throw new FaceswapError('swap-failed');
+    if (grant.status === 'failed') throw new FaceswapError('swap-failed');
+    run.swapStatus = grant.status === 'queued' ? 'queued' : 'ready';
     return { engine: chosen, rtc: grant.rtc };
   }
 
@@ -349,20 +350,45 @@ export class SessionController implements SessionControllerApi {
 
   #goLive(run: Run): void {
     clearTimeout(run.watchdog);
-    this.#setState('live', { waitingSince: null });
+    run.swapStatus = 'ready'; // the worker's video is the proof
+    this.#setState('live', { waitingSince: null, queued: false });
   }
 
+  /**
+   * While the swap service queues the session, only the queue limit runs; the swapped-video limit starts when
+   * it says the session is ready (the video arriving goes live either way).
+   */
   #startWatchdog(run: Run): void {
     clearTimeout(run.watchdog);
-    run.watchdog = setTimeout(() => this.#fail(run, new FaceswapError('swap-timeout')), this.options.swapTimeoutMs);
+    const queued = run.swapStatus === 'queued';
+    const limit = queued ? this.options.queueTimeoutMs : this.options.swapTimeoutMs;
+    const message = queued ? `The face swap service kept the session queued for ${Math.round(limit / 1000)} s.` : undefined;
+    run.watchdog = setTimeout(() => this.#fail(run, new FaceswapError('swap-timeout', message)), limit);
+  }
+
+  /** A status from a heartbeat: `ready` ends the queue, `failed` and `ended` end the session. */
+  #onSwapStatus(run: Run, status: SwapStatus): void {
+    if (status === 'failed') return this.#fail(run, new FaceswapError('swap-failed'));
+    if (status === 'ended') {
+      this.#setState('ending');
+      void this.#release(run, 'stop').then(() => this.#setState('ended'));
+      return;
+    }
+    if (status !== 'ready' || run.swapStatus !== 'queued') return;
+    run.swapStatus = 'ready';
+    this.#update({ queued: false });
+    if (this.#snapshot.state === 'waiting' && !run.firstFrame) this.#startWatchdog(run);
   }
 
   #scheduleHeartbeat(run: Run, issued: IssuedSession): void {
+    // While queued, the heartbeat doubles as the status poll.
+    const delay = run.swapStatus === 'queued' ? Math.min(this.options.statusPollMs, this.options.heartbeatMs) : this.options.heartbeatMs;
     run.heartbeat = setTimeout(async () => {
       try {
         const answer = await issued.client.heartbeat(issued.id, issued.key, run.abort.signal);
         run.heartbeatFailures = 0;
-        if (answer.status === SWAP_STATUS_FAILED) return this.#fail(run, new FaceswapError('swap-failed'));
+        if (run.finished) return;
+        this.#onSwapStatus(run, answer.status);
       } catch (error) {
         if (run.finished) return;
         const failure = toFaceswapError(error, 'endpoint-unreachable');
@@ -372,7 +398,7 @@ export class SessionController implements SessionControllerApi {
         }
       }
       if (!run.finished) this.#scheduleHeartbeat(run, issued);
-    }, this.options.heartbeatMs);
+    }, delay);
   }
 
   #watchTrackEnded(run: Run, track: MediaStreamTrack): void {
@@ -415,7 +441,7 @@ export class SessionController implements SessionControllerApi {
     for (const cleanup of run.cleanups.splice(0)) cleanup();
     if (run.media) for (const track of [run.media.video, run.media.audio]) track?.stop();
     run.media = null;
-    this.#update({ localStream: null, remoteTrack: null, waitingSince: null });
+    this.#update({ localStream: null, remoteTrack: null, waitingSince: null, queued: false });
 
     const { transport, issued } = run;
     const beaconSent = mode === 'pagehide' && issued !== null && this.#sendCloseBeacon(issued);
@@ -446,6 +472,7 @@ export class SessionController implements SessionControllerApi {
       issued: null,
       appliedSource: null,
       firstFrame: false,
+      swapStatus: 'ready',
       watchdog: undefined,
       heartbeat: undefined,
       heartbeatFailures: 0,

@@ -12,7 +12,10 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   // AKOOL's recommended capture (reference/akool-api.md §4.1). Its 5000 Kbps bitrate is most likely a typo
   // for 640x480 (§5.12); 400-1000 Kbps is what working live-faceswap clients use (§4.3).
   video: { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 },
-  swapTimeoutMs: 20_000,
+  // AKOOL gives no queue time; these only bound a session that never delivers.
+  swapTimeoutMs: 60_000,
+  queueTimeoutMs: 180_000,
+  statusPollMs: 2_500,
   joinTimeoutMs: 15_000,
   heartbeatMs: 15_000,
 };
@@ -30,6 +33,7 @@ export function idleSnapshot(micEnabled: boolean): SessionSnapshot {
     facing: null,
     micEnabled,
     waitingSince: null,
+    queued: false,
     autoplayBlocked: false,
   };
 }

@@ -40,8 +40,12 @@ export interface SessionOptions {
   cameraDeviceId?: string;
   mic: boolean;
   video: VideoConstraintsConfig;
-  /** Swapped-frame watchdog after joining (default 20000). */
+  /** Longest wait for the swapped video once the swap service says the session is ready (default 60000). */
   swapTimeoutMs: number;
+  /** Longest time the swap service may keep a session queued before it counts as `swap-timeout` (default 180000). */
+  queueTimeoutMs: number;
+  /** Status poll period (through the heartbeat) while the session is queued (default 2500). */
+  statusPollMs: number;
   /** Own RTC join timeout (default 15000). */
   joinTimeoutMs: number;
   /** Heartbeat period towards the token endpoint (default 15000). */
@@ -64,6 +68,8 @@ export interface SessionSnapshot {
   micEnabled: boolean;
   /** Milliseconds since the state last changed to `waiting` (for "waiting for the swap" overlays). */
   waitingSince: number | null;
+  /** The swap service has queued the session and has not yet said it is ready (shown while `waiting`). */
+  queued: boolean;
   /** Remote playback was blocked by autoplay policy until a user gesture. */
   autoplayBlocked: boolean;
 }

@@ -42,7 +42,7 @@ describe('token endpoint: happy path', () => {
     assert.equal(grant.status, 200, grant.text);
     assert.match(grant.json.sessionId, /^[0-9a-f]{24}$/);
     assert.equal(grant.json.engine, 'local');
-    assert.equal(grant.json.status, 1);
+    assert.equal(grant.json.status, 'queued');
     assert.equal(grant.json.rtc.uid, 1);
     assert.equal(grant.json.rtc.remoteUid, 3);
     assert.equal(grant.json.rtc.appId, '');
@@ -59,7 +59,7 @@ describe('token endpoint: happy path', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const beat = await post(`${stack.endpoint}/sessions/${sessionId}/heartbeat`, { sessionKey });
     assert.equal(beat.status, 200, beat.text);
-    assert.equal(beat.json.status, 2, 'status went 1 → 2 at the emulator');
+    assert.equal(beat.json.status, 'ready', 'status went 1 → 2 at the emulator');
     assert.equal(beat.json.expiresAt, grant.json.expiresAt);
 
     const close = await post(`${stack.endpoint}/sessions/${sessionId}/close`, { sessionKey });
@@ -336,7 +336,7 @@ describe('token endpoint: upstream failures', () => {
     stack.emulator.setFaults({ forceHttpStatus: 404, paths: ['/live/info'] });
     const beat = await post(`${stack.endpoint}/sessions/${grant.sessionId}/heartbeat`, { sessionKey: grant.sessionKey });
     assert.equal(beat.status, 200, beat.text);
-    assert.equal(beat.json.status, 1, 'falls back to the status create returned');
+    assert.equal(beat.json.status, 'queued', 'falls back to the status create returned');
     stack.emulator.setFaults({});
   });
 });

@@ -9,7 +9,7 @@ const GRANT: SessionGrant = {
   sessionId: 'abc/1',
   sessionKey: 'key',
   engine: 'akool',
-  status: 1,
+  status: 'queued',
   rtc: { appId: '', channel: 'ch', uid: 1, token: '007x', remoteUid: 3 },
   expiresAt: '2030-01-01T00:00:00Z',
 };
@@ -42,12 +42,12 @@ test('each call posts JSON to its path under the endpoint', async () => {
   const seen: Seen[] = [];
   const client = new EndpointClient('/api/faceswap/', fakeFetch((url) => {
     if (url.endsWith('/sessions')) return json(200, GRANT);
-    if (url.endsWith('/heartbeat')) return json(200, { status: 2, expiresAt: GRANT.expiresAt });
+    if (url.endsWith('/heartbeat')) return json(200, { status: 'ready', expiresAt: GRANT.expiresAt });
     return json(200, { ok: true });
   }, seen));
   assert.deepEqual(await client.createSession(SOURCE), GRANT);
   await client.updateSource('abc/1', 'key', SOURCE);
-  assert.deepEqual(await client.heartbeat('abc/1', 'key'), { status: 2, expiresAt: GRANT.expiresAt });
+  assert.deepEqual(await client.heartbeat('abc/1', 'key'), { status: 'ready', expiresAt: GRANT.expiresAt });
   await client.close('abc/1', 'key');
   assert.deepEqual(
     seen.map((s) => s.url),

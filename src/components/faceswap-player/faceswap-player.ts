@@ -277,7 +277,7 @@ export class FaceswapPlayer extends LitElement {
           kind: 'cover',
           state: 'waiting',
           spinner: true,
-          message: term('stateWaiting'),
+          message: term(details?.queued ? 'stateQueued' : 'stateWaiting'),
           extra: html`<span class="elapsed">${term('waitingElapsed', { seconds })}</span>`,
         });
       }

@@ -77,6 +77,20 @@ describe('<faceswap-player>', () => {
     expect(inShadow(player, '[part~=retry-button]')).to.not.equal(null);
   });
 
+  it('shows the queued state, translated, while the swap service queues the session', async () => {
+    const queuedGrant: typeof grantProvider = async (request) => ({ ...(await grantProvider(request)), status: 'queued' });
+    const { platform } = fakePlatform({ remote: 'none' });
+    const el = await fixture<FaceswapSession>(html`<faceswap-session lang="es" .tokenProvider=${queuedGrant} .platform=${platform} .source=${SOURCE}>
+      <faceswap-player></faceswap-player>
+    </faceswap-session>`);
+    const player = el.querySelector('faceswap-player')!;
+    await el.start();
+    await until(() => player.state === 'waiting', 'waiting');
+    await until(() => shadowText(player, '[part~=overlay]').includes('En la cola del intercambio de caras…'), 'the Spanish queued text');
+    expect(overlayState(player)).to.equal('waiting');
+    await el.stop();
+  });
+
   it('shows a recoverable error with a retry that starts again, and a fatal one without', async () => {
     let failJoin = true;
     const { platform } = fakePlatform();

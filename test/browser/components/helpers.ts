@@ -35,7 +35,7 @@ export const grantProvider: TokenProvider = async () => {
     sessionId: `provided-${grants}`,
     sessionKey: `key-${grants}`,
     engine: 'akool',
-    status: 1,
+    status: 'ready',
     rtc: { appId: 'a'.repeat(32), channel: `channel-${grants}`, uid: '100', token: '007token', remoteUid: '3' },
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   };

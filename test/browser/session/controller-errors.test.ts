@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { FaceswapError } from '../../../src/core/errors.js';
 import type { FaceswapErrorCode, FaceswapErrorInfo } from '../../../src/core/protocol.js';
-import { createRig, expectReleased, expectServerClosed, waitForState, type Rig, type RigOptions } from './harness.js';
+import { createRig, expectReleased, expectServerClosed, until, waitForState, type Rig, type RigOptions } from './harness.js';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -106,8 +106,8 @@ describe('SessionController: credential errors', () => {
     });
   });
 
-  it('AKOOL reports the swap as failed at creation (status 4)', async () => {
-    await failsWith('swap-failed', {}, (r) => (r.endpoint.status = 4));
+  it('AKOOL reports the swap as failed at creation (status failed)', async () => {
+    await failsWith('swap-failed', {}, (r) => (r.endpoint.status = 'failed'));
   });
 });
 
@@ -174,6 +174,53 @@ describe('SessionController: swap watchdog and server state', () => {
     expect(r.endpoint.routes('close')).to.have.length(1);
   });
 
+  it('a queued session shows queued, no swap-timeout runs until the service says ready, then it does', async () => {
+    const r = createRig({ options: { swapTimeoutMs: 300, statusPollMs: 40, queueTimeoutMs: 60_000 }, transport: { remote: 'none' } });
+    rigs.push(r);
+    r.endpoint.status = 'queued';
+    r.endpoint.heartbeatStatus = 'queued';
+    await r.controller.start();
+    await waitForState(r.controller, 'waiting');
+    expect(r.controller.snapshot.queued).to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // over twice the swap limit, still queued
+    expect(r.controller.snapshot.state).to.equal('waiting');
+    expect(r.endpoint.routes('heartbeat').length, 'status polled while queued').to.be.greaterThan(3);
+    r.endpoint.heartbeatStatus = 'ready';
+    await until(() => !r.controller.snapshot.queued, 'queued cleared');
+    await waitForState(r.controller, 'error');
+    expect(r.controller.snapshot.error!.code).to.equal('swap-timeout');
+    await expectServerClosed(r);
+  });
+
+  it('a queue that outlasts queueTimeoutMs is a swap-timeout that says so', async () => {
+    const r = await failsWith('swap-timeout', { options: { queueTimeoutMs: 300, statusPollMs: 50 }, transport: { remote: 'none' } }, (rig) => {
+      rig.endpoint.status = 'queued';
+      rig.endpoint.heartbeatStatus = 'queued';
+    });
+    expect(r.controller.snapshot.error!.message).to.match(/queued/);
+  });
+
+  it('the swapped video arriving while queued goes live', async () => {
+    const r = createRig({ transport: { remote: 'echo' } });
+    rigs.push(r);
+    r.endpoint.status = 'queued';
+    await r.controller.start();
+    await waitForState(r.controller, 'live');
+    expect(r.controller.snapshot.queued).to.equal(false);
+  });
+
+  it('the service ending the session (heartbeat status ended) ends it cleanly', async () => {
+    const r = createRig({ options: { heartbeatMs: 50 }, transport: { remote: 'echo' } });
+    rigs.push(r);
+    await r.controller.start();
+    await waitForState(r.controller, 'live');
+    r.endpoint.heartbeatStatus = 'ended';
+    await waitForState(r.controller, 'ended');
+    expect(r.controller.snapshot.error).to.equal(null);
+    await expectReleased(r);
+    await expectServerClosed(r);
+  });
+
   it('no swap-timeout once the first frame arrived', async () => {
     const r = createRig({ options: { swapTimeoutMs: 200 }, transport: { remote: 'echo', firstFrameDelayMs: 50 } });
     rigs.push(r);
@@ -195,9 +242,9 @@ describe('SessionController: swap watchdog and server state', () => {
     });
   });
 
-  it('AKOOL reports the swap as failed during the session (heartbeat status 4)', async () => {
+  it('AKOOL reports the swap as failed during the session (heartbeat status failed)', async () => {
     await failsWith('swap-failed', { options: { heartbeatMs: 50 }, transport: { remote: 'echo' } }, (r) => {
-      r.endpoint.answers.heartbeat = { status: 200, body: { status: 4, expiresAt: '2030-01-01T00:00:00Z' } };
+      r.endpoint.answers.heartbeat = { status: 200, body: { status: 'failed', expiresAt: '2030-01-01T00:00:00Z' } };
     });
   });
 });

@@ -145,7 +145,7 @@ describe('SessionController: a healthy session', () => {
             sessionId: 'p1',
             sessionKey: 'k',
             engine: 'akool',
-            status: 2,
+            status: 'ready',
             rtc: { appId: 'x'.repeat(32), channel: 'c', uid: 7, token: 't' },
             expiresAt: '2030-01-01T00:00:00Z',
           };

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FakeTransport, type FakeTransportOptions } from '../../../src/rtc/fake-transport.js';
 import type { TransportOptions } from '../../../src/rtc/transport.js';
 import { SessionController } from '../../../src/session/controller.js';
-import type { ErrorBody, EngineName, FaceSource, SessionGrant, SessionState } from '../../../src/core/protocol.js';
+import type { ErrorBody, EngineName, FaceSource, SessionGrant, SessionState, SwapStatus } from '../../../src/core/protocol.js';
 import type { SessionOptions, SessionPlatform } from '../../../src/session/session-api.js';
 
 /**
@@ -22,7 +22,9 @@ export class FakeEndpoint {
   readonly calls: Array<{ route: Route; sessionId?: string; body: Record<string, unknown> }> = [];
   readonly open = new Set<string>();
   engine: EngineName = 'akool';
-  status = 1;
+  /** What create answers as the swap status, and what each heartbeat answers. */
+  status: SwapStatus = 'ready';
+  heartbeatStatus: SwapStatus = 'ready';
   /** One-off or permanent answers per route; a function is asked on every call. */
   answers: Partial<Record<Route, Answer | (() => Answer | undefined)>> = {};
   #next = 0;
@@ -65,7 +67,7 @@ export class FakeEndpoint {
       return json(404, { error: { code: 'not-found', message: 'No such session.' } } satisfies ErrorBody);
     }
     if (route === 'close') this.open.delete(sessionId);
-    if (route === 'heartbeat') return json(200, { status: 2, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    if (route === 'heartbeat') return json(200, { status: this.heartbeatStatus, expiresAt: new Date(Date.now() + 60_000).toISOString() });
     return json(200, { ok: true });
   }
 
