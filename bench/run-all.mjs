@@ -14,6 +14,7 @@ const BENCHES = [
   ['leaks', ['bench/leaks.mjs']],
   ['tokenEndpoint', ['bench/endpoint.mjs']],
   ['engine', ['--import', 'tsx', 'bench/engine.ts']],
+  ['demoPage', ['bench/demo-page.mjs']],
 ].filter(([, args]) => existsSync(join(root, args[args.length - 1])));
 
 function run(args) {

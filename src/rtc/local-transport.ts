@@ -28,6 +28,13 @@ function abortError(): DOMException {
   return new DOMException('The join was cancelled.', 'AbortError');
 }
 
+/** Why the face model did not load: WebGL2 missing (for example headless Firefox), or its files not hosted where assetBaseUrl points. */
+function engineLoadError(error: unknown): FaceswapError {
+  if (error instanceof FaceswapError) return error;
+  if (error instanceof Error && /WebGL/.test(error.message)) return new FaceswapError('unsupported-browser', undefined, { cause: error });
+  return new FaceswapError('swap-failed', 'The face model could not be loaded.', { cause: error });
+}
+
 /**
  * The `local` engine behind the same contract as Agora's transport: no network; "joining" loads the face
  * model, "publishing" starts the in-browser swap of the camera, and the "remote" video is the swapped canvas
@@ -40,6 +47,8 @@ export class LocalTransport implements RtcTransport {
   #engine: FaceSwapEngine | null = null;
   #connection: TransportConnectionState = 'disconnected';
   #source: FaceSource | null = null;
+  /** The source image the engine has (or is analysing), so join does not analyse a prepared one again. */
+  #applied: { engine: FaceSwapEngine; path: string; done: Promise<void> } | null = null;
   #left = false;
 
   constructor(options: LocalTransportOptions = {}) {
@@ -59,25 +68,16 @@ export class LocalTransport implements RtcTransport {
     if (!credentials || typeof credentials !== 'object' || typeof credentials.channel !== 'string') {
       throw new FaceswapError('rtc-credentials', 'The local engine needs session credentials with a channel.');
     }
-    if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined' || !webgl2Available()) {
-      throw new FaceswapError('unsupported-browser');
-    }
     this.#left = false;
     this.#setConnection('connecting');
-    const urls = { ...engineAssetUrls(this.#options.assetBaseUrl), ...this.#options.assetUrls };
     let engine: FaceSwapEngine;
     try {
-      engine = new FaceSwapEngine(urls, this.#options);
+      // Prepared ahead (see prepare): the model is loaded or loading already.
+      engine = this.#engine ?? this.#createEngine();
     } catch (error) {
       this.#setConnection('disconnected');
-      throw new FaceswapError('unsupported-browser', undefined, { cause: error });
+      throw error;
     }
-    this.#engine = engine;
-    engine.onFirstFrame = () => {
-      this.#events.emit('remote-video', engine.track);
-      this.#events.emit('first-frame');
-    };
-    engine.onError = (error) => this.#events.emit('error', new FaceswapError('swap-failed', undefined, { cause: error }));
 
     let onAbort = () => {};
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -97,10 +97,7 @@ export class LocalTransport implements RtcTransport {
       this.#setConnection('disconnected');
       if (this.#left || (error instanceof DOMException && error.name === 'AbortError')) throw abortError();
       if (error instanceof FaceswapError) throw error;
-      // WebGL2 is missing (for example headless Firefox), or the model files did not load (not hosted where
-      // assetBaseUrl points).
-      if (error instanceof Error && /WebGL/.test(error.message)) throw new FaceswapError('unsupported-browser', undefined, { cause: error });
-      throw new FaceswapError('swap-failed', 'The face model could not be loaded.', { cause: error });
+      throw engineLoadError(error);
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);
@@ -108,6 +105,23 @@ export class LocalTransport implements RtcTransport {
     if (this.#left) throw abortError();
     this.#setConnection('connected');
     if (this.#source) await this.#applySource(this.#source).catch((error: FaceswapError) => this.#events.emit('error', error));
+  }
+
+  /**
+   * Loads the face model and the source face ahead of `join`, without the camera or any network session, so
+   * that Start then waits only for the camera and the first landmarks. `leave` releases what it loaded.
+   * Rejects with the error `join` would have given (`unsupported-browser`, `no-face`, ...).
+   */
+  async prepare(source: FaceSource): Promise<void> {
+    this.#source = source;
+    const engine = this.#engine ?? this.#createEngine();
+    try {
+      await engine.ready;
+    } catch (error) {
+      if (this.#engine === engine) this.#release();
+      throw engineLoadError(error);
+    }
+    if (this.#engine === engine && this.#source === source) await this.#applySource(source);
   }
 
   async publish(media: LocalMedia): Promise<void> {
@@ -142,18 +156,45 @@ export class LocalTransport implements RtcTransport {
     this.#setConnection('disconnected');
   }
 
-  async #applySource(source: FaceSource): Promise<void> {
-    try {
-      await this.#engine?.setSource(source.path);
-    } catch (error) {
+  /** Gives the engine `source`; the same image applied (or being applied) already is not analysed again. */
+  #applySource(source: FaceSource): Promise<void> {
+    const engine = this.#engine;
+    if (!engine) return Promise.resolve();
+    if (this.#applied?.engine === engine && this.#applied.path === source.path) return this.#applied.done;
+    const done = engine.setSource(source.path).catch((error: unknown) => {
+      if (this.#applied?.done === done) this.#applied = null;
       if (error instanceof SourceFaceError) throw new FaceswapError('no-face', undefined, { cause: error });
       throw new FaceswapError('invalid-source', 'The source image could not be loaded.', { cause: error });
+    });
+    this.#applied = { engine, path: source.path, done };
+    return done;
+  }
+
+  /** Starts loading the face model (a worker); throws `unsupported-browser` where the engine cannot run. */
+  #createEngine(): FaceSwapEngine {
+    if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined' || !webgl2Available()) {
+      throw new FaceswapError('unsupported-browser');
     }
+    const urls = { ...engineAssetUrls(this.#options.assetBaseUrl), ...this.#options.assetUrls };
+    let engine: FaceSwapEngine;
+    try {
+      engine = new FaceSwapEngine(urls, this.#options);
+    } catch (error) {
+      throw new FaceswapError('unsupported-browser', undefined, { cause: error });
+    }
+    this.#engine = engine;
+    engine.onFirstFrame = () => {
+      this.#events.emit('remote-video', engine.track);
+      this.#events.emit('first-frame');
+    };
+    engine.onError = (error) => this.#events.emit('error', new FaceswapError('swap-failed', undefined, { cause: error }));
+    return engine;
   }
 
   #release(): void {
     this.#engine?.dispose();
     this.#engine = null;
+    this.#applied = null;
   }
 
   #setConnection(state: TransportConnectionState): void {

@@ -68,6 +68,13 @@ export interface RtcTransport {
    */
   setSource(source: FaceSource): Promise<void>;
 
+  /**
+   * Optional: load ahead of `join` what a session with `source` will need (the local engine: its face model
+   * and the source face), without the camera or any network session. `leave` releases it. A rejection only
+   * means nothing was prepared; `join` then reports the error itself.
+   */
+  prepare?(source: FaceSource): Promise<void>;
+
   getStats(): Promise<TransportStats>;
 
   /** Leave and release everything the transport created. Safe to call more than once and during `join`. */

@@ -67,6 +67,13 @@ interface Run {
 
 type ReleaseMode = 'stop' | 'error' | 'pagehide';
 
+/** A transport made ready for the chosen source before Start (see #prepare); the next run takes it. */
+interface PreparedTransport {
+  readonly abort: AbortController;
+  /** Null when there is nothing to prepare (not the local engine, or it cannot run here). */
+  readonly transport: Promise<RtcTransport | null>;
+}
+
 export class SessionController implements SessionControllerApi {
   options: SessionOptions;
 
@@ -76,11 +83,14 @@ export class SessionController implements SessionControllerApi {
   #run: Run | null = null;
   /** The teardown in progress (or the last one); a new start waits for it. */
   #teardown: Promise<void> = Promise.resolve();
+  #prepared: PreparedTransport | null = null;
   #disposed = false;
 
   constructor(options: Partial<SessionOptions> = {}, platform: Partial<SessionPlatform> = {}) {
     this.options = { ...DEFAULT_SESSION_OPTIONS, ...options };
     this.#platform = { ...browserPlatform(), ...platform };
+    // Transports of the caller's own making are not mixed with a prepared default one.
+    if (platform.transportFactory && !platform.prepareTransport) delete this.#platform.prepareTransport;
     this.#snapshot = idleSnapshot(this.options.mic);
   }
 
@@ -107,6 +117,7 @@ export class SessionController implements SessionControllerApi {
   }
 
   async stop(): Promise<void> {
+    this.#releasePrepared();
     const run = this.#run;
     if (!run) return;
     if (run.finished) return this.#teardown;
@@ -124,6 +135,7 @@ export class SessionController implements SessionControllerApi {
     if (sameSource(previous, source)) return;
     this.#update({ source });
     const run = this.#run;
+    if ((!run || run.finished) && source) this.#prepare(source);
     // Before join the new source is picked up by #applySource on the way to `waiting`.
     if (!run || run.finished || !run.joined || !source) return;
     try {
@@ -215,10 +227,7 @@ export class SessionController implements SessionControllerApi {
     if (run.finished || !run.media) return;
 
     this.#setState('connecting');
-    const transport = await this.#platform.transportFactory(credentials.engine, {
-      joinTimeoutMs: this.options.joinTimeoutMs,
-      video: this.options.video,
-    });
+    const transport = (await this.#takePrepared(credentials.engine)) ?? (await this.#platform.transportFactory(credentials.engine, this.#transportOptions()));
     if (run.finished) return void transport.leave();
     run.transport = transport;
     this.#listen(run, transport);
@@ -458,7 +467,68 @@ export class SessionController implements SessionControllerApi {
     return this.#platform.sendBeacon?.(url, body) ?? false;
   }
 
+  // ---- before Start
+
+  /**
+   * While the visitor is still choosing (a source is set, no session runs), the transport of the engine the
+   * session will run on is created now and prepares for the source (the local engine loads its face model
+   * and analyses the face), so Start waits only for the camera and the first landmarks. The engine is the
+   * `engine` option, or with `auto` what the token endpoint says it grants (`GET /health`). Never touches
+   * the camera. Best effort: whatever fails here is left for the run to meet and report.
+   */
+  #prepare(source: FaceSource): void {
+    if (this.#disposed) return;
+    if (this.#prepared) {
+      void this.#prepared.transport.then((transport) => transport?.prepare?.(source)).catch(() => {});
+      return;
+    }
+    const prepareTransport = this.#platform.prepareTransport;
+    if (!prepareTransport) return;
+    const abort = new AbortController();
+    const transport = (async () => {
+      const engine = await this.#expectedEngine(abort.signal);
+      const created = engine && !abort.signal.aborted ? await prepareTransport(engine, this.#transportOptions()) : null;
+      if (created && abort.signal.aborted) {
+        void created.leave().catch(() => {});
+        return null;
+      }
+      void created?.prepare?.(source).catch(() => {});
+      return created;
+    })().catch(() => null);
+    this.#prepared = { abort, transport };
+  }
+
+  /** The engine the next session will run on, when that is known before it starts. */
+  async #expectedEngine(signal: AbortSignal): Promise<EngineName | null> {
+    const { engine, credentials, tokenProvider, tokenEndpoint } = this.options;
+    if (engine !== 'auto') return engine;
+    if (credentials || tokenProvider || !tokenEndpoint) return null;
+    return new EndpointClient(tokenEndpoint, this.#platform.fetch).engine(signal);
+  }
+
+  /** The prepared transport, when it is for `engine`; any other is released. */
+  async #takePrepared(engine: EngineName): Promise<RtcTransport | null> {
+    const prepared = this.#prepared;
+    this.#prepared = null;
+    const transport = await prepared?.transport;
+    if (!transport) return null;
+    if (transport.engine === engine) return transport;
+    void transport.leave().catch(() => {});
+    return null;
+  }
+
+  #releasePrepared(): void {
+    const prepared = this.#prepared;
+    this.#prepared = null;
+    prepared?.abort.abort();
+    void prepared?.transport.then((transport) => transport?.leave()).catch(() => {});
+  }
+
   // ---- helpers
+
+  #transportOptions() {
+    return { joinTimeoutMs: this.options.joinTimeoutMs, video: this.options.video };
+  }
 
   #createRun(): Run {
     return {

@@ -3,6 +3,7 @@ import {
   ERROR_CODES,
   type DetectRequest,
   type DetectResponse,
+  type EngineName,
   type FaceSource,
   type FaceswapErrorCode,
   type HeartbeatResponse,
@@ -48,6 +49,13 @@ export class EndpointClient {
   /** URL and text body for `navigator.sendBeacon` on `pagehide` (the server accepts the JSON as text/plain). */
   closeBeacon(sessionId: string, sessionKey: string): { url: string; body: string } {
     return { url: this.#base + `${sessionPath(sessionId)}/close`, body: JSON.stringify({ sessionKey }) };
+  }
+
+  /** The engine the endpoint grants sessions on (`GET /health`), or null when it does not say. */
+  async engine(signal?: AbortSignal): Promise<EngineName | null> {
+    const response = await this.#fetch(this.#base + '/health', { signal, credentials: 'same-origin' });
+    const body = (await response.json().catch(() => undefined)) as { engine?: unknown } | undefined;
+    return response.ok && (body?.engine === 'local' || body?.engine === 'akool') ? body.engine : null;
   }
 
   detect(body: DetectRequest, signal?: AbortSignal): Promise<DetectResponse> {

@@ -25,6 +25,8 @@ export function browserPlatform(): SessionPlatform {
       return () => globalThis.removeEventListener('pagehide', listener);
     },
     transportFactory: defaultTransportFactory,
+    // Only the local engine has something to load ahead of a session: its face model.
+    prepareTransport: async (engine, options) => (engine === 'local' ? defaultTransportFactory(engine, options) : null),
     now: () => Date.now(),
   };
 }

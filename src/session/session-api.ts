@@ -1,5 +1,5 @@
 import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCredentials, SessionGrant, SessionState } from '../core/protocol.js';
-import type { TransportStats, TransportFactory } from '../rtc/transport.js';
+import type { RtcTransport, TransportOptions, TransportStats, TransportFactory } from '../rtc/transport.js';
 
 /**
  * The contract of the session core (`SessionController`, which uses the browser only through
@@ -113,5 +113,11 @@ export interface SessionPlatform {
   /** Subscribe to page teardown (`pagehide`); returns the unsubscribe function. */
   onPageHide?(listener: () => void): () => void;
   transportFactory: TransportFactory;
+  /**
+   * A transport to prepare before Start for a session on `engine` (see `RtcTransport.prepare`), or null when
+   * that engine has nothing to load ahead. A platform with its own `transportFactory` and without this gets
+   * none prepared.
+   */
+  prepareTransport?(engine: EngineName, options?: TransportOptions): Promise<RtcTransport | null>;
   now(): number;
 }

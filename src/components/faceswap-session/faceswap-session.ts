@@ -293,6 +293,9 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       sendBeacon: (url, body) => pick('sendBeacon')(url, body),
       onPageHide: (listener) => pick('onPageHide')(listener),
       transportFactory: (engine, options) => pick('transportFactory')(engine, options),
+      // Transports of the page's own making are not mixed with a prepared default one.
+      prepareTransport: (engine, options) =>
+        this.platform?.transportFactory && !this.platform.prepareTransport ? Promise.resolve(null) : pick('prepareTransport')(engine, options),
       now: () => pick('now')(),
     };
   }

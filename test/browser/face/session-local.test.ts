@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { SessionController } from '../../../src/session/controller.js';
+import type { TransportOptions } from '../../../src/rtc/transport.js';
 import type { DetectResponse, SessionState } from '../../../src/core/protocol.js';
 import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDifference, samplePairs } from './face-check.js';
 
@@ -17,6 +18,25 @@ async function dataUrl(url: string): Promise<string> {
     reader.onload = () => resolve(reader.result as string);
     reader.readAsDataURL(blob);
   });
+}
+
+async function detectedSource(): Promise<DetectResponse['faces'][number]['source']> {
+  const detect = await fetch('/api/faceswap/detect', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ image: await dataUrl(SOURCE_PHOTO), singleFace: true }),
+  });
+  expect(detect.status).to.equal(200);
+  return ((await detect.json()) as DetectResponse).faces[0].source;
+}
+
+/** Resolves once `check` holds, polling; fails the test when it never does. */
+async function until(check: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('a local-engine session with the face camera', function () {
@@ -81,5 +101,38 @@ describe('a local-engine session with the face camera', function () {
     await controller.stop();
     expect(controller.snapshot.state).to.equal('ended');
     expect(remote.readyState).to.equal('ended');
+  });
+
+  it('loads the face model while the face is being chosen, without the camera, and releases it on stop', async () => {
+    const source = await detectedSource();
+    const transports: LocalTransport[] = [];
+    const make = async (options?: TransportOptions) => {
+      const transport = new LocalTransport({ ...options, assetUrls: nodeModulesAssetUrls() });
+      transports.push(transport);
+      return transport;
+    };
+    controller = new SessionController(
+      { tokenEndpoint: '/api/faceswap', engine: 'auto', video: { width: 640, height: 480, frameRate: 20 } },
+      { transportFactory: (_engine, options) => make(options), prepareTransport: (engine, options) => (engine === 'local' ? make(options) : Promise.resolve(null)) },
+    );
+    await controller.setSource(source);
+    // The endpoint grants the local engine (GET /health), so its model loads now, before any start().
+    await until(() => (transports[0]?.engineStats()?.landmarkBackend ?? '') !== '', 'the model loaded before start');
+    expect(controller.snapshot.state).to.equal('idle');
+    expect(controller.snapshot.localStream, 'no camera before start').to.equal(null);
+
+    await controller.stop();
+    expect(transports[0].engineStats(), 'released on stop').to.equal(null);
+
+    // Chosen again and started: the run takes the prepared transport instead of loading another model.
+    await controller.setSource(null);
+    await controller.setSource(source);
+    await until(() => (transports[1]?.engineStats()?.landmarkBackend ?? '') !== '', 'prepared again');
+    await controller.start();
+    await until(() => controller!.snapshot.state === 'live' || controller!.snapshot.state === 'error', 'live');
+    expect(controller.snapshot.state).to.equal('live');
+    expect(transports.length, 'no third transport').to.equal(2);
+    await controller.dispose();
+    expect(transports[1].engineStats(), 'released on dispose').to.equal(null);
   });
 });

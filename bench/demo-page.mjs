@@ -1,0 +1,274 @@
+// Speed as the visitor sees it: the demo page of `npm start` (scripts/start.ts) in Chromium whose fake camera
+// plays the real webcam clip, the player visible with its preview and stats, a gallery face chosen, Start.
+// Reports, per run (each in a fresh browser, so the model is loaded cold every time):
+//   - startToFirstSwapMs: the Start click to the first frame the player's <video> presents with the face
+//     swapped in (requestVideoFrameCallback on that <video>, the engine's own `swapping` flag for the frame);
+//   - presentedFps: frames the player's <video> presented per second over the measuring window;
+//   - cpuMsPerFrame: CPU time of every browser process (/proc/<pid>/stat utime + stime) over the window, divided
+//     by the frames presented (all cores: on this 2-core machine 100 ms per frame at 20 fps is both cores full);
+//   - the engine's landmark rate and main-thread cost per frame, and the 1-minute load average before the run.
+// Prints JSON with each run, the best and the median. Run: node bench/demo-page.mjs [--runs 3] [--seconds 10]
+//   [--think-ms 1500] [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM, chromiumArgs } from '../scripts/chromium.mjs';
+import { pickGalleryFace, startDemoServer, waitForState } from '../scripts/demo-driver.mjs';
+import { machine, percentile, root, round } from './lib/common.mjs';
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const runs = Number(arg('--runs', 3));
+const seconds = Number(arg('--seconds', 10));
+/** Time between choosing the face and pressing Start: a visitor does not press both in the same millisecond. */
+const thinkMs = Number(arg('--think-ms', 1500));
+const noTrackProcessor = process.argv.includes('--no-track-processor');
+/** For finding where the time goes: the player without its preview and stats overlay. */
+const barePlayer = process.argv.includes('--bare-player');
+
+export const WEBCAM_VIDEO = `${root}test/fixtures/generated/webcam-talking.y4m`;
+if (!existsSync(WEBCAM_VIDEO)) {
+  throw new Error(`${WEBCAM_VIDEO} is missing: make it from the webcam clip (see test/fixtures/media) with ffmpeg`);
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** user + system CPU seconds in a /proc stat line, and the process or thread name. */
+function parseStat(text) {
+  // Fields after the name (which may hold spaces) start after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), parent: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+}
+
+/**
+ * CPU seconds of `pid` and every process below it, in total and per thread name with the process type
+ * (`renderer/CrRendererMain`, `gpu-process/VizCompositorThread`, ...): where the time goes.
+ */
+function treeCpu(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const { parent } = parseStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const threads = new Map();
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const next = stack.pop();
+    stack.push(...(children.get(next) ?? []));
+    let type = 'browser';
+    try {
+      type = /--type=(\S+)/.exec(readFileSync(`/proc/${next}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] ?? 'browser';
+      for (const tid of readdirSync(`/proc/${next}/task`)) {
+        const { name, cpu } = parseStat(readFileSync(`/proc/${next}/task/${tid}/stat`, 'utf8'));
+        const key = `${type}/${name.replace(/\d+$/, '')}`;
+        threads.set(key, (threads.get(key) ?? 0) + cpu);
+        total += cpu;
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { total, threads };
+}
+
+/** The CPU used between two treeCpu readings: total seconds and the busiest thread kinds, in ms per presented frame. */
+function cpuBetween(before, after, frames) {
+  const perThread = [...after.threads]
+    .map(([key, cpu]) => [key, cpu - (before.threads.get(key) ?? 0)])
+    .filter(([, cpu]) => cpu > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([key, cpu]) => [key, round((cpu * 1000) / Math.max(1, frames), 1)]);
+  return { seconds: after.total - before.total, busiestThreadsMsPerFrame: Object.fromEntries(perThread) };
+}
+
+/**
+ * In the page: keeps the transports the session creates (to read the engine's `swapping` flag), the same ones
+ * it creates by default; for the fallback run hides MediaStreamTrackProcessor.
+ */
+function instrument(hideProcessor, bare, platformUrl) {
+  if (hideProcessor) delete window.MediaStreamTrackProcessor;
+  if (bare) for (const name of ['preview', 'stats']) document.querySelector('faceswap-player').removeAttribute(name);
+  const session = document.querySelector('faceswap-session');
+  window.__bench = { transports: [] };
+  const kept = (create) => async (engine, options) => {
+    const transport = await create(engine, options);
+    if (transport) window.__bench.transports.push(transport);
+    return transport;
+  };
+  return import(platformUrl).then(({ browserPlatform }) => {
+    const { transportFactory, prepareTransport } = browserPlatform();
+    session.platform = { transportFactory: kept(transportFactory), prepareTransport: kept(prepareTransport) };
+  });
+}
+
+/** In the page: presses Start and resolves with the milliseconds until the player presents a swapped frame. */
+function startAndTimeFirstSwap() {
+  const session = document.querySelector('faceswap-session');
+  const player = document.querySelector('faceswap-player');
+  const video = player.shadowRoot.querySelector('video.video');
+  const button = session.shadowRoot.querySelector('[part~=start-button]');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no swapped frame within 60 s (state ${session.state} ${JSON.stringify(session.controller.snapshot.error)})`)), 60_000);
+    const started = performance.now();
+    const onFrame = (now) => {
+      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
+      const transport = window.__bench.transports.at(-1);
+      if (transport?.engineStats?.()?.swapping) {
+        clearTimeout(timer);
+        resolve({ ms: now - started, liveAtMs: window.__bench.liveAt - started });
+      } else video.requestVideoFrameCallback(onFrame);
+    };
+    // The player binds its <video> when the swapped track arrives; until then there is nothing to present.
+    const watch = () => {
+      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
+      else if (video.srcObject) video.requestVideoFrameCallback(onFrame);
+      else setTimeout(watch, 5);
+    };
+    session.addEventListener('faceswap-live', () => (window.__bench.liveAt = performance.now()), { once: true });
+    button.click();
+    watch();
+  });
+}
+
+/** In the page: counts frames the player's <video> presents from now; `stop()` returns the count and the elapsed time. */
+function countPresentedFrames() {
+  const video = document.querySelector('faceswap-player').shadowRoot.querySelector('video.video');
+  const state = { frames: 0, counting: true, started: performance.now() };
+  const count = () => {
+    if (!state.counting) return;
+    state.frames++;
+    video.requestVideoFrameCallback(count);
+  };
+  video.requestVideoFrameCallback(count);
+  window.__bench.counter = state;
+  const transport = window.__bench.transports.at(-1);
+  transport.takeFrameTimings?.();
+}
+
+function stopCounting() {
+  const state = window.__bench.counter;
+  state.counting = false;
+  const transport = window.__bench.transports.at(-1);
+  const stats = transport.engineStats?.() ?? {};
+  const video = document.querySelector('faceswap-player').shadowRoot.querySelector('video.video');
+  return {
+    frames: state.frames,
+    elapsedMs: performance.now() - state.started,
+    frameMs: transport.takeFrameTimings?.() ?? [],
+    landmarkFps: stats.landmarkFps,
+    landmarkMsMedian: stats.landmarkMsMedian,
+    landmarkBackend: stats.landmarkBackend,
+    swapping: stats.swapping,
+    width: video.videoWidth,
+    height: video.videoHeight,
+    trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
+  };
+}
+
+async function once(url) {
+  const load1m = loadavg()[0];
+  const width = 1280;
+  const height = 860;
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...chromiumArgs(), `--window-size=${width},${height}`, `--use-file-for-fake-video-capture=${WEBCAM_VIDEO}`],
+    defaultViewport: { width, height },
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
+    await page.waitForFunction(() => customElements.get('faceswap-player') && customElements.get('face-source-picker'), { timeout: 300_000 });
+    await page.evaluate(instrument, noTrackProcessor, barePlayer, `/@fs${root}src/session/platform.ts`);
+    await pickGalleryFace(page, 0, 180_000).catch(async (error) => {
+      const picker = await page.$eval('face-source-picker', (el) => `${el.getAttribute('status')} ${el.shadowRoot.textContent.replace(/\s+/g, ' ').slice(0, 300)}`);
+      throw new Error(`the gallery face was not chosen (picker: ${picker}): ${error.message}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, thinkMs));
+    const first = await page.evaluate(startAndTimeFirstSwap);
+    await waitForState(page, 'live');
+    // Settle: tracking locks on, the first landmark runs warm up.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const pid = browser.process().pid;
+    const cpuBefore = treeCpu(pid);
+    await page.evaluate(countPresentedFrames);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const counted = await page.evaluate(stopCounting);
+    const cpu = cpuBetween(cpuBefore, treeCpu(pid), counted.frames);
+    const cpuSeconds = cpu.seconds;
+    if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
+    const fps = (counted.frames * 1000) / counted.elapsedMs;
+    return {
+      loadAverage1m: round(load1m, 2),
+      startToFirstSwapMs: round(first.ms, 0),
+      startToLiveMs: round(first.liveAtMs, 0),
+      presentedFps: round(fps),
+      cpuMsPerFrame: round((cpuSeconds * 1000) / Math.max(1, counted.frames), 1),
+      browserCpuCores: round(cpuSeconds / (counted.elapsedMs / 1000), 2),
+      busiestThreadsMsPerFrame: cpu.busiestThreadsMsPerFrame,
+      landmarkFps: round(counted.landmarkFps),
+      landmarkMsMedian: round(counted.landmarkMsMedian),
+      landmarkBackend: counted.landmarkBackend,
+      mainThreadMsPerFrame: { median: round(percentile(counted.frameMs, 50), 1), p95: round(percentile(counted.frameMs, 95), 1) },
+      swappingAtEnd: counted.swapping,
+      resolution: `${counted.width}x${counted.height}`,
+      trackProcessor: counted.trackProcessor,
+      version: await browser.version(),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const server = await startDemoServer();
+const results = [];
+try {
+  // A visitor meets a server that has been up a while: its face detector (loading at start) is warm.
+  const image = `data:image/jpeg;base64,${readFileSync(`${root}demo/faces/ada.jpg`).toString('base64')}`;
+  await fetch(new URL('/api/faceswap/detect', server.url), { method: 'POST', body: JSON.stringify({ image, singleFace: true }) });
+  for (let i = 0; i < runs; i++) {
+    const result = await once(server.url);
+    process.stderr.write(`demo-page run ${i + 1}/${runs}: ${JSON.stringify(result)}\n`);
+    results.push(result);
+  }
+} finally {
+  await server.stop();
+}
+const pick = (key) => results.map((r) => r[key]);
+const version = results[0]?.version;
+for (const r of results) delete r.version;
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'demo-page',
+      page: 'demo/index.html via scripts/start.ts: <faceswap-player preview stats>, gallery face "Ada", Start',
+      camera: 'Chromium fake camera playing test/fixtures/generated/webcam-talking.y4m (640x480, 20 fps)',
+      player: barePlayer ? 'without preview and stats (for comparison)' : 'preview and stats',
+      path: noTrackProcessor ? 'fallback: MediaStreamTrackProcessor deleted from window' : 'MediaStreamTrackProcessor',
+      thinkMs,
+      windowSeconds: seconds,
+      presentedFps: { best: Math.max(...pick('presentedFps')), median: median(pick('presentedFps')) },
+      startToFirstSwapMs: { best: Math.min(...pick('startToFirstSwapMs')), median: median(pick('startToFirstSwapMs')) },
+      cpuMsPerFrame: { best: Math.min(...pick('cpuMsPerFrame')), median: median(pick('cpuMsPerFrame')) },
+      runs: results,
+      machine: machine(version),
+    },
+    null,
+    2,
+  ),
+);
