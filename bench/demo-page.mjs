@@ -9,6 +9,7 @@
 //   - the engine's landmark rate and main-thread cost per frame, and the 1-minute load average before the run.
 // Prints JSON with each run, the best and the median. Run: node bench/demo-page.mjs [--runs 3] [--seconds 10]
 //   [--think-ms 1500] [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import puppeteer from 'puppeteer-core';
@@ -25,9 +26,10 @@ const noTrackProcessor = process.argv.includes('--no-track-processor');
 /** For finding where the time goes: the player without its preview and stats overlay. */
 const barePlayer = process.argv.includes('--bare-player');
 
-export const WEBCAM_VIDEO = `${root}test/fixtures/generated/webcam-talking.y4m`;
+const WEBCAM_VIDEO = `${root}test/fixtures/generated/webcam-talking.y4m`;
 if (!existsSync(WEBCAM_VIDEO)) {
-  throw new Error(`${WEBCAM_VIDEO} is missing: make it from the webcam clip (see test/fixtures/media) with ffmpeg`);
+  const made = spawnSync(process.execPath, [`${root}scripts/make-test-camera.mjs`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (made.status !== 0 || !existsSync(WEBCAM_VIDEO)) throw new Error('scripts/make-test-camera.mjs did not make the webcam camera');
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
