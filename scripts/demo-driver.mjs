@@ -20,21 +20,23 @@ function freePort() {
   });
 }
 
-/** Starts `scripts/start.ts` on a free port; resolves with its URL and a stop function once it listens. */
+/** Starts `scripts/start.ts` on a free port; resolves with its URL, the emulator's control URL and a stop function once it listens. */
 export async function startDemoServer({ timeoutMs = 60_000 } = {}) {
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
   delete env.AKOOL_API_KEY; // always the local engine and the bundled emulator
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const url = await new Promise((resolve, reject) => {
+  /** @type {{ url: string, controlUrl: string }} */
+  const { url, controlUrl } = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo server did not start:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk;
       const match = /demo: (http:\/\/\S+)/.exec(output);
-      if (match) {
+      const control = /emulator control \(loopback only\): (http:\/\/\S+)/.exec(output);
+      if (match && control) {
         clearTimeout(timer);
-        resolve(match[1].replace('localhost', '127.0.0.1'));
+        resolve({ url: match[1].replace(/\/$/, ''), controlUrl: control[1] });
       }
     };
     child.stdout.on('data', onData);
@@ -51,7 +53,7 @@ export async function startDemoServer({ timeoutMs = 60_000 } = {}) {
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     });
-  return { url, stop, output: () => output };
+  return { url, controlUrl, stop, output: () => output };
 }
 
 /** Headless Chromium whose fake camera plays the generated face video when it exists (as after `npm test`'s camera step). */
@@ -104,8 +106,8 @@ export async function pickGalleryFace(page, index, timeout = 60_000) {
   return page.$eval('face-source-picker', (el) => el.value);
 }
 
-/** The emulator's view of its sessions (`GET /akool-emulator/__emulator/sessions`). */
-export async function emulatorSessions(baseUrl) {
-  const response = await fetch(new URL('/akool-emulator/__emulator/sessions', baseUrl));
+/** The emulator's view of its sessions (`GET sessions` on the control URL `npm start` prints). */
+export async function emulatorSessions(controlUrl) {
+  const response = await fetch(new URL('sessions', controlUrl));
   return (await response.json()).sessions;
 }

@@ -13,7 +13,7 @@ const GROUP_PHOTO = fileURLToPath(new URL('../node_modules/@vladmandic/face-api/
 const server = await startDemoServer();
 const browser = await launchChromium({ width: 1280, height: 900 });
 const failures = [];
-const emulator = (path, init) => fetch(new URL(`/akool-emulator/__emulator/${path}`, server.url), init);
+const emulator = (path, init) => fetch(new URL(path, server.controlUrl), init);
 
 async function shot(name, page, settleMs = 600) {
   await new Promise((resolve) => setTimeout(resolve, settleMs)); // let transitions and the video settle

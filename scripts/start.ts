@@ -1,12 +1,17 @@
 /**
- * `npm start`: the demo page (Vite, root `demo/`) and the token endpoint (`/api/faceswap`) on one port.
- *   - AKOOL_API_KEY unset: the AKOOL emulator runs in-process under `/akool-emulator` (so face crops are
- *     same-origin) and the page runs on the in-browser `local` engine.
+ * `npm start`: the demo page (Vite, root `demo/`) and the token endpoint (`/api/faceswap`) on one port. A local
+ * demo: it listens on loopback unless HOST says otherwise, and Vite's dev server is not a production server.
+ *   - AKOOL_API_KEY unset: the AKOOL emulator runs in-process (the handler calls it directly, with a random
+ *     key). Only its face crops are public (`/akool-emulator/faces/`, so they are same-origin); its control
+ *     routes are on a second loopback port behind a random path token, printed at start. The page runs on
+ *     the in-browser `local` engine.
  *   - AKOOL_API_KEY set: real AKOOL (AKOOL_BASE_URL to override) and the `akool` engine over Agora.
- * Also: PORT (default 5173), HOST (default: every interface), FACESWAP_SECRET (sessionKey HMAC secret),
- * ALLOWED_ORIGINS (`*` or a comma-separated list of extra origins allowed to call the endpoint).
+ * Also: PORT (default 5173), HOST (default 127.0.0.1), PUBLIC_URL (the origin browsers use, default
+ * `http://HOST:PORT`; emulator face URLs point there), ALLOWED_HOSTS (extra Host names accepted, comma-separated;
+ * loopback names and PUBLIC_URL's are always accepted, anything else is refused against DNS rebinding),
+ * FACESWAP_SECRET (sessionKey HMAC secret), ALLOWED_ORIGINS (`*` or a comma-separated list of extra origins
+ * allowed to call the endpoint), EMULATOR_CONTROL_PORT (default any free port).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -20,28 +25,24 @@ import { toNodeListener } from '../src/server/node-adapter.js';
 
 const ENDPOINT = '/api/faceswap';
 const EMULATOR_MOUNT = '/akool-emulator';
+const EMULATOR_FACES = `${EMULATOR_MOUNT}/faces/`;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 5173);
-const host = process.env.HOST || undefined;
+const host = process.env.HOST || '127.0.0.1';
 const apiKey = process.env.AKOOL_API_KEY || undefined;
+const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-const allowedOrigins = (() => {
-  const value = process.env.ALLOWED_ORIGINS?.trim();
-  if (!value) return [];
-  return value === '*' ? ('*' as const) : value.split(',').map((s) => s.trim()).filter(Boolean);
-})();
+const allowedOrigins = process.env.ALLOWED_ORIGINS?.trim() === '*' ? ('*' as const) : list(process.env.ALLOWED_ORIGINS);
 
-// The browser's own address for this request, so emulator face URLs point where the browser can load them.
-const browserBase = new AsyncLocalStorage<string>();
-const emulator = apiKey ? undefined : createEmulator({ mountPath: EMULATOR_MOUNT });
+const emulator = apiKey ? undefined : createEmulator({ mountPath: EMULATOR_MOUNT, apiKey: randomBytes(24).toString('hex') });
+/** Set once the port is known (PORT=0 picks one): the origin the emulator's face URLs name. */
+let publicUrl = '';
 
 const handler = createFaceswapHandler({
   auth: { apiKey: apiKey ?? emulator!.apiKey },
-  baseUrl: apiKey ? process.env.AKOOL_BASE_URL || undefined : `http://127.0.0.1:${port}${EMULATOR_MOUNT}`,
-  // The emulator is called in-process: no loopback hop, and the public URL cannot be forged over HTTP.
-  fetch: emulator
-    ? async (input, init) => emulator.handle(new Request(input, init), { publicUrl: browserBase.getStore() })
-    : undefined,
+  baseUrl: apiKey ? process.env.AKOOL_BASE_URL || undefined : `http://emulator.invalid${EMULATOR_MOUNT}`,
+  // The emulator is called in-process: its AKOOL paths are on no port, and its public URL comes from configuration.
+  fetch: emulator ? async (input, init) => emulator.handle(new Request(input, init), { publicUrl: publicUrl + EMULATOR_MOUNT }) : undefined,
   engine: apiKey ? 'akool' : 'local',
   // The emulator demo needs no stable secret; a real deployment should set FACESWAP_SECRET.
   secret: process.env.FACESWAP_SECRET || (emulator ? randomBytes(32) : undefined),
@@ -66,10 +67,26 @@ const CONTENT_TYPES: Record<string, string> = {
   '.binarypb': 'application/octet-stream',
 };
 
+/** A request this server refuses before routing: the answer is written, and the caller stops. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function serveAsset(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
   const route = assetRoutes.find((r) => pathname.startsWith(r.prefix));
   if (!route) return false;
-  const file = normalize(join(route.dir, decodeURIComponent(pathname.slice(route.prefix.length))));
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname.slice(route.prefix.length));
+  } catch {
+    throw new Refusal(400, 'Malformed percent-escape in the path.');
+  }
+  const file = normalize(join(route.dir, relative));
   if (!file.startsWith(resolve(route.dir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404).end();
     return true;
@@ -84,36 +101,98 @@ function serveAsset(req: IncomingMessage, res: ServerResponse, pathname: string)
   return true;
 }
 
+/** Host names this server answers to: loopback, PUBLIC_URL's and ALLOWED_HOSTS. Others are DNS rebinding. */
+function allowedHosts(): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', ...list(process.env.ALLOWED_HOSTS).map((h) => h.toLowerCase())]);
+  if (process.env.PUBLIC_URL) names.add(new URL(process.env.PUBLIC_URL).hostname);
+  return names;
+}
+const hostNames = allowedHosts();
+
+/** The request's path, after the checks every route shares. */
+function checkedPath(req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  if (method === 'TRACE' || method === 'TRACK' || method === 'CONNECT') throw new Refusal(405, 'Method not allowed.');
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${req.headers.host ?? ''}`).hostname.toLowerCase();
+  } catch {
+    throw new Refusal(400, 'Malformed Host header.');
+  }
+  if (!hostNames.has(hostname)) throw new Refusal(403, 'This Host is not served here (set ALLOWED_HOSTS or PUBLIC_URL).');
+  // A relative base: a raw absolute-form target (`GET http://[::1/x`) must parse or be refused, never throw.
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) throw new Refusal(400, 'Only origin-form request targets are served.');
+  try {
+    return new URL(target, 'http://localhost').pathname;
+  } catch {
+    throw new Refusal(400, 'Malformed request target.');
+  }
+}
+
 const server = createServer();
 const vite = await createVite({
   root: join(root, 'demo'),
   configFile: false,
   appType: 'mpa',
-  server: { middlewareMode: true, hmr: { server }, fs: { allow: [root] } },
+  // The demo imports src/ and packages; nothing else under the project is served (/@fs/ included).
+  server: { middlewareMode: true, hmr: { server }, fs: { allow: [join(root, 'demo'), join(root, 'src'), join(root, 'node_modules')] } },
 });
 
-server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (pathname === ENDPOINT || pathname.startsWith(ENDPOINT + '/')) {
-    browserBase.run(`http://${req.headers.host ?? 'localhost'}${EMULATOR_MOUNT}`, () => handlerListener(req, res));
-    return;
-  }
-  if (emulatorListener && (pathname === EMULATOR_MOUNT || pathname.startsWith(EMULATOR_MOUNT + '/'))) {
-    emulatorListener(req, res);
-    return;
-  }
+function route(req: IncomingMessage, res: ServerResponse): void {
+  const pathname = checkedPath(req);
+  if (pathname === ENDPOINT || pathname.startsWith(ENDPOINT + '/')) return handlerListener(req, res);
+  if (emulatorListener && pathname.startsWith(EMULATOR_FACES) && (req.method === 'GET' || req.method === 'HEAD')) return emulatorListener(req, res);
+  if (pathname === EMULATOR_MOUNT || pathname.startsWith(EMULATOR_MOUNT + '/')) throw new Refusal(404, 'Not found.');
   if (serveAsset(req, res, pathname)) return;
   vite.middlewares(req, res);
+}
+
+server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  try {
+    route(req, res);
+  } catch (error) {
+    // One bad request gets an answer; it never ends the process (and the sessions it tracks).
+    const status = error instanceof Refusal ? error.status : 500;
+    if (!(error instanceof Refusal)) console.error(`request failed: ${(error as Error).message}`);
+    if (res.headersSent) res.destroy();
+    else res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 405 ? { allow: 'GET, HEAD, POST, OPTIONS' } : {}) }).end(`${(error as Error).message}\n`);
+  }
 });
 
 await new Promise<void>((resolveListen, reject) => {
   server.once('error', reject);
   server.listen(port, host, () => resolveListen());
 });
-
-const mode = apiKey ? 'engine akool, real AKOOL' : 'engine local, AKOOL emulator at ' + EMULATOR_MOUNT;
 const { port: actualPort } = server.address() as AddressInfo; // PORT=0 picks a free port
-console.log(`faceswap-elements demo: http://localhost:${actualPort}/  (token endpoint ${ENDPOINT}; ${mode})`);
+publicUrl = (process.env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`).replace(/\/+$/, '');
+if (!hostNames.has(new URL(publicUrl).hostname)) hostNames.add(new URL(publicUrl).hostname);
+
+const control = emulator ? await startControlServer(emulator) : undefined;
+const mode = apiKey ? 'engine akool, real AKOOL' : 'engine local, in-process AKOOL emulator';
+console.log(`faceswap-elements demo: ${publicUrl}/  (token endpoint ${ENDPOINT}; ${mode})`);
+if (control) console.log(`AKOOL emulator control (loopback only): ${control.url}`);
+
+/**
+ * The emulator's control routes (sessions, faults, credit) on their own loopback port, under a random path
+ * token: a web page can neither guess the token nor read the answers (they carry no CORS header).
+ */
+async function startControlServer(target: NonNullable<typeof emulator>) {
+  const token = randomBytes(18).toString('base64url');
+  const listener = toNodeListener((request) => {
+    const url = new URL(request.url);
+    if (!url.pathname.startsWith(`/${token}/__emulator/`)) return Promise.resolve(new Response('not found', { status: 404 }));
+    url.pathname = EMULATOR_MOUNT + url.pathname.slice(token.length + 1);
+    return target.handle(new Request(url, request));
+  });
+  const controlServer = createServer((req, res) => {
+    if (!(req.url ?? '').startsWith('/')) return void res.writeHead(400).end();
+    listener(req, res);
+  });
+  await new Promise<void>((resolveListen) => controlServer.listen(Number(process.env.EMULATOR_CONTROL_PORT ?? 0), '127.0.0.1', resolveListen));
+  const { port: controlPort } = controlServer.address() as AddressInfo;
+  return { server: controlServer, url: `http://127.0.0.1:${controlPort}/${token}/__emulator/` };
+}
 
 // Load the face detector now so the first upload in the demo does not wait for it.
 emulator?.warmUp().catch((error: unknown) => console.error(`Face detector failed to load: ${(error as Error).message}`));
@@ -122,6 +201,8 @@ const stop = () => {
   handler.close();
   emulator?.close();
   server.closeAllConnections();
+  control?.server.closeAllConnections();
+  control?.server.close();
   void vite.close().finally(() => server.close(() => process.exit(0)));
 };
 process.on('SIGINT', stop);

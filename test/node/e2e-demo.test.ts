@@ -13,7 +13,7 @@ interface EmulatorSessionView {
   updates: number;
 }
 
-let server: { url: string; stop(): Promise<void>; output(): string };
+let server: { url: string; controlUrl: string; stop(): Promise<void>; output(): string };
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -41,7 +41,7 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
   await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
   await waitForState(page, 'live', 150_000);
   const sessionId = await page.$eval('faceswap-session', (el) => (el as unknown as { details: { sessionId: string } }).details.sessionId);
-  const find = async () => ((await emulatorSessions(server.url)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
+  const find = async () => ((await emulatorSessions(server.controlUrl)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
   const opened = await find();
   assert.ok(opened, `the emulator knows session ${sessionId}`);
   assert.equal(opened.closed, false);

@@ -77,7 +77,10 @@ export function apiPlugin() {
         if (url.pathname.startsWith('/__test/emulator/')) {
           const target = new URL(`${EMULATOR_MOUNT}/__emulator/${url.pathname.slice('/__test/emulator/'.length)}`, url);
           const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-          return emulator.handle(new Request(target, { method: request.method, headers: request.headers, body }));
+          // The emulator takes control bodies only as JSON (a cross-origin page cannot send that without a preflight).
+          const headers = new Headers(request.headers);
+          if (body !== undefined) headers.set('content-type', 'application/json');
+          return emulator.handle(new Request(target, { method: request.method, headers, body }));
         }
         if (request.method === 'POST' && url.pathname === '/__test/handler/reap') {
           const closed = (await Promise.all(handlers.map((h) => h.handler.reap()))).flat();

@@ -4,7 +4,7 @@
  * (see detector.ts) and fault injection for tests. `createEmulator` gives a WHATWG handler usable
  * in-process or mounted under a path; `startEmulator` serves it on its own port.
  *
- * Control API (no auth; for tests and demos) under `/__emulator/`:
+ * Control API (no auth, no CORS: for tests and operators, never exposed publicly) under `/__emulator/`:
  *   GET  state | sessions       POST faults {latencyMs, failureRate, forceCode, forceHttpStatus, malformedJson, hang, paths}
  *   DELETE faults               POST config {credit, statusDelayMs}         POST reset
  */
@@ -462,6 +462,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return new Reply(200, faults);
     }
     if (method === 'POST') {
+      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) return new Reply(415, { error: 'control bodies must be application/json' });
       const body = await readBody(request, 64 * 1024);
       if (body instanceof Reply) return body;
       if (path === '/faults') {
@@ -518,6 +519,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const url = new URL(request.url);
     if (mountPath && url.pathname !== mountPath && !url.pathname.startsWith(mountPath + '/')) return toResponse(new Reply(404, { code: 404, msg: 'Not Found' }));
     const path = url.pathname.slice(mountPath.length) || '/';
+    // Control routes are for tests and operators, never for other origins: no CORS header, so a foreign page
+    // can neither read them nor pass a preflight (and a POST must be JSON, which needs one).
+    if (path.startsWith('/__emulator/')) return controlAnswer(await control(request, path.slice('/__emulator'.length)));
     if (request.method === 'OPTIONS') {
       return new Response(null, {
         status: 204,
@@ -537,7 +541,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           headers: { 'content-type': 'image/jpeg', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=604800' },
         });
       }
-      if (path.startsWith('/__emulator/')) return toResponse(await control(request, path.slice('/__emulator'.length)));
       const answer = await akool(request, path);
       return answer instanceof Response ? withCors(answer) : toResponse(answer);
     } catch (error) {
@@ -592,6 +595,10 @@ function toResponse(reply: Reply): Response {
     status: reply.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' },
   });
+}
+
+function controlAnswer(reply: Reply): Response {
+  return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 function withCors(response: Response): Response {
