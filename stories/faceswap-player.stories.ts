@@ -80,7 +80,7 @@ export const Reconnecting = playerStory({
   overlay: 'reconnecting',
   then: async (session, transport) => {
     await reached(session, 'live');
-    transport()?.emitConnection('reconnecting', 'network');
+    transport()?.emitConnection('reconnecting');
   },
 });
 

@@ -100,7 +100,7 @@ export const Reconnecting = stateStory({
   transport: { remote: 'echo' },
   then: async (session, transport) => {
     await reached(session, 'live');
-    transport()?.emitConnection('reconnecting', 'network');
+    transport()?.emitConnection('reconnecting');
   },
 });
 

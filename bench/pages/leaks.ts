@@ -6,6 +6,7 @@ import '../../src/index.js';
 import type { FaceswapSession } from '../../src/components/faceswap-session/faceswap-session.js';
 import { FakeTransport } from '../../src/rtc/fake-transport.js';
 import type { FaceSource } from '../../src/core/protocol.js';
+import { until } from '../../test/support/until.js';
 
 const FAKE_SOURCE: FaceSource = { path: 'https://example.test/face.png', opts: '262,175:363,175:313,215:272,279' };
 let localSource: FaceSource | undefined;
@@ -22,17 +23,8 @@ async function detectedSource(): Promise<FaceSource> {
   return answer.faces[0].source;
 }
 
-function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const poll = () => {
-      if (check()) return resolve();
-      if (performance.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
+/** Waits polling every 5 ms, so the measured cycle includes little idle time. */
+const waitFor = (check: () => boolean, what: string, timeoutMs = 15_000) => until(check, what, timeoutMs, 5);
 
 async function cycle(engine: 'fake' | 'local'): Promise<void> {
   const session = document.createElement('faceswap-session') as FaceswapSession;
@@ -48,7 +40,7 @@ async function cycle(engine: 'fake' | 'local'): Promise<void> {
   document.body.append(session);
   await session.updateComplete;
   await session.start();
-  await until(() => session.state === 'live', 'live', 60_000);
+  await waitFor(() => session.state === 'live', 'live', 60_000);
   await session.stop();
   session.remove();
 }

@@ -1,11 +1,13 @@
-/** A minimal typed event emitter with no DOM dependency, shared by the session core and the transports. */
+/** A minimal typed event emitter (no DOM events), shared by the session core and the transports. */
 export class Emitter<Events> {
   #listeners = new Map<keyof Events, Set<(detail: never) => void>>();
 
-  on<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): void {
+  /** Adds `listener`; returns the function that removes it. */
+  on<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): () => void {
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, (set = new Set()));
     set.add(listener as (detail: never) => void);
+    return () => this.off(type, listener);
   }
 
   off<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): void {
@@ -27,14 +29,22 @@ export class Emitter<Events> {
     }
   }
 
-  listenerCount(type?: keyof Events): number {
-    if (type !== undefined) return this.#listeners.get(type)?.size ?? 0;
-    let total = 0;
-    for (const set of this.#listeners.values()) total += set.size;
-    return total;
-  }
-
   clear(): void {
     this.#listeners.clear();
+  }
+}
+
+/** Base for a class whose public API offers `on`/`off` for its own typed events, which it emits through `events`. */
+export abstract class EventSource<Events> {
+  protected readonly events = new Emitter<Events>();
+
+  /** Adds `listener`; returns the function that removes it. */
+  on<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): () => void {
+    this.events.on(type, listener);
+    return () => this.off(type, listener);
+  }
+
+  off<K extends keyof Events>(type: K, listener: (detail: Events[K]) => void): void {
+    this.events.off(type, listener);
   }
 }

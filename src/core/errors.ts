@@ -81,3 +81,8 @@ export class FaceswapError extends Error implements FaceswapErrorInfo {
 export function isFaceswapError(value: unknown): value is FaceswapError {
   return value instanceof FaceswapError;
 }
+
+/** The rejection of work cancelled through an AbortSignal (a cancellation, never a FaceswapError). */
+export function abortError(message = 'The operation was cancelled.'): DOMException {
+  return new DOMException(message, 'AbortError');
+}

@@ -147,3 +147,8 @@ export interface OkResponse {
 
 /** The 4-point landmark string AKOOL uses: four `x,y` pairs of non-negative numbers joined by `:`. */
 export const LANDMARKS_PATTERN = /^\d+(\.\d+)?,\d+(\.\d+)?(:\d+(\.\d+)?,\d+(\.\d+)?){3}$/;
+
+/** Whether two sources name the same face (the same image and landmarks). */
+export function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
+  return a === b || (!!a && !!b && a.path === b.path && a.opts === b.opts);
+}

@@ -1,3 +1,5 @@
+import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-assets.js';
+
 /**
  * Where the in-browser engine loads its model code, weights and wasm binaries from. Nothing comes from a CDN:
  * a site that uses the local engine hosts these three folders from its own node_modules (see
@@ -12,8 +14,7 @@ export interface EngineAssetUrls {
   tfjsWasm: string;
 }
 
-/** The prefix under which `npm start` (and a production site) serves the engine assets. */
-export const DEFAULT_ENGINE_ASSET_BASE = '/faceswap-engine/';
+export { DEFAULT_ENGINE_ASSET_BASE };
 
 /**
  * A page that cannot run code before the elements load (a CMS plugin, the CDN drop-in) names the base on any
@@ -27,13 +28,13 @@ function pageAssetBase(): string | undefined {
   return globalThis.document?.querySelector(`[${ENGINE_ASSETS_ATTRIBUTE}]`)?.getAttribute(ENGINE_ASSETS_ATTRIBUTE) || undefined;
 }
 
-/** The layout below one base URL: `human/human.esm.js`, `human-models/`, `tfjs-wasm/`. */
+/** The layout below one base URL (`ENGINE_ASSET_FOLDERS`, which the server's routes follow too). */
 export function engineAssetUrls(base: string = pageAssetBase() ?? DEFAULT_ENGINE_ASSET_BASE): EngineAssetUrls {
   const root = new URL(base.endsWith('/') ? base : `${base}/`, globalThis.location?.href).href;
   return {
-    humanModule: `${root}human/human.esm.js`,
-    humanModels: `${root}human-models/`,
-    tfjsWasm: `${root}tfjs-wasm/`,
+    humanModule: `${root}${ENGINE_ASSET_FOLDERS.human}human.esm.js`,
+    humanModels: `${root}${ENGINE_ASSET_FOLDERS.humanModels}`,
+    tfjsWasm: `${root}${ENGINE_ASSET_FOLDERS.tfjsWasm}`,
   };
 }
 

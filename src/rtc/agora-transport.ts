@@ -10,19 +10,20 @@ import type {
   NetworkQuality,
   UID,
 } from 'agora-rtc-sdk-ng';
-import { FaceswapError } from '../core/errors.js';
+import { abortError, FaceswapError } from '../core/errors.js';
+import { DEFAULT_VIDEO_PRESET, VIDEO_PRESETS, type VideoConfig } from '../core/video.js';
 import type { FaceswapErrorCode, FaceSource, RtcCredentials } from '../core/protocol.js';
 import { loadAgora } from './agora-loader.js';
 import { appIdFromToken } from './app-id.js';
-import { Emitter } from '../core/emitter.js';
+import { EventSource } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,
   RtcTransportEventMap,
-  RtcTransportListener,
   TransportOptions,
   TransportStats,
 } from './transport.js';
+import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 
 /**
  * RtcTransport over the Agora Web SDK 4.x, for AKOOL's cloud swap. Behaviour follows what
@@ -44,8 +45,7 @@ export interface AgoraTransportOptions extends TransportOptions {
   loadSdk?: () => Promise<IAgoraRTC>;
 }
 
-const DEFAULT_JOIN_TIMEOUT_MS = 15_000;
-const DEFAULT_VIDEO = { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 };
+const DEFAULT_VIDEO: VideoConfig = VIDEO_PRESETS[DEFAULT_VIDEO_PRESET];
 /** How often to look for the first received frame of the swapped video. */
 const FIRST_FRAME_POLL_MS = 200;
 
@@ -66,11 +66,10 @@ const JOIN_ERROR_CODES: Record<string, FaceswapErrorCode> = {
   WS_ERR: 'rtc-join-timeout',
 };
 
-export class AgoraTransport implements RtcTransport {
+export class AgoraTransport extends EventSource<RtcTransportEventMap> implements RtcTransport {
   readonly engine = 'akool' as const;
 
   readonly #options: AgoraTransportOptions;
-  readonly #events = new Emitter<RtcTransportEventMap>();
   #sdk: IAgoraRTC | null = null;
   #client: IAgoraRTCClient | null = null;
   #left = false;
@@ -86,26 +85,21 @@ export class AgoraTransport implements RtcTransport {
   #localAudio: ILocalAudioTrack | null = null;
   /** What the controller handed in, compared as given (the SDK may hand back a processed track). */
   #published: Partial<LocalMedia> = {};
-  #onAutoplayFailed = () => this.#events.emit('autoplay-failed');
+  #onAutoplayFailed = () => this.events.emit('autoplay-failed');
 
   constructor(options: AgoraTransportOptions = {}) {
+    super();
     this.#options = options;
   }
 
-  on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.on(type, listener);
-  }
 
-  off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.off(type, listener);
-  }
 
   async join(credentials: RtcCredentials, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     if (this.#client || this.#left) throw new Error('AgoraTransport: join may be called once');
     const sdk = await (this.#options.loadSdk ?? loadAgora)();
     signal.throwIfAborted();
-    if (this.#left) throw abortError();
+    if (this.#left) throw abortError('The join was cancelled.');
     this.#sdk = sdk;
     configureSdk(sdk, this.#options.logLevel ?? 2);
     if (!sdk.checkSystemRequirements()) throw new FaceswapError('unsupported-browser');
@@ -113,7 +107,7 @@ export class AgoraTransport implements RtcTransport {
     const appId = credentials.appId || (await appIdFromToken(credentials.token));
     if (!appId) throw new FaceswapError('rtc-credentials', 'No Agora App ID was given and none could be read from the token.');
     signal.throwIfAborted();
-    if (this.#left) throw abortError();
+    if (this.#left) throw abortError('The join was cancelled.');
     if (credentials.remoteUid !== undefined && credentials.remoteUid !== '') {
       this.#swapUid = String(credentials.remoteUid);
       this.#swapUidFixed = true;
@@ -137,7 +131,7 @@ export class AgoraTransport implements RtcTransport {
     if (this.#published.video !== media.video) {
       const video = { ...DEFAULT_VIDEO, ...this.#options.video };
       const track = sdk.createCustomVideoTrack({ mediaStreamTrack: media.video, ...video });
-      track.on('track-ended', () => this.#events.emit('error', new FaceswapError('camera-not-found', 'The camera stopped delivering video.')));
+      track.on('track-ended', () => this.events.emit('error', new FaceswapError('camera-not-found', 'The camera stopped delivering video.')));
       if (this.#localVideo) stale.push(this.#localVideo);
       this.#localVideo = track;
       fresh.push(track);
@@ -205,7 +199,7 @@ export class AgoraTransport implements RtcTransport {
         else reject(error);
       };
       const onAbort = () => {
-        settle(abortError());
+        settle(abortError('The join was cancelled.'));
         void this.leave();
       };
       // The SDK retries the gateway forever when Agora is unreachable (agora.md §3): give up on our own.
@@ -215,8 +209,8 @@ export class AgoraTransport implements RtcTransport {
       }, this.#options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
       signal.addEventListener('abort', onAbort, { once: true });
       client.join(appId, credentials.channel, credentials.token, agoraUid(credentials.uid)).then(
-        () => settle(this.#left ? abortError() : undefined),
-        (error: unknown) => settle(this.#left ? abortError() : joinError(error)),
+        () => settle(this.#left ? abortError('The join was cancelled.') : undefined),
+        (error: unknown) => settle(this.#left ? abortError('The join was cancelled.') : joinError(error)),
       );
     });
   }
@@ -241,18 +235,18 @@ export class AgoraTransport implements RtcTransport {
     client.on('connection-state-change', (current: ConnectionState, _previous: ConnectionState, reason?: ConnectionDisconnectedReason) => {
       this.#connection = current;
       if (this.#left) return;
-      if (current === 'CONNECTED') this.#events.emit('connection', { state: 'connected' });
-      else if (current === 'RECONNECTING') this.#events.emit('connection', { state: 'reconnecting' });
-      else if (current === 'CONNECTING') this.#events.emit('connection', { state: 'connecting' });
+      if (current === 'CONNECTED') this.events.emit('connection', { state: 'connected' });
+      else if (current === 'RECONNECTING') this.events.emit('connection', { state: 'reconnecting' });
+      else if (current === 'CONNECTING') this.events.emit('connection', { state: 'connecting' });
       else if (current === 'DISCONNECTED') {
-        this.#events.emit('connection', reason === undefined ? { state: 'disconnected' } : { state: 'disconnected', reason: String(reason) });
+        this.events.emit('connection', { state: 'disconnected', error: disconnectError(reason) });
       }
     });
     client.on('network-quality', (quality: NetworkQuality) => {
-      this.#events.emit('network-quality', { uplink: quality.uplinkNetworkQuality, downlink: quality.downlinkNetworkQuality });
+      this.events.emit('network-quality', { uplink: quality.uplinkNetworkQuality, downlink: quality.downlinkNetworkQuality });
     });
-    client.on('token-privilege-will-expire', () => this.#events.emit('token-will-expire'));
-    client.on('token-privilege-did-expire', () => this.#events.emit('token-expired'));
+    client.on('token-privilege-will-expire', () => this.events.emit('token-will-expire'));
+    client.on('token-privilege-did-expire', () => this.events.emit('token-expired'));
     // Never assign the page-global `onAutoplayFailed`: that would overwrite the host page's handler.
     sdk.on('autoplay-failed', this.#onAutoplayFailed);
   }
@@ -276,7 +270,7 @@ export class AgoraTransport implements RtcTransport {
     } catch (error) {
       // OPERATION_ABORTED: we left meanwhile. Anything else: the next user-published retries.
       if (!this.#left && errorCode(error) !== 'OPERATION_ABORTED') {
-        this.#events.emit('error', new FaceswapError('rtc-disconnected', `Subscribing to the swapped video failed (${errorCode(error)}).`));
+        this.events.emit('error', new FaceswapError('rtc-disconnected', `Subscribing to the swapped video failed (${errorCode(error)}).`));
       }
     } finally {
       this.#subscribing.delete(uid);
@@ -286,9 +280,9 @@ export class AgoraTransport implements RtcTransport {
   #attachRemoteVideo(track: IRemoteVideoTrack): void {
     this.#remoteVideo?.removeAllListeners();
     this.#remoteVideo = track;
-    this.#events.emit('remote-video', track.getMediaStreamTrack());
+    this.events.emit('remote-video', track.getMediaStreamTrack());
     // After a re-subscribe or a codec change the SDK swaps the underlying MediaStreamTrack (agora.md §6).
-    track.on('track-updated', (mediaStreamTrack: MediaStreamTrack) => this.#events.emit('remote-video', mediaStreamTrack));
+    track.on('track-updated', (mediaStreamTrack: MediaStreamTrack) => this.events.emit('remote-video', mediaStreamTrack));
     this.#watchFirstFrame(track);
   }
 
@@ -304,7 +298,7 @@ export class AgoraTransport implements RtcTransport {
       if (reported || this.#left || track !== this.#remoteVideo) return;
       reported = true;
       clearInterval(this.#firstFramePoll);
-      this.#events.emit('first-frame');
+      this.events.emit('first-frame');
     };
     track.on('first-frame-decoded', report);
     this.#firstFramePoll = setInterval(() => {
@@ -319,7 +313,7 @@ export class AgoraTransport implements RtcTransport {
     clearInterval(this.#firstFramePoll);
     this.#remoteVideo.removeAllListeners();
     this.#remoteVideo = null;
-    this.#events.emit('remote-video', null);
+    this.events.emit('remote-video', null);
   }
 }
 
@@ -347,8 +341,11 @@ function joinError(error: unknown): FaceswapError {
   return new FaceswapError(JOIN_ERROR_CODES[code] ?? 'rtc-disconnected', `Joining the video channel failed (${code}).`);
 }
 
-function abortError(): DOMException {
-  return new DOMException('The join was cancelled.', 'AbortError');
+/** Agora's reason for a dropped connection, as the session's error. */
+function disconnectError(reason: ConnectionDisconnectedReason | undefined): FaceswapError {
+  if (reason === 'UID_CONFLICT') return new FaceswapError('uid-conflict');
+  if (reason === 'TOKEN_EXPIRE') return new FaceswapError('rtc-token-expired');
+  return new FaceswapError('rtc-disconnected', reason ? `The video connection was lost (${reason}).` : undefined);
 }
 
 function closeTracks(tracks: Array<ILocalVideoTrack | ILocalAudioTrack | null>): void {

@@ -1,6 +1,6 @@
 import { FaceswapError } from '../core/errors.js';
 import type { EngineName, FaceSource, RtcCredentials } from '../core/protocol.js';
-import { Emitter } from '../core/emitter.js';
+import { EventSource } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,
@@ -31,7 +31,7 @@ export interface FakeTransportOptions extends TransportOptions {
   firstFrameDelayMs?: number;
 }
 
-export class FakeTransport implements RtcTransport {
+export class FakeTransport extends EventSource<RtcTransportEventMap> implements RtcTransport {
   readonly engine: EngineName;
   /** Every method call, in order: `join`, `publish`, `setSource`, `getStats`, `leave`. */
   readonly calls: string[] = [];
@@ -44,28 +44,33 @@ export class FakeTransport implements RtcTransport {
   left = false;
 
   readonly #options: FakeTransportOptions;
-  readonly #events = new Emitter<RtcTransportEventMap>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #remoteTrack: MediaStreamTrack | null = null;
   #echoedTrack: MediaStreamTrack | null = null;
   #cancelJoin: (() => void) | null = null;
+  /** The listeners registered, by event type (what `listenerCount` reports). */
+  readonly #attached = new Map<keyof RtcTransportEventMap, Set<unknown>>();
 
   constructor(options: FakeTransportOptions = {}) {
+    super();
     this.#options = options;
     this.engine = options.engine ?? 'akool';
   }
 
-  on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.on(type, listener);
+  override on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): () => void {
+    const listeners = this.#attached.get(type) ?? new Set();
+    this.#attached.set(type, listeners.add(listener));
+    return super.on(type, listener);
   }
 
-  off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.off(type, listener);
+  override off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
+    this.#attached.get(type)?.delete(listener);
+    super.off(type, listener);
   }
 
   /** Listeners still registered (a controller must leave none behind). */
   listenerCount(): number {
-    return this.#events.listenerCount();
+    return [...this.#attached.values()].reduce((total, listeners) => total + listeners.size, 0);
   }
 
   /** The remote track this fake delivered last (stopped on `leave`). */
@@ -138,36 +143,37 @@ export class FakeTransport implements RtcTransport {
     if (this.#remoteTrack && this.#remoteTrack !== track) this.#remoteTrack.stop();
     this.#remoteTrack = track;
     if (track) this.delivered.push(track);
-    this.#events.emit('remote-video', track);
+    this.events.emit('remote-video', track);
   }
 
   emitFirstFrame(): void {
-    this.#events.emit('first-frame');
+    this.events.emit('first-frame');
   }
 
-  emitConnection(state: TransportConnectionState, reason?: string): void {
-    this.#events.emit('connection', reason === undefined ? { state } : { state, reason });
+  /** Reports a connection change; `error` is the cause of a `disconnected` (as a real transport maps it). */
+  emitConnection(state: TransportConnectionState, error?: FaceswapError): void {
+    this.events.emit('connection', error === undefined ? { state } : { state, error });
   }
 
   emitNetworkQuality(uplink: number, downlink: number): void {
-    this.#events.emit('network-quality', { uplink, downlink });
+    this.events.emit('network-quality', { uplink, downlink });
   }
 
   emitTokenWillExpire(): void {
-    this.#events.emit('token-will-expire');
+    this.events.emit('token-will-expire');
   }
 
   emitTokenExpired(): void {
-    this.#events.emit('token-expired');
+    this.events.emit('token-expired');
   }
 
   emitAutoplayFailed(): void {
-    this.#events.emit('autoplay-failed');
+    this.events.emit('autoplay-failed');
   }
 
   /** A failure after join (what a transport reports when the connection cannot be recovered). */
   failWith(error: FaceswapError): void {
-    this.#events.emit('error', error);
+    this.events.emit('error', error);
   }
 
   #later(ms: number, run: () => void): void {

@@ -1,18 +1,18 @@
 import { engineAssetUrls, type EngineAssetUrls } from '../engine/assets.js';
 import { FaceSwapEngine, SourceFaceError, type EngineOptions, type EngineStats } from '../engine/engine.js';
 import { webgl2Available } from '../engine/renderer.js';
-import { FaceswapError } from '../core/errors.js';
+import { abortError, FaceswapError } from '../core/errors.js';
 import type { FaceSource, RtcCredentials } from '../core/protocol.js';
-import { Emitter } from '../core/emitter.js';
+import { EventSource } from '../core/emitter.js';
 import type {
   LocalMedia,
   RtcTransport,
   RtcTransportEventMap,
-  RtcTransportListener,
   TransportConnectionState,
   TransportOptions,
   TransportStats,
 } from './transport.js';
+import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 
 export interface LocalTransportOptions extends TransportOptions, EngineOptions {
   /**
@@ -22,10 +22,6 @@ export interface LocalTransportOptions extends TransportOptions, EngineOptions {
   assetBaseUrl?: string;
   /** Exact URLs per asset, overriding `assetBaseUrl` (for example straight from `/node_modules/`). */
   assetUrls?: Partial<EngineAssetUrls>;
-}
-
-function abortError(): DOMException {
-  return new DOMException('The join was cancelled.', 'AbortError');
 }
 
 /** Why the face model did not load: WebGL2 missing (for example headless Firefox), or its files not hosted where assetBaseUrl points. */
@@ -40,10 +36,9 @@ function engineLoadError(error: unknown): FaceswapError {
  * model, "publishing" starts the in-browser swap of the camera, and the "remote" video is the swapped canvas
  * track. Until a source face is set, camera frames pass through unchanged.
  */
-export class LocalTransport implements RtcTransport {
+export class LocalTransport extends EventSource<RtcTransportEventMap> implements RtcTransport {
   readonly engine = 'local' as const;
   readonly #options: LocalTransportOptions;
-  readonly #events = new Emitter<RtcTransportEventMap>();
   #engine: FaceSwapEngine | null = null;
   #connection: TransportConnectionState = 'disconnected';
   #source: FaceSource | null = null;
@@ -52,22 +47,13 @@ export class LocalTransport implements RtcTransport {
   #left = false;
 
   constructor(options: LocalTransportOptions = {}) {
+    super();
     this.#options = options;
   }
 
-  on<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.on(type, listener);
-  }
-
-  off<K extends keyof RtcTransportEventMap>(type: K, listener: RtcTransportListener<K>): void {
-    this.#events.off(type, listener);
-  }
-
-  async join(credentials: RtcCredentials, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw abortError();
-    if (!credentials || typeof credentials !== 'object' || typeof credentials.channel !== 'string') {
-      throw new FaceswapError('rtc-credentials', 'The local engine needs session credentials with a channel.');
-    }
+  /** The engine runs in this page, so there is no channel to join: the credentials are not needed. */
+  async join(_credentials: RtcCredentials, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw abortError('The join was cancelled.');
     this.#left = false;
     this.#setConnection('connecting');
     let engine: FaceSwapEngine;
@@ -85,26 +71,26 @@ export class LocalTransport implements RtcTransport {
       await Promise.race([
         engine.ready,
         new Promise<never>((_, reject) => {
-          onAbort = () => reject(abortError());
+          onAbort = () => reject(abortError('The join was cancelled.'));
           signal.addEventListener('abort', onAbort, { once: true });
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new FaceswapError('rtc-join-timeout', 'The face model did not load in time.')), this.#options.joinTimeoutMs ?? 30000);
+          timer = setTimeout(() => reject(new FaceswapError('rtc-join-timeout', 'The face model did not load in time.')), this.#options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
         }),
       ]);
     } catch (error) {
       this.#release();
       this.#setConnection('disconnected');
-      if (this.#left || (error instanceof DOMException && error.name === 'AbortError')) throw abortError();
+      if (this.#left || (error instanceof DOMException && error.name === 'AbortError')) throw abortError('The join was cancelled.');
       if (error instanceof FaceswapError) throw error;
       throw engineLoadError(error);
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearTimeout(timer);
     }
-    if (this.#left) throw abortError();
+    if (this.#left) throw abortError('The join was cancelled.');
     this.#setConnection('connected');
-    if (this.#source) await this.#applySource(this.#source).catch((error: FaceswapError) => this.#events.emit('error', error));
+    if (this.#source) await this.#applySource(this.#source).catch((error: FaceswapError) => this.events.emit('error', error));
   }
 
   /**
@@ -184,10 +170,10 @@ export class LocalTransport implements RtcTransport {
     }
     this.#engine = engine;
     engine.onFirstFrame = () => {
-      this.#events.emit('remote-video', engine.track);
-      this.#events.emit('first-frame');
+      this.events.emit('remote-video', engine.track);
+      this.events.emit('first-frame');
     };
-    engine.onError = (error) => this.#events.emit('error', new FaceswapError('swap-failed', undefined, { cause: error }));
+    engine.onError = (error) => this.events.emit('error', new FaceswapError('swap-failed', undefined, { cause: error }));
     return engine;
   }
 
@@ -200,6 +186,6 @@ export class LocalTransport implements RtcTransport {
   #setConnection(state: TransportConnectionState): void {
     if (state === this.#connection) return;
     this.#connection = state;
-    this.#events.emit('connection', { state });
+    this.events.emit('connection', { state });
   }
 }

@@ -1,4 +1,5 @@
 import type { FaceswapError } from '../core/errors.js';
+import type { VideoConfig } from '../core/video.js';
 import type { EngineName, FaceSource, RtcCredentials } from '../core/protocol.js';
 
 /** The media path of one session: AgoraTransport (AKOOL cloud) or LocalTransport (in-browser engine). */
@@ -31,7 +32,8 @@ export interface RtcTransportEventMap {
   'remote-video': MediaStreamTrack | null;
   /** The first frame of the swapped video was decoded (the session is live). */
   'first-frame': void;
-  connection: { state: TransportConnectionState; reason?: string };
+  /** With `disconnected`, `error` is the cause, which each transport maps from its own vendor's reasons. */
+  connection: { state: TransportConnectionState; error?: FaceswapError };
   /** Agora-style quality: 0 unknown, 1 excellent ... 5 very bad, 6 down. */
   'network-quality': { uplink: number; downlink: number };
   'token-will-expire': void;
@@ -81,12 +83,15 @@ export interface RtcTransport {
   leave(): Promise<void>;
 }
 
+/** How long a transport waits for its join when the controller names no limit. */
+export const DEFAULT_JOIN_TIMEOUT_MS = 15_000;
+
 /** Settings the controller hands to a transport it creates (additive: a transport may ignore any of them). */
 export interface TransportOptions {
   /** Give up joining after this long: leave and reject with `rtc-join-timeout`. */
   joinTimeoutMs?: number;
   /** Encoder settings for the published camera (AKOOL's recommendation by default). */
-  video?: { width: number; height: number; frameRate: number; bitrateMin?: number; bitrateMax?: number };
+  video?: VideoConfig;
 }
 
 /** Chooses and constructs the transport for an engine; lets tests inject fakes. */

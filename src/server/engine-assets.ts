@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-assets.js';
 
 /**
  * Static routes for the in-browser (`local`) engine's files, all from npm packages: nothing is fetched from a
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
  *   {base}human-models/ node_modules/@vladmandic/human/models     (blazeface.*, facemesh.*: ~2.2 MB used)
  *   {base}tfjs-wasm/    node_modules/@tensorflow/tfjs-backend-wasm/dist  (*.wasm, served as application/wasm)
  */
-export { DEFAULT_ENGINE_ASSET_BASE } from '../engine/assets.js';
+export { DEFAULT_ENGINE_ASSET_BASE };
 
 export interface StaticRoute {
   /** URL path prefix, starting and ending with `/`. */
@@ -33,13 +34,13 @@ function packageDir(name: string): string {
   return dir;
 }
 
-export function engineAssetRoutes(base = '/faceswap-engine/'): StaticRoute[] {
+export function engineAssetRoutes(base = DEFAULT_ENGINE_ASSET_BASE): StaticRoute[] {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const human = packageDir('@vladmandic/human');
   const wasm = packageDir('@tensorflow/tfjs-backend-wasm');
   return [
-    { prefix: `${prefix}human/`, dir: join(human, 'dist') },
-    { prefix: `${prefix}human-models/`, dir: join(human, 'models') },
-    { prefix: `${prefix}tfjs-wasm/`, dir: join(wasm, 'dist') },
+    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.human}`, dir: join(human, 'dist') },
+    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.humanModels}`, dir: join(human, 'models') },
+    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.tfjsWasm}`, dir: join(wasm, 'dist') },
   ];
 }

@@ -1,16 +1,17 @@
 import { FaceswapError } from '../core/errors.js';
 import type { FaceswapErrorCode } from '../core/protocol.js';
-import type { CameraFacing, SessionPlatform, VideoConstraintsConfig } from './session-api.js';
+import type { VideoConfig } from '../core/video.js';
+import type { CameraFacing, SessionPlatform } from './session-api.js';
 
 /** Camera and microphone capture with AKOOL's recommended settings, and capture failures as stable codes. */
 
 export interface CaptureRequest {
-  video?: { config: VideoConstraintsConfig; facing: CameraFacing; deviceId?: string };
+  video?: { config: VideoConfig; facing: CameraFacing; deviceId?: string };
   audio?: boolean;
 }
 
 /** `ideal` rather than `exact`: a camera without 640x480@20 or without a back camera still works. */
-export function videoConstraints(config: VideoConstraintsConfig, facing: CameraFacing, deviceId?: string): MediaTrackConstraints {
+export function videoConstraints(config: VideoConfig, facing: CameraFacing, deviceId?: string): MediaTrackConstraints {
   const constraints: MediaTrackConstraints = {
     width: { ideal: config.width },
     height: { ideal: config.height },
@@ -43,6 +44,22 @@ const CODE_BY_DOM_EXCEPTION: Record<string, FaceswapErrorCode> = {
   NotReadableError: 'camera-in-use',
   AbortError: 'camera-in-use',
 };
+
+/**
+ * The browser's getUserMedia with every failure as a stable code, for the session and the picker alike: an
+ * http page (where `navigator.mediaDevices` does not exist) is `insecure-context`, a browser without the API
+ * `unsupported-browser`, and the browser's refusals as `captureError` names them.
+ */
+export async function openUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  if (globalThis.isSecureContext === false) throw new FaceswapError('insecure-context');
+  const devices = globalThis.navigator?.mediaDevices;
+  if (typeof devices?.getUserMedia !== 'function') throw new FaceswapError('unsupported-browser');
+  try {
+    return await devices.getUserMedia(constraints);
+  } catch (error) {
+    throw captureError(error);
+  }
+}
 
 export function captureError(error: unknown): FaceswapError {
   if (error instanceof FaceswapError) return error;

@@ -1,11 +1,11 @@
-import { Emitter } from '../core/emitter.js';
+import { EventSource } from '../core/emitter.js';
 import type { LocalMedia, RtcTransport, RtcTransportEventMap, RtcTransportListener, TransportStats } from '../rtc/transport.js';
 import { capture, trackFacing } from './capture.js';
 import { EndpointClient } from './endpoint-client.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
 import { FaceswapError, isFaceswapError } from '../core/errors.js';
 import { browserPlatform } from './platform.js';
-import type { EngineName, FaceSource, FaceswapErrorInfo, RtcCredentials, SessionGrant, SessionState, SwapStatus } from '../core/protocol.js';
+import { sameSource, type EngineName, type FaceSource, type FaceswapErrorInfo, type RtcCredentials, type SessionGrant, type SessionState, type SwapStatus } from '../core/protocol.js';
 import type {
   CameraFacing,
   SessionControllerApi,
@@ -15,7 +15,10 @@ import type {
   SessionSnapshot,
 } from './session-api.js';
 
-/** The session state machine of design section 5. No DOM: browser facilities come from `SessionPlatform`. */
+/**
+ * The session state machine (states and transitions in `TRANSITIONS`). It renders nothing: the camera, fetch and
+ * transports come from `SessionPlatform`, and it builds `MediaStream`s for the elements to show.
+ */
 
 /** Consecutive transient heartbeat failures tolerated before the session is given up. */
 const HEARTBEAT_FAILURES_TOLERATED = 3;
@@ -74,11 +77,10 @@ interface PreparedTransport {
   readonly transport: Promise<RtcTransport | null>;
 }
 
-export class SessionController implements SessionControllerApi {
+export class SessionController extends EventSource<SessionEventMap> implements SessionControllerApi {
   options: SessionOptions;
 
   readonly #platform: SessionPlatform;
-  readonly #events = new Emitter<SessionEventMap>();
   #snapshot: SessionSnapshot;
   #run: Run | null = null;
   /** The teardown in progress (or the last one); a new start waits for it. */
@@ -87,6 +89,7 @@ export class SessionController implements SessionControllerApi {
   #disposed = false;
 
   constructor(options: Partial<SessionOptions> = {}, platform: Partial<SessionPlatform> = {}) {
+    super();
     this.options = { ...DEFAULT_SESSION_OPTIONS, ...options };
     this.#platform = { ...browserPlatform(), ...platform };
     // Transports of the caller's own making are not mixed with a prepared default one.
@@ -98,10 +101,6 @@ export class SessionController implements SessionControllerApi {
     return this.#snapshot;
   }
 
-  on<K extends keyof SessionEventMap>(type: K, listener: (detail: SessionEventMap[K]) => void): () => void {
-    this.#events.on(type, listener);
-    return () => this.#events.off(type, listener);
-  }
 
   async start(): Promise<void> {
     if (this.#disposed || (this.#run && !this.#run.finished)) return;
@@ -213,7 +212,7 @@ export class SessionController implements SessionControllerApi {
   async dispose(): Promise<void> {
     this.#disposed = true;
     await this.stop();
-    this.#events.clear();
+    this.events.clear();
   }
 
   // ---- one run: preparing -> connecting -> waiting (-> live via 'first-frame')
@@ -326,14 +325,14 @@ export class SessionController implements SessionControllerApi {
         run.firstFrame = true;
         if (this.#snapshot.state === 'waiting') this.#goLive(run);
       },
-      connection: ({ state, reason }) => {
+      connection: ({ state, error: cause }) => {
         const current = this.#snapshot.state;
         if (state === 'reconnecting' && (current === 'waiting' || current === 'live')) this.#setState('reconnecting');
         else if (state === 'connected' && current === 'reconnecting') {
           if (run.firstFrame) this.#goLive(run);
           else this.#setState('waiting');
         } else if (state === 'disconnected') {
-          const error = disconnectError(reason);
+          const error = cause ?? new FaceswapError('rtc-disconnected');
           if (run.joined) return this.#fail(run, error);
           // A transport whose join fails may report the drop first; the join's own rejection, which follows
           // in the same task, names the real cause and wins. A join still pending after that ends here.
@@ -341,8 +340,8 @@ export class SessionController implements SessionControllerApi {
           run.cleanups.push(() => clearTimeout(timer));
         }
       },
-      'network-quality': (quality) => this.#events.emit('network-quality', quality),
-      'token-will-expire': () => this.#events.emit('token-will-expire'),
+      'network-quality': (quality) => this.events.emit('network-quality', quality),
+      'token-will-expire': () => this.events.emit('token-will-expire'),
       'token-expired': () => this.#fail(run, new FaceswapError('rtc-token-expired')),
       'autoplay-failed': () => this.#update({ autoplayBlocked: true }),
       error: (error) => this.#fail(run, error),
@@ -435,7 +434,7 @@ export class SessionController implements SessionControllerApi {
     const info = toFaceswapError(error, 'upstream-error').toJSON();
     void this.#release(run, 'error');
     this.#setState('error', { error: info });
-    this.#events.emit('error', info);
+    this.events.emit('error', info);
   }
 
   /**
@@ -569,7 +568,7 @@ export class SessionController implements SessionControllerApi {
 
   /** An error the session survives: reported as an `error` event, with no state change. */
   #reportRecoverable(error: unknown, fallback: FaceswapErrorInfo['code']): void {
-    this.#events.emit('error', toFaceswapError(error, fallback).toJSON());
+    this.events.emit('error', toFaceswapError(error, fallback).toJSON());
   }
 
   /**
@@ -580,7 +579,7 @@ export class SessionController implements SessionControllerApi {
     const previous = this.#snapshot.state;
     if (!TRANSITIONS[previous].includes(next)) return false;
     this.#update({ ...patch, state: next });
-    this.#events.emit('state-change', { state: next, previous });
+    this.events.emit('state-change', { state: next, previous });
     return true;
   }
 
@@ -589,22 +588,12 @@ export class SessionController implements SessionControllerApi {
     const changed = Object.entries(patch).some(([key, value]) => current[key] !== value);
     if (!changed) return;
     this.#snapshot = { ...this.#snapshot, ...patch };
-    this.#events.emit('change', this.#snapshot);
+    this.events.emit('change', this.#snapshot);
   }
 }
 
-function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
-  return a === b || (a !== null && b !== null && a.path === b.path && a.opts === b.opts);
-}
 
 function toFaceswapError(error: unknown, fallback: FaceswapErrorInfo['code']): FaceswapError {
   if (isFaceswapError(error)) return error;
   return new FaceswapError(fallback, undefined, { cause: error });
-}
-
-/** The transport reports Agora's disconnect reasons (or one of our codes) when the channel drops. */
-function disconnectError(reason: string | undefined): FaceswapError {
-  if (reason === 'UID_CONFLICT' || reason === 'uid-conflict') return new FaceswapError('uid-conflict');
-  if (reason === 'TOKEN_EXPIRE' || reason === 'rtc-token-expired') return new FaceswapError('rtc-token-expired');
-  return new FaceswapError('rtc-disconnected', reason ? `The video connection was lost (${reason}).` : undefined);
 }

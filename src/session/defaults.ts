@@ -1,3 +1,5 @@
+import { DEFAULT_VIDEO_PRESET, VIDEO_PRESETS } from '../core/video.js';
+import { DEFAULT_JOIN_TIMEOUT_MS } from '../rtc/transport.js';
 import type { SessionOptions, SessionSnapshot } from './session-api.js';
 
 /**
@@ -9,14 +11,13 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   engine: 'auto',
   camera: 'user',
   mic: false,
-  // AKOOL's recommended capture (reference/akool-api.md §4.1). Its 5000 Kbps bitrate is most likely a typo
-  // for 640x480 (§5.12); 400-1000 Kbps is what working live-faceswap clients use (§4.3).
-  video: { width: 640, height: 480, frameRate: 20, bitrateMin: 400, bitrateMax: 1000 },
+  // AKOOL's recommended capture. Its documented 5000 Kbps bitrate is most likely a typo for 640x480.
+  video: { ...VIDEO_PRESETS[DEFAULT_VIDEO_PRESET] },
   // AKOOL gives no queue time; these only bound a session that never delivers.
   swapTimeoutMs: 60_000,
   queueTimeoutMs: 180_000,
   statusPollMs: 2_500,
-  joinTimeoutMs: 15_000,
+  joinTimeoutMs: DEFAULT_JOIN_TIMEOUT_MS,
   heartbeatMs: 15_000,
 };
 

@@ -1,4 +1,4 @@
-import { Emitter } from '../core/emitter.js';
+import { EventSource } from '../core/emitter.js';
 import type { TransportStats } from '../rtc/transport.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
 import { FaceswapError, isFaceswapError } from '../core/errors.js';
@@ -13,8 +13,7 @@ const EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = ['state-change', 'erro
  * controller does (the same snapshot and options); listeners are kept and then follow the real controller;
  * every call that needs the controller waits for it and reaches it in the order the calls were made.
  */
-export class LazySessionController implements SessionControllerApi {
-  readonly #events = new Emitter<SessionEventMap>();
+export class LazySessionController extends EventSource<SessionEventMap> implements SessionControllerApi {
   readonly #initialOptions: Partial<SessionOptions>;
   readonly #idle: SessionSnapshot;
   readonly #create: (options: Partial<SessionOptions>) => Promise<SessionControllerApi>;
@@ -28,6 +27,7 @@ export class LazySessionController implements SessionControllerApi {
    * @param create Loads the controller module and creates the controller with these options.
    */
   constructor(options: Partial<SessionOptions>, create: (options: Partial<SessionOptions>) => Promise<SessionControllerApi>) {
+    super();
     this.#initialOptions = options;
     this.#options = { ...DEFAULT_SESSION_OPTIONS, ...options };
     this.#idle = idleSnapshot(this.#options.mic);
@@ -47,10 +47,6 @@ export class LazySessionController implements SessionControllerApi {
     else this.#options = options;
   }
 
-  on<K extends keyof SessionEventMap>(type: K, listener: (detail: SessionEventMap[K]) => void): () => void {
-    this.#events.on(type, listener);
-    return () => this.#events.off(type, listener);
-  }
 
   async start(): Promise<void> {
     if (!this.#disposed) await this.#call((controller) => controller.start());
@@ -80,7 +76,7 @@ export class LazySessionController implements SessionControllerApi {
   async dispose(): Promise<void> {
     this.#disposed = true;
     if (this.#loading) await this.#call((controller) => controller.dispose());
-    this.#events.clear();
+    this.events.clear();
   }
 
   /** Runs `task` on the controller once it is there; a module that failed to load was reported already. */
@@ -100,7 +96,7 @@ export class LazySessionController implements SessionControllerApi {
         // Options changed while the module loaded apply as they would have to a controller created at once.
         controller.options = this.#options;
         for (const type of EVENT_TYPES) {
-          controller.on(type, (detail) => (this.#events.emit as (type: keyof SessionEventMap, detail: unknown) => void)(type, detail));
+          controller.on(type, (detail) => (this.events.emit as (type: keyof SessionEventMap, detail: unknown) => void)(type, detail));
         }
         this.#controller = controller;
         return controller;
@@ -109,7 +105,7 @@ export class LazySessionController implements SessionControllerApi {
         // Like any other failed request: reported, and the next call tries again (the session stays idle).
         this.#loading = null;
         const failure = isFaceswapError(error) ? error : new FaceswapError('endpoint-unreachable', undefined, { cause: error });
-        this.#events.emit('error', failure.toJSON());
+        this.events.emit('error', failure.toJSON());
         throw error;
       },
     );

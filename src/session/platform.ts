@@ -1,5 +1,5 @@
 import { defaultTransportFactory } from '../rtc/transport-factory.js';
-import { FaceswapError } from '../core/errors.js';
+import { openUserMedia } from './capture.js';
 import type { SessionPlatform } from './session-api.js';
 
 /**
@@ -8,12 +8,7 @@ import type { SessionPlatform } from './session-api.js';
  */
 export function browserPlatform(): SessionPlatform {
   return {
-    getUserMedia(constraints) {
-      if (globalThis.isSecureContext === false) return Promise.reject(new FaceswapError('insecure-context'));
-      const devices = globalThis.navigator?.mediaDevices;
-      if (typeof devices?.getUserMedia !== 'function') return Promise.reject(new FaceswapError('unsupported-browser'));
-      return devices.getUserMedia(constraints);
-    },
+    getUserMedia: openUserMedia,
     fetch: (input, init) => globalThis.fetch(input, init),
     sendBeacon(url, body) {
       // A string body goes out as text/plain, which needs no CORS preflight; the endpoint parses it as JSON.

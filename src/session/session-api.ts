@@ -1,5 +1,6 @@
 import type { FaceswapErrorInfo, FaceSource, EngineChoice, EngineName, RtcCredentials, SessionGrant, SessionState } from '../core/protocol.js';
 import type { RtcTransport, TransportOptions, TransportStats, TransportFactory } from '../rtc/transport.js';
+import type { VideoConfig } from '../core/video.js';
 
 /**
  * The contract of the session core (`SessionController`, which uses the browser only through
@@ -19,15 +20,6 @@ export interface TokenProviderRequest {
 }
 export type TokenProvider = (request: TokenProviderRequest) => Promise<SessionGrant>;
 
-export interface VideoConstraintsConfig {
-  width: number;
-  height: number;
-  frameRate: number;
-  /** Agora encoder bitrate bounds in Kbps. */
-  bitrateMin?: number;
-  bitrateMax?: number;
-}
-
 export interface SessionOptions {
   /** Base URL of the token endpoint (`token-endpoint` attribute). */
   tokenEndpoint?: string;
@@ -39,7 +31,7 @@ export interface SessionOptions {
   /** Exact camera device to use; overrides `camera` when set. */
   cameraDeviceId?: string;
   mic: boolean;
-  video: VideoConstraintsConfig;
+  video: VideoConfig;
   /** Longest wait for the swapped video once the swap service says the session is ready (default 60000). */
   swapTimeoutMs: number;
   /** Longest time the swap service may keep a session queued before it counts as `swap-timeout` (default 180000). */

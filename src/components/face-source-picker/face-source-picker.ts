@@ -104,7 +104,7 @@ export class FaceSourcePicker extends LitElement {
   @property({ attribute: 'token-endpoint' }) tokenEndpoint: string | null = null;
 
   /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
-  @property({ type: Number, attribute: 'max-bytes' }) maxBytes: number = 10_485_760;
+  @property({ type: Number, attribute: 'max-bytes' }) maxBytes: number = DEFAULT_MAX_BYTES;
 
   /** Gallery entries `[{src, label}]`, shown after the slotted images. */
   @property({ attribute: false }) sources: FaceSourceOption[] | null = null;
@@ -335,10 +335,11 @@ export class FaceSourcePicker extends LitElement {
   private async openCamera(): Promise<void> {
     this.closeCamera();
     try {
-      this.cameraStream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' }, audio: false });
+      // The session's camera opener, so both name a failure alike (loaded with the first photo taken).
+      const { openUserMedia } = await loadChunk(() => import('../../session/capture.js'));
+      this.cameraStream = await openUserMedia({ video: { facingMode: 'user' }, audio: false });
     } catch (error) {
-      const name = (error as DOMException)?.name;
-      const code = name === 'NotAllowedError' ? 'camera-denied' : name === 'NotReadableError' ? 'camera-in-use' : 'camera-not-found';
+      const code = isFaceswapError(error) ? error.code : 'unsupported-browser';
       this.status = 'error';
       this.message = { text: this.localize.strings.errors[code], error: true };
       return;

@@ -13,10 +13,10 @@ import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
 import { RUNNING_STATES as RUNNING, STATE_TERMS } from '../../internal/state-terms.js';
 import { tokens } from '../../internal/shared-styles.js';
-import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetName } from '../../internal/video-presets.js';
+import { DEFAULT_VIDEO_PRESET, isVideoPreset, VIDEO_PRESETS, type VideoPresetName } from '../../core/video.js';
 import { warnOnce } from '../../internal/warn.js';
 import { LazySessionController } from '../../session/lazy-controller.js';
-import type { EngineChoice, FaceSource, RtcCredentials, SessionState } from '../../core/protocol.js';
+import { sameSource, type EngineChoice, type FaceSource, type RtcCredentials, type SessionState } from '../../core/protocol.js';
 import type { CameraFacing, SessionOptions, SessionPlatform, SessionSnapshot, SessionStats, TokenProvider } from '../../session/session-api.js';
 import { styles } from './faceswap-session.styles.js';
 
@@ -25,9 +25,6 @@ const CAMERAS: readonly CameraFacing[] = ['user', 'environment'];
 /** The properties that make up the controller's options. */
 const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'engine', 'camera', 'mic', 'videoPreset', 'timeouts'] as const;
 
-function sameSource(a: FaceSource | null, b: FaceSource | null): boolean {
-  return a === b || (!!a && !!b && a.path === b.path && a.opts === b.opts);
-}
 
 /**
  * Runs one live face-swap session: the visitor's camera goes to the swap service (AKOOL, or the in-browser

@@ -249,8 +249,26 @@ describe('AgoraTransport: connection events and leave', () => {
     expect(of('token-will-expire')).to.have.length(1);
     expect(of('token-expired')).to.have.length(1);
     expect(of('autoplay-failed')).to.have.length(1);
-    expect(of('connection')).to.deep.equal([{ state: 'disconnected', reason: 'UID_CONFLICT' }]);
+    const connection = of('connection') as RtcTransportEventMap['connection'][];
+    expect(connection.map((event) => [event.state, event.error?.code])).to.deep.equal([['disconnected', 'uid-conflict']]);
     await transport.leave();
+  });
+
+  it("maps Agora's disconnect reasons to the session's error codes", async () => {
+    for (const [reason, code] of [
+      ['UID_CONFLICT', 'uid-conflict'],
+      ['TOKEN_EXPIRE', 'rtc-token-expired'],
+      ['NETWORK_ERROR', 'rtc-disconnected'],
+      ['SERVER_ERROR', 'rtc-disconnected'],
+      [undefined, 'rtc-disconnected'],
+    ] as const) {
+      const { sdk, transport, of } = setup();
+      await transport.join(CREDENTIALS, new AbortController().signal);
+      sdk.client.emit('connection-state-change', 'DISCONNECTED', 'CONNECTED', reason);
+      const [event] = of('connection') as RtcTransportEventMap['connection'][];
+      expect([event?.state, event?.error?.code], String(reason)).to.deep.equal(['disconnected', code]);
+      await transport.leave();
+    }
   });
 
   it('leave removes every SDK listener, closes its tracks, and is idempotent; nothing is emitted after it', async () => {

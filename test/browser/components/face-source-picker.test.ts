@@ -226,6 +226,32 @@ describe('<face-source-picker>', () => {
     expect(inShadow(picker, '[part~=camera]')).to.equal(null);
   });
 
+  it('names the camera failures as the session does: an http page is insecure, a refusal is denied', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
+    // An http page: no secure context, and browsers leave navigator.mediaDevices undefined there.
+    Object.defineProperty(window, 'isSecureContext', { value: false, configurable: true });
+    Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });
+    try {
+      inShadow<HTMLButtonElement>(picker, '[part~=camera-button]')!.click();
+      await until(() => picker.status === 'error', 'error');
+      expect(shadowText(picker, '[part~=message]')).to.equal('The camera needs a secure (https) page.');
+    } finally {
+      delete (window as { isSecureContext?: boolean }).isSecureContext;
+      delete (navigator as { mediaDevices?: MediaDevices }).mediaDevices;
+    }
+    expect(navigator.mediaDevices).to.not.equal(undefined);
+    const getUserMedia = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    try {
+      inShadow<HTMLButtonElement>(picker, '[part~=camera-button]')!.click();
+      await until(() => shadowText(picker, '[part~=message]') !== 'The camera needs a secure (https) page.', 'a new message');
+      expect(picker.status).to.equal('error');
+      expect(shadowText(picker, '[part~=message]')).to.equal('Camera access was denied. Allow the camera in your browser settings and try again.');
+    } finally {
+      navigator.mediaDevices.getUserMedia = getUserMedia;
+    }
+  });
+
   it('releases the camera view when removed', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
     inShadow<HTMLButtonElement>(picker, '[part~=camera-button]')!.click();

@@ -42,16 +42,7 @@ export const grantProvider: TokenProvider = async () => {
   return grant;
 };
 
-/** Polls until `check` returns a truthy value. */
-export async function until<T>(check: () => T, what: string, timeoutMs = 8000): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { until } from '../../support/until.js';
 
 /** The shadow-DOM element matching `selector`, or null. */
 export function inShadow<T extends Element = HTMLElement>(host: Element, selector: string): T | null {

@@ -4,6 +4,7 @@ import type { FaceswapSession } from '../../../src/components/faceswap-session/f
 import { FakeTransport } from '../../../src/rtc/fake-transport.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 import type { FaceSource, FaceswapErrorInfo } from '../../../src/core/protocol.js';
+import { until } from '../../support/until.js';
 
 /**
  * Reliability of the whole chain (issue 7): the real <faceswap-session> against the real token endpoint and
@@ -26,16 +27,6 @@ async function control(path: string, method = 'GET', body?: unknown): Promise<an
 const emulatorSessions = async (): Promise<EmulatorSession[]> => (await control('/__test/emulator/sessions')).sessions;
 const setFaults = (faults: Record<string, unknown>) => control('/__test/emulator/faults', 'POST', faults);
 const configureHandler = (config: Record<string, unknown>) => control('/__test/handler/config', 'POST', config);
-
-async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('reliability: faults reach the element, the camera is released, nothing stays open', function () {
   this.timeout(30_000);
@@ -202,7 +193,7 @@ describe('reliability: faults reach the element, the camera is released, nothing
     const { element, errors } = await mount();
     await element.start();
     await until(() => element.state === 'live', 'live');
-    transports[0]!.emitConnection('reconnecting', 'network');
+    transports[0]!.emitConnection('reconnecting');
     await until(() => element.state === 'reconnecting', 'reconnecting');
     expect(liveCameraTracks().length).to.be.greaterThan(0);
     transports[0]!.emitConnection('connected');
@@ -217,9 +208,9 @@ describe('reliability: faults reach the element, the camera is released, nothing
     const { element, errors } = await mount();
     await element.start();
     await until(() => element.state === 'live', 'live');
-    transports[0]!.emitConnection('reconnecting', 'network');
+    transports[0]!.emitConnection('reconnecting');
     await until(() => element.state === 'reconnecting', 'reconnecting');
-    transports[0]!.emitConnection('disconnected', 'NETWORK_ERROR');
+    transports[0]!.emitConnection('disconnected', new FaceswapError('rtc-disconnected'));
     await until(() => element.state === 'error', 'the error state');
     expect(errors.map((e) => e.code)).to.deep.equal(['rtc-disconnected']);
     expect(liveCameraTracks()).to.deep.equal([]);

@@ -133,22 +133,21 @@ describe('SessionController: RTC errors', () => {
   it('uid-conflict when the connection drops during the join', async () => {
     await failsWith('uid-conflict', { transport: { joinHangs: true } }, (r) => {
       r.controller.on('state-change', ({ state }) => {
-        if (state === 'connecting') setTimeout(() => r.transport.emitConnection('disconnected', 'UID_CONFLICT'), 50);
+        if (state === 'connecting') setTimeout(() => r.transport.emitConnection('disconnected', new FaceswapError('uid-conflict')), 50);
       });
     });
   });
 
-  for (const [reason, code] of [
-    ['NETWORK_ERROR', 'rtc-disconnected'],
-    ['SERVER_ERROR', 'rtc-disconnected'],
+  // Each transport maps its vendor's reason to the cause; the controller ends the session with it.
+  for (const [cause, code] of [
     [undefined, 'rtc-disconnected'],
-    ['UID_CONFLICT', 'uid-conflict'],
-    ['TOKEN_EXPIRE', 'rtc-token-expired'],
+    ['uid-conflict', 'uid-conflict'],
+    ['rtc-token-expired', 'rtc-token-expired'],
   ] as const) {
-    it(`disconnected (${reason ?? 'no reason'}) while live -> ${code}`, async () => {
+    it(`disconnected (${cause ?? 'no cause given'}) while live -> ${code}`, async () => {
       await failsWith(code, { transport: { remote: 'echo' } }, (r) => {
         r.controller.on('state-change', ({ state }) => {
-          if (state === 'live') r.transport.emitConnection('disconnected', reason);
+          if (state === 'live') r.transport.emitConnection('disconnected', cause && new FaceswapError(cause));
         });
       });
     });

@@ -4,6 +4,9 @@ import type { TransportOptions } from '../../../src/rtc/transport.js';
 import { SessionController } from '../../../src/session/controller.js';
 import type { ErrorBody, EngineName, FaceSource, SessionGrant, SessionState, SwapStatus } from '../../../src/core/protocol.js';
 import type { SessionOptions, SessionPlatform } from '../../../src/session/session-api.js';
+import { until } from '../../support/until.js';
+
+export { until };
 
 /**
  * Test rig for SessionController in Chromium: the real fake camera (so "no live track left" is checked on
@@ -206,13 +209,6 @@ export function waitForState(controller: SessionController, state: SessionState,
   });
 }
 
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The session left nothing behind: every track ended, no transport listener, no page listener. */
 export async function expectReleased(rig: Rig): Promise<void> {

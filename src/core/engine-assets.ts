@@ -1,0 +1,17 @@
+/**
+ * The layout of the in-browser engine's files below one base URL: what the server routes
+ * (`src/server/engine-assets.ts`) and what the engine loads (`src/engine/assets.ts`) agree on.
+ */
+
+/** The prefix under which `npm start` (and a production site) serves the engine assets. */
+export const DEFAULT_ENGINE_ASSET_BASE = '/faceswap-engine/';
+
+/** The folders below the base, each ending in `/`. */
+export const ENGINE_ASSET_FOLDERS = {
+  /** @vladmandic/human's `dist` (its ESM bundle `human.esm.js`). */
+  human: 'human/',
+  /** @vladmandic/human's `models`. */
+  humanModels: 'human-models/',
+  /** @tensorflow/tfjs-backend-wasm's `dist` (the wasm binaries). */
+  tfjsWasm: 'tfjs-wasm/',
+} as const;

@@ -1,0 +1,115 @@
+// The folders under src/ form layers and every import goes one way, down towards src/core (the shared leaf).
+// Static imports, `export … from` and import() all count; a test file or a type-only import counts as well,
+// because a type import still couples the folders.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const src = fileURLToPath(new URL('../../src/', import.meta.url));
+
+/** What each folder may import besides itself. Anything not listed is a wrong direction. */
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  i18n: ['core'],
+  events: ['core'],
+  engine: ['core'],
+  rtc: ['core', 'engine'],
+  session: ['core', 'rtc'],
+  server: ['core'],
+  internal: ['core'],
+  controllers: ['core', 'events', 'i18n', 'internal', 'session'],
+  components: ['controllers', 'core', 'events', 'i18n', 'internal', 'session'],
+  define: ['components', 'internal'],
+  // The generated wrappers import the all-in-one entry.
+  react: ['.', 'components'],
+  // src/index.ts, the all-in-one entry.
+  '.': ['components', 'core', 'define', 'events', 'i18n', 'session'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const folderOf = (file: string) => {
+  const parts = relative(src, file).split(sep);
+  return parts.length === 1 ? '.' : parts[0];
+};
+
+/** Folder-to-folder import edges of a set of files: `from` -> `to` with an example file. */
+function folderEdges(sources: Map<string, string>): Map<string, string> {
+  const edges = new Map<string, string>();
+  const specifier = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+  for (const [file, text] of sources) {
+    for (const [, spec] of text.matchAll(specifier)) {
+      const target = resolve(dirname(file), spec);
+      const from = folderOf(file);
+      const to = folderOf(target);
+      if (from !== to && !edges.has(`${from} -> ${to}`)) edges.set(`${from} -> ${to}`, relative(src, file));
+    }
+  }
+  return edges;
+}
+
+/** Edges a layer table does not allow. */
+function violations(edges: Map<string, string>, allowed: Record<string, readonly string[]>): string[] {
+  return [...edges].filter(([edge]) => {
+    const [from, to] = edge.split(' -> ');
+    return !(allowed[from] ?? []).includes(to);
+  }).map(([edge, file]) => `${edge} (${file})`);
+}
+
+/** A cycle among folders, as a path, or null. */
+function findCycle(edges: Iterable<string>): string[] | null {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    const [from, to] = edge.split(' -> ');
+    next.set(from, [...(next.get(from) ?? []), to]);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string, path: string[]): string[] | null => {
+    if (state.get(node) === 'open') return [...path.slice(path.indexOf(node)), node];
+    if (state.get(node) === 'done') return null;
+    state.set(node, 'open');
+    for (const to of next.get(node) ?? []) {
+      const cycle = visit(to, [...path, node]);
+      if (cycle) return cycle;
+    }
+    state.set(node, 'done');
+    return null;
+  };
+  for (const node of next.keys()) {
+    const cycle = visit(node, []);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+const sources = new Map(files(src).map((file) => [file, readFileSync(file, 'utf8')]));
+const edges = folderEdges(sources);
+
+test('every import between folders of src/ goes down the layers (core is the leaf)', () => {
+  assert.deepEqual(violations(edges, ALLOWED), []);
+});
+
+test('no import cycle between folders of src/', () => {
+  assert.equal(findCycle(edges.keys()), null);
+});
+
+test('the layer table itself has no cycle, so following it keeps one direction', () => {
+  const tableEdges = Object.entries(ALLOWED).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`));
+  assert.equal(findCycle(tableEdges), null);
+});
+
+test('negative control: a core file importing the session, and a cycle, are both caught', () => {
+  const bad = new Map(sources);
+  bad.set(join(src, 'core', 'leaky.ts'), "import type { SessionSnapshot } from '../session/session-api.js';");
+  bad.set(join(src, 'rtc', 'leaky.ts'), "const m = import('../session/controller.js');");
+  const badEdges = folderEdges(bad);
+  assert.deepEqual(violations(badEdges, ALLOWED).sort(), ['core -> session (core/leaky.ts)', 'rtc -> session (rtc/leaky.ts)']);
+  assert.notEqual(findCycle(badEdges.keys()), null);
+});
