@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type check, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
-// Ends with one line "N passed, N failed". Options: --only node|browser|static|setup (setup: install the Debian
+// Ends with one line "N passed, N failed". Options: --only node|browser|wordpress|static|setup (setup: install the Debian
 // packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -49,7 +49,8 @@ const debPackageOk = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }
 
 /**
  * Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server
- * (shared store), exiftool (reads the disclosure marks of saved files), a font for the screenshots. The one list: `.ci/run` relies on `npm test` installing them.
+ * (shared store), exiftool (reads the disclosure marks of saved files), a font for the screenshots, and WordPress with
+ * PHP and MariaDB for the plugin's tests. The one list: `.ci/run` relies on `npm test` installing them.
  */
 function missingTools(browsers) {
   return [
@@ -61,6 +62,10 @@ function missingTools(browsers) {
     { bin: 'redis-server', apt: ['redis-server'] },
     { bin: 'exiftool', apt: ['libimage-exiftool-perl'] },
     { deb: 'fonts-dejavu-core', apt: ['fonts-dejavu-core'] },
+    { bin: 'php', apt: ['php-cli', 'php-mysql', 'php-gd', 'php-curl'], for: 'wordpress' },
+    { bin: 'mariadbd', apt: ['mariadb-server'], for: 'wordpress' },
+    { deb: 'wordpress', apt: ['wordpress'], for: 'wordpress' },
+    { deb: 'wordpress-theme-twentytwentythree', apt: ['wordpress-theme-twentytwentythree'], for: 'wordpress' },
   ].filter((tool) => (!tool.for || browsers.includes(tool.for)) && (tool.bin ? !binaryOk(tool.bin) : binaryOk('dpkg') && !debPackageOk(tool.deb)));
 }
 
@@ -104,24 +109,27 @@ async function staticChecks() {
   record('manifest-current', same);
 }
 
-async function nodeTests() {
-  const files = walk('test/node', (p) => p.endsWith('.test.ts')).sort();
+/** Runs node:test files as one stage and adds its counts. */
+async function nodeTestStage(label, files) {
   if (files.length === 0) return;
-  console.log(`\n== Node tests (${files.length} files)`);
+  console.log(`\n== ${label} (${files.length} files)`);
   const { out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { capture: true });
-  const pick = (label) => Number(out.match(new RegExp(`^ℹ ${label} (\\d+)`, 'm'))?.[1] ?? 0);
+  const pick = (name) => Number(out.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm'))?.[1] ?? 0);
   totals.passed += pick('pass');
   totals.failed += pick('fail') + pick('cancelled');
   totals.skipped += pick('skipped') + pick('todo');
-  if (pick('fail') + pick('cancelled') > 0 || !/^ℹ pass/m.test(out)) failures.push('node tests');
+  if (pick('fail') + pick('cancelled') > 0 || !/^ℹ pass/m.test(out)) failures.push(label);
   if (!/^ℹ pass/m.test(out)) totals.failed += 1;
 }
+
+const testFiles = (dir) => walk(dir, (p) => p.endsWith('.test.ts')).sort();
 
 const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
 /** Tools from apt, then the face-video test camera (Node-driven browser tests use it too). False stops the run. */
 async function prepare() {
-  const missing = missingTools(only === 'node' ? ['chromium'] : browsers);
+  const needs = only === 'node' ? ['chromium'] : only === 'wordpress' ? ['chromium', 'wordpress'] : only === 'browser' ? browsers : [...browsers, 'wordpress'];
+  const missing = missingTools(needs);
   if (missing.length > 0 && !(await installTools(missing))) {
     record('tools installed', false);
     return false;
@@ -157,7 +165,8 @@ async function browserTests() {
 const started = Date.now();
 if (!only || only === 'static') await staticChecks();
 if (only !== 'static' && (await prepare()) && only !== 'setup') {
-  if (!only || only === 'node') await nodeTests();
+  if (!only || only === 'node') await nodeTestStage('Node tests', [...testFiles('test/node'), ...testFiles('test/conformance')]);
+  if (!only || only === 'wordpress') await nodeTestStage('WordPress plugin', testFiles('test/wordpress'));
   if (!only || only === 'browser') await browserTests();
 }
 

@@ -1,0 +1,88 @@
+// The conformance suite against createFaceswapHandler on node:http, and against a deliberately broken
+// handler (it skips the sessionKey check) that the suite must catch.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
+import { createFaceswapHandler, type FaceswapHandler } from '../../src/server/handler.js';
+import { toNodeListener } from '../../src/server/node-adapter.js';
+import { SessionKeys } from '../../src/server/session-key.js';
+import { CHECKS, warmUpDetector, type ServerUnderTest } from './suite.js';
+
+const ALLOWED_ORIGIN = 'https://shop.example';
+const HEARTBEAT_TIMEOUT_MS = 1000;
+
+async function listen(handle: (request: Request) => Promise<Response>): Promise<{ server: Server; origin: string }> {
+  const server = createServer(toNodeListener(handle));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function startNodeServer(options: { skipSessionKeyCheck?: boolean } = {}) {
+  const emulator: RunningEmulator = await startEmulator({ statusDelayMs: 0 });
+  await warmUpDetector(emulator);
+  const secret = randomBytes(32);
+  const handler: FaceswapHandler = createFaceswapHandler({
+    auth: { apiKey: emulator.apiKey },
+    baseUrl: emulator.url,
+    engine: 'local',
+    secret,
+    allowedOrigins: [ALLOWED_ORIGIN],
+    heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+    reaperIntervalMs: 0,
+    sessionRateLimit: false,
+    detectRateLimit: false,
+    // The emulator's detector runs in this process; on a loaded machine a detect can take seconds.
+    upstreamTimeoutMs: 60_000,
+    logger: { warn: () => {}, error: () => {} },
+  });
+  const keys = new SessionKeys(secret);
+  // The broken server signs whatever session a request names, as a handler that never checks the key would.
+  const handle = async (request: Request) => {
+    const match = /\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(new URL(request.url).pathname);
+    if (!options.skipSessionKeyCheck || !match) return handler(request);
+    const body = JSON.parse((await request.text()) || '{}') as Record<string, unknown>;
+    if (typeof body.sessionKey === 'string') body.sessionKey = await keys.sign(match[1]!);
+    return handler(new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) }));
+  };
+  const { server, origin } = await listen(handle);
+  const sut: ServerUnderTest = {
+    endpoint: `${origin}/api/faceswap`,
+    emulator,
+    origin,
+    allowedOrigin: ALLOWED_ORIGIN,
+    heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+    reap: async () => void (await handler.reap()),
+  };
+  const stop = async () => {
+    handler.close();
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+    await emulator.close();
+  };
+  return { sut, stop };
+}
+
+describe('token-endpoint conformance: createFaceswapHandler (Node)', () => {
+  let running: Awaited<ReturnType<typeof startNodeServer>>;
+  before(async () => {
+    running = await startNodeServer();
+  });
+  after(() => running.stop());
+  for (const check of CHECKS) test(check.name, () => check.run(running.sut));
+  test('no session is left open at AKOOL', () => assert.equal(running.sut.emulator.state().openSessions, 0));
+});
+
+describe('token-endpoint conformance: the suite catches a handler that skips the sessionKey check', () => {
+  test('the ownership check fails against it', async () => {
+    const running = await startNodeServer({ skipSessionKeyCheck: true });
+    try {
+      const ownership = CHECKS.find((check) => check.name.startsWith('only the sessionKey holder'))!;
+      await assert.rejects(ownership.run(running.sut), /forbidden|403/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
