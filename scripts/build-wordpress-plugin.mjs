@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the WordPress plugin: integrations/wordpress/faceswap-elements (PHP, block) plus the library's CDN
 // drop-in and the local engine's files from node_modules, into build/wordpress/faceswap-elements/ and the
-// installable dist/faceswap-elements-wordpress.zip (upload it under Plugins → Add New → Upload Plugin).
+// installable build/faceswap-elements-wordpress.zip (upload it under Plugins → Add New → Upload Plugin).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -11,7 +11,7 @@ import { zipSync } from 'fflate';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'integrations/wordpress/faceswap-elements');
 const out = join(root, 'build/wordpress/faceswap-elements');
-const zipFile = join(root, 'dist/faceswap-elements-wordpress.zip');
+const zipFile = join(root, 'build/faceswap-elements-wordpress.zip');
 const nodeModules = join(root, 'node_modules');
 
 /** The local engine's files (see src/server/engine-assets.ts for the layout): only what the engine loads. */

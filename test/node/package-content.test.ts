@@ -42,7 +42,7 @@ test('the tarball has the licence, the docs data and every export target', () =>
 });
 
 test('no test double, fixture or generated camera ships', () => {
-  const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.y4m$|\.tgz$/.test(f.path));
+  const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.y4m$|\.tgz$|\.zip$/.test(f.path));
   assert.deepEqual(stray.map((f) => f.path), []);
 });
 

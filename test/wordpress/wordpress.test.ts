@@ -14,7 +14,7 @@ import { CHECKS, warmUpDetector, type ServerUnderTest } from '../conformance/sui
 import { startWordPress, type WordPressSite } from './wordpress-site.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const zip = join(root, 'dist/faceswap-elements-wordpress.zip');
+const zip = join(root, 'build/faceswap-elements-wordpress.zip');
 const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
 const ALLOWED_ORIGIN = 'https://shop.example';
 
