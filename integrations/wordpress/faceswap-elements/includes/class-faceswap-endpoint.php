@@ -186,7 +186,7 @@ final class Faceswap_Endpoint {
 			'sessionId'  => $live['_id'],
 			'sessionKey' => $this->sign( $live['_id'] ),
 			'engine'     => $this->engine(),
-			'status'     => $live['faceswap_status'] ?? 1,
+			'status'     => self::swap_status( $live['faceswap_status'] ?? null ),
 			'rtc'        => $rtc,
 			'expiresAt'  => self::iso( $row['expires_at'] ),
 		);
@@ -245,8 +245,7 @@ final class Faceswap_Endpoint {
 		if ( ! $updated || (int) $updated['closed'] ) {
 			throw new Faceswap_Error( 'conflict', 'The session is closed.' );
 		}
-		$current = '' !== $updated['status'] ? (int) $updated['status'] : 1;
-		return array( 'status' => $current, 'expiresAt' => self::iso( $updated['expires_at'] ) );
+		return array( 'status' => self::swap_status( '' !== $updated['status'] ? (int) $updated['status'] : null ), 'expiresAt' => self::iso( $updated['expires_at'] ) );
 	}
 
 	private function close_by_client( $session_id, WP_REST_Request $request ) {
@@ -405,6 +404,11 @@ final class Faceswap_Endpoint {
 
 	private static function json( array $body ) {
 		return new WP_REST_Response( $body, 200 );
+	}
+
+	/** AKOOL's faceswap_status by name (1 queuing, 2 processing, 3 success, 4 failed); unknown is still queued. */
+	private static function swap_status( $faceswap_status ) {
+		return array( 2 => 'ready', 3 => 'ended', 4 => 'failed' )[ $faceswap_status ] ?? 'queued';
 	}
 
 	private static function numeric_uid( $uid ) {
