@@ -117,7 +117,7 @@ function startAndTimeFirstSwap() {
   const video = player.shadowRoot.querySelector('video.video');
   const button = session.shadowRoot.querySelector('[part~=start-button]');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no swapped frame within 60 s (state ${session.state} ${JSON.stringify(session.controller.snapshot.error)})`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no swapped frame within 180 s (state ${session.state} ${session.controller.snapshot.error?.code ?? ''})`)), 180_000);
     const started = performance.now();
     const onFrame = (now) => {
       if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
@@ -183,6 +183,8 @@ async function once(url) {
     headless: true,
     args: [...chromiumArgs(), `--window-size=${width},${height}`, `--use-file-for-fake-video-capture=${WEBCAM_VIDEO}`],
     defaultViewport: { width, height },
+    // A loaded machine (the figures come with their load average) can make single calls slow.
+    protocolTimeout: 600_000,
   });
   try {
     const page = await browser.newPage();

@@ -15,7 +15,8 @@ const BENCHES = [
   ['tokenEndpoint', ['bench/endpoint.mjs']],
   ['engine', ['--import', 'tsx', 'bench/engine.ts']],
   ['demoPage', ['bench/demo-page.mjs']],
-].filter(([, args]) => existsSync(join(root, args[args.length - 1])));
+  ['demoPageFallback', ['bench/demo-page.mjs', '--no-track-processor']],
+].filter(([, args]) => existsSync(join(root, args.find((arg) => /\.(mjs|ts)$/.test(arg)))));
 
 function run(args) {
   return new Promise((resolve) => {
