@@ -138,7 +138,7 @@ async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ })
     elapsedMs: elapsed,
     landmarkFps: stats.landmarkFps,
     landmarkBackend: stats.landmarkBackend,
-    resolution: `${video.videoWidth}x${video.videoHeight}`,
+    resolution: `${stats.width}x${stats.height}`,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
   };
 }
