@@ -11,7 +11,7 @@ import { corsHeaders, isOriginAllowed, preflightHeaders, type AllowedOrigins } f
 import { detect, type DetectRouteConfig } from './detect-route.js';
 import { describe, errorAnswer, json, rateLimitAnswer, requireMethod } from './http-answers.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
-import { SessionKeys, randomSecret } from './session-key.js';
+import { SessionKeys } from './session-key.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
 import { closeByClient, createSession, heartbeat, reap, updateSource, type SessionRouteConfig } from './session-routes.js';
 import { isPlausibleSessionId } from './validation.js';
@@ -123,7 +123,7 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
       timeoutMs: options.upstreamTimeoutMs,
       fetch: options.fetch,
     }),
-    keys: new SessionKeys(options.secret ?? randomSecret()),
+    keys: new SessionKeys(options.secret),
     sessionLimiter: limiter(options.sessionRateLimit, { max: 10, windowMs: 60_000 }),
     detectLimiter: limiter(options.detectRateLimit, { max: 30, windowMs: 60_000 }),
     addressOf: options.clientAddress ?? ((_request, context) => context?.clientAddress),

@@ -7,12 +7,23 @@
 const encoder = new TextEncoder();
 
 export class SessionKeys {
-  private readonly key: Promise<CryptoKey>;
+  readonly #secret: Uint8Array<ArrayBuffer> | undefined;
+  #key: Promise<CryptoKey> | undefined;
 
-  constructor(secret: string | Uint8Array) {
+  /**
+   * @param secret At least 16 bytes. Without one, 32 random bytes are drawn on first use, not here: edge
+   * runtimes (workerd) refuse random values and crypto work at module scope, where handlers are created.
+   */
+  constructor(secret?: string | Uint8Array) {
+    if (secret === undefined) return;
     const raw = typeof secret === 'string' ? encoder.encode(secret) : new Uint8Array(secret);
     if (raw.byteLength < 16) throw new TypeError('The sessionKey secret must be at least 16 bytes');
-    this.key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.#secret = raw;
+  }
+
+  private get key(): Promise<CryptoKey> {
+    this.#key ??= crypto.subtle.importKey('raw', this.#secret ?? randomSecret(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return this.#key;
   }
 
   async sign(sessionId: string): Promise<string> {
@@ -29,7 +40,7 @@ export class SessionKeys {
 }
 
 /** 32 random bytes, for a process that was given no secret. */
-export function randomSecret(): Uint8Array {
+export function randomSecret(): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(32));
 }
 

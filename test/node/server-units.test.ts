@@ -76,6 +76,25 @@ test('sessionKey: verifies its own signature only', async () => {
   assert.throws(() => new SessionKeys('short'));
 });
 
+test('sessionKey: without a secret, nothing random is drawn until first use (edge runtimes refuse it at module scope)', async () => {
+  const original = crypto.getRandomValues.bind(crypto);
+  let draws = 0;
+  crypto.getRandomValues = ((array: Uint8Array) => {
+    draws += 1;
+    return original(array);
+  }) as typeof crypto.getRandomValues;
+  try {
+    const keys = new SessionKeys();
+    assert.equal(draws, 0, 'construction drew no random values');
+    const key = await keys.sign('684f8fb744b8795862e45cbe');
+    assert.equal(draws, 1);
+    assert.equal(await keys.verify('684f8fb744b8795862e45cbe', key), true);
+    assert.equal(await new SessionKeys().verify('684f8fb744b8795862e45cbe', key), false, 'another process draws another secret');
+  } finally {
+    crypto.getRandomValues = original;
+  }
+});
+
 test('MemorySessionStore: one winner per close claim; release makes it due again; purge forgets', async () => {
   const store = new MemorySessionStore();
   await store.create({ sessionId: 'a', createdAt: 0, lastHeartbeatAt: 0, expiresAt: 10_000, closed: false });
