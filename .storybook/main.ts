@@ -20,8 +20,8 @@ function aliasList(alias: unknown): Alias[] {
 
 const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
-  stories: ['../stories/**/*.stories.ts'],
-  addons: ['@storybook/addon-a11y'],
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.ts'],
+  addons: ['@storybook/addon-docs', '@storybook/addon-a11y'],
   staticDirs,
   core: { disableTelemetry: true, disableWhatsNewNotifications: true, enableCrashReports: false },
   async viteFinal(viteConfig) {

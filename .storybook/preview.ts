@@ -3,6 +3,7 @@ import { setStorybookHelpersConfig } from '@wc-toolkit/storybook-helpers';
 import { html } from 'lit';
 import manifest from '../custom-elements.json';
 import '../src/index.js';
+import { ElementDocsPage } from './element-docs.js';
 
 // Controls, docs and actions for every element come from the Custom Elements Manifest (npm run analyze).
 setCustomElementsManifest(manifest);
@@ -15,6 +16,9 @@ const preview: Preview = {
     controls: { expanded: true, sort: 'requiredFirst' },
     layout: 'padded',
     a11y: { options: { runOnly: ['wcag2a', 'wcag2aa'] } },
+    // The element metas opt in with `tags: ['autodocs']`; their page is built from the manifest.
+    docs: { page: ElementDocsPage },
+    options: { storySort: { order: ['Introduction', 'Elements', 'Flows', 'Guides', 'Frameworks'] } },
   },
   globalTypes: {
     lang: {

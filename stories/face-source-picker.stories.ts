@@ -11,13 +11,18 @@ const { args, argTypes, template } = getStorybookHelpers<FaceSourcePicker>('face
 const meta: Meta<FaceSourcePicker> = {
   title: 'Elements/face-source-picker',
   component: 'face-source-picker',
+  tags: ['autodocs'],
   args,
   argTypes,
   parameters: {
+    usage: `<face-source-picker token-endpoint="/api/faceswap" max-bytes="8000000">
+  <img src="/faces/ada.jpg" alt="Ada" />
+  <img src="/faces/ben.jpg" alt="Ben" />
+</face-source-picker>`,
     docs: {
       description: {
         component:
-          'Choose the face to swap in. Detection runs on the token endpoint (`POST {token-endpoint}/detect`). The static ' +
+          'Detection runs on the token endpoint (`POST {token-endpoint}/detect`). The static ' +
           'Storybook has no server, so `story-api/detect` is answered inside the page by the in-browser engine\'s face ' +
           'detector; `npm start` runs the real endpoint over the bundled AKOOL emulator.',
       },

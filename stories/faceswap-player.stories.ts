@@ -12,10 +12,17 @@ const { args, argTypes, template } = getStorybookHelpers<FaceswapPlayer>('facesw
 const meta: Meta<FaceswapPlayer> = {
   title: 'Elements/faceswap-player',
   component: 'faceswap-player',
+  tags: ['autodocs'],
   args,
   argTypes,
   parameters: {
-    docs: { description: { component: 'The swapped video with its state overlays. Stories run a session over FakeTransport (no network).' } },
+    usage: `<faceswap-session id="swap" token-endpoint="/api/faceswap">
+  <faceswap-player preview></faceswap-player>
+</faceswap-session>
+
+<!-- or anywhere else on the page, attached by id -->
+<faceswap-player session="swap" fit="contain" mirror="off" stats></faceswap-player>`,
+    docs: { description: { component: 'Each story runs a session over FakeTransport (no network) and shows the overlay of one state.' } },
   },
 };
 export default meta;

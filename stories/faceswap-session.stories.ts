@@ -23,10 +23,18 @@ const { args, argTypes, template } = getStorybookHelpers<FaceswapSession>('faces
 const meta: Meta<FaceswapSession> = {
   title: 'Elements/faceswap-session',
   component: 'faceswap-session',
+  tags: ['autodocs'],
   args,
   argTypes,
   parameters: {
-    docs: { description: { component: 'The session: camera, connection, state and a control bar. State stories run over FakeTransport (no network).' } },
+    usage: `<faceswap-session token-endpoint="/api/faceswap" engine="auto">
+  <face-source-picker>
+    <img src="/faces/ada.jpg" alt="Ada" />
+    <img src="/faces/ben.jpg" alt="Ben" />
+  </face-source-picker>
+  <faceswap-player preview></faceswap-player>
+</faceswap-session>`,
+    docs: { description: { component: 'State stories run over FakeTransport (no network); each one reaches its state by the path that really produces it.' } },
   },
 };
 export default meta;
