@@ -9,6 +9,10 @@ const staticDirs = [
   { from: '../stories/assets/faces', to: '/faces' },
 ];
 
+// The story test (test/node/storybook-render.test.ts) builds with this set to add stories whose play functions
+// are broken on purpose: it must report them as failures. The published build never contains them.
+const selfTest = process.env.FACESWAP_STORYBOOK_SELF_TEST === '1';
+
 type Alias = { find: string | RegExp; replacement: string };
 
 /** Vite takes aliases as an object or a list; the list keeps both kinds. */
@@ -20,7 +24,7 @@ function aliasList(alias: unknown): Alias[] {
 
 const config: StorybookConfig = {
   framework: { name: '@storybook/web-components-vite', options: {} },
-  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.ts'],
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.ts', ...(selfTest ? ['../test/storybook/*.stories.ts'] : [])],
   addons: ['@storybook/addon-docs', '@storybook/addon-a11y'],
   staticDirs,
   core: { disableTelemetry: true, disableWhatsNewNotifications: true, enableCrashReports: false },

@@ -1,7 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html } from 'lit';
+import { expect, userEvent } from 'storybook/test';
 import type { FaceSourcePicker } from '../src/components/face-source-picker/face-source-picker.js';
+import { expectState, expectStatus, part, pressStartStop } from './assertions.js';
 import { installPageDetect, STORY_ENDPOINT } from './page-detect.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 import { facelessFile } from '../test/support/faceless.js';
@@ -42,16 +44,25 @@ export const Default: Story = {
     installPageDetect();
     return template(storyArgs, html`${gallery()}`);
   },
+  play: async ({ canvasElement }) => {
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    await expectStatus(picker, 'empty');
+    await expect(thumbnails(picker)).toHaveLength(sampleFaces.length);
+  },
 };
 
-/** A gallery face was chosen: detected, boxed, and sent as `face-source-change`. */
+/** The visitor clicks a gallery face: it is detected, boxed, and sent on as the session's source. */
 export const Selected: Story = {
   render: () => {
     installPageDetect();
-    return html`<face-source-picker data-expect-status="selected" token-endpoint=${STORY_ENDPOINT}>${gallery()}</face-source-picker>`;
+    return html`<face-source-picker token-endpoint=${STORY_ENDPOINT}>${gallery()}</face-source-picker>`;
   },
   play: async ({ canvasElement }) => {
-    void canvasElement.querySelector('face-source-picker')!.chooseUrl(sampleFaces[0].src);
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    await userEvent.click(thumbnails(picker)[0]);
+    await expectStatus(picker, 'selected');
+    await expect(picker.shadowRoot!.querySelectorAll('[part~="face"]')).toHaveLength(1);
+    await expect(picker.value?.opts, 'the landmarks sent on').toMatch(/^[\d.]+,[\d.]+(:[\d.]+,[\d.]+){3}$/);
   },
 };
 
@@ -59,7 +70,7 @@ export const Selected: Story = {
 export const ChoosingAmongSeveral: Story = {
   render: () => {
     installPageDetect();
-    return html`<face-source-picker data-expect-status="choosing" token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
+    return html`<face-source-picker token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
   },
   play: async ({ canvasElement }) => {
     const photos = await Promise.all(sampleFaces.map((face) => loadImage(face.src)));
@@ -69,7 +80,11 @@ export const ChoosingAmongSeveral: Story = {
     const context = canvas.getContext('2d')!;
     photos.reduce((x, photo) => (context.drawImage(photo, x, 0), x + photo.naturalWidth), 0);
     const group = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/jpeg', 0.9));
-    void canvasElement.querySelector('face-source-picker')!.chooseFile(new File([group], 'group.jpg', { type: 'image/jpeg' }));
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    void picker.chooseFile(new File([group], 'group.jpg', { type: 'image/jpeg' }));
+    await expectStatus(picker, 'choosing');
+    await expect(picker.shadowRoot!.querySelectorAll('[part~="face"]')).toHaveLength(sampleFaces.length);
+    await expect(picker.value, 'nothing is sent on before the visitor picks').toBeNull();
   },
 };
 
@@ -77,10 +92,12 @@ export const ChoosingAmongSeveral: Story = {
 export const ErrorNoFace: Story = {
   render: () => {
     installPageDetect();
-    return html`<face-source-picker data-expect-status="error" token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
+    return html`<face-source-picker token-endpoint=${STORY_ENDPOINT}></face-source-picker>`;
   },
   play: async ({ canvasElement }) => {
-    void canvasElement.querySelector('face-source-picker')!.chooseFile(await facelessFile('landscape.png'));
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    void picker.chooseFile(await facelessFile('landscape.png'));
+    await expectPickerError(picker);
   },
 };
 
@@ -92,40 +109,49 @@ function loadImage(src: string): Promise<HTMLImageElement> {
 
 /** The gallery from the `sources` property instead of slotted images. */
 export const SourcesProperty: Story = {
-  render: () => html`<face-source-picker data-expect-status="empty" .sources=${sampleFaces.map((face) => ({ src: face.src, label: face.label }))}></face-source-picker>`,
+  render: () => html`<face-source-picker .sources=${sampleFaces.map((face) => ({ src: face.src, label: face.label }))}></face-source-picker>`,
+  play: async ({ canvasElement }) => {
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    await expectStatus(picker, 'empty');
+    await expect(thumbnails(picker)).toHaveLength(sampleFaces.length);
+    await expect(thumbnails(picker)[1]).toHaveAccessibleName(expect.stringContaining(sampleFaces[1].label));
+  },
 };
 
 /** A file that is not a JPEG, PNG or WebP photo is refused before any upload. */
 export const ErrorWrongFileType: Story = {
-  render: () => html`<face-source-picker data-expect-status="error" token-endpoint="/api/faceswap">${gallery()}</face-source-picker>`,
+  render: () => html`<face-source-picker token-endpoint="/api/faceswap">${gallery()}</face-source-picker>`,
   play: async ({ canvasElement }) => {
     const picker = canvasElement.querySelector('face-source-picker')!;
     void picker.chooseFile(new File(['just some notes'], 'notes.txt', { type: 'text/plain' }));
+    await expectPickerError(picker);
   },
 };
 
 /** A photo over `max-bytes` is refused before any upload. */
 export const ErrorTooLarge: Story = {
-  render: () => html`<face-source-picker data-expect-status="error" token-endpoint="/api/faceswap" max-bytes="4096">${gallery()}</face-source-picker>`,
+  render: () => html`<face-source-picker token-endpoint="/api/faceswap" max-bytes="4096">${gallery()}</face-source-picker>`,
   play: async ({ canvasElement }) => {
     const picker = canvasElement.querySelector('face-source-picker')!;
     const photo = await (await fetch(sampleFaces[0].src)).blob();
     void picker.chooseFile(new File([photo], 'portrait.jpg', { type: 'image/jpeg' }));
+    await expectPickerError(picker);
   },
 };
 
 /** No token endpoint anywhere (not on the picker, not on a session around it): the picker says so. */
 export const ErrorNoEndpoint: Story = {
-  render: () => html`<face-source-picker data-expect-status="error">${gallery()}</face-source-picker>`,
+  render: () => html`<face-source-picker>${gallery()}</face-source-picker>`,
   play: async ({ canvasElement }) => {
-    void canvasElement.querySelector('face-source-picker')!.chooseUrl(sampleFaces[0].src);
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    await userEvent.click(thumbnails(picker)[0]);
+    await expectPickerError(picker);
   },
 };
 
 /** Inside a live session the picker follows its state (reflected as `state`) and changes the face without a reconnect. */
 export const InsideASession: Story = {
   render: () => html`<faceswap-session
-    data-expect-state="live"
     .platform=${fakePlatform({ remote: 'echo' })}
     .tokenProvider=${pageGrant('akool')}
     .source=${sampleFaces[0].source()}
@@ -136,6 +162,20 @@ export const InsideASession: Story = {
     </div>
   </faceswap-session>`,
   play: async ({ canvasElement }) => {
-    void canvasElement.querySelector('faceswap-session')!.start();
+    const session = canvasElement.querySelector('faceswap-session')!;
+    await pressStartStop(session);
+    await expectState(session, 'live');
+    await expect(canvasElement.querySelector('face-source-picker')).toHaveAttribute('state', 'live');
   },
 };
+
+function thumbnails(picker: FaceSourcePicker): HTMLButtonElement[] {
+  return [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="thumbnail"]')];
+}
+
+/** The picker refuses and says why (its message), and nothing is sent on. */
+async function expectPickerError(picker: FaceSourcePicker): Promise<void> {
+  await expectStatus(picker, 'error');
+  await expect(part(picker, 'message')?.textContent?.trim(), 'the error message').toBeTruthy();
+  await expect(picker.value).toBeNull();
+}

@@ -1,11 +1,14 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html, type TemplateResult } from 'lit';
+import { userEvent } from 'storybook/test';
 import type { FaceswapPlayer } from '../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
 import { FaceswapError } from '../src/core/errors.js';
-import { fakePlatform, pageGrant, reached, sampleFaces, withTimeouts } from './support.js';
+import type { SessionState } from '../src/core/protocol.js';
+import { expectOverlay, expectRetry, expectState, part, pressStartStop } from './assertions.js';
+import { fakePlatform, pageGrant, sampleFaces, withTimeouts } from './support.js';
 
 const { args, argTypes, template } = getStorybookHelpers<FaceswapPlayer>('faceswap-player');
 
@@ -31,22 +34,26 @@ type Story = StoryObj<FaceswapPlayer>;
 
 interface PlayerSetup {
   transport: FakeTransportOptions;
-  /** The overlay the player must show (checked by the story-render test); `none` for plain video. */
+  /** The overlay the player must show (checked by the play function); `none` for plain video. */
   overlay?: string;
-  state?: string;
+  state?: SessionState;
   timeouts?: { swapTimeoutMs?: number };
+  /** Scripted events once the session runs; replayed after a retry. */
   then?: (session: FaceswapSession, transport: () => FakeTransport | null) => Promise<void> | void;
+  /** What the visitor does with the overlay once it shows. */
+  interact?: (player: FaceswapPlayer) => Promise<void>;
   player?: () => TemplateResult;
 }
 
-/** A player inside a session started by the story over a scripted FakeTransport. */
+/**
+ * A player inside a session started by the story over a scripted FakeTransport; the play function checks the
+ * session state and the overlay, and retries an error or the end from the overlay (see `expectRetry`).
+ */
 function playerStory(setup: PlayerSetup): Story {
   let transport: FakeTransport | null = null;
   return {
     render: (storyArgs) => html`<faceswap-session
       no-controls
-      data-expect-state=${setup.state ?? 'live'}
-      data-expect-overlay=${setup.overlay ?? 'none'}
       .platform=${fakePlatform(setup.transport, (t) => (transport = t))}
       .tokenProvider=${pageGrant('akool')}
       .source=${sampleFaces[0].source()}
@@ -55,9 +62,15 @@ function playerStory(setup: PlayerSetup): Story {
     </faceswap-session>`,
     play: async ({ canvasElement }) => {
       const session = canvasElement.querySelector('faceswap-session')!;
+      const player = canvasElement.querySelector('faceswap-player')!;
       if (setup.timeouts) withTimeouts(session, setup.timeouts);
       void session.start();
-      await setup.then?.(session, () => transport);
+      const then = () => setup.then?.(session, () => transport);
+      await then();
+      await expectState(session, setup.state ?? 'live');
+      await expectOverlay(player, setup.overlay ?? 'none');
+      if (session.state === 'error' || session.state === 'ended') await expectRetry(session, player, then);
+      await setup.interact?.(player);
     },
   };
 }
@@ -86,18 +99,22 @@ export const Reconnecting = playerStory({
   state: 'reconnecting',
   overlay: 'reconnecting',
   then: async (session, transport) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     transport()?.emitConnection('reconnecting');
   },
 });
 
-/** The browser blocked playback until a user gesture: "tap to start". */
+/** The browser blocked playback until a user gesture: "tap to start" (pressed at the end: the video plays). */
 export const AutoplayBlocked = playerStory({
   transport: { remote: 'echo' },
   overlay: 'autoplay-blocked',
   then: async (session, transport) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     transport()?.emitAutoplayFailed();
+  },
+  interact: async (player) => {
+    await userEvent.click(part(player, 'play-button')!);
+    await expectOverlay(player, 'none');
   },
 });
 
@@ -107,7 +124,7 @@ export const ErrorWithRetry = playerStory({
   state: 'error',
   overlay: 'error',
   then: async (session, transport) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     transport()?.failWith(new FaceswapError('rtc-disconnected'));
   },
 });
@@ -118,7 +135,7 @@ export const Ended = playerStory({
   state: 'ended',
   overlay: 'ended',
   then: async (session) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     await session.stop();
   },
 });
@@ -128,14 +145,16 @@ export const AttachedById: Story = {
   render: () => html`<div class="story-row">
     <faceswap-session
       id="story-session"
-      data-expect-state="live"
       .platform=${fakePlatform({ remote: 'echo' })}
       .tokenProvider=${pageGrant('akool')}
       .source=${sampleFaces[0].source()}
     ></faceswap-session>
-    <faceswap-player session="story-session" data-expect-overlay="none"></faceswap-player>
+    <faceswap-player session="story-session"></faceswap-player>
   </div>`,
   play: async ({ canvasElement }) => {
-    void canvasElement.querySelector('faceswap-session')!.start();
+    const session = canvasElement.querySelector('faceswap-session')!;
+    await pressStartStop(session);
+    await expectState(session, 'live');
+    await expectOverlay(canvasElement.querySelector('faceswap-player')!, 'none');
   },
 };

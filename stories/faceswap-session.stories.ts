@@ -1,18 +1,20 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html, nothing } from 'lit';
+import { expect, userEvent } from 'storybook/test';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
 import { FaceswapError } from '../src/core/errors.js';
 import type { FaceSource, SessionState } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
+import { expectOverlay, expectRetry, expectState, part, pressStartStop } from './assertions.js';
 import {
+  cameraFailingOnce,
   failingCamera,
   fakePlatform,
   offlineNetwork,
   pageGrant,
   pendingCamera,
-  reached,
   refusingGrant,
   sampleFaces,
   withTimeouts,
@@ -44,10 +46,15 @@ type Story = StoryObj<FaceswapSession>;
 /** Controls from the manifest. With no source and no credentials the Start button stays disabled. */
 export const Default: Story = {
   render: (storyArgs) => template(storyArgs, html`<faceswap-player></faceswap-player>`),
+  play: async ({ canvasElement }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    await expectState(session, 'idle');
+    await expect(part(session, 'start-button')).toBeDisabled();
+  },
 };
 
 interface StateSetup {
-  /** The state this story shows (checked by the story-render test). */
+  /** The state this story shows; its play function fails when the session does not get there. */
   expect: SessionState;
   /** FakeTransport script; omit to use `platform` alone. */
   transport?: FakeTransportOptions;
@@ -56,11 +63,16 @@ interface StateSetup {
   tokenEndpoint?: string;
   source?: FaceSource | null;
   timeouts?: { swapTimeoutMs?: number; joinTimeoutMs?: number };
-  /** Scripted events once the session is running (transport faults, stop ...). */
+  /** Started by `start()` instead of the Start button (which stays disabled without a source). */
+  startByMethod?: boolean;
+  /** Scripted events once the session is running (transport faults, stop ...); replayed after a retry. */
   then?: (session: FaceswapSession, transport: () => FakeTransport | null) => Promise<void> | void;
 }
 
-/** A session with a player, started by the story, that ends up in `expect`. */
+/**
+ * A session with a player: the play function presses Start and checks that the session ends up in `expect`;
+ * an error or the end is then retried from the player's overlay (see `expectRetry`).
+ */
 function stateStory(setup: StateSetup): Story {
   let transport: FakeTransport | null = null;
   return {
@@ -69,7 +81,6 @@ function stateStory(setup: StateSetup): Story {
       const source = setup.source === undefined ? sampleFaces[0].source() : setup.source;
       const provider = setup.tokenProvider === undefined ? pageGrant('akool') : setup.tokenProvider;
       return html`<faceswap-session
-        data-expect-state=${setup.expect}
         engine="auto"
         token-endpoint=${setup.tokenEndpoint ?? nothing}
         .platform=${platform}
@@ -81,9 +92,15 @@ function stateStory(setup: StateSetup): Story {
     },
     play: async ({ canvasElement }) => {
       const session = canvasElement.querySelector('faceswap-session')!;
+      const player = canvasElement.querySelector('faceswap-player')!;
       if (setup.timeouts) withTimeouts(session, setup.timeouts);
-      void session.start();
-      await setup.then?.(session, () => transport);
+      if (setup.startByMethod) void session.start();
+      else await pressStartStop(session);
+      const then = () => setup.then?.(session, () => transport);
+      await then();
+      await expectState(session, setup.expect);
+      if (setup.expect === 'error' || setup.expect === 'ended') await expectRetry(session, player, then);
+      else await expectOverlay(player, setup.expect === 'live' ? 'none' : setup.expect);
     },
   };
 }
@@ -107,7 +124,7 @@ export const Reconnecting = stateStory({
   expect: 'reconnecting',
   transport: { remote: 'echo' },
   then: async (session, transport) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     transport()?.emitConnection('reconnecting');
   },
 });
@@ -117,7 +134,7 @@ export const Ended = stateStory({
   expect: 'ended',
   transport: { remote: 'echo' },
   then: async (session) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     await session.stop();
   },
 });
@@ -145,7 +162,7 @@ export const ErrorEndpointUnreachable = stateStory({
 export const ErrorNotConfigured = stateStory({ expect: 'error', tokenProvider: null });
 
 /** Started without a source face. */
-export const ErrorNoSource = stateStory({ expect: 'error', source: null, transport: { remote: 'echo' } });
+export const ErrorNoSource = stateStory({ expect: 'error', source: null, startByMethod: true, transport: { remote: 'echo' } });
 
 /** The AKOOL credit is used up (business code 1104). */
 export const ErrorQuotaExhausted = stateStory({ expect: 'error', tokenProvider: refusingGrant('quota-exhausted', 1104) });
@@ -170,7 +187,31 @@ export const ErrorDisconnected = stateStory({
   expect: 'error',
   transport: { remote: 'echo' },
   then: async (session, transport) => {
-    await reached(session, 'live');
+    await expectState(session, 'live');
     transport()?.failWith(new FaceswapError('rtc-disconnected'));
   },
 });
+
+// ---- a retry that succeeds
+
+/** Another application held the camera on the first try; it is free again when the visitor presses Try again. */
+export const RetryAfterCameraInUse: Story = {
+  render: () => html`<faceswap-session
+    .platform=${{ ...fakePlatform({ remote: 'echo' }), ...cameraFailingOnce('NotReadableError') }}
+    .tokenProvider=${pageGrant('akool')}
+    .source=${sampleFaces[0].source()}
+  >
+    <faceswap-player preview></faceswap-player>
+  </faceswap-session>`,
+  play: async ({ canvasElement }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    const player = canvasElement.querySelector('faceswap-player')!;
+    await pressStartStop(session);
+    await expectState(session, 'error');
+    await expect(session.controller.snapshot.error?.code).toBe('camera-in-use');
+    await expectOverlay(player, 'error');
+    await userEvent.click(part(player, 'retry-button')!);
+    await expectState(session, 'live');
+    await expectOverlay(player, 'none');
+  },
+};

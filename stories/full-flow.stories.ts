@@ -1,7 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { expect, userEvent } from 'storybook/test';
 import { installPageDetect, STORY_ENDPOINT } from './page-detect.js';
-import { localEnginePlatform, pageGrant, reached, sampleFaces } from './support.js';
+import { expectOverlay, expectState, expectStatus, recordStates } from './assertions.js';
+import { localEnginePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
   title: 'Flows/Full flow (local engine)',
@@ -26,7 +28,6 @@ export const LocalEngine: StoryObj = {
     return html`<faceswap-session
       engine="local"
       auto-start
-      data-expect-state="live"
       .platform=${localEnginePlatform()}
       .tokenProvider=${pageGrant('local')}
       .source=${sampleFaces[0].source()}
@@ -37,6 +38,10 @@ export const LocalEngine: StoryObj = {
       </div>
     </faceswap-session>`;
   },
+  play: async ({ canvasElement }) => {
+    await expectState(canvasElement.querySelector('faceswap-session')!, 'live');
+    await expectOverlay(canvasElement.querySelector('faceswap-player')!, 'none');
+  },
 };
 
 /** Live on the first face, then the visitor picks the second one: the swap changes without a reconnect. */
@@ -46,14 +51,13 @@ export const ChangeFaceWhileLive: StoryObj = {
     return html`<faceswap-session
       engine="local"
       auto-start
-      data-expect-state="live"
       .platform=${localEnginePlatform()}
       .tokenProvider=${pageGrant('local')}
       .source=${sampleFaces[0].source()}
     >
       <div class="story-row">
         <faceswap-player preview></faceswap-player>
-        <face-source-picker data-expect-status="selected" token-endpoint=${STORY_ENDPOINT}>
+        <face-source-picker token-endpoint=${STORY_ENDPOINT}>
           ${sampleFaces.map((face) => html`<img src=${face.src} alt=${face.label} />`)}
         </face-source-picker>
       </div>
@@ -61,7 +65,14 @@ export const ChangeFaceWhileLive: StoryObj = {
   },
   play: async ({ canvasElement }) => {
     const session = canvasElement.querySelector('faceswap-session')!;
-    await reached(session, 'live');
-    await canvasElement.querySelector('face-source-picker')!.chooseUrl(sampleFaces[1].src);
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    await expectState(session, 'live');
+    const first = session.source;
+    const states = recordStates(session);
+    await userEvent.click(picker.shadowRoot!.querySelectorAll<HTMLElement>('[part~="thumbnail"]')[1]);
+    await expectStatus(picker, 'selected');
+    await expect(session.source, 'the session took the new face').not.toEqual(first);
+    await expect(session.source?.opts).toBe(picker.value?.opts);
+    await expect(states, 'no reconnect for a new face').toEqual([]);
   },
 };

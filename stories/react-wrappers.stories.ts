@@ -4,6 +4,8 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { FaceswapPlayer, FaceswapSession } from '../src/react/index.js';
 import type { SessionState } from '../src/core/protocol.js';
+import { expect } from 'storybook/test';
+import { expectState, until } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
@@ -28,7 +30,7 @@ function App() {
   return h(
     'div',
     null,
-    h('p', { role: 'status', 'data-expect-text': 'React sees: live' }, `React sees: ${state}`),
+    h('p', { role: 'status' }, `React sees: ${state}`),
     h(
       FaceswapSession,
       {
@@ -36,7 +38,6 @@ function App() {
         source,
         tokenProvider,
         platform,
-        'data-expect-state': 'live',
         onFaceswapStateChange: (event) => setState(event.detail.state),
       } as Parameters<typeof FaceswapSession>[0],
       h(FaceswapPlayer, { preview: true }),
@@ -51,5 +52,10 @@ export const SessionAndPlayer: StoryObj = {
     // Rendered synchronously, so the story's DOM is complete when Storybook shows it.
     flushSync(() => createRoot(container).render(h(App)));
     return container;
+  },
+  play: async ({ canvasElement }) => {
+    await expectState(canvasElement.querySelector('faceswap-session')!, 'live');
+    await until(() => canvasElement.querySelector('[role="status"]')?.textContent === 'React sees: live');
+    await expect(canvasElement.querySelector('[role="status"]')).toHaveTextContent('React sees: live');
   },
 };

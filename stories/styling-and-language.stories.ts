@@ -1,5 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { expect } from 'storybook/test';
+import { expectState, part, pressStartStop } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
@@ -17,7 +19,6 @@ const meta: Meta = {
 export default meta;
 
 const live = (content: ReturnType<typeof html>) => html`<faceswap-session
-  data-expect-state="live"
   .platform=${fakePlatform({ remote: 'echo' })}
   .tokenProvider=${pageGrant('akool')}
   .source=${sampleFaces[0].source()}
@@ -25,8 +26,11 @@ const live = (content: ReturnType<typeof html>) => html`<faceswap-session
   ${content}
 </faceswap-session>`;
 
+/** Starts the session with its Start button and checks it goes live. */
 const start = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
-  void canvasElement.querySelector('faceswap-session')!.start();
+  const session = canvasElement.querySelector('faceswap-session')!;
+  await pressStartStop(session);
+  await expectState(session, 'live');
 };
 
 /** Custom properties, parts and a state selector, all from the page's own stylesheet. */
@@ -57,14 +61,18 @@ export const CustomPropertiesAndParts: StoryObj = {
 /** `lang="ar"`: Arabic strings and a right-to-left layout, from the attribute alone. */
 export const ArabicRightToLeft: StoryObj = {
   render: () => html`<div lang="ar">${live(html`<faceswap-player preview></faceswap-player>`)}</div>`,
-  play: start,
+  play: async (context) => {
+    await start(context);
+    const base = part(context.canvasElement.querySelector('faceswap-session')!, 'base');
+    await expect(base).toHaveAttribute('dir', 'rtl');
+    await expect(base).toHaveAttribute('lang', 'ar');
+  },
 };
 
 /** The `strings` property overrides single strings over the language's table (here Spanish). */
 export const SpanishWithOverrides: StoryObj = {
   render: () => html`<div lang="es">
     <faceswap-session
-      data-expect-state="live"
       .strings=${{ stop: 'Terminar la demo', stateLive: 'En directo' }}
       .platform=${fakePlatform({ remote: 'echo' })}
       .tokenProvider=${pageGrant('akool')}
@@ -73,5 +81,10 @@ export const SpanishWithOverrides: StoryObj = {
       <faceswap-player></faceswap-player>
     </faceswap-session>
   </div>`,
-  play: start,
+  play: async (context) => {
+    await start(context);
+    const session = context.canvasElement.querySelector('faceswap-session')!;
+    await expect(part(session, 'start-button')).toHaveTextContent('Terminar la demo');
+    await expect(part(session, 'status')).toHaveTextContent('En directo');
+  },
 };

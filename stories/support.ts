@@ -64,6 +64,18 @@ export function failingCamera(name: string, message = 'The camera could not be o
   return { getUserMedia: () => Promise.reject(new DOMException(message, name)) };
 }
 
+/** A camera that fails the first time with `name` (held by another app) and opens on the next attempt. */
+export function cameraFailingOnce(name: string, message = 'Could not start video source'): Partial<SessionPlatform> {
+  let failed = false;
+  return {
+    getUserMedia: (constraints) => {
+      if (failed) return navigator.mediaDevices.getUserMedia(constraints);
+      failed = true;
+      return Promise.reject(new DOMException(message, name));
+    },
+  };
+}
+
 /** A camera permission prompt that the visitor never answers. */
 export function pendingCamera(): Partial<SessionPlatform> {
   return { getUserMedia: () => new Promise<MediaStream>(() => {}) };
@@ -77,17 +89,4 @@ export function offlineNetwork(): Partial<SessionPlatform> {
 /** Shortens the session's watchdogs for stories that show a timeout (options apply to the next start). */
 export function withTimeouts(session: FaceswapSession, timeouts: { swapTimeoutMs?: number; joinTimeoutMs?: number }): void {
   session.timeouts = { ...session.timeouts, ...timeouts };
-}
-
-/** Resolves once the session reaches `state` (at once when it is there already). */
-export function reached(session: FaceswapSession, state: string): Promise<void> {
-  if (session.state === state) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onChange = (event: GlobalEventHandlersEventMap['faceswap-state-change']) => {
-      if (event.detail.state !== state) return;
-      session.removeEventListener('faceswap-state-change', onChange);
-      resolve();
-    };
-    session.addEventListener('faceswap-state-change', onChange);
-  });
 }

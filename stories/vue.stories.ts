@@ -1,6 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { createApp, ref } from 'vue';
 import type { FaceswapStateChangeEvent } from '../src/events/state-change-event.js';
+import { expect } from 'storybook/test';
+import { expectState, until } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
@@ -38,13 +40,18 @@ export const SessionAndPlayer: StoryObj = {
         },
       },
       template: `
-        <p role="status" data-expect-text="Vue sees: live">Vue sees: {{ state }}</p>
-        <faceswap-session auto-start data-expect-state="live" :platform="platform" :tokenProvider="tokenProvider" :source="source" @faceswap-state-change="onState">
+        <p role="status">Vue sees: {{ state }}</p>
+        <faceswap-session auto-start :platform="platform" :tokenProvider="tokenProvider" :source="source" @faceswap-state-change="onState">
           <faceswap-player preview></faceswap-player>
         </faceswap-session>`,
     });
     app.config.compilerOptions.isCustomElement = (tag) => TAGS.has(tag);
     app.mount(container);
     return container;
+  },
+  play: async ({ canvasElement }) => {
+    await expectState(canvasElement.querySelector('faceswap-session')!, 'live');
+    await until(() => canvasElement.querySelector('[role="status"]')?.textContent === 'Vue sees: live');
+    await expect(canvasElement.querySelector('[role="status"]')).toHaveTextContent('Vue sees: live');
   },
 };

@@ -1,75 +1,24 @@
-// Opens every story of the built Storybook in headless Chromium (fake camera) and fails on a console error,
-// an uncaught exception, Storybook's error display, an empty story root, a state story that never reaches
-// the state it shows, or an axe-core WCAG 2 A/AA violation in the rendered story (shadow roots included).
-// Builds storybook-static/ first when it is missing or older than its sources.
+// Opens every story of the built Storybook, served from a sub-path (/storybook/), in headless Chromium (fake
+// camera) and runs its play function, which asserts the state the story shows. A story fails on: a play function
+// that throws or never finishes (the story stopped reaching its state), a story without one, a console error,
+// an uncaught exception, Storybook's error display, an empty story root, an axe-core WCAG 2 A/AA violation in
+// the rendered story (shadow roots included), or a request outside the sub-path. The stories of
+// test/storybook/ have play functions broken on purpose: each must be reported as failing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, ConsoleMessage, Page } from 'puppeteer-core';
-import { launchChromium, startStaticServer, type StaticServer } from '../cdn/harness.js';
+import { launchChromium } from '../cdn/harness.js';
+import { buildStorybook, root, SELF_TEST_TITLE, serveStorybook, type SubPathServer } from './storybook-build.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const outDir = join(root, 'storybook-static');
-const SOURCES = ['.storybook', 'stories', 'src', 'custom-elements.json', 'package.json'];
-/** The face video fake camera (scripts/make-test-camera.mjs) when present: the full-flow story then swaps a real face. */
+/** The face video fake camera (scripts/make-test-camera.mjs) when present: the full-flow stories then swap a real face. */
 const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
 const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const AXE_RUN = `axe.run('#storybook-root', { runOnly: ['wcag2a', 'wcag2aa'] }).then((result) =>
   result.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' > ')).join(', ')))`;
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function ensureBuilt(): void {
-  const index = join(outDir, 'index.json');
-  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map((s) => newestMtime(join(root, s))))) return;
-  const result = spawnSync(process.execPath, ['node_modules/storybook/dist/bin/dispatcher.js', 'build', '--quiet', '--disable-telemetry', '-o', 'storybook-static'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
-  });
-  assert.equal(result.status, 0, `storybook build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-interface IndexEntry {
-  id: string;
-  title: string;
-  name: string;
-  type: 'story' | 'docs';
-}
-
-interface Expectation {
-  /** `state`: the session's state attribute; `status`: the picker's status; `overlay`: the player's overlay; `text`: text content. */
-  kind: string;
-  index: number;
-  want: string;
-}
-
-/**
- * Page-side source (a string, so no transpiler helper leaks into it): what the element an expectation is
- * about shows now: the session's `state`, the picker's `status`, the player's overlay (`none` without one), or
- * the holder's own text.
- */
-const ACTUAL = `(({ kind, index }) => {
-  const holder = document.querySelectorAll('#storybook-root [data-expect-' + kind + ']')[index];
-  if (kind === 'text') return holder ? holder.textContent.trim() : null;
-  const tag = kind === 'state' ? 'faceswap-session' : kind === 'status' ? 'face-source-picker' : 'faceswap-player';
-  const el = holder && (holder.matches(tag) ? holder : holder.querySelector(tag));
-  if (!el) return 'no <' + tag + '>';
-  if (kind === 'state') return el.getAttribute('state');
-  if (kind === 'status') return el.getAttribute('status');
-  const overlay = el.shadowRoot && el.shadowRoot.querySelector('[part~="overlay"]');
-  return overlay ? overlay.getAttribute('data-state') : 'none';
-})`;
+/** A play function waits at most 45 s for a state (stories/assertions.ts); a story may chain a few waits. */
+const STORY_TIMEOUT_MS = 150_000;
 
 /** axe-core's WCAG 2 A/AA violations in the story. The a11y addon may be auditing the page too: wait for it. */
 async function audit(page: Page): Promise<string[]> {
@@ -84,8 +33,35 @@ async function audit(page: Page): Promise<string[]> {
   }
 }
 
-/** Visit one story; answers the problems found (empty when it rendered cleanly). */
-async function checkStory(page: Page, origin: string, id: string): Promise<string[]> {
+/**
+ * Page-side source (a string, so no transpiler helper leaks into it), run before Storybook starts: it listens
+ * on Storybook's channel as it is created for the outcome of the render and the play function (a failing play
+ * function is reported on the channel and in the Interactions panel, not on the page).
+ */
+const LISTEN = `(() => {
+  const outcome = { failures: [], finished: false };
+  window.__storyOutcome = outcome;
+  let channel;
+  Object.defineProperty(globalThis, '__STORYBOOK_ADDONS_CHANNEL__', {
+    configurable: true,
+    get: () => channel,
+    set: (next) => {
+      channel = next;
+      const fail = (what) => (error) => outcome.failures.push(what + ': ' + (error && error.message ? error.message : JSON.stringify(error)));
+      next.on('playFunctionThrewException', fail('play function threw'));
+      next.on('storyThrewException', fail('render threw'));
+      next.on('storyErrored', fail('story errored'));
+      next.on('unhandledErrorsWhilePlaying', (errors) => errors.forEach(fail('unhandled error while playing')));
+      next.on('storyFinished', (event) => {
+        if (event.status !== 'success') outcome.failures.push('finished with status ' + event.status);
+        outcome.finished = true;
+      });
+    },
+  });
+})()`;
+
+/** Visit one story and run its play function; answers the problems found (empty when it passed). */
+async function checkStory(page: Page, base: string, id: string): Promise<string[]> {
   const problems: string[] = [];
   const onConsole = (msg: ConsoleMessage) => {
     if (msg.type() !== 'error') return;
@@ -96,29 +72,27 @@ async function checkStory(page: Page, origin: string, id: string): Promise<strin
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
   try {
-    await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`, { waitUntil: 'load', timeout: 30_000 });
-    await page.waitForFunction(
-      () => document.body.classList.contains('sb-show-main') || document.body.classList.contains('sb-show-errordisplay'),
-      { timeout: 30_000 },
-    );
+    await page.evaluateOnNewDocument(LISTEN);
+    await page.goto(`${base}iframe.html?id=${encodeURIComponent(id)}&viewMode=story`, { waitUntil: 'load', timeout: 60_000 });
+    const finished = await page
+      .waitForFunction('window.__storyOutcome.finished', { timeout: STORY_TIMEOUT_MS, polling: 200 })
+      .then(() => true)
+      .catch(() => false);
+    if (!finished) problems.push(`the story did not finish within ${STORY_TIMEOUT_MS / 1000} s`);
+    const failures = (await page.evaluate('window.__storyOutcome.failures')) as string[];
+    for (const failure of failures) problems.push(`play function or render failed: ${failure}`);
     const shown = await page.evaluate(() => ({
-      error: document.body.classList.contains('sb-show-errordisplay') ? document.querySelector('#error-message')?.textContent ?? 'error' : null,
+      error: document.body.classList.contains('sb-show-errordisplay')
+        ? `${document.querySelector('#error-message')?.textContent ?? ''} ${document.querySelector('#error-stack')?.textContent?.split('\n')[0] ?? ''}`.trim()
+        : null,
       elements: document.querySelector('#storybook-root')?.querySelectorAll('*').length ?? 0,
-      expectations: ['state', 'status', 'overlay', 'text'].flatMap((kind) =>
-        [...document.querySelectorAll(`#storybook-root [data-expect-${kind}]`)].map((el, index) => ({ kind, index, want: el.getAttribute(`data-expect-${kind}`)! })),
-      ),
+      // Every story tests what it shows.
+      play: typeof (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { story?: { playFunction?: unknown } } } }).__STORYBOOK_PREVIEW__
+        ?.currentRender?.story?.playFunction === 'function',
     }));
-    if (shown.error) problems.push(`Storybook error display: ${shown.error}`);
+    if (shown.error !== null) problems.push(`Storybook error display: ${shown.error}`);
+    if (!shown.play) problems.push('the story has no play function');
     if (shown.elements === 0) problems.push('the story root is empty');
-    for (const expectation of shown.expectations as Expectation[]) {
-      // State stories mark what they demonstrate; the element must get there.
-      const probe = `${ACTUAL}(${JSON.stringify(expectation)})`;
-      const reached = await page
-        .waitForFunction(`${probe} === ${JSON.stringify(expectation.want)}`, { timeout: 30_000, polling: 100 })
-        .then(() => true)
-        .catch(() => false);
-      if (!reached) problems.push(`expected ${expectation.kind} "${expectation.want}", found "${await page.evaluate(probe)}"`);
-    }
     for (const violation of await audit(page)) problems.push(`a11y: ${violation}`);
     // Let late asynchronous failures (media, model loading) surface before judging.
     await new Promise((r) => setTimeout(r, 300));
@@ -129,31 +103,60 @@ async function checkStory(page: Page, origin: string, id: string): Promise<strin
   return problems;
 }
 
-test('every story renders without errors', { timeout: 600_000 }, async (t) => {
-  ensureBuilt();
-  const index = JSON.parse(readFileSync(join(outDir, 'index.json'), 'utf8')) as { entries: Record<string, IndexEntry> };
-  const stories = Object.values(index.entries).filter((e) => e.type === 'story');
+test('every story reaches what it shows, served from a sub-path; broken play functions are caught', { timeout: 3_600_000 }, async (t) => {
+  const entries = buildStorybook();
+  const stories = entries.filter((e) => e.type === 'story' && !e.title.startsWith(SELF_TEST_TITLE));
+  const broken = entries.filter((e) => e.type === 'story' && e.title.startsWith(SELF_TEST_TITLE));
   assert.ok(stories.length > 0, 'the built Storybook has no stories');
+  assert.ok(broken.length >= 2, 'the negative-control stories (test/storybook/) are missing from the test build');
   for (const tag of ['faceswap-session', 'faceswap-player', 'face-source-picker']) {
     assert.ok(stories.some((s) => s.title.includes(tag)), `no stories for <${tag}>`);
   }
 
-  let server: StaticServer | undefined;
+  let server: SubPathServer | undefined;
   let browser: Browser | undefined;
   try {
-    server = await startStaticServer({ '/': outDir });
+    server = await serveStorybook();
     browser = await launchChromium({ fakeVideo: existsSync(faceVideo) ? faceVideo : undefined });
-    for (const story of stories) {
-      await t.test(`${story.title} / ${story.name}`, async () => {
-        const page = await browser!.newPage();
-        try {
-          const problems = await checkStory(page, server!.origin, story.id);
-          assert.deepEqual(problems, [], `${story.id}:\n  ${problems.join('\n  ')}`);
-        } finally {
-          await page.close();
-        }
+    const visit = async (id: string) => {
+      const page = await browser!.newPage();
+      try {
+        return await checkStory(page, server!.base, id);
+      } finally {
+        await page.close();
+      }
+    };
+
+    await t.test('the Storybook UI loads from the sub-path', async () => {
+      const page = await browser!.newPage();
+      try {
+        await page.goto(`${server!.base}?path=/story/${stories[0].id}`, { waitUntil: 'load', timeout: 60_000 });
+        await page.waitForSelector(`[data-item-id="${stories[0].id}"]`, { timeout: 60_000 });
+      } finally {
+        await page.close();
+      }
+    });
+
+    for (const story of broken) {
+      await t.test(`negative control: ${story.title} / ${story.name} fails`, async () => {
+        const problems = await visit(story.id);
+        assert.ok(
+          problems.some((p) => p.startsWith('play function or render failed')),
+          `a broken play function went unnoticed in ${story.id}: ${JSON.stringify(problems)}`,
+        );
       });
     }
+
+    for (const story of stories) {
+      await t.test(`${story.title} / ${story.name}`, async () => {
+        const problems = await visit(story.id);
+        assert.deepEqual(problems, [], `${story.id}:\n  ${problems.join('\n  ')}`);
+      });
+    }
+
+    await t.test('no request left the sub-path', () => {
+      assert.deepEqual(server!.outside, []);
+    });
   } finally {
     await browser?.close();
     await server?.close();
