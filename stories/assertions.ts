@@ -68,7 +68,7 @@ export async function pressStartStop(session: FaceswapSession): Promise<void> {
 export async function expectRetry(session: FaceswapSession, player: FaceswapPlayer, again?: () => Promise<void> | void): Promise<void> {
   const shown = session.state;
   await expectOverlay(player, shown);
-  const error = session.controller.snapshot.error;
+  const error = session.details.error;
   const retry = part<HTMLButtonElement>(player, 'retry-button');
   if (shown === 'error' && error?.fatal) {
     await expect(retry, `a retry button after the fatal error ${error.code}`).toBeNull();
@@ -81,5 +81,5 @@ export async function expectRetry(session: FaceswapSession, player: FaceswapPlay
   await expect(states[0], 'the state right after pressing retry').not.toBe(shown);
   await again?.();
   await expectState(session, shown);
-  if (error) await expect(session.controller.snapshot.error?.code, 'the error after the retry').toBe(error.code);
+  if (error) await expect(session.details.error?.code, 'the error after the retry').toBe(error.code);
 }

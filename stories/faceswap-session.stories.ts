@@ -208,7 +208,7 @@ export const RetryAfterCameraInUse: Story = {
     const player = canvasElement.querySelector('faceswap-player')!;
     await pressStartStop(session);
     await expectState(session, 'error');
-    await expect(session.controller.snapshot.error?.code).toBe('camera-in-use');
+    await expect(session.details.error?.code).toBe('camera-in-use');
     await expectOverlay(player, 'error');
     await userEvent.click(part(player, 'retry-button')!);
     await expectState(session, 'live');
