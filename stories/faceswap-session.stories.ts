@@ -7,7 +7,8 @@ import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transp
 import { FaceswapError } from '../src/core/errors.js';
 import type { FaceSource, SessionState } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
-import { expectOverlay, expectRetry, expectState, part, pressStartStop } from './assertions.js';
+import { translationFor } from '../src/i18n/registry.js';
+import { expectOverlay, expectRetry, expectState, part, pressStartStop, until } from './assertions.js';
 import {
   cameraFailingOnce,
   failingCamera,
@@ -15,6 +16,7 @@ import {
   offlineNetwork,
   pageGrant,
   pendingCamera,
+  queueingEndpoint,
   refusingGrant,
   sampleFaces,
   withTimeouts,
@@ -213,5 +215,62 @@ export const RetryAfterCameraInUse: Story = {
     await userEvent.click(part(player, 'retry-button')!);
     await expectState(session, 'live');
     await expectOverlay(player, 'none');
+  },
+};
+
+// ---- queued at AKOOL
+
+const queuedSession = (platform: Partial<SessionPlatform>) => html`<faceswap-session
+  token-endpoint="story-api"
+  .platform=${platform}
+  .source=${sampleFaces[0].source()}
+>
+  <faceswap-player preview></faceswap-player>
+</faceswap-session>`;
+
+/** The player's overlay text. */
+const overlayMessage = (player: Element) => part(player, 'message')?.textContent?.trim();
+/** The strings of the language the player shows (the toolbar's). */
+const stringsOf = (player: Element) => translationFor(player.closest('[lang]')?.getAttribute('lang'));
+
+/** AKOOL has no free swap worker yet: the session waits in its queue, and the player says so. */
+export const QueuedAtAkool: Story = {
+  render: () => queuedSession({ ...fakePlatform({ remote: 'none' }), ...queueingEndpoint() }),
+  play: async ({ canvasElement }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    const player = canvasElement.querySelector('faceswap-player')!;
+    await pressStartStop(session);
+    await expectState(session, 'waiting');
+    await expect(session.details.queued, 'the session is queued').toBe(true);
+    await expectOverlay(player, 'waiting');
+    await expect(overlayMessage(player)).toBe(stringsOf(player).stateQueued);
+  },
+};
+
+/** The transport of the latest queued session, for the play function to deliver the worker's video. */
+let queuedTransport: FakeTransport | null = null;
+
+/** Queued, then a worker takes the session (the status poll says `ready`) and its swapped video arrives: live. */
+export const QueuedThenLive: Story = {
+  render: () => queuedSession({ ...fakePlatform({ remote: 'none' }, (t) => (queuedTransport = t)), ...queueingEndpoint(1) }),
+  play: async ({ canvasElement, step }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    const player = canvasElement.querySelector('faceswap-player')!;
+    await step('Queued', async () => {
+      await pressStartStop(session);
+      await expectState(session, 'waiting');
+      await expect(overlayMessage(player)).toBe(stringsOf(player).stateQueued);
+    });
+    await step('A worker is ready', async () => {
+      await until(() => !session.details.queued);
+      await expect(session.details.queued, 'the status poll ended the queue').toBe(false);
+      await expect(overlayMessage(player)).toBe(stringsOf(player).stateWaiting);
+    });
+    await step('Its swapped video arrives', async () => {
+      queuedTransport!.deliverRemote(session.details.localStream!.getVideoTracks()[0].clone());
+      queuedTransport!.emitFirstFrame();
+      await expectState(session, 'live');
+      await expectOverlay(player, 'none');
+    });
   },
 };

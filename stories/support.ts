@@ -18,19 +18,43 @@ export const sampleFaces = faces.map((face) => ({
 
 let grants = 0;
 
+/** A grant as the token endpoint answers `POST /sessions`. */
+function grant(engine: EngineName, overrides: Partial<SessionGrant>): SessionGrant {
+  grants += 1;
+  return {
+    sessionId: `story-${grants}`,
+    sessionKey: 'story-session-key',
+    engine,
+    status: 'ready',
+    rtc: { appId: '', channel: `story-${grants}`, uid: 1, token: '', remoteUid: 3 },
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    ...overrides,
+  };
+}
+
 /** A token provider that makes the grant in the page, as a backend would answer `POST /sessions`. */
 export function pageGrant(engine: EngineName, overrides: Partial<SessionGrant> = {}): TokenProvider {
-  return async () => {
-    grants += 1;
-    return {
-      sessionId: `story-${grants}`,
-      sessionKey: 'story-session-key',
-      engine,
-      status: 'ready',
-      rtc: { appId: '', channel: `story-${grants}`, uid: 1, token: '', remoteUid: 3 },
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      ...overrides,
-    };
+  return async () => grant(engine, overrides);
+}
+
+/**
+ * A token endpoint answered in the page (set `token-endpoint` on the session) whose swap service queues the
+ * session, as AKOOL does when no worker is free: the grant says `queued`, and so do the status polls (the
+ * heartbeat) until `pollsBeforeReady` of them have been answered; then `ready`.
+ */
+export function queueingEndpoint(pollsBeforeReady = Number.POSITIVE_INFINITY): Partial<SessionPlatform> {
+  let polls = 0;
+  const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+  return {
+    fetch: async (input) => {
+      const path = new URL(String(input), location.href).pathname;
+      if (path.endsWith('/sessions')) return json(grant('akool', { status: 'queued' }));
+      if (path.endsWith('/heartbeat')) {
+        polls += 1;
+        return json({ status: polls > pollsBeforeReady ? 'ready' : 'queued', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      }
+      return json({ ok: true });
+    },
   };
 }
 

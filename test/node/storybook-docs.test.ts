@@ -28,7 +28,7 @@ const GLOBAL_ATTRIBUTES = new Set(['id', 'class', 'style', 'lang', 'dir', 'slot'
 
 const sorted = (names: string[]) => [...names].sort();
 
-/** What the docs page shows, read from its DOM. */
+/** What the docs page shows (READ_PAGE). */
 interface PageApi {
   attributes: string[];
   events: string[];
@@ -41,46 +41,45 @@ interface PageApi {
   stories: Record<string, string>;
 }
 
-async function readPage(page: Page): Promise<PageApi> {
-  return (await page.evaluate(() => {
-    const names = (section: string, attribute: string) =>
-      [...document.querySelectorAll(`[data-api="${section}"] [${attribute}]`)].map((el) => el.getAttribute(attribute)!);
-    const stories: Record<string, string> = {};
-    for (const anchor of document.querySelectorAll<HTMLElement>('[id^="anchor--"]')) {
-      const id = anchor.id.replace(/^anchor--(primary--)?/, '');
-      stories[id] = [...anchor.querySelectorAll('.sbdocs-p, p')].map((p) => p.textContent ?? '').join(' ').trim();
-    }
-    return {
-      attributes: names('attributes', 'data-attribute'),
-      events: names('events', 'data-event'),
-      parts: names('parts', 'data-part'),
-      slots: [...document.querySelectorAll('[data-api="slots"] tbody tr')].map((row) => row.getAttribute('data-name')!),
-      cssProperties: names('css-properties', 'data-css-property'),
-      methods: names('methods', 'data-method'),
-      snippets: [...document.querySelectorAll('.docblock-source pre')].map((pre) => pre.textContent ?? ''),
-      stories,
-    };
-  })) as PageApi;
-}
+/** Page-side source (a string, so no transpiler helper leaks into it): what the docs page shows, from its DOM. */
+const READ_PAGE = `(() => {
+  const names = (section, attribute) =>
+    [...document.querySelectorAll('[data-api="' + section + '"] [' + attribute + ']')].map((el) => el.getAttribute(attribute));
+  const stories = {};
+  for (const anchor of document.querySelectorAll('[id^="anchor--"]')) {
+    const id = anchor.id.replace(/^anchor--(primary--)?/, '');
+    stories[id] = [...anchor.querySelectorAll('p')].map((p) => p.textContent).join(' ').trim();
+  }
+  return {
+    attributes: names('attributes', 'data-attribute'),
+    events: names('events', 'data-event'),
+    parts: names('parts', 'data-part'),
+    slots: [...document.querySelectorAll('[data-api="slots"] tbody tr')].map((row) => row.getAttribute('data-name')),
+    cssProperties: names('css-properties', 'data-css-property'),
+    methods: names('methods', 'data-method'),
+    snippets: [...document.querySelectorAll('.docblock-source pre')].map((pre) => pre.textContent),
+    stories,
+  };
+})()`;
 
-/** Custom-element attributes a snippet uses that the manifest does not declare (`tag[attribute]`). */
+/**
+ * Page-side source: the custom elements and attributes of an HTML snippet that the manifest does not declare
+ * (`tag` or `tag[attribute]`), parsed by the browser's own HTML parser.
+ */
+const UNDECLARED = `((html, declared, globals) => {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  return [...doc.body.querySelectorAll('*')]
+    .filter((el) => el.localName.includes('-'))
+    .flatMap((el) =>
+      !(el.localName in declared)
+        ? [el.localName]
+        : [...el.attributes].map((a) => a.name).filter((a) => !globals.includes(a) && !declared[el.localName].includes(a)).map((a) => el.localName + '[' + a + ']'),
+    );
+})`;
+
 async function undeclaredInSnippet(page: Page, snippet: string): Promise<string[]> {
   const declared = Object.fromEntries(elements.map((d) => [d.tagName!, (d.attributes ?? []).map((a) => a.name)]));
-  return page.evaluate(
-    (html, declared, globals) => {
-      const doc = new DOMParser().parseFromString(html, 'text/html');
-      return [...doc.body.querySelectorAll('*')]
-        .filter((el) => el.localName.includes('-'))
-        .flatMap((el) =>
-          !(el.localName in declared)
-            ? [el.localName]
-            : [...el.attributes].map((a) => a.name).filter((a) => !globals.includes(a) && !declared[el.localName].includes(a)).map((a) => `${el.localName}[${a}]`),
-        );
-    },
-    snippet,
-    declared,
-    [...GLOBAL_ATTRIBUTES],
-  );
+  return (await page.evaluate(`${UNDECLARED}(${JSON.stringify(snippet)}, ${JSON.stringify(declared)}, ${JSON.stringify([...GLOBAL_ATTRIBUTES])})`)) as string[];
 }
 
 test('each element docs page shows the API of custom-elements.json and every story', { timeout: 900_000 }, async (t) => {
@@ -104,7 +103,7 @@ test('each element docs page shows the API of custom-elements.json and every sto
           await page.goto(`${server!.base}iframe.html?id=${docsId}&viewMode=docs`, { waitUntil: 'load', timeout: 60_000 });
           await page.waitForSelector('[data-api="methods"]', { timeout: 60_000 });
           await page.waitForFunction(() => document.querySelectorAll('[id^="anchor--"]').length > 0, { timeout: 60_000 });
-          const shown = await readPage(page);
+          const shown = (await page.evaluate(READ_PAGE)) as PageApi;
           const methods = (element.members ?? []).filter((m) => m.kind === 'method' && !m.static && (m.privacy ?? 'public') === 'public');
 
           assert.deepEqual(sorted(shown.attributes), sorted((element.attributes ?? []).map((a) => a.name)), 'attributes');
