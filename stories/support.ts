@@ -2,6 +2,7 @@
 // platforms that swap the cloud for FakeTransport (scripted states) or run the real in-browser engine.
 import { FakeTransport, type FakeTransportOptions } from '../src/rtc/fake-transport.js';
 import { LocalTransport } from '../src/rtc/local-transport.js';
+import type { TransportOptions } from '../src/rtc/transport.js';
 import { FaceswapError } from '../src/core/errors.js';
 import type { EngineName, FaceSource, FaceswapErrorCode, SessionGrant } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
@@ -78,9 +79,9 @@ export function fakePlatform(options: FakeTransportOptions, onTransport?: (trans
 
 /** Runs sessions on the real in-browser engine, with its files from `faceswap-engine/` next to the page. */
 export function localEnginePlatform(): Partial<SessionPlatform> {
-  return {
-    transportFactory: async (_engine, transportOptions) => new LocalTransport({ ...transportOptions, assetBaseUrl: 'faceswap-engine/' }),
-  };
+  // Relative, so a Storybook served from a sub-path finds them; the transport prepared before Start too.
+  const local = async (_engine: EngineName, transportOptions?: TransportOptions) => new LocalTransport({ ...transportOptions, assetBaseUrl: 'faceswap-engine/' });
+  return { transportFactory: local, prepareTransport: local };
 }
 
 /** A camera that answers getUserMedia with the DOMException a browser gives (`NotAllowedError`, ...). */
