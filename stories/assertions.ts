@@ -6,17 +6,20 @@ import type { FaceSourcePicker } from '../src/components/face-source-picker/face
 import type { FaceswapPlayer } from '../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { SessionState } from '../src/core/protocol.js';
+import { until } from '../test/support/until.js';
 
 /** Long enough for a slow shared CI machine; the local engine loads its model within it too. */
 const DEADLINE_MS = 45_000;
 
-/** Resolves once `check()` holds, or at the deadline (the caller's `expect` then fails with the difference). */
-export function until(check: () => boolean, timeoutMs = DEADLINE_MS): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const poll = () => (check() || Date.now() - started > timeoutMs ? resolve() : setTimeout(poll, 50));
-    poll();
-  });
+/**
+ * Resolves once `check()` holds, or at the deadline without complaint: the caller's `expect` then fails with
+ * what was there instead, which says more than a timeout.
+ */
+export function settle(check: () => boolean, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
+  return until(check, what, timeoutMs).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** A part inside an element's shadow root (`button` as the part list names it). */
@@ -25,7 +28,7 @@ export function part<T extends Element = HTMLElement>(host: Element, name: strin
 }
 
 export async function expectState(session: FaceswapSession, state: SessionState, timeoutMs?: number): Promise<void> {
-  await until(() => session.getAttribute('state') === state, timeoutMs);
+  await settle(() => session.getAttribute('state') === state, `state ${state}`, timeoutMs);
   await expect(session).toHaveAttribute('state', state);
 }
 
@@ -35,12 +38,12 @@ export function overlayOf(player: FaceswapPlayer): string {
 }
 
 export async function expectOverlay(player: FaceswapPlayer, overlay: string, timeoutMs?: number): Promise<void> {
-  await until(() => overlayOf(player) === overlay, timeoutMs);
+  await settle(() => overlayOf(player) === overlay, `overlay ${overlay}`, timeoutMs);
   await expect(overlayOf(player), 'the overlay of <faceswap-player>').toBe(overlay);
 }
 
 export async function expectStatus(picker: FaceSourcePicker, status: string): Promise<void> {
-  await until(() => picker.getAttribute('status') === status);
+  await settle(() => picker.getAttribute('status') === status, `status ${status}`);
   await expect(picker).toHaveAttribute('status', status);
 }
 
@@ -77,7 +80,7 @@ export async function expectRetry(session: FaceswapSession, player: FaceswapPlay
   await expect(retry, `a retry button in the ${shown} overlay`).not.toBeNull();
   const states = recordStates(session);
   await userEvent.click(retry!);
-  await until(() => states.length > 0);
+  await settle(() => states.length > 0, 'a new attempt');
   await expect(states[0], 'the state right after pressing retry').not.toBe(shown);
   await again?.();
   await expectState(session, shown);

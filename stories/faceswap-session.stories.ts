@@ -8,7 +8,7 @@ import { FaceswapError } from '../src/core/errors.js';
 import type { FaceSource, SessionState } from '../src/core/protocol.js';
 import type { SessionPlatform, TokenProvider } from '../src/session/session-api.js';
 import { translationFor } from '../src/i18n/registry.js';
-import { expectOverlay, expectRetry, expectState, part, pressStartStop, until } from './assertions.js';
+import { expectOverlay, expectRetry, expectState, part, pressStartStop, settle } from './assertions.js';
 import {
   cameraFailingOnce,
   failingCamera,
@@ -262,7 +262,7 @@ export const QueuedThenLive: Story = {
       await expect(overlayMessage(player)).toBe(stringsOf(player).stateQueued);
     });
     await step('A worker is ready', async () => {
-      await until(() => !session.details.queued);
+      await settle(() => !session.details.queued, 'the end of the queue');
       await expect(session.details.queued, 'the status poll ended the queue').toBe(false);
       await expect(overlayMessage(player)).toBe(stringsOf(player).stateWaiting);
     });

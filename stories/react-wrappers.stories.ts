@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { FaceswapPlayer, FaceswapSession } from '../src/react/index.js';
 import type { SessionState } from '../src/core/protocol.js';
 import { expect } from 'storybook/test';
-import { expectState, until } from './assertions.js';
+import { expectState, settle } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
@@ -55,7 +55,7 @@ export const SessionAndPlayer: StoryObj = {
   },
   play: async ({ canvasElement }) => {
     await expectState(canvasElement.querySelector('faceswap-session')!, 'live');
-    await until(() => canvasElement.querySelector('[role="status"]')?.textContent === 'React sees: live');
+    await settle(() => canvasElement.querySelector('[role="status"]')?.textContent === 'React sees: live', 'the framework state');
     await expect(canvasElement.querySelector('[role="status"]')).toHaveTextContent('React sees: live');
   },
 };

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { createApp, ref } from 'vue';
 import type { FaceswapStateChangeEvent } from '../src/events/state-change-event.js';
 import { expect } from 'storybook/test';
-import { expectState, until } from './assertions.js';
+import { expectState, settle } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces } from './support.js';
 
 const meta: Meta = {
@@ -51,7 +51,7 @@ export const SessionAndPlayer: StoryObj = {
   },
   play: async ({ canvasElement }) => {
     await expectState(canvasElement.querySelector('faceswap-session')!, 'live');
-    await until(() => canvasElement.querySelector('[role="status"]')?.textContent === 'Vue sees: live');
+    await settle(() => canvasElement.querySelector('[role="status"]')?.textContent === 'Vue sees: live', 'the framework state');
     await expect(canvasElement.querySelector('[role="status"]')).toHaveTextContent('Vue sees: live');
   },
 };
