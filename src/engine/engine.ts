@@ -1,17 +1,17 @@
 import type { EngineAssetUrls } from './assets.js';
 import { startFrameSource, type FrameSource } from './frame-source.js';
 import { faceMeshConfig } from './human-config.js';
+import { FaceComposer, type ComposedFace } from './compose.js';
 import {
   createLandmarkWorker,
-  type ColourStats,
   type FaceLandmarks,
   type LandmarkBackend,
   type WorkerReply,
   type WorkerRequest,
 } from './landmark-worker.js';
-import { averageShape, featherWeights, MESH_POINTS, transferShape } from './mesh.js';
+import { MESH_POINTS, meshTopology } from './mesh.js';
 import { createOutput, type FrameOutput } from './output.js';
-import { FaceRenderer } from './renderer.js';
+import { FaceRenderer, type Box } from './renderer.js';
 import { LandmarkTracker } from './tracker.js';
 
 /**
@@ -124,18 +124,17 @@ export class FaceSwapEngine {
   #renderer: FaceRenderer | null = null;
   #frames: FrameSource | null = null;
   #output: FrameOutput | null = null;
+  #composer: FaceComposer | null = null;
   #face = new Float32Array(MESH_POINTS * 2);
-  #weights: Float32Array | null = null;
-  #triangles: Uint16Array = new Uint16Array(0);
+  /** Depth of the last measured camera face (it changes slowly; the tracker predicts x and y only). */
+  #depth: Float32Array = new Float32Array(MESH_POINTS);
   /** The mesh of the last frame drawn with a face (see lastDrawnMesh), or null. */
-  #drawn: { frameTimestamp: number; points: Float32Array; opacity: number } | null = null;
+  #drawn: Omit<DrawnMesh, 'sourcePoints'> | null = null;
   #sourcePoints: Float32Array | null = null;
-  /** The camera person's usual face shape in the source's coordinates (see averageShape). */
-  #cameraAverage: Float32Array | null = null;
   readonly #shapeTransfer: number;
   readonly #landmarkIntervalMs: number;
   #lastLandmarkDispatch = -Infinity;
-  #cameraColour: ColourStats | null = null;
+  #poseLimit = 1;
   #opacity = 0;
   #lastDraw = 0;
   #width = 0;
@@ -162,10 +161,10 @@ export class FaceSwapEngine {
         const msg = event.data;
         if (msg.type === 'ready') {
           this.#backend = msg.backend;
-          this.#weights = featherWeights(msg.uv);
-          this.#triangles = msg.triangles;
+          const mesh = meshTopology(msg.triangles, msg.uv);
+          this.#composer = new FaceComposer(mesh);
           try {
-            this.#renderer = new FaceRenderer(msg.triangles, this.#weights);
+            this.#renderer = new FaceRenderer(MESH_POINTS, msg.triangles.length);
             resolve();
           } catch (error) {
             reject(error);
@@ -231,9 +230,9 @@ export class FaceSwapEngine {
       image.close();
       return;
     }
-    this.#renderer.setSource({ image, points: face.points, colour: face.colour });
+    this.#renderer.setSource({ image, points: face.points });
+    this.#composer!.setSource(face.points, face.depth, face.vertexColour);
     this.#sourcePoints = face.points;
-    this.#cameraAverage = null;
     this.#hasSource = true;
   }
 
@@ -256,14 +255,8 @@ export class FaceSwapEngine {
   /** The face mesh drawn on the last output frame, or null when that frame showed no swapped face. */
   lastDrawnMesh(): DrawnMesh | null {
     const drawn = this.#drawn;
-    if (!drawn || !this.#sourcePoints || !this.#weights) return null;
-    return {
-      frameTimestamp: drawn.frameTimestamp,
-      points: drawn.points.slice(),
-      sourcePoints: this.#sourcePoints.slice(),
-      triangles: this.#triangles,
-      alpha: this.#weights.map((w) => w * drawn.opacity),
-    };
+    if (!drawn || !this.#sourcePoints) return null;
+    return { ...drawn, points: drawn.points.slice(), sourcePoints: this.#sourcePoints.slice(), triangles: drawn.triangles.slice(), alpha: drawn.alpha.slice() };
   }
 
   /** Main-thread milliseconds of each frame drawn since the last call (for benchmarks). */
@@ -316,28 +309,34 @@ export class FaceSwapEngine {
     const tracked = this.#tracker.predict(timeMs, this.#face);
     const fresh = tracked && this.#misses < LOST_AFTER_MISSES;
     const dt = this.#lastDraw ? Math.min(100, timeMs - this.#lastDraw) : 0;
-    this.#opacity = Math.min(1, Math.max(0, this.#opacity + (fresh ? 1 : -1) * dt * FADE_PER_MS));
+    // Towards full opacity while the face is tracked and its pose is within what the warp can show.
+    const target = fresh ? this.#poseLimit : 0;
+    const step = dt * FADE_PER_MS;
+    this.#opacity = Math.min(1, Math.max(0, this.#opacity + Math.max(-step, Math.min(step, target - this.#opacity))));
     if (!fresh && this.#opacity === 0) {
       this.#tracker.reset();
-      this.#cameraAverage = null;
+      this.#composer?.resetCamera();
     }
     this.#lastDraw = timeMs;
-    this.#swapping = renderer.hasSource && tracked && this.#opacity > 0;
-    if (this.#swapping && this.#sourcePoints && this.#weights && this.#shapeTransfer > 0) {
-      transferShape(this.#face, this.#sourcePoints, this.#weights, this.#shapeTransfer, this.#face, this.#cameraAverage);
+    let box: Box | null = null;
+    let face: ComposedFace | null = null;
+    if (renderer.hasSource && tracked && this.#composer) {
+      face = this.#composer.compose(this.#face, this.#depth, this.#opacity, this.#shapeTransfer);
+      this.#poseLimit = face.poseLimit;
+      box = this.#opacity > 0 ? renderer.renderFace(face, width, height) : null;
     }
-    const box =
-      this.#swapping && this.#cameraColour
-        ? renderer.renderFace(this.#face, this.#cameraColour, this.#opacity, width, height)
-        : null;
-    if (box) {
+    if (box && face) {
       const frameTimestamp = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.timestamp : timeMs;
-      const points = this.#drawn?.points ?? new Float32Array(this.#face.length);
-      points.set(this.#face);
-      this.#drawn = { frameTimestamp, points, opacity: this.#opacity };
+      this.#drawn = {
+        frameTimestamp,
+        points: face.points.slice(),
+        triangles: face.indices.slice(0, face.indexCount),
+        alpha: face.alpha.slice(),
+      };
     } else {
       this.#drawn = null;
     }
+    this.#swapping = box !== null;
     const first = !this.#output;
     this.#output ??= createOutput(frame);
     await this.#output.write(frame, width, height, box, renderer);
@@ -378,17 +377,7 @@ export class FaceSwapEngine {
     if (!face) return;
     this.#landmarkWindow.add(performance.now());
     this.#tracker.update(face.points, timeMs);
-    if (this.#sourcePoints) {
-      // About a 3 s memory at 20 updates a second: long enough that an expression does not become the norm.
-      this.#cameraAverage = averageShape(face.points, this.#sourcePoints, this.#cameraAverage, 0.015);
-    }
-    const prev = this.#cameraColour;
-    // Lighting changes slowly; smoothing the statistics keeps the swapped face from flickering.
-    this.#cameraColour = prev
-      ? {
-          mean: prev.mean.map((m, k) => m + 0.3 * (face.colour.mean[k] - m)) as ColourStats['mean'],
-          std: prev.std.map((s, k) => s + 0.3 * (face.colour.std[k] - s)) as ColourStats['std'],
-        }
-      : face.colour;
+    this.#depth = face.depth;
+    this.#composer?.updateCamera(face.points, face.depth, face.vertexColour);
   }
 }

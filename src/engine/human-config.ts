@@ -28,7 +28,7 @@ export function faceMeshConfig(options: {
     segmentation: { enabled: false },
     face: {
       enabled: true,
-      detector: { rotation: false, maxDetected, minConfidence: 0.3, ...(tracking ? { skipFrames: 30, skipTime: 1500 } : { skipFrames: 0 }) },
+      detector: { rotation: true, maxDetected, minConfidence: 0.3, ...(tracking ? { skipFrames: 30, skipTime: 1500 } : { skipFrames: 0 }) },
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },

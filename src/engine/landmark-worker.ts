@@ -7,16 +7,16 @@ import type { EngineAssetUrls } from './assets.js';
  * from a function so it runs the same under any bundler or dev server; it imports human from the asset URL.
  */
 
-/** Mean and standard deviation per RGB channel (0..1) over the face region. */
-export interface ColourStats {
-  mean: [number, number, number];
-  std: [number, number, number];
-}
-
 export interface FaceLandmarks {
   /** x0, y0, x1, y1, ... in the pixels of the analysed image (468 points). */
   points: Float32Array;
-  colour: ColourStats;
+  /** z0, z1, ...: depth in the same pixels, growing away from the camera. */
+  depth: Float32Array;
+  /**
+   * r0, g0, b0, r1, ... (0..1): the image's colour averaged over a square around each point, about a tenth of
+   * the face wide: the face's low-frequency colour and shading, for local colour matching.
+   */
+  vertexColour: Float32Array;
   /** The mesh model's confidence, 0..1. */
   score: number;
 }
@@ -44,10 +44,11 @@ function landmarkWorkerMain(): void {
     tf: any;
     faceTriangulation: number[];
     faceUVMap: [number, number][];
-    config: { cacheSensitivity: number };
+    config: { cacheSensitivity: number; face: { detector: { rotation: boolean } } };
     load(): Promise<void>;
-    detect(input: unknown): Promise<{ face: Array<{ mesh: number[][]; faceScore: number; score: number }> }>;
+    detect(input: unknown): Promise<{ face: FaceResult[] }>;
   };
+  type FaceResult = { mesh: number[][]; meshRaw: number[][]; boxRaw: number[]; faceScore: number; score: number };
   const scope = self as unknown as {
     onmessage: ((event: MessageEvent) => void) | null;
     postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -59,6 +60,12 @@ function landmarkWorkerMain(): void {
   // Camera frames are analysed at most this wide: the mesh model sees a 192 px face crop anyway, and the
   // full-frame steps (pixel copy, tensor conversion, change detection) cost in proportion to the pixels.
   const CAMERA_ANALYSIS_WIDTH = 480;
+  /** Extra mesh runs on a source photo, each on the crop the previous one's landmarks give. */
+  const SOURCE_REFINE_PASSES = 2;
+  /** Any cache sensitivity above 0 lets the same photo reuse the last landmarks' crop. */
+  const SOURCE_REFINE_SENSITIVITY = 0.7;
+  /** A photo tilted more than this (radians) is turned upright for its mesh. */
+  const MIN_UPRIGHT_ROLL = 0.12;
 
   /**
    * Pixels of `image`, at most `maxWidth` wide (drawn once; the same pixels feed the model and the colour
@@ -79,56 +86,132 @@ function landmarkWorkerMain(): void {
     return { data: ctx!.getImageData(0, 0, width, height), scale };
   }
 
-  /** Colour statistics sampled at the mesh vertices and triangle centroids, which cover the face evenly. */
-  function colourStats(data: ImageData, points: Float32Array, triangles: number[]) {
-    const sum = [0, 0, 0];
-    const sq = [0, 0, 0];
-    let n = 0;
-    const sample = (x: number, y: number) => {
-      const xi = Math.min(data.width - 1, Math.max(0, Math.round(x)));
-      const yi = Math.min(data.height - 1, Math.max(0, Math.round(y)));
-      const o = (yi * data.width + xi) * 4;
-      for (let c = 0; c < 3; c++) {
-        const v = data.data[o + c] / 255;
-        sum[c] += v;
-        sq[c] += v * v;
+  /** Mean colour over a square around each point (a 5 x 5 grid of samples), its side a tenth of the face width. */
+  function vertexColours(data: ImageData, points: Float32Array, depth: Float32Array): Float32Array {
+    // The face width in 3D (cheek to cheek), so a turned face samples the same share of it.
+    const width = Math.hypot(points[454 * 2] - points[234 * 2], points[454 * 2 + 1] - points[234 * 2 + 1], depth[454] - depth[234]);
+    const step = Math.max(1, width / 40);
+    const colours = new Float32Array(468 * 3);
+    for (let v = 0; v < 468; v++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let j = -2; j <= 2; j++) {
+        const y = Math.min(data.height - 1, Math.max(0, Math.round(points[v * 2 + 1] + j * step)));
+        for (let i = -2; i <= 2; i++) {
+          const x = Math.min(data.width - 1, Math.max(0, Math.round(points[v * 2] + i * step)));
+          const o = (y * data.width + x) * 4;
+          r += data.data[o];
+          g += data.data[o + 1];
+          b += data.data[o + 2];
+        }
       }
-      n++;
-    };
-    for (let i = 0; i < points.length; i += 2) sample(points[i], points[i + 1]);
-    for (let t = 0; t < triangles.length; t += 3) {
-      const a = triangles[t] * 2;
-      const b = triangles[t + 1] * 2;
-      const c = triangles[t + 2] * 2;
-      sample((points[a] + points[b] + points[c]) / 3, (points[a + 1] + points[b + 1] + points[c + 1]) / 3);
+      colours[v * 3] = r / (25 * 255);
+      colours[v * 3 + 1] = g / (25 * 255);
+      colours[v * 3 + 2] = b / (25 * 255);
     }
-    const mean = sum.map((s) => s / n) as [number, number, number];
-    const std = sq.map((s, c) => Math.sqrt(Math.max(1e-6, s / n - mean[c] * mean[c]))) as [number, number, number];
-    return { mean, std };
+    return colours;
+  }
+
+  /** Landmarks and depth of a face result, in the analysed image's pixels. */
+  function meshOf(face: FaceResult, imageWidth: number) {
+    const points = new Float32Array(468 * 2);
+    const depth = new Float32Array(468);
+    // The model's z is in pixels of its square crop; meshRaw's z is that over the crop size, and boxRaw's
+    // width is the crop's share of the image width: together, z in the image's pixels.
+    const zScale = face.boxRaw[2] * imageWidth;
+    for (let i = 0; i < 468; i++) {
+      points[i * 2] = face.mesh[i][0];
+      points[i * 2 + 1] = face.mesh[i][1];
+      depth[i] = face.meshRaw[i][2] * zScale;
+    }
+    return { points, depth, score: face.faceScore || face.score };
+  }
+
+  /** The face in `tensor` detected afresh, then refined: the mesh runs again on the crop its own landmarks give, as tracking does for video. */
+  async function refinedFace(h: HumanLike, tensor: unknown, rotation: boolean): Promise<FaceResult | undefined> {
+    h.config.face.detector.rotation = rotation;
+    h.config.cacheSensitivity = 0;
+    let result = await h.detect(tensor);
+    for (let pass = 0; pass < SOURCE_REFINE_PASSES && result.face[0]; pass++) {
+      h.config.cacheSensitivity = SOURCE_REFINE_SENSITIVITY;
+      result = await h.detect(tensor);
+    }
+    const face = result.face[0];
+    return face && face.mesh.length >= 468 ? face : undefined;
+  }
+
+  /**
+   * The mesh of a still photo. The mesh model fits an upright face far better than a tilted one, and the
+   * detector's own estimate of the tilt (from its eye keypoints) is poor on a turned head: so a first mesh
+   * gives the tilt from its eye corners, the photo is turned upright around the face, the mesh is found
+   * again there and turned back.
+   */
+  async function photoFace(h: HumanLike, data: ImageData) {
+    const first = tensorOf(h, data, (tensor) => refinedFace(h, tensor, true));
+    const face = await first;
+    if (!face) return null;
+    const mesh = meshOf(face, data.width);
+    const p = mesh.points;
+    const roll = Math.atan2(p[263 * 2 + 1] - p[33 * 2 + 1], p[263 * 2] - p[33 * 2]);
+    if (Math.abs(roll) < MIN_UPRIGHT_ROLL) return mesh;
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i < 468; i++) {
+      cx += p[i * 2] / 468;
+      cy += p[i * 2 + 1] / 468;
+    }
+    const upright = new OffscreenCanvas(data.width, data.height);
+    const uctx = upright.getContext('2d', { willReadFrequently: true })!;
+    uctx.translate(cx, cy);
+    uctx.rotate(-roll);
+    uctx.translate(-cx, -cy);
+    uctx.drawImage(canvas!, 0, 0);
+    const again = await tensorOf(h, uctx.getImageData(0, 0, data.width, data.height), (tensor) => refinedFace(h, tensor, false));
+    if (!again) return mesh;
+    const turned = meshOf(again, data.width);
+    const cos = Math.cos(roll);
+    const sin = Math.sin(roll);
+    for (let i = 0; i < 468; i++) {
+      const x = turned.points[i * 2] - cx;
+      const y = turned.points[i * 2 + 1] - cy;
+      turned.points[i * 2] = cx + cos * x - sin * y;
+      turned.points[i * 2 + 1] = cy + sin * x + cos * y;
+    }
+    return turned;
+  }
+
+  async function tensorOf<T>(h: HumanLike, data: ImageData, use: (tensor: unknown) => Promise<T>): Promise<T> {
+    const tensor = h.tf.browser.fromPixels(data);
+    try {
+      return await use(tensor);
+    } finally {
+      tensor.dispose();
+    }
   }
 
   async function landmarks(image: ImageBitmap | VideoFrame, fresh: boolean) {
     const h = human!;
     const { data, scale } = pixels(image, fresh ? Infinity : CAMERA_ANALYSIS_WIDTH);
-    const tensor = h.tf.browser.fromPixels(data);
-    // A still photo must not reuse the camera's tracked face box (and vice versa): a fresh detection.
+    // A still photo must not reuse the camera's tracked face box (and vice versa): it is detected afresh.
     const sensitivity = h.config.cacheSensitivity;
-    if (fresh) h.config.cacheSensitivity = 0;
     try {
-      const result = await h.detect(tensor);
-      const face = result.face[0];
-      if (!face || face.mesh.length < 468) return null;
-      const points = new Float32Array(468 * 2);
-      for (let i = 0; i < 468; i++) {
-        points[i * 2] = face.mesh[i][0];
-        points[i * 2 + 1] = face.mesh[i][1];
+      let mesh;
+      if (fresh) {
+        mesh = await photoFace(h, data);
+      } else {
+        const face = await tensorOf(h, data, async (tensor) => (await h.detect(tensor)).face[0]);
+        mesh = face && face.mesh.length >= 468 ? meshOf(face, data.width) : null;
       }
-      const colour = colourStats(data, points, h.faceTriangulation);
+      if (!mesh) return null;
+      const { points, depth, score } = mesh;
+      const vertexColour = vertexColours(data, points, depth);
       for (let i = 0; i < points.length; i++) points[i] /= scale;
-      return { points, colour, score: face.faceScore || face.score };
+      for (let i = 0; i < depth.length; i++) depth[i] /= scale;
+      return { points, depth, vertexColour, score };
     } finally {
       h.config.cacheSensitivity = sensitivity;
-      tensor.dispose();
+      h.config.face.detector.rotation = true;
     }
   }
 
@@ -185,7 +268,7 @@ function landmarkWorkerMain(): void {
         } else if (msg.type === 'frame' || msg.type === 'source') {
           const started = performance.now();
           const face = await landmarks(msg.image!, msg.type === 'source');
-          const transfer = face ? [face.points.buffer] : [];
+          const transfer = face ? [face.points.buffer, face.depth.buffer, face.vertexColour.buffer] : [];
           scope.postMessage({ type: msg.type, id: msg.id, face, ms: performance.now() - started }, transfer);
         }
       } catch (error) {

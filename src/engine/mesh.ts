@@ -1,4 +1,4 @@
-/** Geometry of the 468-point face mesh shared by the renderer and the tracker. */
+/** Geometry of the 468-point face mesh: its regions, neighbours, feathering and which way its triangles face. */
 
 export const MESH_POINTS = 468;
 
@@ -46,112 +46,214 @@ export function featherWeights(uv: Float32Array, feather = 0.2): Float32Array {
   return weights;
 }
 
-/** A least-squares similarity (rotation + uniform scale, then shift) taking `from` onto `to`. */
-interface Similarity {
-  cos: number;
-  sin: number;
-  fromX: number;
-  fromY: number;
-  toX: number;
-  toY: number;
+/** The eye openings (upper and lower lid margins), the person's right eye then left. */
+export const RIGHT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
+export const LEFT_EYE = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
+/** The lips' outer contour. */
+export const LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185];
+/** The lips' inner contour: the edge of the mouth opening, which the mesh leaves open. */
+export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191];
+
+const EYE_EDGE_ALPHA = 0.6;
+const LIP_BODY_ALPHA = 0.4;
+
+function insidePolygon(x: number, y: number, uv: Float32Array, polygon: number[]): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const ax = uv[polygon[i] * 2];
+    const ay = uv[polygon[i] * 2 + 1];
+    const bx = uv[polygon[j] * 2];
+    const by = uv[polygon[j] * 2 + 1];
+    if (ay > y !== by > y && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
+  }
+  return inside;
 }
 
-function fitSimilarity(from: Float32Array, to: Float32Array): Similarity | null {
-  const n = from.length / 2;
-  let fromX = 0;
-  let fromY = 0;
-  let toX = 0;
-  let toY = 0;
-  for (let i = 0; i < from.length; i += 2) {
-    fromX += from[i];
-    fromY += from[i + 1];
-    toX += to[i];
-    toY += to[i + 1];
+/** Twice the signed area of triangle a, b, c of x0 y0 x1 y1 ... (positive when clockwise on screen). */
+function signedArea(points: Float32Array, a: number, b: number, c: number): number {
+  const ax = points[a * 2];
+  const ay = points[a * 2 + 1];
+  return (points[b * 2] - ax) * (points[c * 2 + 1] - ay) - (points[b * 2 + 1] - ay) * (points[c * 2] - ax);
+}
+
+/** What the renderer and the engine need to know about the mesh, derived once from its triangles and canonical face. */
+export interface MeshTopology {
+  triangles: Uint16Array;
+  /** Per triangle: +1 or -1, the sign of its area on the canonical (frontal) face. */
+  winding: Int8Array;
+  /** Per triangle: 1 when it lies inside an eye opening (drawn from the camera, so blinks show). */
+  eyeInterior: Uint8Array;
+  /** Neighbours of vertex v: `neighbours[start[v]] .. neighbours[start[v + 1] - 1]`. */
+  start: Uint32Array;
+  neighbours: Uint16Array;
+  /** Per vertex: 0 elsewhere, 1 lips, 2 right eye, 3 left eye; these move as units when the shape is transferred. */
+  region: Uint8Array;
+  /** Per vertex: 1 on the edges of the eye and mouth openings, whose colour there is not skin. */
+  openingEdge: Uint8Array;
+  /**
+   * Per vertex, how much of the source is drawn at most: less on the opening edges, so the camera's own lids
+   * and lip edges (and what is between them) show through and carry blinks and speech.
+   */
+  openingAlpha: Float32Array;
+  /** Blend weight per vertex (featherWeights). */
+  feather: Float32Array;
+}
+
+/** The topology of the mesh given as `triangles` (vertex index triples) with the canonical face `uv`. */
+export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopology {
+  const count = triangles.length / 3;
+  const winding = new Int8Array(count);
+  const eyeInterior = new Uint8Array(count);
+  const right = new Set(RIGHT_EYE);
+  const left = new Set(LEFT_EYE);
+  const sets: Set<number>[] = Array.from({ length: MESH_POINTS }, () => new Set());
+  for (let t = 0; t < count; t++) {
+    const [a, b, c] = [triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]];
+    winding[t] = signedArea(uv, a, b, c) >= 0 ? 1 : -1;
+    if ([a, b, c].every((v) => right.has(v)) || [a, b, c].every((v) => left.has(v))) eyeInterior[t] = 1;
+    sets[a].add(b).add(c);
+    sets[b].add(a).add(c);
+    sets[c].add(a).add(b);
   }
-  fromX /= n;
-  fromY /= n;
-  toX /= n;
-  toY /= n;
-  let a = 0;
-  let b = 0;
-  let norm = 0;
-  for (let i = 0; i < from.length; i += 2) {
-    const fx = from[i] - fromX;
-    const fy = from[i + 1] - fromY;
-    const tx = to[i] - toX;
-    const ty = to[i + 1] - toY;
-    a += fx * tx + fy * ty;
-    b += fx * ty - fy * tx;
-    norm += fx * fx + fy * fy;
-  }
-  return norm === 0 ? null : { cos: a / norm, sin: b / norm, fromX, fromY, toX, toY };
+  const start = new Uint32Array(MESH_POINTS + 1);
+  for (let v = 0; v < MESH_POINTS; v++) start[v + 1] = start[v] + sets[v].size;
+  const neighbours = new Uint16Array(start[MESH_POINTS]);
+  sets.forEach((set, v) => neighbours.set([...set], start[v]));
+  const region = new Uint8Array(MESH_POINTS);
+  for (let v = 0; v < MESH_POINTS; v++) if (insidePolygon(uv[v * 2], uv[v * 2 + 1], uv, LIPS_OUTER)) region[v] = 1;
+  for (const v of LIPS_OUTER) region[v] = 1;
+  for (const v of RIGHT_EYE) region[v] = 2;
+  for (const v of LEFT_EYE) region[v] = 3;
+  const openingEdge = new Uint8Array(MESH_POINTS);
+  for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...LIPS_INNER]) openingEdge[v] = 1;
+  const openingAlpha = new Float32Array(MESH_POINTS).fill(1);
+  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) openingAlpha[v] = EYE_EDGE_ALPHA;
+  // The lips from the camera's own towards the opening: a photo's open mouth (its teeth) never shows.
+  const outerLips = new Set(LIPS_OUTER);
+  for (let v = 0; v < MESH_POINTS; v++) if (region[v] === 1 && !outerLips.has(v)) openingAlpha[v] = LIP_BODY_ALPHA;
+  for (const v of LIPS_INNER) openingAlpha[v] = 0;
+  return { triangles, winding, eyeInterior, start, neighbours, region, openingEdge, openingAlpha, feather: featherWeights(uv) };
 }
 
 /**
- * Keeps `average` (null to start) as a running mean of the camera face's shape, laid onto the source face by
- * a similarity so head motion does not count: what stays is the camera person's usual proportions, and the
- * difference from them is their expression of the moment. `rate` is the weight of this update (0..1).
+ * How squarely each triangle faces the camera: the z of its unit normal, signed so that 1 is facing the
+ * camera, 0 edge-on and below 0 turned away or folded over (its on-screen winding flipped from the canonical
+ * face's). `points` x0 y0 ..., `depth` z0 z1 ... in the same units.
  */
-export function averageShape(camera: Float32Array, source: Float32Array, average: Float32Array | null, rate: number): Float32Array {
-  const fit = fitSimilarity(camera, source);
-  const out = average ?? new Float32Array(camera.length);
-  const weight = average ? rate : 1;
-  for (let i = 0; i < camera.length; i += 2) {
-    let x = camera[i];
-    let y = camera[i + 1];
-    if (fit) {
-      const dx = x - fit.fromX;
-      const dy = y - fit.fromY;
-      x = fit.cos * dx - fit.sin * dy + fit.toX;
-      y = fit.sin * dx + fit.cos * dy + fit.toY;
-    }
-    out[i] += weight * (x - out[i]);
-    out[i + 1] += weight * (y - out[i + 1]);
+export function triangleFacing(points: Float32Array, depth: Float32Array, mesh: MeshTopology, out: Float32Array): Float32Array {
+  const { triangles, winding } = mesh;
+  for (let t = 0; t < winding.length; t++) {
+    const a = triangles[t * 3];
+    const b = triangles[t * 3 + 1];
+    const c = triangles[t * 3 + 2];
+    const ux = points[b * 2] - points[a * 2];
+    const uy = points[b * 2 + 1] - points[a * 2 + 1];
+    const uz = depth[b] - depth[a];
+    const vx = points[c * 2] - points[a * 2];
+    const vy = points[c * 2 + 1] - points[a * 2 + 1];
+    const vz = depth[c] - depth[a];
+    const nx = uy * vz - uz * vy;
+    const ny = uz * vx - ux * vz;
+    const nz = ux * vy - uy * vx;
+    const length = Math.hypot(nx, ny, nz);
+    out[t] = length > 0 ? (winding[t] * nz) / length : 0;
   }
   return out;
 }
 
-/**
- * Moves the camera mesh's inner points towards the source face's proportions (the source mesh laid over the
- * camera face by a least-squares similarity). A texture warp alone keeps the camera person's eye, nose and
- * mouth geometry, which carries much of a face's identity. With `cameraAverage` (from averageShape) only the
- * difference between the two people's usual shapes is applied, so the camera's expression of the moment
- * (blinks, an open mouth) stays; without it the inner points move towards the source's shape as it is in its
- * photo. `weights` (0 on the contour) keep the outline, and so the seam, where the camera face is; `amount`
- * 0 keeps the camera shape, 1 applies the full difference. Writes into `out` (may be `camera`).
- */
-export function transferShape(
-  camera: Float32Array,
-  source: Float32Array,
-  weights: Float32Array,
-  amount: number,
-  out: Float32Array,
-  cameraAverage: Float32Array | null = null,
-): void {
-  const fit = fitSimilarity(source, camera);
-  if (!fit) {
-    out.set(camera);
-    return;
-  }
-  const { cos, sin } = fit;
-  for (let i = 0; i < weights.length; i++) {
-    const x = i * 2;
-    const y = x + 1;
-    let dx: number;
-    let dy: number;
-    if (cameraAverage) {
-      const sx = source[x] - cameraAverage[x];
-      const sy = source[y] - cameraAverage[y];
-      dx = cos * sx - sin * sy;
-      dy = sin * sx + cos * sy;
-    } else {
-      const sx = source[x] - fit.fromX;
-      const sy = source[y] - fit.fromY;
-      dx = cos * sx - sin * sy + fit.toX - camera[x];
-      dy = sin * sx + cos * sy + fit.toY - camera[y];
+/** Per vertex, the mean facing of the triangles around it. */
+export function vertexFacing(facing: Float32Array, mesh: MeshTopology, out: Float32Array): Float32Array {
+  const counts = new Uint8Array(MESH_POINTS);
+  out.fill(0);
+  const { triangles } = mesh;
+  for (let t = 0; t < facing.length; t++) {
+    for (let k = 0; k < 3; k++) {
+      out[triangles[t * 3 + k]] += facing[t];
+      counts[triangles[t * 3 + k]]++;
     }
-    const k = amount * weights[i];
-    out[x] = camera[x] + k * dx;
-    out[y] = camera[y] + k * dy;
   }
+  for (let v = 0; v < MESH_POINTS; v++) out[v] = counts[v] ? out[v] / counts[v] : 0;
+  return out;
+}
+
+export function smoothstep(edge0: number, edge1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * Low-pass over the mesh: each of `iterations` passes replaces every vertex's `channels` values by the mean of
+ * itself and its neighbours. Vertices flagged in `unknown` are first filled from their known neighbours.
+ */
+export function smoothOverMesh(field: Float32Array, channels: number, mesh: MeshTopology, iterations: number, unknown?: Uint8Array): Float32Array {
+  const { start, neighbours } = mesh;
+  let current = Float32Array.from(field);
+  if (unknown) {
+    const known = Uint8Array.from(unknown, (u) => (u ? 0 : 1));
+    for (let pass = 0, missing = true; missing && pass < 8; pass++) {
+      missing = false;
+      for (let v = 0; v < MESH_POINTS; v++) {
+        if (known[v]) continue;
+        let n = 0;
+        const sum = new Array<number>(channels).fill(0);
+        for (let i = start[v]; i < start[v + 1]; i++) {
+          const w = neighbours[i];
+          if (known[w] !== 1) continue;
+          for (let c = 0; c < channels; c++) sum[c] += current[w * channels + c];
+          n++;
+        }
+        if (n === 0) {
+          missing = true;
+          continue;
+        }
+        for (let c = 0; c < channels; c++) current[v * channels + c] = sum[c] / n;
+        known[v] = 2; // filled this pass: used as known from the next pass on
+      }
+      for (let v = 0; v < MESH_POINTS; v++) if (known[v] === 2) known[v] = 1;
+    }
+  }
+  let next = new Float32Array(current.length);
+  for (let pass = 0; pass < iterations; pass++) {
+    for (let v = 0; v < MESH_POINTS; v++) {
+      const n = start[v + 1] - start[v] + 1;
+      for (let c = 0; c < channels; c++) {
+        let sum = current[v * channels + c];
+        for (let i = start[v]; i < start[v + 1]; i++) sum += current[neighbours[i] * channels + c];
+        next[v * channels + c] = sum / n;
+      }
+    }
+    [current, next] = [next, current];
+  }
+  return current;
+}
+
+/**
+ * What moves the camera face towards the source's proportions, in the frontal frame (see pose.ts): the
+ * source's frontal shape minus the camera person's usual frontal shape. The lips and each eye move as units
+ * (their mean offset), so the photo's expression (an open smile, half-closed eyes) is never copied and the
+ * camera's own stays; the result is smoothed over the mesh so neighbouring offsets cannot cross and fold.
+ * Offsets are capped at `limit` (unit-scale distance).
+ */
+export function identityOffsets(sourceFrontal: Float32Array, cameraFrontal: Float32Array, mesh: MeshTopology, limit = 0.08): Float32Array {
+  const offsets = new Float32Array(MESH_POINTS * 3);
+  for (let i = 0; i < offsets.length; i++) offsets[i] = sourceFrontal[i] - cameraFrontal[i];
+  for (let region = 1; region <= 3; region++) {
+    const mean = [0, 0, 0];
+    let n = 0;
+    for (let v = 0; v < MESH_POINTS; v++) {
+      if (mesh.region[v] !== region) continue;
+      for (let c = 0; c < 3; c++) mean[c] += offsets[v * 3 + c];
+      n++;
+    }
+    if (!n) continue;
+    for (let v = 0; v < MESH_POINTS; v++) {
+      if (mesh.region[v] === region) for (let c = 0; c < 3; c++) offsets[v * 3 + c] = mean[c] / n;
+    }
+  }
+  const smooth = smoothOverMesh(offsets, 3, mesh, 2);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const length = Math.hypot(smooth[v * 3], smooth[v * 3 + 1], smooth[v * 3 + 2]);
+    if (length > limit) for (let c = 0; c < 3; c++) smooth[v * 3 + c] *= limit / length;
+  }
+  return smooth;
 }

@@ -1,9 +1,8 @@
-import type { ColourStats } from './landmark-worker.js';
-
 /**
  * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
- * position, colour-matched (mean/std per channel) and with per-vertex alpha falling to zero at the face
- * contour, into a face-sized canvas with premultiplied alpha. The outputs (output.ts) lay it over the camera
+ * position, each vertex with its own colour gain (local colour matching, interpolated across the triangles)
+ * and its own alpha (the feathered mask, faded where the face turns away), only the triangles the engine
+ * lists, into a face-sized canvas with premultiplied alpha. The outputs (output.ts) lay it over the camera
  * frame; pixels outside the mesh stay the camera's. Only the face is rendered on the GPU: uploading and
  * redrawing the whole camera frame in WebGL cost far more on software GL (SwiftShader).
  */
@@ -12,12 +11,15 @@ const FACE_VS = `#version 300 es
 uniform vec4 u_box;
 in vec2 a_position;
 in vec2 a_sourceUv;
-in float a_weight;
+in float a_alpha;
+in vec3 a_gain;
 out vec2 v_uv;
-out float v_weight;
+out float v_alpha;
+out vec3 v_gain;
 void main() {
   v_uv = a_sourceUv;
-  v_weight = a_weight;
+  v_alpha = a_alpha;
+  v_gain = a_gain;
   vec2 p = (a_position - u_box.xy) / u_box.zw;
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
@@ -25,17 +27,12 @@ void main() {
 const FACE_FS = `#version 300 es
 precision mediump float;
 uniform sampler2D u_source;
-uniform vec3 u_sourceMean;
-uniform vec3 u_gain;
-uniform vec3 u_cameraMean;
-uniform float u_opacity;
 in vec2 v_uv;
-in float v_weight;
+in float v_alpha;
+in vec3 v_gain;
 out vec4 colour;
 void main() {
-  vec3 s = texture(u_source, v_uv).rgb;
-  float a = v_weight * u_opacity;
-  colour = vec4(clamp((s - u_sourceMean) * u_gain + u_cameraMean, 0.0, 1.0) * a, a);
+  colour = vec4(clamp(texture(u_source, v_uv).rgb * v_gain, 0.0, 1.0) * v_alpha, v_alpha);
 }`;
 
 /** The face canvas grows in steps, so a moving face does not reallocate it every frame. */
@@ -46,7 +43,19 @@ export interface SwapSource {
   image: ImageBitmap;
   /** Landmarks in the image's pixels. */
   points: Float32Array;
-  colour: ColourStats;
+}
+
+/** One frame's face for renderFace. */
+export interface FaceDraw {
+  /** Where each vertex lands in the frame (x0 y0 x1 y1 ...). */
+  points: Float32Array;
+  /** Per vertex, 0..1. */
+  alpha: Float32Array;
+  /** Per vertex, the RGB factor applied to the source's colour. */
+  gain: Float32Array;
+  /** The triangles to draw (vertex index triples) and how many indices of it are used. */
+  indices: Uint16Array;
+  indexCount: number;
 }
 
 function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram {
@@ -96,11 +105,13 @@ export class FaceRenderer {
   readonly #faceVao: WebGLVertexArrayObject;
   readonly #positionBuffer: WebGLBuffer;
   readonly #sourceUvBuffer: WebGLBuffer;
-  readonly #indexCount: number;
+  readonly #alphaBuffer: WebGLBuffer;
+  readonly #gainBuffer: WebGLBuffer;
+  readonly #indexBuffer: WebGLBuffer;
   readonly #u: Record<string, WebGLUniformLocation | null>;
   #source: SwapSource | null = null;
 
-  constructor(triangles: Uint16Array, weights: Float32Array) {
+  constructor(vertexCount: number, maxIndices: number) {
     this.faceCanvas = document.createElement('canvas');
     const gl = this.faceCanvas.getContext('webgl2', {
       alpha: true,
@@ -116,7 +127,7 @@ export class FaceRenderer {
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
     this.#sourceTexture = texture(gl);
     this.#u = {};
-    for (const name of ['u_box', 'u_source', 'u_sourceMean', 'u_gain', 'u_cameraMean', 'u_opacity']) {
+    for (const name of ['u_box', 'u_source']) {
       this.#u[name] = gl.getUniformLocation(this.#faceProgram, name);
     }
 
@@ -131,13 +142,13 @@ export class FaceRenderer {
       gl.vertexAttribPointer(loc, size, gl.FLOAT, false, 0, 0);
       return buffer;
     };
-    this.#positionBuffer = attribute('a_position', 2, new Float32Array(weights.length * 2), gl.DYNAMIC_DRAW);
-    this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(weights.length * 2), gl.STATIC_DRAW);
-    attribute('a_weight', 1, weights, gl.STATIC_DRAW);
-    const indices = gl.createBuffer()!;
-    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indices);
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, triangles, gl.STATIC_DRAW);
-    this.#indexCount = triangles.length;
+    this.#positionBuffer = attribute('a_position', 2, new Float32Array(vertexCount * 2), gl.DYNAMIC_DRAW);
+    this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
+    this.#alphaBuffer = attribute('a_alpha', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
+    this.#gainBuffer = attribute('a_gain', 3, new Float32Array(vertexCount * 3).fill(1), gl.DYNAMIC_DRAW);
+    this.#indexBuffer = gl.createBuffer()!;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(maxIndices), gl.DYNAMIC_DRAW);
     gl.bindVertexArray(null);
   }
 
@@ -162,13 +173,13 @@ export class FaceRenderer {
   }
 
   /**
-   * Renders the source face onto `face` (camera landmarks for this frame, in a `width` x `height` frame),
-   * colour-matched to `cameraColour`, at `opacity`. Returns the face's box in the frame, or null when there is
-   * nothing to draw.
+   * Renders the source face onto `face.points` in a `width` x `height` frame. Returns the face's box in the
+   * frame, or null when there is nothing to draw.
    */
-  renderFace(face: Float32Array, cameraColour: ColourStats, opacity: number, width: number, height: number): Box | null {
+  renderFace(draw: FaceDraw, width: number, height: number): Box | null {
     const source = this.#source;
-    if (!source || opacity <= 0) return null;
+    const face = draw.points;
+    if (!source || draw.indexCount === 0) return null;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -201,20 +212,18 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.uniform1i(this.#u.u_source, 0);
     gl.uniform4f(this.#u.u_box, bx, by, bw, bh);
-    gl.uniform1f(this.#u.u_opacity, opacity);
-    const s = source.colour;
-    const c = cameraColour;
-    gl.uniform3f(this.#u.u_sourceMean, s.mean[0], s.mean[1], s.mean[2]);
-    gl.uniform3f(this.#u.u_cameraMean, c.mean[0], c.mean[1], c.mean[2]);
-    // Contrast follows the camera face but within bounds, so a flat or noisy region cannot blow it up.
-    const gain = [0, 1, 2].map((k) => Math.min(2, Math.max(0.5, c.std[k] / s.std[k])));
-    gl.uniform3f(this.#u.u_gain, gain[0], gain[1], gain[2]);
     gl.bindVertexArray(this.#faceVao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#positionBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, face);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#alphaBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.alpha);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#gainBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.gain);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
+    gl.bufferSubData(gl.ELEMENT_ARRAY_BUFFER, 0, draw.indices, 0, draw.indexCount);
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
-    gl.drawElements(gl.TRIANGLES, this.#indexCount, gl.UNSIGNED_SHORT, 0);
+    gl.drawElements(gl.TRIANGLES, draw.indexCount, gl.UNSIGNED_SHORT, 0);
     gl.bindVertexArray(null);
     return [bx, by, bw, bh];
   }

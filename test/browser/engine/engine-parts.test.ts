@@ -1,82 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { engineAssetUrls, nodeModulesAssetUrls } from '../../../src/engine/assets.js';
-import { averageShape, FACE_OVAL, featherWeights, MESH_POINTS, transferShape } from '../../../src/engine/mesh.js';
+import { FACE_OVAL, featherWeights, MESH_POINTS } from '../../../src/engine/mesh.js';
 import { blendYuv, yuvCoefficients } from '../../../src/engine/output.js';
-import { LandmarkTracker } from '../../../src/engine/tracker.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { FaceswapError } from '../../../src/core/errors.js';
-
-/** A deterministic pseudo-random sequence in [-1, 1). */
-function noise(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 1073741824) - 1;
-}
-
-describe('LandmarkTracker', () => {
-  const N = 100;
-  const base = Array.from({ length: N }, (_, i) => [100 + 50 * Math.cos(i), 200 + 50 * Math.sin(i)]);
-  /** The mesh shifted right by `shift`, each point with its own jitter of up to `jitter` pixels. */
-  function mesh(shift: number, jitter: number, rand: () => number): Float32Array {
-    const points = new Float32Array(2 * N);
-    base.forEach(([x, y], i) => {
-      points[2 * i] = x + shift + jitter * rand();
-      points[2 * i + 1] = y + jitter * rand();
-    });
-    return points;
-  }
-  function meanError(points: Float32Array, shift: number): number {
-    let sum = 0;
-    base.forEach(([x, y], i) => (sum += Math.abs(points[2 * i] - x - shift) + Math.abs(points[2 * i + 1] - y)));
-    return sum / N;
-  }
-
-  it('smooths jitter on a still face', () => {
-    const tracker = new LandmarkTracker();
-    const rand = noise(7);
-    const out = new Float32Array(2 * N);
-    let raw = 0;
-    let smooth = 0;
-    for (let i = 0; i < 100; i++) {
-      const points = mesh(0, 3, rand);
-      tracker.update(points, i * 66);
-      tracker.predict(i * 66 + 33, out);
-      if (i > 20) {
-        raw += meanError(points, 0);
-        smooth += meanError(out, 0);
-      }
-    }
-    expect(smooth).to.be.below(raw * 0.6);
-  });
-
-  it('predicts a moving face between updates far closer than the last measurement', () => {
-    const tracker = new LandmarkTracker();
-    const rand = noise(9);
-    const out = new Float32Array(2 * N);
-    const speed = 0.2; // px per ms
-    let predicted = 0;
-    let stale = 0;
-    for (let i = 0; i < 60; i++) {
-      const points = mesh(speed * i * 66, 2, rand);
-      tracker.update(points, i * 66);
-      if (i > 20) {
-        const t = i * 66 + 40;
-        tracker.predict(t, out);
-        predicted += meanError(out, speed * t);
-        stale += meanError(points, speed * t);
-      }
-    }
-    expect(predicted).to.be.below(stale / 3);
-  });
-
-  it('tracks nothing after a reset', () => {
-    const tracker = new LandmarkTracker();
-    tracker.update(mesh(0, 0, noise(1)), 0);
-    expect(tracker.tracking).to.equal(true);
-    tracker.reset();
-    expect(tracker.tracking).to.equal(false);
-    expect(tracker.predict(10, new Float32Array(2 * N))).to.equal(false);
-  });
-});
 
 describe('face mesh geometry', () => {
   /** The oval on a circle around (0.5, 0.5), every other point at the centre. */
@@ -94,60 +21,6 @@ describe('face mesh geometry', () => {
     const weights = featherWeights(circleUv());
     for (const v of FACE_OVAL) expect(weights[v]).to.equal(0);
     expect(weights[1]).to.equal(1);
-  });
-
-  it('moves the inner points to the source proportions and keeps the contour', () => {
-    const camera = new Float32Array(MESH_POINTS * 2);
-    const source = new Float32Array(MESH_POINTS * 2);
-    const rand = noise(3);
-    for (let i = 0; i < camera.length; i++) camera[i] = 300 + 100 * rand();
-    // The source: the camera face rotated 30 degrees, halved and shifted, then one feature moved.
-    const cos = Math.cos(Math.PI / 6);
-    const sin = Math.sin(Math.PI / 6);
-    for (let v = 0; v < MESH_POINTS; v++) {
-      const x = camera[v * 2];
-      const y = camera[v * 2 + 1];
-      source[v * 2] = 0.5 * (cos * x - sin * y) + 20;
-      source[v * 2 + 1] = 0.5 * (sin * x + cos * y) - 40;
-    }
-    const weights = new Float32Array(MESH_POINTS).fill(1);
-    for (const v of FACE_OVAL) weights[v] = 0;
-    const out = new Float32Array(camera.length);
-
-    transferShape(camera, source, weights, 1, out);
-    for (let i = 0; i < out.length; i++) expect(out[i]).to.be.closeTo(camera[i], 1e-2);
-
-    source[1 * 2] += 10; // the source's nose tip sits further right (in source pixels)
-    transferShape(camera, source, weights, 1, out);
-    const shifted = Math.hypot(out[2] - camera[2], out[3] - camera[3]);
-    expect(shifted).to.be.closeTo(20, 0.5); // x2: the source is half the camera's scale
-    for (const v of FACE_OVAL) expect(out[v * 2]).to.equal(camera[v * 2]);
-
-    transferShape(camera, source, weights, 0, out);
-    expect(Array.from(out)).to.deep.equal(Array.from(camera));
-  });
-
-  it("keeps the camera's expression on top of the source's proportions", () => {
-    const rand = noise(5);
-    const camera = new Float32Array(MESH_POINTS * 2);
-    for (let i = 0; i < camera.length; i++) camera[i] = 300 + 100 * rand();
-    // The source: the same face at half the size, with its nose tip further right.
-    const source = camera.map((v) => v / 2);
-    source[1 * 2] += 10;
-    const weights = new Float32Array(MESH_POINTS).fill(1);
-    let average: Float32Array | null = null;
-    for (let i = 0; i < 50; i++) average = averageShape(camera, source, average, 0.1);
-
-    // Now the camera person opens the mouth: the lower lip (vertex 14) drops 12 px.
-    const moved = Float32Array.from(camera);
-    moved[14 * 2 + 1] += 12;
-    const out = new Float32Array(camera.length);
-    transferShape(moved, source, weights, 1, out, average);
-    expect(out[14 * 2 + 1] - camera[14 * 2 + 1], 'the open mouth stays').to.be.closeTo(12, 0.5);
-    expect(out[1 * 2] - camera[1 * 2], 'the source nose').to.be.closeTo(20, 0.5);
-
-    transferShape(moved, source, weights, 1, out);
-    expect(Math.abs(out[14 * 2 + 1] - camera[14 * 2 + 1]), 'without the average the photo shape wins').to.be.below(1);
   });
 });
 

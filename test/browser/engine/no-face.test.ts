@@ -38,14 +38,18 @@ describe('LocalTransport without a face in the camera', function () {
       await transport.setSource({ path: '/test/fixtures/generated/source-face.jpg', opts: '' });
       const output = attach(new MediaStream([await remote]));
       const input = attach(camera);
-      await new Promise((r) => setTimeout(r, 2000));
+      // Landmark runs take longer on a loaded machine: wait for a few of them rather than a fixed time.
+      for (let waited = 0; waited < 30000 && transport.engineStats()!.landmarkMisses <= 3; waited += 250) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
       const stats = transport.engineStats()!;
       expect(stats.landmarkMisses, 'landmark runs without a face').to.be.above(3);
       expect(stats.swapping).to.equal(false);
 
       // Same frame on both sides: the output equals the camera, up to the display conversion.
       let best = Infinity;
-      for (let attempt = 0; attempt < 5 && best > 2; attempt++) {
+      // The two videos present frames on their own clocks: the best of several pairs is the same frame.
+      for (let attempt = 0; attempt < 20 && best > 2; attempt++) {
         await nextFrame(output);
         const out = pixels(output);
         const inp = pixels(input);

@@ -1,0 +1,151 @@
+import {
+  identityOffsets,
+  MESH_POINTS,
+  smoothOverMesh,
+  smoothstep,
+  triangleFacing,
+  vertexFacing,
+  type MeshTopology,
+} from './mesh.js';
+import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
+import type { FaceDraw } from './renderer.js';
+
+/**
+ * What is drawn for each frame, decided on the CPU from the two faces' 3D meshes (no DOM, no GL):
+ * - geometry: the camera's own mesh, so its pose and expression are kept exactly, moved only by the
+ *   difference between the source's and the camera person's usual shapes, both seen from the front (a tilted
+ *   or turned photo is rotated to frontal first, so its pose never reaches the output);
+ * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
+ *   so do parts the photo itself hardly shows (its far cheek); the eye openings are left to the camera, as
+ *   the mouth opening already is (the mesh has no triangles there), so blinks and speech show;
+ * - colour: per vertex, the camera's low-frequency colour over the source's, both smoothed over the mesh,
+ *   so lighting and skin tone follow the camera face locally instead of through one global gain.
+ */
+
+/** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */
+const YAW_FADE: [number, number] = [0.7, 0.95];
+const PITCH_FADE: [number, number] = [0.55, 0.8];
+/** Smoothing passes over the mesh for the colour fields (each pass reaches one ring of neighbours further). */
+const COLOUR_SMOOTHING = 3;
+const GAIN_RANGE: [number, number] = [0.4, 2.5];
+/** Weight of each landmark update in the running camera colour (lighting changes slowly; this stops flicker). */
+const COLOUR_RATE = 0.35;
+/** Weight of each update in the camera person's usual shape: about 3 s at 20 updates a second. */
+const SHAPE_RATE = 0.015;
+
+export interface ComposedFace extends FaceDraw {
+  /** 0..1: how far the pose allows the swap (1 well within, 0 beyond what the warp can show). */
+  poseLimit: number;
+  pose: HeadPose;
+}
+
+export class FaceComposer {
+  readonly #mesh: MeshTopology;
+  readonly #triangleCount: number;
+  #sourceFrontal: Float32Array | null = null;
+  /** Per vertex, how well the photo shows it (0..1). */
+  #sourceVisibility = new Float32Array(MESH_POINTS);
+  /** Per triangle, 1 when it faces the camera in the photo. */
+  #sourceTriangleOk = new Uint8Array(0);
+  #sourceColour: Float32Array | null = null;
+  #cameraFrontal: Float32Array | null = null;
+  #cameraColour: Float32Array | null = null;
+  #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
+  readonly #gain = new Float32Array(MESH_POINTS * 3).fill(1);
+  readonly #facing: Float32Array;
+  readonly #vertexFacing = new Float32Array(MESH_POINTS);
+  readonly #out: ComposedFace;
+
+  constructor(mesh: MeshTopology) {
+    this.#mesh = mesh;
+    this.#triangleCount = mesh.triangles.length / 3;
+    this.#facing = new Float32Array(this.#triangleCount);
+    this.#out = {
+      points: new Float32Array(MESH_POINTS * 2),
+      alpha: new Float32Array(MESH_POINTS),
+      gain: this.#gain,
+      indices: new Uint16Array(mesh.triangles.length),
+      indexCount: 0,
+      poseLimit: 0,
+      pose: headPose(new Float32Array(MESH_POINTS * 2), new Float32Array(MESH_POINTS)),
+    };
+  }
+
+  get hasSource(): boolean {
+    return this.#sourceFrontal !== null;
+  }
+
+  /** The source face: its landmarks, depth and per-vertex colour (see FaceLandmarks) in its photo. */
+  setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array): void {
+    const mesh = this.#mesh;
+    this.#sourceFrontal = frontalise(points, depth, headPose(points, depth));
+    const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
+    this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
+    const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
+    this.#sourceVisibility = Float32Array.from(perVertex, (f) => smoothstep(0.05, 0.3, f));
+    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, mesh.openingEdge);
+    this.#cameraFrontal = null;
+    this.#updateGain();
+  }
+
+  /** Forgets the camera person (another person, or the face was lost). */
+  resetCamera(): void {
+    this.#cameraFrontal = null;
+    this.#cameraColour = null;
+    this.#offsets.fill(0);
+    this.#gain.fill(1);
+  }
+
+  /** A new landmark measurement of the camera face: updates its usual shape and its colour. */
+  updateCamera(points: Float32Array, depth: Float32Array, vertexColour: Float32Array): void {
+    const frontal = frontalise(points, depth, headPose(points, depth));
+    if (!this.#cameraFrontal) this.#cameraFrontal = frontal;
+    else for (let i = 0; i < frontal.length; i++) this.#cameraFrontal[i] += SHAPE_RATE * (frontal[i] - this.#cameraFrontal[i]);
+    if (this.#sourceFrontal) this.#offsets = identityOffsets(this.#sourceFrontal, this.#cameraFrontal, this.#mesh);
+    const colour = smoothOverMesh(vertexColour, 3, this.#mesh, COLOUR_SMOOTHING, this.#mesh.openingEdge);
+    if (!this.#cameraColour) this.#cameraColour = colour;
+    else for (let i = 0; i < colour.length; i++) this.#cameraColour[i] += COLOUR_RATE * (colour[i] - this.#cameraColour[i]);
+    this.#updateGain();
+  }
+
+  #updateGain(): void {
+    const source = this.#sourceColour;
+    const camera = this.#cameraColour;
+    if (!source || !camera) {
+      this.#gain.fill(1);
+      return;
+    }
+    for (let i = 0; i < this.#gain.length; i++) {
+      this.#gain[i] = Math.min(GAIN_RANGE[1], Math.max(GAIN_RANGE[0], camera[i] / Math.max(1e-3, source[i])));
+    }
+  }
+
+  /**
+   * The face to draw over camera landmarks `points` / `depth` at `opacity`, with the source's proportions
+   * applied at `shapeAmount` (0..1). The returned object is reused by the next call.
+   */
+  compose(points: Float32Array, depth: Float32Array, opacity: number, shapeAmount: number): ComposedFace {
+    const mesh = this.#mesh;
+    const out = this.#out;
+    const pose = headPose(points, depth);
+    addFrontalOffsets(points, pose, this.#offsets, mesh.feather, this.#cameraFrontal ? shapeAmount : 0, out.points);
+    const facing = triangleFacing(out.points, depth, mesh, this.#facing);
+    const perVertex = vertexFacing(facing, mesh, this.#vertexFacing);
+    for (let v = 0; v < MESH_POINTS; v++) {
+      out.alpha[v] = opacity * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
+    }
+    let count = 0;
+    const triangles = mesh.triangles;
+    for (let t = 0; t < this.#triangleCount; t++) {
+      if (mesh.eyeInterior[t] || facing[t] <= 0.02 || !this.#sourceTriangleOk[t]) continue;
+      out.indices[count++] = triangles[t * 3];
+      out.indices[count++] = triangles[t * 3 + 1];
+      out.indices[count++] = triangles[t * 3 + 2];
+    }
+    out.indexCount = opacity > 0 ? count : 0;
+    out.pose = pose;
+    out.poseLimit =
+      (1 - smoothstep(YAW_FADE[0], YAW_FADE[1], Math.abs(pose.yaw))) * (1 - smoothstep(PITCH_FADE[0], PITCH_FADE[1], Math.abs(pose.pitch)));
+    return out;
+  }
+}

@@ -1,0 +1,212 @@
+// The engine's pure geometry: head pose and frontalisation, triangle facing and culling, smoothing over the
+// mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  identityOffsets,
+  LEFT_EYE,
+  LIPS_INNER,
+  LIPS_OUTER,
+  MESH_POINTS,
+  meshTopology,
+  RIGHT_EYE,
+  smoothOverMesh,
+  triangleFacing,
+  vertexFacing,
+} from '../../src/engine/mesh.js';
+import { addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
+
+/** A deterministic pseudo-random sequence in [-1, 1). */
+function noise(seed: number) {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 1073741824 - 1;
+}
+
+/** The symmetric pairs and midline points pose.ts reads, so a synthetic face can be built symmetric. */
+const PAIRS = [
+  [33, 263], [133, 362], [234, 454], [93, 323], [132, 361], [58, 288], [127, 356], [70, 300], [105, 334], [61, 291],
+];
+const MIDLINE = [10, 152, 151, 175, 9, 199, 168, 18];
+
+/** A face-like cloud in its own frame (x right, y down, z away), symmetric where pose.ts looks. */
+function frontalCloud(seed = 1): Float64Array {
+  const rand = noise(seed);
+  const cloud = new Float64Array(MESH_POINTS * 3);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    cloud[v * 3] = 60 * rand();
+    cloud[v * 3 + 1] = 80 * rand();
+    cloud[v * 3 + 2] = 30 * rand();
+  }
+  for (const [r, l] of PAIRS) {
+    cloud[l * 3] = -cloud[r * 3];
+    cloud[l * 3 + 1] = cloud[r * 3 + 1];
+    cloud[l * 3 + 2] = cloud[r * 3 + 2];
+    cloud[r * 3] = -Math.abs(cloud[r * 3]) - 5;
+    cloud[l * 3] = -cloud[r * 3];
+  }
+  MIDLINE.forEach((v, i) => {
+    cloud[v * 3] = 0;
+    cloud[v * 3 + 1] = -80 + 20 * i;
+    cloud[v * 3 + 2] = 0;
+  });
+  return cloud;
+}
+
+/** The cloud turned by yaw (about y), then pitch (about x), then roll (in the image plane), scaled and placed. */
+function posed(cloud: Float64Array, yaw: number, pitch: number, roll: number, scale = 1, at = [320, 240, 0]) {
+  const points = new Float32Array(MESH_POINTS * 2);
+  const depth = new Float32Array(MESH_POINTS);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    let [x, y, z] = [cloud[v * 3], cloud[v * 3 + 1], cloud[v * 3 + 2]];
+    [x, z] = [x * Math.cos(yaw) + z * Math.sin(yaw), -x * Math.sin(yaw) + z * Math.cos(yaw)];
+    [y, z] = [y * Math.cos(pitch) - z * Math.sin(pitch), y * Math.sin(pitch) + z * Math.cos(pitch)];
+    [x, y] = [x * Math.cos(roll) - y * Math.sin(roll), x * Math.sin(roll) + y * Math.cos(roll)];
+    points[v * 2] = at[0] + scale * x;
+    points[v * 2 + 1] = at[1] + scale * y;
+    depth[v] = at[2] + scale * z;
+  }
+  return { points, depth };
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+describe('head pose from the 3D mesh', () => {
+  it('reads yaw, pitch and roll of a turned and tilted face', () => {
+    const cloud = frontalCloud();
+    const straight = headPose(...Object.values(posed(cloud, 0, 0, 0)) as [Float32Array, Float32Array]);
+    assert.ok(Math.abs(straight.yaw) < 1e-3 && Math.abs(straight.pitch) < 1e-3 && Math.abs(straight.roll) < 1e-3);
+    const { points, depth } = posed(cloud, 0.5, 0, 0.4);
+    const pose = headPose(points, depth);
+    assert.ok(Math.abs(Math.abs(pose.yaw) - 0.5) < 1e-3, `yaw ${pose.yaw}`);
+    assert.ok(Math.abs(pose.roll - 0.4) < 1e-3, `roll ${pose.roll}`);
+    const nod = headPose(...Object.values(posed(cloud, 0, 0.3, 0)) as [Float32Array, Float32Array]);
+    assert.ok(Math.abs(Math.abs(nod.pitch) - 0.3) < 1e-3, `pitch ${nod.pitch}`);
+  });
+
+  it('frontalises a tilted, turned, scaled photo to the same shape as a frontal one', () => {
+    const cloud = frontalCloud(3);
+    const a = posed(cloud, 0, 0, 0, 1);
+    const b = posed(cloud, 0.45, -0.2, 0.6, 2.5, [100, 50, 40]);
+    const frontA = frontalise(a.points, a.depth, headPose(a.points, a.depth));
+    const frontB = frontalise(b.points, b.depth, headPose(b.points, b.depth));
+    assert.ok(maxDifference(frontA, frontB) < 1e-3, `differs by ${maxDifference(frontA, frontB)}`);
+    // Negative control: without the pose removed (the tilted photo taken as it is) the shapes differ widely.
+    const naive = headPose(a.points, a.depth);
+    const frontBNaive = frontalise(b.points, b.depth, { ...naive, centre: headPose(b.points, b.depth).centre, scale: headPose(b.points, b.depth).scale });
+    assert.ok(maxDifference(frontA, frontBNaive) > 0.2);
+  });
+
+  it('maps frontal offsets back with the face turned as the camera sees it', () => {
+    const cloud = frontalCloud(5);
+    const { points, depth } = posed(cloud, 0, 0, Math.PI / 2, 2);
+    const pose = headPose(points, depth);
+    const offsets = new Float32Array(MESH_POINTS * 3);
+    offsets[1 * 3] = 0.1; // vertex 1 moves to the face's right by a tenth of its scale
+    const weights = new Float32Array(MESH_POINTS).fill(1);
+    const out = new Float32Array(points.length);
+    addFrontalOffsets(points, pose, offsets, weights, 1, out);
+    // The face is rolled a quarter turn: its right is the image's down.
+    assert.ok(Math.abs(out[2] - points[2]) < 1e-3);
+    assert.ok(Math.abs(out[3] - points[3] - 0.1 * pose.scale) < 1e-3);
+    assert.equal(out[4], points[4]);
+  });
+});
+
+/** A 468-vertex grid mesh (22 wide), its canonical face the grid itself: enough to test topology code. */
+function gridMesh() {
+  const columns = 22;
+  const uv = new Float32Array(MESH_POINTS * 2);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    uv[v * 2] = (v % columns) / columns;
+    uv[v * 2 + 1] = Math.floor(v / columns) / columns;
+  }
+  const triangles: number[] = [];
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const right = v + 1;
+    const below = v + columns;
+    if (v % columns === columns - 1 || below + 1 >= MESH_POINTS) continue;
+    triangles.push(v, right, below, right, below + 1, below);
+  }
+  return { uv, triangles: Uint16Array.from(triangles) };
+}
+
+describe('mesh facing and culling', () => {
+  const { uv, triangles } = gridMesh();
+  const mesh = meshTopology(triangles, uv);
+  const flat = (transform: (x: number, y: number) => [number, number, number]) => {
+    const points = new Float32Array(MESH_POINTS * 2);
+    const depth = new Float32Array(MESH_POINTS);
+    for (let v = 0; v < MESH_POINTS; v++) {
+      const [x, y, z] = transform(uv[v * 2] * 200, uv[v * 2 + 1] * 200);
+      points[v * 2] = x;
+      points[v * 2 + 1] = y;
+      depth[v] = z;
+    }
+    return { points, depth };
+  };
+  const facingOf = ({ points, depth }: { points: Float32Array; depth: Float32Array }) =>
+    triangleFacing(points, depth, mesh, new Float32Array(triangles.length / 3));
+
+  it('faces the camera when laid out as the canonical face, and away when mirrored (folded)', () => {
+    for (const f of facingOf(flat((x, y) => [x, y, 0]))) assert.ok(Math.abs(f - 1) < 1e-6);
+    for (const f of facingOf(flat((x, y) => [200 - x, y, 0]))) assert.ok(Math.abs(f + 1) < 1e-6);
+  });
+
+  it('measures how far a surface is turned', () => {
+    const turn = (1.2 * Math.PI) / 3; // 72 degrees
+    const facing = facingOf(flat((x, y) => [x * Math.cos(turn), y, x * Math.sin(turn)]));
+    for (const f of facing) assert.ok(Math.abs(f - Math.cos(turn)) < 1e-5);
+    const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
+    assert.ok(Math.abs(perVertex[30] - Math.cos(turn)) < 1e-5);
+  });
+
+  it('knows the eye openings as triangles of lid vertices only', () => {
+    const eyeMesh = meshTopology(Uint16Array.of(RIGHT_EYE[0], RIGHT_EYE[1], RIGHT_EYE[2], LEFT_EYE[0], 1, 2), uv);
+    assert.deepEqual(Array.from(eyeMesh.eyeInterior), [1, 0]);
+  });
+
+  it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
+    const field = new Float32Array(MESH_POINTS);
+    field[100] = 1;
+    const smooth = smoothOverMesh(field, 1, mesh, 1);
+    assert.ok(smooth[100] < 1 && smooth[100] > 0);
+    assert.ok(smooth[101] > 0 && smooth[99] > 0);
+    assert.ok(Math.abs(smooth.reduce((a, b) => a + b, 0) - 1) < 0.2, 'roughly conserves the total');
+    const unknown = new Uint8Array(MESH_POINTS);
+    const constant = new Float32Array(MESH_POINTS).fill(0.5);
+    unknown[200] = 1;
+    constant[200] = 40; // a specular highlight or an eye: not skin
+    const filled = smoothOverMesh(constant, 1, mesh, 0, unknown);
+    assert.ok(Math.abs(filled[200] - 0.5) < 1e-6);
+  });
+});
+
+describe('identity offsets', () => {
+  const { uv, triangles } = gridMesh();
+  const mesh = meshTopology(triangles, uv);
+
+  it("moves the lips and eyes as units, so the photo's open mouth is not copied", () => {
+    const camera = new Float32Array(MESH_POINTS * 3);
+    const source = new Float32Array(MESH_POINTS * 3);
+    // The source's mouth is open: its lower inner lip sits 0.06 lower than the camera person's.
+    const lower = LIPS_INNER.slice(1, 10);
+    for (const v of lower) source[v * 3 + 1] = 0.06;
+    const offsets = identityOffsets(source, camera, mesh);
+    const spread = (vs: number[]) => Math.max(...vs.map((v) => offsets[v * 3 + 1])) - Math.min(...vs.map((v) => offsets[v * 3 + 1]));
+    // The raw difference would open the mouth by the full 0.06; what is left is smoothing at the lips' edge.
+    assert.ok(spread([...LIPS_INNER, ...LIPS_OUTER]) < 0.02, `lips spread ${spread([...LIPS_INNER, ...LIPS_OUTER])}`);
+  });
+
+  it('caps how far any point moves', () => {
+    const camera = new Float32Array(MESH_POINTS * 3);
+    const source = new Float32Array(MESH_POINTS * 3).fill(1);
+    const offsets = identityOffsets(source, camera, mesh, 0.08);
+    for (let v = 0; v < MESH_POINTS; v++) {
+      assert.ok(Math.hypot(offsets[v * 3], offsets[v * 3 + 1], offsets[v * 3 + 2]) <= 0.08 + 1e-6);
+    }
+  });
+});
