@@ -102,7 +102,7 @@ class Window {
 
 const FADE_PER_MS = 1 / 200;
 /** The face is gone (the camera shows through) after this many landmark runs in a row without one. */
-const LOST_AFTER_MISSES = 2;
+const LOST_AFTER_MISSES = 3;
 const MAX_SOURCE_SIDE = 1024;
 
 export class FaceSwapEngine {
@@ -376,7 +376,8 @@ export class FaceSwapEngine {
     if (!face) this.#totalMisses++;
     if (!face) return;
     this.#landmarkWindow.add(performance.now());
-    this.#tracker.update(face.points, timeMs);
+    // A new track (the first face, or another person / a cut): the camera person's shape and colour restart.
+    if (this.#tracker.update(face.points, timeMs)) this.#composer?.resetCamera();
     this.#depth = face.depth;
     this.#composer?.updateCamera(face.points, face.depth, face.vertexColour);
   }
