@@ -193,10 +193,13 @@ async function once(url) {
     await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
     await page.waitForFunction(() => customElements.get('faceswap-player') && customElements.get('face-source-picker'), { timeout: 300_000 });
     await page.evaluate(instrument, noTrackProcessor, barePlayer, `/@fs${root}src/session/platform.ts`);
-    await pickGalleryFace(page, 0, 180_000).catch(async (error) => {
-      const picker = await page.$eval('face-source-picker', (el) => `${el.getAttribute('status')} ${el.shadowRoot.textContent.replace(/\s+/g, ' ').slice(0, 300)}`);
-      throw new Error(`the gallery face was not chosen (picker: ${picker}): ${error.message}`);
-    });
+    // On a loaded machine a click can land before the gallery is ready: tried again while the picker stays empty.
+    for (let attempt = 1; ; attempt++) {
+      const picked = await pickGalleryFace(page, 0, 90_000).then(() => null, (error) => error);
+      if (!picked) break;
+      const status = await page.$eval('face-source-picker', (el) => el.getAttribute('status'));
+      if (attempt === 3 || status !== 'empty') throw new Error(`the gallery face was not chosen (picker ${status}): ${picked.message}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
     const first = await page.evaluate(startAndTimeFirstSwap);
     await waitForState(page, 'live');
