@@ -1,21 +1,25 @@
 /**
  * The AKOOL emulator: AKOOL's documented Live Face Swap paths, request and response shapes and business
  * codes, with real session state (status 1 → 2, update, close, billed seconds, credit), real face detection
- * (see detector.ts) and fault injection for tests. `createEmulator` gives a WHATWG handler usable
- * in-process or mounted under a path; `startEmulator` serves it on its own port.
- *
- * Control API (no auth, no CORS: for tests and operators, never exposed publicly) under `/__emulator/`:
- *   GET  state | sessions       POST faults {latencyMs, failureRate, forceCode, forceHttpStatus, malformedJson, hang, paths}
- *   DELETE faults               POST config {credit, statusDelayMs}         POST reset
+ * (see detector.ts), the readings of every point AKOOL's docs leave open (readings.ts) and fault injection
+ * for tests. `createEmulator` gives a WHATWG handler usable in-process or mounted under a path;
+ * `startEmulator` serves it on its own port. Routes live in live-routes.ts, detect-routes.ts and
+ * control-routes.ts (the control API: `/__emulator/state|sessions|faults|config|readings|clock|reset`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LANDMARKS_PATTERN } from '../../core/protocol.js';
-import type { DetectFacesEntry, FaceswapStatus, LiveSession, SourceImage } from '../akool-types.js';
 import { toNodeListener } from '../node-adapter.js';
-import { buildRtcToken } from './agora-token.js';
-import { ImageDecodeError, detectFaces, loadDetector, type DetectionResult, type FaceGeometry, type Point } from './detector.js';
+import { MiB, readBody, Reply, toResponse, type EmulatorContext, type EmulatorSession } from './context.js';
+import { applyFaults, control, isDetectPath, pickFaults, snapshot, state, type EmulatorState } from './control-routes.js';
+import { detectFacesV3, detectLegacy } from './detect-routes.js';
+import { loadDetector } from './detector.js';
+import { authCode, authFailure, closeLive, createLive, endSession, getToken, liveInfo, quota, updateLive } from './live-routes.js';
+import { DEFAULT_READINGS, pickReadings, type EmulatorReadings } from './readings.js';
+
+export type { EmulatorSession } from './context.js';
+export type { EmulatorState } from './control-routes.js';
+export { DEFAULT_READINGS, READING_VALUES, type EmulatorReadings } from './readings.js';
 
 export interface EmulatorFaults {
   /** Delay before every AKOOL-path answer. */
@@ -43,8 +47,10 @@ export interface EmulatorOptions {
   clientSecret?: string;
   /** Credit in seconds of live session time; create answers 1104 once it is spent. Default 36000. */
   credit?: number;
-  /** Time from create until `faceswap_status` turns 2. Default 1500 ms. */
+  /** Time from create until `faceswap_status` turns 2 (the `queueMs` reading). Default 1500 ms. */
   statusDelayMs?: number;
+  /** How the emulator answers where AKOOL's docs are silent or contradictory; see readings.ts. */
+  readings?: Partial<EmulatorReadings>;
   /** Path prefix the emulator is mounted under (e.g. `/akool-emulator`). Default none. */
   mountPath?: string;
   /** Absolute URL (including the mount path) browsers reach the emulator at; used in `face_urls`. Default: from the request. */
@@ -65,27 +71,6 @@ export interface EmulatorRequestContext {
   publicUrl?: string;
 }
 
-export interface EmulatorSession {
-  _id: string;
-  faceswap_status: FaceswapStatus;
-  closed: boolean;
-  createdAt: number;
-  closedAt?: number;
-  billedSeconds: number;
-  updates: number;
-  sourceImage: SourceImage[];
-  channel_id: string;
-}
-
-export interface EmulatorState {
-  credit: number;
-  billedSeconds: number;
-  openSessions: number;
-  sessions: number;
-  detections: number;
-  faults: EmulatorFaults;
-}
-
 export interface Emulator {
   /**
    * Answers one request (paths under `mountPath`). In-process callers may pass the `publicUrl` for this
@@ -96,6 +81,12 @@ export interface Emulator {
   state(): EmulatorState;
   setFaults(faults: EmulatorFaults): void;
   configure(config: { credit?: number; statusDelayMs?: number }): void;
+  /** Switches readings (the rest stay as they are). */
+  setReadings(readings: Partial<EmulatorReadings>): void;
+  /** Moves the emulator's clock ahead (queue time, billing) without waiting. */
+  advanceClock(ms: number): void;
+  /** AKOOL ends a session on its own (status 3); a later close meets the `closeEnded` reading. */
+  endSession(sessionId: string): boolean;
   /** Forgets sessions, faults and face crops; restores the initial credit. */
   reset(): void;
   /** Loads the face detector now instead of on the first detect. */
@@ -105,495 +96,85 @@ export interface Emulator {
   readonly apiKey: string;
 }
 
-const MiB = 1024 * 1024;
-const MAX_FACE_CROPS = 500;
-const TOKEN_LIFETIME_S = 3600;
-const FRONT_UID = '1';
-const ALGORITHM_UID = '3';
+const TOKEN_PATH = '/api/open/v3/getToken';
+const QUOTA_PATH = '/api/open/v3/faceswap/quota/info';
+type Action = (ctx: EmulatorContext, request: Request, body: Record<string, unknown>) => Reply | Promise<Reply>;
+const AKOOL_POST: Record<string, Action> = {
+  '/interface/detect-api/detect_faces': detectFacesV3,
+  '/detect': detectLegacy,
+  '/api/open/v3/faceswap/live/create': (ctx, _r, b) => createLive(ctx, b),
+  '/api/open/v3/faceswap/live/update': (ctx, _r, b) => updateLive(ctx, b),
+  '/api/open/v3/faceswap/live/close': (ctx, _r, b) => closeLive(ctx, b),
+  '/api/open/v3/faceswap/live/info': (ctx, _r, b) => liveInfo(ctx, b),
+};
 
-class Reply {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {}
+function initialReadings(options: EmulatorOptions): EmulatorReadings {
+  const readings = pickReadings(options.readings ?? {}, DEFAULT_READINGS);
+  if (options.statusDelayMs !== undefined && options.readings?.queueMs === undefined) readings.queueMs = options.statusDelayMs;
+  return readings;
 }
 
-export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const now = options.now ?? Date.now;
+function createContext(options: EmulatorOptions): EmulatorContext {
   const apiKey = options.apiKey ?? 'emulator-api-key';
-  const clientId = options.clientId ?? 'emulator-client-id';
-  const clientSecret = options.clientSecret ?? apiKey;
-  const initialCredit = options.credit ?? 36_000;
-  const mountPath = (options.mountPath ?? '').replace(/\/+$/, '');
-  const maxImageBytes = options.maxImageBytes ?? 16 * MiB;
-  const appId = options.appId ?? randomBytes(16).toString('hex');
-  const appCertificate = randomBytes(16).toString('hex');
-  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-
-  let credit = initialCredit;
-  let statusDelayMs = options.statusDelayMs ?? 1500;
-  let faults: EmulatorFaults = { ...options.faults };
-  let detections = 0;
-  const sessions = new Map<string, EmulatorSession>();
-  const tokens = new Set<string>();
-  const faces = new Map<string, Buffer>();
-  const hanging = new Set<() => void>();
-  const contexts = new WeakMap<Request, EmulatorRequestContext>();
-
-  const statusOf = (s: EmulatorSession): FaceswapStatus => (s.closed ? 3 : now() - s.createdAt >= statusDelayMs ? 2 : 1);
-  const runningSeconds = (s: EmulatorSession) => Math.ceil((now() - s.createdAt) / 1000);
-  const remainingCredit = () => credit - [...sessions.values()].filter((s) => !s.closed).reduce((n, s) => n + runningSeconds(s), 0);
-
-  function snapshot(s: EmulatorSession): EmulatorSession {
-    return { ...s, faceswap_status: statusOf(s), billedSeconds: s.closed ? s.billedSeconds : runningSeconds(s) };
-  }
-
-  /** AKOOL: `Authorization` wins over `x-api-key`; 1102 when neither is sent, 1101 when wrong. */
-  function authCode(request: Request): number {
-    const authorization = request.headers.get('authorization');
-    if (authorization !== null) {
-      const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
-      return token !== undefined && tokens.has(token) ? 1000 : token === undefined || token === '' ? 1102 : 1101;
-    }
-    const key = request.headers.get('x-api-key');
-    if (key === null || key === '') return 1102;
-    return key === apiKey ? 1000 : 1101;
-  }
-
-  const envelope = (code: number, msg: string, data?: unknown) => new Reply(200, data === undefined ? { code, msg } : { code, msg, data });
-  const detectError = (code: number, msg: string) => new Reply(200, { error_code: code, error_msg: msg });
-  const AUTH_MESSAGES: Record<number, string> = {
-    1101: 'Invalid authorization or the request token has expired',
-    1102: 'Authorization cannot be empty',
-  };
-
-  function parseSourceImage(value: unknown): SourceImage[] | undefined {
-    if (!Array.isArray(value) || value.length === 0 || value.length > 8) return undefined;
-    for (const item of value) {
-      if (typeof item !== 'object' || item === null) return undefined;
-      const { path, opts } = item as Record<string, unknown>;
-      if (typeof path !== 'string' || !/^https?:\/\/\S+$/.test(path)) return undefined;
-      if (typeof opts !== 'string' || !LANDMARKS_PATTERN.test(opts)) return undefined;
-    }
-    return (value as SourceImage[]).map(({ path, opts }) => ({ path, opts }));
-  }
-
-  function publicBase(request: Request): string {
-    const url = contexts.get(request)?.publicUrl ?? options.publicUrl ?? new URL(request.url).origin + mountPath;
-    return url.replace(/\/+$/, '');
-  }
-
-  // ---- AKOOL paths
-
-  function getToken(body: Record<string, unknown>): Reply {
-    const { clientId: id, clientSecret: secret } = body;
-    if (typeof id !== 'string' || id === '' || typeof secret !== 'string' || secret === '') {
-      return envelope(1102, AUTH_MESSAGES[1102]!);
-    }
-    if (id !== clientId || secret !== clientSecret) return envelope(1101, AUTH_MESSAGES[1101]!);
-    const token = randomBytes(24).toString('base64url');
-    tokens.add(token);
-    return new Reply(200, { code: 1000, token });
-  }
-
-  function createLive(body: Record<string, unknown>): Reply {
-    const sourceImage = parseSourceImage(body.sourceImage);
-    if (!sourceImage) return envelope(1003, 'Parameter error: sourceImage must be a list of {path, opts}');
-    if (remainingCredit() <= 0) return envelope(1104, 'Insufficient quota');
-    const createdAt = now();
-    const id = randomBytes(12).toString('hex');
-    const session: EmulatorSession = {
-      _id: id,
-      faceswap_status: 1,
-      closed: false,
-      createdAt,
-      billedSeconds: 0,
-      updates: 0,
-      sourceImage,
-      channel_id: channelName(createdAt),
-    };
-    sessions.set(id, session);
-    const data: LiveSession = {
-      _id: id,
-      faceswap_status: statusOf(session),
-      front_user_id: FRONT_UID,
-      algorithm_user_id: ALGORITHM_UID,
-      front_rtc_token: buildRtcToken({
-        appId,
-        appCertificate,
-        channel: session.channel_id,
-        uid: FRONT_UID,
-        issuedAt: Math.floor(createdAt / 1000),
-        expireSeconds: TOKEN_LIFETIME_S,
-      }),
-      channel_id: session.channel_id,
-      app_id: '',
-    };
-    return envelope(1000, 'OK', data);
-  }
-
-  function openSession(body: Record<string, unknown>): EmulatorSession | Reply {
-    const id = body._id;
-    if (typeof id !== 'string' || id === '') return envelope(1003, 'Parameter error: _id cannot be empty');
-    const session = sessions.get(id);
-    if (!session) return envelope(1003, 'Parameter error: session not found');
-    return session;
-  }
-
-  function updateLive(body: Record<string, unknown>): Reply {
-    const session = openSession(body);
-    if (session instanceof Reply) return session;
-    if (session.closed) return envelope(1003, 'Parameter error: session is closed');
-    const sourceImage = parseSourceImage(body.sourceImage);
-    if (!sourceImage) return envelope(1003, 'Parameter error: sourceImage must be a list of {path, opts}');
-    if (remainingCredit() <= 0) return envelope(1104, 'Insufficient quota');
-    session.sourceImage = sourceImage;
-    session.updates += 1;
-    return envelope(1000, 'OK');
-  }
-
-  function closeLive(body: Record<string, unknown>): Reply {
-    const session = openSession(body);
-    if (session instanceof Reply) return session;
-    if (!session.closed) {
-      session.billedSeconds = runningSeconds(session);
-      session.closed = true;
-      session.closedAt = now();
-      credit -= session.billedSeconds;
-    }
-    return envelope(1000, 'OK');
-  }
-
-  function liveInfo(body: Record<string, unknown>): Reply {
-    const session = openSession(body);
-    if (session instanceof Reply) return session;
-    return envelope(1000, 'OK', { _id: session._id, faceswap_status: statusOf(session) });
-  }
-
-  /** The image bytes of a detect call, from `img` (base64 or data URL) or a permitted `url`. */
-  async function imageFor(request: Request, url: unknown, img: unknown): Promise<Uint8Array | Reply> {
-    if (typeof url === 'string' && url !== '') {
-      let target: URL;
-      try {
-        target = new URL(url);
-      } catch {
-        return detectError(1, 'Invalid URL format');
-      }
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') return detectError(1, 'Invalid URL format');
-      const base = new URL(publicBase(request));
-      const own = [base.origin, new URL(request.url).origin];
-      const facePrefix = base.pathname.replace(/\/+$/, '') + '/faces/';
-      if (own.includes(target.origin) && target.pathname.startsWith(facePrefix)) {
-        const crop = faces.get(target.pathname.slice(facePrefix.length).replace(/\.jpg$/, ''));
-        return crop ?? detectError(1, 'Failed to download media from URL');
-      }
-      // Only a configured public URL counts as "own" for downloading: the request's own origin comes from its
-      // Host header, which the caller chooses (Host: 10.0.0.5 would otherwise open the internal network).
-      const configured = contexts.get(request)?.publicUrl ?? options.publicUrl;
-      const fetchable = [...(configured ? [new URL(configured).origin] : []), ...(options.allowedFetchOrigins ?? [])];
-      if (!fetchable.includes(target.origin)) {
-        return detectError(1, `Failed to download media from URL (the emulator only downloads from its own origin and allowedFetchOrigins)`);
-      }
-      try {
-        const response = await fetchImpl(target, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
-        if (!response.ok) return detectError(1, 'Failed to download media from URL');
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        return bytes.byteLength > maxImageBytes ? detectError(1, 'Media file is too large') : bytes;
-      } catch {
-        return detectError(1, 'Failed to download media from URL');
-      }
-    }
-    if (typeof img === 'string' && img !== '') {
-      const base64 = img.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return detectError(1, 'Invalid base64 image');
-      const bytes = Buffer.from(base64, 'base64');
-      return bytes.byteLength > maxImageBytes ? detectError(1, 'Media file is too large') : bytes;
-    }
-    return detectError(1, "Either 'url' or 'img' parameter must be provided");
-  }
-
-  async function runDetector(image: Uint8Array): Promise<DetectionResult | Reply> {
-    try {
-      detections += 1;
-      return await detectFaces(image);
-    } catch (error) {
-      if (error instanceof ImageDecodeError) return detectError(1, 'Failed to decode the image');
-      throw error;
-    }
-  }
-
-  async function detectFacesV3(request: Request, body: Record<string, unknown>): Promise<Reply> {
-    const image = await imageFor(request, body.url, body.img);
-    if (image instanceof Reply) return image;
-    const result = await runDetector(image);
-    if (result instanceof Reply) return result;
-    const found = body.single_face === true ? result.faces.slice(0, 1) : result.faces;
-    if (found.length === 0) return detectError(1, 'No face detected in the image');
-
-    const entry: DetectFacesEntry = {
-      landmarks: found.map((f) => f.points.map(roundPoint)),
-      landmarks_str: found.map((f) => landmarkString(f.points)),
-      region: found.map((f) => f.region.map(Math.round)),
-      frame_time: null,
-      crop_region: null,
-      crop_landmarks: null,
-      face_urls: null,
-    };
-    if (body.return_face_url === true) {
-      const crops = await Promise.all(found.map((f) => cropFace(result, f)));
-      entry.crop_region = crops.map((c) => c.region);
-      entry.crop_landmarks = crops.map((c) => c.landmarks);
-      entry.face_urls = crops.map((c) => `${publicBase(request)}/faces/${c.id}.jpg`);
-    }
-    // Keyed by frame index (an image is frame 0), one array element per face: the detect-faces page's reading.
-    return new Reply(200, { error_code: 0, error_msg: 'SUCCESS', faces_obj: { '0': entry } });
-  }
-
-  async function detectLegacy(request: Request, body: Record<string, unknown>): Promise<Reply> {
-    const started = now();
-    const image = await imageFor(request, body.image_url, body.img);
-    if (image instanceof Reply) return image;
-    const result = await runDetector(image);
-    if (result instanceof Reply) return result;
-    const found = body.single_face === true ? result.faces.slice(0, 1) : result.faces;
-    if (found.length === 0) return detectError(1, 'No face detected in the image');
-    return new Reply(200, {
-      error_code: 0,
-      error_msg: 'SUCCESS',
-      // The legacy example lists 6 points with the last two zeroed.
-      landmarks: found.map((f) => [...f.points.slice(0, 4).map(roundPoint), [0, 0], [0, 0]]),
-      landmarks_str: found.map((f) => landmarkString(f.points)),
-      region: found.map((f) => f.region.map(Math.round)),
-      seconds: (now() - started) / 1000,
-      trx_id: crypto.randomUUID(),
-    });
-  }
-
-  /** Cuts a generous crop around a face (AKOOL's crops include hair and neck) and keeps it for `/faces/`. */
-  async function cropFace(result: DetectionResult, face: FaceGeometry) {
-    const [x1, y1, x2, y2] = face.region;
-    const side = Math.max(x2 - x1, y2 - y1) * 2.2;
-    const cx = (x1 + x2) / 2;
-    const cy = (y1 + y2) / 2;
-    const left = Math.max(0, Math.round(cx - side / 2));
-    const top = Math.max(0, Math.round(cy - side / 2));
-    const right = Math.min(result.width, Math.round(cx + side / 2));
-    const bottom = Math.min(result.height, Math.round(cy + side / 2));
-    const jpeg = await result.oriented
-      .clone()
-      .extract({ left, top, width: right - left, height: bottom - top })
-      .jpeg({ quality: 90 })
-      .toBuffer();
-    const id = randomBytes(9).toString('base64url');
-    faces.set(id, jpeg);
-    if (faces.size > MAX_FACE_CROPS) faces.delete(faces.keys().next().value!);
-    const shifted = face.points.map(([x, y]): Point => [x - left, y - top]);
-    return { id, region: [left, top, right, bottom], landmarks: landmarkString(shifted) };
-  }
-
-  // ---- dispatch
-
-  const AKOOL_POST: Record<string, (request: Request, body: Record<string, unknown>) => Reply | Promise<Reply>> = {
-    '/interface/detect-api/detect_faces': detectFacesV3,
-    '/detect': detectLegacy,
-    '/api/open/v3/faceswap/live/create': (_r, b) => createLive(b),
-    '/api/open/v3/faceswap/live/update': (_r, b) => updateLive(b),
-    '/api/open/v3/faceswap/live/close': (_r, b) => closeLive(b),
-    '/api/open/v3/faceswap/live/info': (_r, b) => liveInfo(b),
-  };
-  const TOKEN_PATH = '/api/open/v3/getToken';
-  const QUOTA_PATH = '/api/open/v3/faceswap/quota/info';
-  const isDetectPath = (path: string) => path === '/detect' || path.startsWith('/interface/detect-api/');
-
-  async function akool(request: Request, path: string): Promise<Reply | Response> {
-    const fault = await applyFaults(path);
-    if (fault) return fault;
-    if (request.method === 'GET' && path === QUOTA_PATH) {
-      const code = authCode(request);
-      return code === 1000 ? envelope(1000, 'OK', { credit: Math.max(0, remainingCredit()) }) : envelope(code, AUTH_MESSAGES[code]!);
-    }
-    const action = AKOOL_POST[path];
-    if (request.method !== 'POST' || (!action && path !== TOKEN_PATH)) return new Reply(404, { code: 404, msg: 'Not Found' });
-    const body = await readBody(request, Math.ceil(maxImageBytes / 3) * 4 + MiB);
-    if (body instanceof Reply) return body;
-    if (path === TOKEN_PATH) return getToken(body);
-    const code = authCode(request);
-    if (code !== 1000) return isDetectPath(path) ? detectError(code, AUTH_MESSAGES[code]!) : envelope(code, AUTH_MESSAGES[code]!);
-    return action!(request, body);
-  }
-
-  async function applyFaults(path: string): Promise<Reply | Response | undefined> {
-    const f = faults;
-    if (f.paths && !f.paths.some((p) => path.includes(p))) return undefined;
-    if (f.latencyMs) await new Promise((resolve) => setTimeout(resolve, f.latencyMs));
-    if (f.hang) {
-      await new Promise<void>((resolve) => {
-        const release = () => {
-          clearTimeout(timer);
-          hanging.delete(release);
-          resolve();
-        };
-        const timer = setTimeout(release, 10 * 60_000);
-        hanging.add(release);
-      });
-      return new Response(null, { status: 503 });
-    }
-    // With a failureRate, the forced answers below happen only on the failing share of calls.
-    const failing = f.failureRate !== undefined && Math.random() < f.failureRate;
-    if (f.failureRate !== undefined && !failing) return undefined;
-    if (f.forceHttpStatus !== undefined) {
-      return new Response('upstream failure', { status: f.forceHttpStatus, headers: { 'content-type': 'text/plain' } });
-    }
-    if (f.malformedJson) return new Response('<html><body>502 Bad Gateway</body></html>', { status: 200, headers: { 'content-type': 'text/html' } });
-    if (f.forceCode !== undefined) {
-      return isDetectPath(path) ? detectError(f.forceCode, `Forced error ${f.forceCode}`) : envelope(f.forceCode, `Forced error ${f.forceCode}`);
-    }
-    if (failing) return new Response('internal error', { status: 500, headers: { 'content-type': 'text/plain' } });
-    return undefined;
-  }
-
-  async function control(request: Request, path: string): Promise<Reply> {
-    const method = request.method;
-    if (method === 'GET' && path === '/state') return new Reply(200, state());
-    if (method === 'GET' && path === '/sessions') return new Reply(200, { sessions: [...sessions.values()].map(snapshot) });
-    if (path === '/faults' && method === 'GET') return new Reply(200, faults);
-    if (path === '/faults' && method === 'DELETE') {
-      setFaults({});
-      return new Reply(200, faults);
-    }
-    if (method === 'POST') {
-      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) return new Reply(415, { error: 'control bodies must be application/json' });
-      const body = await readBody(request, 64 * 1024);
-      if (body instanceof Reply) return body;
-      if (path === '/faults') {
-        setFaults(body as EmulatorFaults);
-        return new Reply(200, faults);
-      }
-      if (path === '/config') {
-        configure(body as { credit?: number; statusDelayMs?: number });
-        return new Reply(200, state());
-      }
-      if (path === '/reset') {
-        reset();
-        return new Reply(200, state());
-      }
-    }
-    return new Reply(404, { error: 'unknown control route' });
-  }
-
-  function state(): EmulatorState {
-    const all = [...sessions.values()];
-    return {
-      credit: Math.max(0, remainingCredit()),
-      billedSeconds: all.reduce((n, s) => n + (s.closed ? s.billedSeconds : runningSeconds(s)), 0),
-      openSessions: all.filter((s) => !s.closed).length,
-      sessions: all.length,
-      detections,
-      faults,
-    };
-  }
-
-  function setFaults(next: EmulatorFaults): void {
-    faults = pickFaults(next);
-    if (!faults.hang) for (const release of [...hanging]) release();
-  }
-
-  function configure(config: { credit?: number; statusDelayMs?: number }): void {
-    // The credit left once the open sessions' running seconds are counted too.
-    if (typeof config.credit === 'number' && Number.isFinite(config.credit)) credit = config.credit;
-    if (typeof config.statusDelayMs === 'number' && config.statusDelayMs >= 0) statusDelayMs = config.statusDelayMs;
-  }
-
-  function reset(): void {
-    sessions.clear();
-    tokens.clear();
-    faces.clear();
-    credit = initialCredit;
-    statusDelayMs = options.statusDelayMs ?? 1500;
-    detections = 0;
-    setFaults({});
-  }
-
-  async function handle(request: Request, context?: EmulatorRequestContext): Promise<Response> {
-    if (context) contexts.set(request, context);
-    const url = new URL(request.url);
-    if (mountPath && url.pathname !== mountPath && !url.pathname.startsWith(mountPath + '/')) return toResponse(new Reply(404, { code: 404, msg: 'Not Found' }));
-    const path = url.pathname.slice(mountPath.length) || '/';
-    // Control routes are for tests and operators, never for other origins: no CORS header, so a foreign page
-    // can neither read them nor pass a preflight (and a POST must be JSON, which needs one).
-    if (path.startsWith('/__emulator/')) return controlAnswer(await control(request, path.slice('/__emulator'.length)));
-    if (request.method === 'OPTIONS') {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          'access-control-allow-origin': '*',
-          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-          'access-control-allow-headers': 'content-type, x-api-key, authorization',
-          'access-control-max-age': '600',
-        },
-      });
-    }
-    try {
-      if (request.method === 'GET' && path.startsWith('/faces/')) {
-        const crop = faces.get(path.slice('/faces/'.length).replace(/\.jpg$/, ''));
-        if (!crop) return new Response('not found', { status: 404, headers: { 'access-control-allow-origin': '*' } });
-        return new Response(new Uint8Array(crop), {
-          headers: { 'content-type': 'image/jpeg', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=604800' },
-        });
-      }
-      const answer = await akool(request, path);
-      return answer instanceof Response ? withCors(answer) : toResponse(answer);
-    } catch (error) {
-      return toResponse(new Reply(500, { code: 500, msg: `Emulator failure: ${(error as Error).message}` }));
-    }
-  }
-
-  return {
-    handle,
-    sessions: () => [...sessions.values()].map(snapshot),
-    state,
-    setFaults,
-    configure,
-    reset,
-    warmUp: async () => {
-      await loadDetector();
-    },
-    close() {
-      for (const release of [...hanging]) release();
-    },
+  const clock = options.now ?? Date.now;
+  const ctx: EmulatorContext = {
+    options,
     apiKey,
+    clientId: options.clientId ?? 'emulator-client-id',
+    clientSecret: options.clientSecret ?? apiKey,
+    appId: options.appId ?? randomBytes(16).toString('hex'),
+    appCertificate: randomBytes(16).toString('hex'),
+    mountPath: (options.mountPath ?? '').replace(/\/+$/, ''),
+    maxImageBytes: options.maxImageBytes ?? 16 * MiB,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    now: () => clock() + ctx.clockOffsetMs,
+    clockOffsetMs: 0,
+    credit: options.credit ?? 36_000,
+    readings: initialReadings(options),
+    faults: pickFaults({ ...options.faults }),
+    detections: 0,
+    sessions: new Map(),
+    tokens: new Set(),
+    faces: new Map(),
+    hanging: new Set(),
+    contexts: new WeakMap(),
   };
+  return ctx;
 }
 
-function pickFaults(input: EmulatorFaults): EmulatorFaults {
-  const out: EmulatorFaults = {};
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  if (num(input.latencyMs) !== undefined) out.latencyMs = Math.max(0, input.latencyMs!);
-  if (num(input.failureRate) !== undefined) out.failureRate = Math.min(1, Math.max(0, input.failureRate!));
-  if (num(input.forceCode) !== undefined) out.forceCode = input.forceCode!;
-  if (num(input.forceHttpStatus) !== undefined) out.forceHttpStatus = input.forceHttpStatus!;
-  if (input.malformedJson === true) out.malformedJson = true;
-  if (input.hang === true) out.hang = true;
-  if (Array.isArray(input.paths)) out.paths = input.paths.filter((p): p is string => typeof p === 'string');
-  return out;
+/** One AKOOL-path call: faults first, then auth, then the route. */
+async function akool(ctx: EmulatorContext, request: Request, path: string): Promise<Reply | Response> {
+  const fault = await applyFaults(ctx, path);
+  if (fault) return fault;
+  if (request.method === 'GET' && path === QUOTA_PATH) return quota(ctx, request);
+  const action = AKOOL_POST[path];
+  if (request.method !== 'POST' || (!action && path !== TOKEN_PATH)) return new Reply(404, { code: 404, msg: 'Not Found' });
+  const body = await readBody(request, Math.ceil(ctx.maxImageBytes / 3) * 4 + MiB);
+  if (body instanceof Reply) return body;
+  if (path === TOKEN_PATH) return getToken(ctx, body);
+  const code = authCode(ctx, request);
+  if (code !== 1000) return isDetectPath(path) ? detectErrorForAuth(ctx, code) : authFailure(ctx, code);
+  return action!(ctx, request, body);
 }
 
-async function readBody(request: Request, limit: number): Promise<Record<string, unknown> | Reply> {
-  const text = await request.text();
-  if (text.length > limit) return new Reply(413, { code: 1003, msg: 'Parameter error: body too large' });
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  return new Reply(200, { code: 1003, msg: 'Parameter error: body must be a JSON object' });
+function detectErrorForAuth(ctx: EmulatorContext, code: number): Reply {
+  const reply = authFailure(ctx, code);
+  const { msg } = reply.body as { msg: string };
+  return new Reply(reply.status, { error_code: code, error_msg: msg });
 }
 
-function toResponse(reply: Reply): Response {
-  return new Response(JSON.stringify(reply.body), {
-    status: reply.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' },
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': 'content-type, x-api-key, authorization',
+  'access-control-max-age': '600',
+};
+
+function faceCrop(ctx: EmulatorContext, path: string): Response {
+  const crop = ctx.faces.get(path.slice('/faces/'.length).replace(/\.jpg$/, ''));
+  if (!crop) return new Response('not found', { status: 404, headers: { 'access-control-allow-origin': '*' } });
+  return new Response(new Uint8Array(crop), {
+    headers: { 'content-type': 'image/jpeg', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=604800' },
   });
 }
 
@@ -601,28 +182,79 @@ function controlAnswer(reply: Reply): Response {
   return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-function withCors(response: Response): Response {
-  response.headers.set('access-control-allow-origin', '*');
-  return response;
-}
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const ctx = createContext(options);
+  const initialCredit = ctx.credit;
 
-const roundPoint = ([x, y]: Point): [number, number] => [Math.round(x), Math.round(y)];
+  const setFaults = (next: EmulatorFaults) => {
+    ctx.faults = pickFaults(next);
+    if (!ctx.faults.hang) for (const release of [...ctx.hanging]) release();
+  };
+  const configure = (config: { credit?: unknown; statusDelayMs?: unknown }) => {
+    if (typeof config.credit === 'number' && Number.isFinite(config.credit)) ctx.credit = config.credit;
+    if (typeof config.statusDelayMs === 'number' && config.statusDelayMs >= 0) ctx.readings = { ...ctx.readings, queueMs: config.statusDelayMs };
+  };
+  const reset = () => {
+    ctx.sessions.clear();
+    ctx.tokens.clear();
+    ctx.faces.clear();
+    ctx.credit = initialCredit;
+    ctx.readings = initialReadings(options);
+    ctx.clockOffsetMs = 0;
+    ctx.detections = 0;
+    setFaults({});
+  };
+  const actions = { setFaults, configure, reset };
 
-function landmarkString(points: readonly Point[]): string {
-  return points
-    .slice(0, 4)
-    .map(([x, y]) => `${Math.max(0, Math.round(x))},${Math.max(0, Math.round(y))}`)
-    .join(':');
-}
+  async function handle(request: Request, context?: EmulatorRequestContext): Promise<Response> {
+    if (context) ctx.contexts.set(request, context);
+    const url = new URL(request.url);
+    const { mountPath } = ctx;
+    if (mountPath && url.pathname !== mountPath && !url.pathname.startsWith(mountPath + '/')) {
+      return toResponse(new Reply(404, { code: 404, msg: 'Not Found' }));
+    }
+    const path = url.pathname.slice(mountPath.length) || '/';
+    // Control routes are for tests and operators, never for other origins: no CORS header, so a foreign page
+    // can neither read them nor pass a preflight (and a POST must be JSON, which needs one).
+    if (path.startsWith('/__emulator/')) return controlAnswer(await control(ctx, actions, request, path.slice('/__emulator'.length)));
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
+    try {
+      if (request.method === 'GET' && path.startsWith('/faces/')) return faceCrop(ctx, path);
+      const answer = await akool(ctx, request, path);
+      if (!(answer instanceof Response)) return toResponse(answer);
+      answer.headers.set('access-control-allow-origin', '*');
+      return answer;
+    } catch (error) {
+      return toResponse(new Reply(500, { code: 500, msg: `Emulator failure: ${(error as Error).message}` }));
+    }
+  }
 
-/** AKOOL's channel names: `YYYYMMDDhhmmssSSS_NNNN` (UTC creation time and a random suffix). */
-function channelName(at: number): string {
-  const d = new Date(at);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const stamp =
-    `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
-    `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}${pad(d.getUTCMilliseconds(), 3)}`;
-  return `${stamp}_${pad(randomBytes(2).readUInt16LE() % 10_000, 4)}`;
+  return {
+    handle,
+    sessions: () => [...ctx.sessions.values()].map((s) => snapshot(ctx, s)),
+    state: () => state(ctx),
+    setFaults,
+    configure,
+    setReadings: (readings) => {
+      ctx.readings = pickReadings(readings, ctx.readings);
+    },
+    advanceClock: (ms) => {
+      if (ms > 0) ctx.clockOffsetMs += ms;
+    },
+    endSession: (sessionId) => {
+      const session = ctx.sessions.get(sessionId);
+      if (session) endSession(ctx, session, 'ended');
+      return Boolean(session);
+    },
+    reset,
+    warmUp: async () => {
+      await loadDetector();
+    },
+    close() {
+      for (const release of [...ctx.hanging]) release();
+    },
+    apiKey: ctx.apiKey,
+  };
 }
 
 export interface RunningEmulator extends Emulator {
