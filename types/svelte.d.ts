@@ -32,9 +32,11 @@ type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['face
     'on:faceswap-recording-stop'?: (event: EventOf<'faceswap-recording-stop'>) => void;
   };
 type FaceswapSessionSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-session']> &
-  PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+  PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'remoteAudio' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
     /** Base URL of the token endpoint, e.g. `/api/faceswap`. A picker inside the session uses it too. */
     'token-endpoint'?: HTMLElementTagNameMap['faceswap-session']['tokenEndpoint'] | null;
+    /** Play the swap service's audio when it sends any (with `akool`; off by default, it is usually your own voice). */
+    'remote-audio'?: true | '' | null;
     /** Capture and encoding preset: `360p`, `480p` or `720p`. */
     'video-preset'?: HTMLElementTagNameMap['faceswap-session']['videoPreset'] | null;
     /** Start on its own as soon as a source face (or `credentials`) is there. */

@@ -22,7 +22,7 @@ type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mi
   /** Recording ended; detail `{blob, durationMs}`. */
   onFaceswapRecordingStop?: (event: EventOf<'faceswap-recording-stop'>) => void;
 };
-type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
+type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'remoteAudio' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
   /** Every change of `state`; detail `{state, previous}`. */
   onFaceswapStateChange?: (event: EventOf<'faceswap-state-change'>) => void;
   /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */

@@ -14,7 +14,7 @@ import { abortError, FaceswapError } from '../core/errors.js';
 import { DEFAULT_VIDEO_PRESET, VIDEO_PRESETS, type VideoConfig } from '../core/video.js';
 import type { FaceswapErrorCode, FaceSource, RtcCredentials } from '../core/protocol.js';
 import { loadAgora } from './agora-loader.js';
-import { appIdFromToken } from './app-id.js';
+import { appIdFromToken } from '../core/app-id.js';
 import { EventSource } from '../core/emitter.js';
 import type {
   LocalMedia,
@@ -37,15 +37,23 @@ export interface AgoraTransportOptions extends TransportOptions {
   mode?: 'rtc' | 'live';
   /** VP8 by default: iOS 15.1 crashes sending H.264 (agora.md §9.2). */
   codec?: 'vp8' | 'h264' | 'vp9' | 'av1';
-  /** Agora's page-global log level: 0 debug ... 2 warning (default) ... 4 none. */
+  /**
+   * Agora's log level (0 debug ... 4 none). The setting is page-global, shared with any other Agora use on the
+   * host page, so it is left alone unless given.
+   */
   logLevel?: 0 | 1 | 2 | 3 | 4;
-  /** Play the worker's audio. Off by default: it is the visitor's own voice coming back (agora.md §9.9). */
-  playRemoteAudio?: boolean;
+  /** Also switch off the SDK's telemetry posts (page-global too: only when asked). */
+  disableEventReport?: boolean;
+  /** How long the expected swap uid may stay silent before the only other video publisher is taken instead. */
+  videoUidGraceMs?: number;
   /** Loads the SDK; tests pass a stand-in for the Agora cloud. */
   loadSdk?: () => Promise<IAgoraRTC>;
 }
 
 const DEFAULT_VIDEO: VideoConfig = VIDEO_PRESETS[DEFAULT_VIDEO_PRESET];
+const DEFAULT_VIDEO_UID_GRACE_MS = 3_000;
+/** Agora uids are 32-bit unsigned integers; larger numeric strings stay strings. */
+const MAX_NUMERIC_UID = 2 ** 32 - 1;
 /** How often to look for the first received frame of the swapped video. */
 const FIRST_FRAME_POLL_MS = 200;
 
@@ -78,6 +86,10 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
   /** `algorithm_user_id` when known; otherwise the first remote user that publishes video is adopted. */
   #swapUid: string | null = null;
   #swapUidFixed = false;
+  /** Video publishers other than the expected swap uid, by uid (the fallback when that uid sends nothing). */
+  #otherPublishers = new Map<string, IAgoraRTCRemoteUser>();
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #graceOver = false;
   #remoteVideo: IRemoteVideoTrack | null = null;
   #subscribing = new Set<string>();
   #firstFramePoll: ReturnType<typeof setInterval> | undefined;
@@ -101,7 +113,7 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
     signal.throwIfAborted();
     if (this.#left) throw abortError('The join was cancelled.');
     this.#sdk = sdk;
-    configureSdk(sdk, this.#options.logLevel ?? 2);
+    configureSdk(sdk, this.#options);
     if (!sdk.checkSystemRequirements()) throw new FaceswapError('unsupported-browser');
 
     const appId = credentials.appId || (await appIdFromToken(credentials.token));
@@ -162,7 +174,7 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       width: remote.receiveResolutionWidth || undefined,
       height: remote.receiveResolutionHeight || undefined,
       rttMs: rtc?.RTT,
-      packetLoss: remote.packetLossRate / 100,
+      packetLoss: remote.packetLossRate, // already 0..1
       bitrateKbps: remote.receiveBitrate / 1000,
     };
   }
@@ -175,6 +187,8 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
   async #leave(): Promise<void> {
     this.#left = true;
     clearInterval(this.#firstFramePoll);
+    clearTimeout(this.#graceTimer);
+    this.#otherPublishers.clear();
     this.#sdk?.off('autoplay-failed', this.#onAutoplayFailed);
     const client = this.#client;
     client?.removeAllListeners();
@@ -217,16 +231,21 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
 
   #listen(sdk: IAgoraRTC, client: IAgoraRTCClient): void {
     client.on('user-published', (user: IAgoraRTCRemoteUser, mediaType: 'audio' | 'video' | 'datachannel') => {
-      if (!this.#isSwapUser(user)) return;
+      if (!this.#isSwapUser(user)) {
+        if (mediaType === 'video') this.#noteOtherPublisher(client, user);
+        return;
+      }
       if (mediaType === 'video') void this.#subscribeVideo(client, user);
-      else if (mediaType === 'audio' && this.#options.playRemoteAudio) {
+      else if (mediaType === 'audio' && this.#options.remoteAudio) {
         void client.subscribe(user, 'audio').then((track) => track.play(), () => {});
       }
     });
     client.on('user-unpublished', (user: IAgoraRTCRemoteUser, mediaType: string) => {
+      if (mediaType === 'video') this.#otherPublishers.delete(String(user.uid));
       if (mediaType === 'video' && this.#isSwapUser(user)) this.#dropRemoteVideo();
     });
     client.on('user-left', (user: IAgoraRTCRemoteUser) => {
+      this.#otherPublishers.delete(String(user.uid));
       if (!this.#isSwapUser(user)) return;
       this.#dropRemoteVideo();
       // Without a known worker uid, whoever publishes next is the worker.
@@ -251,6 +270,25 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
     sdk.on('autoplay-failed', this.#onAutoplayFailed);
   }
 
+  /**
+   * A video publisher that is not the expected swap uid. AKOOL's docs never say which uid sends the swapped
+   * video: when the expected one has sent nothing after a short grace and exactly one other uid publishes
+   * video, that one is the swap worker.
+   */
+  #noteOtherPublisher(client: IAgoraRTCClient, user: IAgoraRTCRemoteUser): void {
+    this.#otherPublishers.set(String(user.uid), user);
+    const adoptIfAlone = () => {
+      this.#graceOver = true;
+      if (this.#left || this.#remoteVideo || this.#otherPublishers.size !== 1) return;
+      const [only] = this.#otherPublishers.values();
+      this.#swapUid = String(only!.uid);
+      this.#otherPublishers.clear();
+      void this.#subscribeVideo(client, only!);
+    };
+    if (this.#graceOver) return adoptIfAlone();
+    this.#graceTimer ??= setTimeout(adoptIfAlone, this.#options.videoUidGraceMs ?? DEFAULT_VIDEO_UID_GRACE_MS);
+  }
+
   #isSwapUser(user: IAgoraRTCRemoteUser): boolean {
     if (this.#swapUid === null) return true;
     return String(user.uid) === this.#swapUid;
@@ -267,11 +305,10 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       this.#swapUid ??= uid;
       if (uid !== this.#swapUid) return void client.unsubscribe(user, 'video').catch(() => {});
       if (track !== this.#remoteVideo) this.#attachRemoteVideo(track);
-    } catch (error) {
-      // OPERATION_ABORTED: we left meanwhile. Anything else: the next user-published retries.
-      if (!this.#left && errorCode(error) !== 'OPERATION_ABORTED') {
-        this.events.emit('error', new FaceswapError('rtc-disconnected', `Subscribing to the swapped video failed (${errorCode(error)}).`));
-      }
+    } catch {
+      // The SDK rejects a subscribe when the publisher unpublishes meanwhile or the connection is being
+      // re-established (or we left): the publisher's next `user-published` subscribes again, and the
+      // session's swap limit covers a worker that never comes back.
     } finally {
       this.#subscribing.delete(uid);
     }
@@ -317,17 +354,23 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
   }
 }
 
-/** Page-global SDK settings; only the ones a library may reasonably own. */
-function configureSdk(sdk: IAgoraRTC, logLevel: number): void {
-  // Undocumented switch: stops the telemetry posts that start before join (agora.md §8).
-  (sdk as unknown as { setParameter?: (key: string, value: unknown) => void }).setParameter?.('ENABLE_EVENT_REPORT', false);
-  sdk.setLogLevel(logLevel);
+/** Page-global SDK settings, changed only when the site asks: the host page may use Agora itself. */
+function configureSdk(sdk: IAgoraRTC, options: AgoraTransportOptions): void {
+  // Undocumented switch: stops the telemetry posts that start before join.
+  if (options.disableEventReport) {
+    (sdk as unknown as { setParameter?: (key: string, value: unknown) => void }).setParameter?.('ENABLE_EVENT_REPORT', false);
+  }
+  if (options.logLevel !== undefined) sdk.setLogLevel(options.logLevel);
 }
 
-/** AKOOL sends uids as numeric strings; Agora wants one uid type per channel, and the demos use numbers. */
-function agoraUid(uid: number | string): UID {
-  if (typeof uid === 'number') return uid;
-  return /^\d+$/.test(uid) ? Number(uid) : uid;
+/**
+ * AKOOL sends uids as numeric strings; Agora wants one uid type per channel, and the demos use numbers. A
+ * number only fits up to 2^32 - 1: a larger numeric string is passed as a string uid.
+ */
+export function agoraUid(uid: number | string): UID {
+  const numeric = typeof uid === 'number' ? uid : /^\d{1,10}$/.test(uid) ? Number(uid) : NaN;
+  if (Number.isInteger(numeric) && numeric >= 0 && numeric <= MAX_NUMERIC_UID) return numeric;
+  return String(uid);
 }
 
 function errorCode(error: unknown): string {
@@ -338,7 +381,10 @@ function errorCode(error: unknown): string {
 /** Only the Agora code goes into the message: Agora's own text can quote request details. */
 function joinError(error: unknown): FaceswapError {
   const code = errorCode(error);
-  return new FaceswapError(JOIN_ERROR_CODES[code] ?? 'rtc-disconnected', `Joining the video channel failed (${code}).`);
+  // The gateway answers an expired token with CAN_NOT_GET_GATEWAY_SERVER "dynamic key or token timeout":
+  // a new session helps, the credentials were not wrong.
+  const expired = code === 'CAN_NOT_GET_GATEWAY_SERVER' && /timeout|expired/i.test(String((error as { message?: unknown } | null)?.message ?? ''));
+  return new FaceswapError(expired ? 'rtc-token-expired' : (JOIN_ERROR_CODES[code] ?? 'rtc-disconnected'), `Joining the video channel failed (${code}).`);
 }
 
 /** Agora's reason for a dropped connection, as the session's error. */

@@ -90,6 +90,8 @@ export const DEFAULT_JOIN_TIMEOUT_MS = 15_000;
 export interface TransportOptions {
   /** Give up joining after this long: leave and reject with `rtc-join-timeout`. */
   joinTimeoutMs?: number;
+  /** Play the swap worker's audio when it sends any (off by default: it is usually the visitor's own voice). */
+  remoteAudio?: boolean;
   /** Encoder settings for the published camera (AKOOL's recommendation by default). */
   video?: VideoConfig;
 }

@@ -62,20 +62,41 @@ export class AkoolError extends FaceswapError {
   }
 }
 
-/** AKOOL business code → stable code (design section 5). */
+/**
+ * AKOOL business code (its global error-code list) → stable code. The stable code decides `fatal` and the
+ * token endpoint's HTTP status: a face AKOOL refuses is the visitor's to change, an account problem the site
+ * owner's, "too frequent" passes, "not found" means the session is gone.
+ */
 export function codeForAkool(upstreamCode: number): FaceswapErrorCode {
   switch (upstreamCode) {
-    case 1003:
+    case 1003: // parameter error
+    case 1007: // too many faces
       return 'invalid-source';
-    case 1101:
-    case 1102:
+    case 1101: // invalid or expired authorization
+    case 1102: // no authorization
+    case 1004: // requires verification
+    case 1009: // permission denied
+    case 1200: // account banned
       return 'unauthorized';
-    case 1104:
-    case 1006:
+    case 1104: // insufficient quota
+    case 1006: // insufficient quota balance
+    case 1103: // not paid
+    case 1213: // requires a subscription
+    case 1221: // not subscribed
       return 'quota-exhausted';
+    case 1005: // operation too frequent
+      return 'rate-limited';
+    case 1008: // content does not exist
+    case 1014:
+      return 'not-found';
     default:
       return 'upstream-error';
   }
+}
+
+/** AKOOL codes that mean it no longer knows the session: closing it again has nothing left to do. */
+export function isGoneCode(upstreamCode: number | undefined): boolean {
+  return upstreamCode === 1003 || upstreamCode === 1008 || upstreamCode === 1014;
 }
 
 /**
@@ -114,6 +135,8 @@ export class AkoolClient {
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private token: Promise<string> | undefined;
+  /** `/live/info` answered HTTP 404: this AKOOL has no status call, so it is not asked again. */
+  private liveInfoMissing = false;
 
   constructor(options: AkoolClientOptions) {
     const auth = options.auth as Partial<Record<'apiKey' | 'clientId' | 'clientSecret', unknown>> | undefined;
@@ -199,12 +222,15 @@ export class AkoolClient {
    */
   async liveInfo(sessionId: string, timeoutMs?: number): Promise<LiveInfo | null> {
     const path = '/api/open/v3/faceswap/live/info';
+    if (this.liveInfoMissing) return null;
     let reply: AkoolEnvelope<LiveInfo>;
     try {
       reply = await this.authed<AkoolEnvelope<LiveInfo>>(this.baseUrl + path, { body: { _id: sessionId }, timeoutMs });
     } catch (error) {
-      if (error instanceof AkoolError && error.httpStatus === 404) return null;
-      throw error;
+      if (!(error instanceof AkoolError) || error.httpStatus !== 404) throw error;
+      // A 404 without an AKOOL code (≥ 1000) is the path missing; one with a code is about this one session.
+      if ((error.upstreamCode ?? 0) < 1000) this.liveInfoMissing = true;
+      return null;
     }
     if (reply.code !== 1000 && (reply.code === 1008 || /not ?found/i.test(reply.msg ?? ''))) return null;
     expectCode(reply, path);
@@ -272,6 +298,9 @@ export class AkoolClient {
       }
       const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
       if (!response.ok) {
+        // AKOOL documents detect failures as HTTP 400/500 with error_code/error_msg.
+        const errorCode = isObject ? (parsed as { error_code?: unknown }).error_code : undefined;
+        if (typeof errorCode === 'number' && errorCode !== 0) throw detectFailure(parsed as DetectErrorBody, endpoint, response.status);
         // AKOOL may put a business code into an HTTP error body; that code says more than the status.
         const code = isObject ? (parsed as { code?: unknown }).code : undefined;
         if (typeof code === 'number' && code !== 1000) {
@@ -330,7 +359,9 @@ function expectCode(reply: { code?: unknown; msg?: unknown }, endpoint: string):
   });
 }
 
-function expectDetectSuccess(reply: { error_code?: unknown; error_msg?: unknown; code?: unknown; msg?: unknown }, endpoint: string): void {
+type DetectErrorBody = { error_code?: unknown; error_msg?: unknown; code?: unknown; msg?: unknown };
+
+function expectDetectSuccess(reply: DetectErrorBody, endpoint: string): void {
   // Auth failures on the detect host may come as a session-style `code`.
   if (typeof reply.code === 'number' && reply.code !== 1000 && reply.error_code === undefined) {
     expectCode(reply, endpoint);
@@ -339,12 +370,17 @@ function expectDetectSuccess(reply: { error_code?: unknown; error_msg?: unknown;
   if (typeof reply.error_code !== 'number') {
     throw new AkoolError('upstream-error', `AKOOL ${endpoint} answered without error_code`, { kind: 'malformed', endpoint });
   }
-  const upstreamCode = reply.error_code;
+  throw detectFailure(reply, endpoint);
+}
+
+/** A detect `error_code` (in an HTTP 200 or a 400/500): a missing face, a photo AKOOL refused, or an account code. */
+function detectFailure(reply: DetectErrorBody, endpoint: string, httpStatus?: number): AkoolError {
+  const upstreamCode = reply.error_code as number;
   const text = typeof reply.error_msg === 'string' ? reply.error_msg : '';
   const code: FaceswapErrorCode =
     upstreamCode >= 1000 ? codeForAkool(upstreamCode) : NO_FACE_MESSAGE.test(text) ? 'no-face' : 'invalid-source';
   const message = `AKOOL ${endpoint} answered error_code ${upstreamCode}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  throw new AkoolError(code, message, { kind: 'business', endpoint, upstreamCode });
+  return new AkoolError(code, message, { kind: 'business', endpoint, upstreamCode, ...(httpStatus === undefined ? {} : { httpStatus }) });
 }
 
 /** Rejects when `signal` aborts even if a custom `fetch` ignores it (an in-process emulator does), so the timeout holds. */

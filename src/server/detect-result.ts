@@ -4,12 +4,10 @@
  * AKOOL's docs disagree with themselves in two places, so this reads both forms:
  * - `faces_obj` is keyed "by face index" (live page) or "by frame index" (detect-faces page). Every entry is
  *   read and every index of its parallel arrays is one face, which covers both.
- * - `region` is documented as `[x, y, width, height]`; the reference notes read the doc example as corners
- *   `[x1, y1, x2, y2]`, and the emulator answers corners. Yet in that example (`[150,261,437,661]`, landmarks
- *   at x 249-460, y 510-739) the right eye and the mouth fall outside the corner reading and inside the
- *   `[x, y, w, h]` one. So each region is read both ways and the reading whose box holds the face's
- *   landmarks (and fits the image, when its size is known) wins. A tight corner box also "holds" them when
- *   misread as a size (the size reading is a superset), so a tie goes to corners.
+ * - `region` is documented as `[x, y, width, height]` (detect-faces page and OpenAPI), and the doc examples
+ *   only make sense that way: in `[150,261,437,661]` with landmarks at x 249-460, y 510-739 the right eye and
+ *   the mouth fall outside a corner reading. So `[x, y, w, h]` is taken whenever its box holds the landmarks
+ *   (and fits the image, when its size is known); the corner reading `[x1, y1, x2, y2]` only when it does not.
  */
 import { FaceswapError } from '../core/errors.js';
 import type { DetectedFace } from '../core/protocol.js';
@@ -46,7 +44,8 @@ export function regionToBox(region: unknown, points: Point[], size?: { width: nu
   };
   const asCorners = c > a && d > b && fits(c, d) && contains(a, b, c, d);
   const asSize = c > 0 && d > 0 && fits(a + c, b + d) && contains(a, b, a + c, b + d);
-  const corners = asCorners || (!asSize && c > a && d > b);
+  // The documented `[x, y, w, h]` wins whenever its box holds the face; corners only when it cannot.
+  const corners = !asSize && (asCorners || (c > a && d > b));
   return corners ? round([a, b, c - a, d - b]) : round([a, b, c, d]);
 }
 

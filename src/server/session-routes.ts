@@ -2,9 +2,10 @@
  * The session routes of the token endpoint (create, source, heartbeat, close) and the reaper that closes
  * abandoned and over-long sessions. Every function takes the handler's resolved configuration.
  */
+import { appIdFromToken } from '../core/app-id.js';
 import { FaceswapError } from '../core/errors.js';
 import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant } from '../core/protocol.js';
-import { AkoolError, swapStatusFor, type AkoolClient } from './akool-client.js';
+import { AkoolError, isGoneCode, swapStatusFor, type AkoolClient } from './akool-client.js';
 import { describe } from './http-answers.js';
 import type { SessionKeys } from './session-key.js';
 import type { CloseReason, SessionRecord, SessionStore } from './session-store.js';
@@ -33,8 +34,8 @@ export async function closeSession(config: SessionRouteConfig, sessionId: string
   try {
     await config.client.closeLive(sessionId);
   } catch (error) {
-    // 1003: AKOOL no longer knows the session, so there is nothing left to close.
-    if (error instanceof AkoolError && error.upstreamCode === 1003) return true;
+    // AKOOL no longer knows the session (it ended it itself, or it was closed before): nothing left to close.
+    if (error instanceof AkoolError && isGoneCode(error.upstreamCode)) return true;
     await config.store.releaseClose(sessionId);
     throw error;
   }
@@ -81,7 +82,8 @@ export async function createSession(config: SessionRouteConfig, request: Request
     throw error;
   }
   const rtc: RtcCredentials = {
-    appId: live.app_id ?? '',
+    // Resolved here once for every browser: an empty app_id is read from the token (no inflate needed there).
+    appId: live.app_id || (await appIdFromToken(live.front_rtc_token)) || '',
     channel: live.channel_id,
     uid: numericUid(live.front_user_id),
     token: live.front_rtc_token,

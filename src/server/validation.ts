@@ -109,7 +109,9 @@ function parseHttpUrl(value: unknown, name: string): string {
   } catch {
     throw badRequest(`${name} is not a valid URL.`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badRequest(`${name} must be an http(s) URL.`);
+  // AKOOL downloads the image itself: plain http is refused, except on this machine (the bundled emulator).
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) throw badRequest(`${name} must be an https URL.`);
   if (parsed.username || parsed.password) throw badRequest(`${name} must not carry credentials.`);
   return value;
 }

@@ -526,7 +526,7 @@ export class SessionController extends EventSource<SessionEventMap> implements S
   // ---- helpers
 
   #transportOptions() {
-    return { joinTimeoutMs: this.options.joinTimeoutMs, video: this.options.video };
+    return { joinTimeoutMs: this.options.joinTimeoutMs, remoteAudio: this.options.remoteAudio, video: this.options.video };
   }
 
   #createRun(): Run {

@@ -11,7 +11,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   engine: 'auto',
   camera: 'user',
   mic: false,
-  // AKOOL's recommended capture. Its documented 5000 Kbps bitrate is most likely a typo for 640x480.
+  // AKOOL's recommended capture and bitrate (its live face swap docs); `video-preset` lowers it.
   video: { ...VIDEO_PRESETS[DEFAULT_VIDEO_PRESET] },
   // AKOOL gives no queue time; these only bound a session that never delivers.
   swapTimeoutMs: 60_000,

@@ -31,6 +31,8 @@ export interface SessionOptions {
   /** Exact camera device to use; overrides `camera` when set. */
   cameraDeviceId?: string;
   mic: boolean;
+  /** Play the swap worker's audio when it sends any. */
+  remoteAudio?: boolean;
   video: VideoConfig;
   /** Longest wait for the swapped video once the swap service says the session is ready (default 60000). */
   swapTimeoutMs: number;

@@ -15,11 +15,11 @@ import type { DetectInput } from '../../src/server/validation.js';
 // The doc example: region [150,261,437,661] around landmarks 249,510:460,516:343,657:351,739.
 const docPoints: Array<[number, number]> = [[249, 510], [460, 516], [343, 657], [351, 739]];
 
-test('region: read as corners or as [x, y, w, h], whichever holds the landmarks; corners on a tie', () => {
+test('region: read as [x, y, w, h] (documented) whenever that holds the landmarks, else as corners', () => {
   // The doc example only holds its own landmarks (right eye x 460, mouth y 739) when read as [x, y, w, h].
   assert.deepEqual(regionToBox([150, 261, 437, 661], docPoints), [150, 261, 437, 661]);
-  // A tight corner box around the same face (what the emulator answers).
-  assert.deepEqual(regionToBox([150, 261, 480, 800], docPoints), [150, 261, 330, 539]);
+  // A box both readings fit: the documented one.
+  assert.deepEqual(regionToBox([150, 261, 480, 800], docPoints), [150, 261, 480, 800]);
   // A box whose third value is left of its first can only be [x, y, w, h].
   assert.deepEqual(regionToBox([300, 400, 250, 300], [[330, 450], [450, 450], [390, 520], [390, 600]]), [300, 400, 250, 300]);
   // With the image size known, corners that would overflow as sizes are read as corners.

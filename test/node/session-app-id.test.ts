@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { test } from 'node:test';
-import { appIdFromToken } from '../../src/rtc/app-id.js';
+import { appIdFromToken } from '../../src/core/app-id.js';
 
 // The `front_rtc_token` of AKOOL's live-create example (reference/akool-api.md §2.4).
 const AKOOL_DOC_TOKEN =

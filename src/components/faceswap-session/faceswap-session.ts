@@ -23,7 +23,7 @@ import { styles } from './faceswap-session.styles.js';
 const ENGINES: readonly EngineChoice[] = ['auto', 'akool', 'local'];
 const CAMERAS: readonly CameraFacing[] = ['user', 'environment'];
 /** The properties that make up the controller's options. */
-const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'engine', 'camera', 'mic', 'videoPreset', 'timeouts'] as const;
+const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'engine', 'camera', 'mic', 'remoteAudio', 'videoPreset', 'timeouts'] as const;
 
 
 /**
@@ -87,6 +87,9 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
 
   /** Send the microphone too. Can be changed during a session. */
   @property({ type: Boolean, reflect: true }) mic = false;
+
+  /** Play the swap service's audio when it sends any (with `akool`; off by default, it is usually your own voice). */
+  @property({ type: Boolean, attribute: 'remote-audio' }) remoteAudio = false;
 
   /** Capture and encoding preset: `360p`, `480p` or `720p`. */
   @property({ attribute: 'video-preset' }) videoPreset: VideoPresetName = '480p';
@@ -311,6 +314,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       engine: ENGINES.includes(this.engine) ? this.engine : 'auto',
       camera: CAMERAS.includes(this.camera) ? this.camera : 'user',
       mic: this.mic,
+      remoteAudio: this.remoteAudio,
       video: { ...VIDEO_PRESETS[preset] },
       ...this.timeouts,
     };

@@ -3,7 +3,7 @@ import { AgoraTransport, type AgoraTransportOptions } from '../../../src/rtc/ago
 import type { RtcTransportEventMap } from '../../../src/rtc/transport.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 import type { RtcCredentials } from '../../../src/core/protocol.js';
-import { FakeAgoraSdk, FakeRemoteVideoTrack, canvasTrack, type FakeUser } from './fake-agora-sdk.js';
+import { FakeAgoraSdk, FakeRemoteAudioTrack, FakeRemoteVideoTrack, canvasTrack, type FakeUser } from './fake-agora-sdk.js';
 
 // AKOOL's live-create example token (reference/akool-api.md §2.4); its App ID is ea4df2d20e43424ab4a8028e1883b17f.
 const DOC_TOKEN =
@@ -43,9 +43,9 @@ describe('AgoraTransport: join', () => {
   it('configures the SDK, recovers the App ID from the token, joins with a numeric uid, handlers first', async () => {
     const { sdk, transport } = setup();
     await transport.join(CREDENTIALS, new AbortController().signal);
-    expect(sdk.calls.slice(0, 3)).to.deep.equal(['setParameter:ENABLE_EVENT_REPORT', 'setLogLevel', 'createClient']);
-    expect(sdk.parameters.ENABLE_EVENT_REPORT).to.equal(false);
-    expect(sdk.logLevel).to.equal(2);
+    // Page-global settings (log level, telemetry) belong to the host page: untouched unless asked for.
+    expect(sdk.calls.slice(0, 1)).to.deep.equal(['createClient']);
+    expect(sdk.logLevel).to.equal(null);
     expect(sdk.client.config).to.deep.equal({ mode: 'rtc', codec: 'vp8' });
     expect(sdk.client.joinArgs).to.deep.equal(['ea4df2d20e43424ab4a8028e1883b17f', CREDENTIALS.channel, DOC_TOKEN, 1]);
     expect(sdk.client.listenersAtJoin).to.be.greaterThan(4);
@@ -56,10 +56,11 @@ describe('AgoraTransport: join', () => {
   });
 
   it('passes mode, codec and log level through; live mode joins as host; a given App ID is used as is', async () => {
-    const { sdk, transport } = setup(new FakeAgoraSdk(), { mode: 'live', codec: 'h264', logLevel: 4 });
+    const { sdk, transport } = setup(new FakeAgoraSdk(), { mode: 'live', codec: 'h264', logLevel: 4, disableEventReport: true });
     await transport.join({ ...CREDENTIALS, appId: 'f'.repeat(32), uid: 'user-a' }, new AbortController().signal);
     expect(sdk.client.config).to.deep.equal({ mode: 'live', codec: 'h264', role: 'host' });
     expect(sdk.logLevel).to.equal(4);
+    expect(sdk.parameters.ENABLE_EVENT_REPORT).to.equal(false);
     expect(sdk.client.joinArgs?.[0]).to.equal('f'.repeat(32));
     expect(sdk.client.joinArgs?.[3]).to.equal('user-a');
   });
@@ -89,6 +90,21 @@ describe('AgoraTransport: join', () => {
     });
   }
 
+  it('CAN_NOT_GET_GATEWAY_SERVER for an expired token ("dynamic key or token timeout") -> rtc-token-expired', async () => {
+    const { transport } = setup(new FakeAgoraSdk({ rejectWith: 'CAN_NOT_GET_GATEWAY_SERVER', message: 'flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key or token timeout' }));
+    const error = await rejection(transport.join(CREDENTIALS, new AbortController().signal));
+    expect((error as FaceswapError).code).to.equal('rtc-token-expired');
+  });
+
+  it('a numeric uid up to 2^32 - 1 joins as a number, a larger one as a string', async () => {
+    for (const [uid, expected] of [['4294967295', 4294967295], ['4294967296', '4294967296'], [2 ** 32, '4294967296']] as const) {
+      const { sdk, transport } = setup();
+      await transport.join({ ...CREDENTIALS, uid }, new AbortController().signal);
+      expect(sdk.client.joinArgs?.[3]).to.equal(expected);
+      await transport.leave();
+    }
+  });
+
   it('gives up a join that never settles: leaves and rejects rtc-join-timeout; the late OPERATION_ABORTED is swallowed', async () => {
     const { sdk, transport, events } = setup(new FakeAgoraSdk('hang'), { joinTimeoutMs: 150 });
     const error = await rejection(transport.join(CREDENTIALS, new AbortController().signal));
@@ -103,7 +119,7 @@ describe('AgoraTransport: join', () => {
     const { sdk, transport, events } = setup(new FakeAgoraSdk('hang'));
     const controller = new AbortController();
     const joining = transport.join(CREDENTIALS, controller.signal);
-    await sleep(20);
+    while (sdk.clients.length === 0) await sleep(10); // the SDK's join is under way
     controller.abort();
     const error = await rejection(joining);
     expect(error.name).to.equal('AbortError');
@@ -217,6 +233,62 @@ describe('AgoraTransport: the swapped video', () => {
     const stats = await transport.getStats();
     expect(stats).to.deep.include({ width: 640, height: 480, fps: 20, rttMs: 42 });
     await transport.leave();
+  });
+
+  it('a subscribe the SDK rejects is not fatal: the next user-published subscribes again', async () => {
+    const { client, user, of, transport } = await joined();
+    client.subscribeFailures.push('INVALID_REMOTE_USER');
+    const worker = user(3);
+    client.emit('user-published', worker, 'video');
+    await sleep(40);
+    expect(of('error')).to.deep.equal([]);
+    client.emit('user-published', worker, 'video');
+    await sleep(40);
+    expect(of('remote-video')).to.deep.equal([worker.videoTrack!.mediaStreamTrack]);
+    await transport.leave();
+  });
+
+  it('when remoteUid sends no video, the only other video publisher is taken after the grace', async () => {
+    const rig = setup(new FakeAgoraSdk(), { videoUidGraceMs: 100 });
+    await rig.transport.join(CREDENTIALS, new AbortController().signal);
+    const other: FakeUser = { uid: 2, videoTrack: new FakeRemoteVideoTrack(track()) };
+    rig.sdk.client.emit('user-published', other, 'video');
+    await sleep(40);
+    expect(rig.of('remote-video'), 'not before the grace').to.deep.equal([]);
+    await sleep(150);
+    expect(rig.of('remote-video')).to.deep.equal([other.videoTrack!.mediaStreamTrack]);
+    await rig.transport.leave();
+  });
+
+  it('two other video publishers and no remoteUid video: none is guessed', async () => {
+    const rig = setup(new FakeAgoraSdk(), { videoUidGraceMs: 50 });
+    await rig.transport.join(CREDENTIALS, new AbortController().signal);
+    for (const uid of [2, 4]) rig.sdk.client.emit('user-published', { uid, videoTrack: new FakeRemoteVideoTrack(track()) }, 'video');
+    await sleep(150);
+    expect(rig.of('remote-video')).to.deep.equal([]);
+    await rig.transport.leave();
+  });
+
+  it("packetLoss is the SDK's 0..1 share as is", async () => {
+    const { client, user, transport } = await joined();
+    const worker = user(3);
+    client.emit('user-published', worker, 'video');
+    await sleep(30);
+    worker.videoTrack!.stats = { ...worker.videoTrack!.stats, packetLossRate: 0.25 };
+    expect((await transport.getStats()).packetLoss).to.equal(0.25);
+    await transport.leave();
+  });
+
+  it("remoteAudio plays the worker's audio; without it the audio is not subscribed", async () => {
+    for (const remoteAudio of [true, false]) {
+      const rig = setup(new FakeAgoraSdk(), { remoteAudio });
+      await rig.transport.join(CREDENTIALS, new AbortController().signal);
+      const worker: FakeUser = { uid: 3, audioTrack: new FakeRemoteAudioTrack() };
+      rig.sdk.client.emit('user-published', worker, 'audio');
+      await sleep(40);
+      expect(worker.audioTrack!.plays).to.equal(remoteAudio ? 1 : 0);
+      await rig.transport.leave();
+    }
   });
 
   it('drops the video when the worker unpublishes, but keeps the last frame while reconnecting', async () => {

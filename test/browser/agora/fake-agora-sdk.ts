@@ -66,12 +66,21 @@ export class FakeRemoteVideoTrack extends FakeEmitter {
   }
 }
 
+/** The worker's audio as the SDK hands it over: `play()` is what plays it. */
+export class FakeRemoteAudioTrack {
+  plays = 0;
+  play(): void {
+    this.plays += 1;
+  }
+}
+
 export interface FakeUser {
   uid: number | string;
   videoTrack?: FakeRemoteVideoTrack;
+  audioTrack?: FakeRemoteAudioTrack;
 }
 
-export type JoinBehaviour = 'resolve' | 'hang' | { rejectWith: string };
+export type JoinBehaviour = 'resolve' | 'hang' | { rejectWith: string; message?: string };
 
 export class FakeClient extends FakeEmitter {
   readonly calls: string[] = [];
@@ -80,6 +89,8 @@ export class FakeClient extends FakeEmitter {
   listenersAtJoin = -1;
   readonly published: FakeLocalTrack[] = [];
   subscribeCount = 0;
+  /** Agora error codes the next subscribes reject with, one each (a publisher that unpublished meanwhile). */
+  readonly subscribeFailures: string[] = [];
   #rejectJoin: ((error: Error) => void) | null = null;
 
   constructor(readonly config: Record<string, unknown>, private readonly behaviour: JoinBehaviour) {
@@ -91,7 +102,7 @@ export class FakeClient extends FakeEmitter {
     this.joinArgs = args;
     this.listenersAtJoin = this.count();
     if (this.behaviour === 'resolve') return Promise.resolve(Number(args[3]));
-    if (typeof this.behaviour === 'object') return Promise.reject(new AgoraError(this.behaviour.rejectWith));
+    if (typeof this.behaviour === 'object') return Promise.reject(new AgoraError(this.behaviour.rejectWith, this.behaviour.message));
     return new Promise((_resolve, reject) => (this.#rejectJoin = reject));
   }
 
@@ -113,11 +124,13 @@ export class FakeClient extends FakeEmitter {
     for (const track of tracks) this.published.splice(this.published.indexOf(track), 1);
   }
 
-  async subscribe(user: FakeUser, mediaType: string): Promise<FakeRemoteVideoTrack> {
+  async subscribe(user: FakeUser, mediaType: string): Promise<FakeRemoteVideoTrack | FakeRemoteAudioTrack> {
     this.calls.push(`subscribe:${user.uid}:${mediaType}`);
     this.subscribeCount += 1;
     await new Promise((resolve) => setTimeout(resolve, 10));
-    return user.videoTrack!;
+    const failure = this.subscribeFailures.shift();
+    if (failure) throw new AgoraError(failure);
+    return mediaType === 'audio' ? user.audioTrack! : user.videoTrack!;
   }
 
   async unsubscribe(user: FakeUser, mediaType: string): Promise<void> {
