@@ -526,7 +526,8 @@ export class SessionController extends EventSource<SessionEventMap> implements S
   // ---- helpers
 
   #transportOptions() {
-    return { joinTimeoutMs: this.options.joinTimeoutMs, remoteAudio: this.options.remoteAudio, video: this.options.video };
+    const { joinTimeoutMs, video, remoteAudio } = this.options;
+    return remoteAudio ? { joinTimeoutMs, video, remoteAudio } : { joinTimeoutMs, video };
   }
 
   #createRun(): Run {
