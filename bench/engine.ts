@@ -24,7 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { CHROMIUM, chromiumArgs } from '../scripts/chromium.mjs';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -163,7 +163,7 @@ try {
   }
   const frames = Number(result.outputFps) * Number(result.seconds);
   const machine = {
-    cores: (await import('node:os')).cpus().length,
+    cores: cpus().length,
     // Other work on the machine during the run: with a load above the core count the figures above are floors.
     loadAverage1m: window.load === undefined ? undefined : Math.round(window.load * 10) / 10,
     browserCoresUsed: window.cpuMs && window.wallMs ? Math.round((window.cpuMs / window.wallMs) * 100) / 100 : undefined,
@@ -203,8 +203,18 @@ async function runQuality(): Promise<void> {
   await page.goto(origin);
   await page.waitForFunction('typeof window.qualityPair === "function"');
   const started = Date.now();
+  const browserVersion = await browser.version();
   const pairs: unknown[] = [];
   const cameraInfo: Record<string, unknown> = {};
+  const output = () => ({
+    mode: 'quality',
+    browser: browserVersion,
+    options,
+    cameras: cameraInfo,
+    sources: Object.fromEntries(sources.map((s) => [s.name, s.kind])),
+    pairs,
+    machine: { cores: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10, minutes: Math.round((Date.now() - started) / 6000) / 10 },
+  });
   for (const camera of cameras) {
     const cameraStarted = Date.now();
     cameraInfo[camera.name] = {
@@ -222,6 +232,8 @@ async function runQuality(): Promise<void> {
         options,
       )) as { result: any; worst: { index: number; png: string } | null };
       pairs.push(result);
+      // Written after every pair, so a long matrix run leaves its results so far.
+      if (arg('--out')) writeFileSync(arg('--out')!, `${JSON.stringify(output(), null, 2)}\n`);
       if (picturesDir && worst) writeFileSync(join(picturesDir, `${camera.name}--${source.name}.png`), Buffer.from(worst.png.split(',')[1], 'base64'));
       const e = result.engine;
       console.error(
@@ -232,16 +244,7 @@ async function runQuality(): Promise<void> {
       );
     }
   }
-  const output = {
-    mode: 'quality',
-    browser: await browser.version(),
-    options,
-    cameras: cameraInfo,
-    sources: Object.fromEntries(sources.map((s) => [s.name, s.kind])),
-    pairs,
-    machine: { cores: (await import('node:os')).cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10, minutes: Math.round((Date.now() - started) / 6000) / 10 },
-  };
-  const json = JSON.stringify(output, null, 2);
+  const json = JSON.stringify(output(), null, 2);
   if (arg('--out')) writeFileSync(arg('--out')!, `${json}\n`);
   console.log(json);
   if (process.argv.includes('--markdown')) console.error(markdownTable(pairs as any[]));

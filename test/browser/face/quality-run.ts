@@ -238,6 +238,8 @@ export interface CameraOptions {
   secondModel: boolean;
   /** Only the first `maxFrames` frames of the camera (default all). */
   maxFrames?: number;
+  /** Prepare the source-free negative controls (default true). */
+  controls?: boolean;
 }
 
 export async function analyseCamera(name: string, url: string, options: CameraOptions): Promise<CameraAnalysis> {
@@ -246,7 +248,7 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
   const inputs = new Map<number, AnalysedFrame>();
   const controls: CameraAnalysis['controls'] = { raw: inputs, blanked: new Map(), shaken: new Map() };
   for (const i of sampled) inputs.set(i, await analyse(video.canvas(i), options.secondModel));
-  for (const i of sampled) {
+  for (const i of options.controls === false ? [] : sampled) {
     const input = inputs.get(i)!;
     controls.blanked.set(i, await analyse(blanked(input), false, false));
     controls.shaken.set(i, await analyse(shaken(input, i), false, false));
@@ -309,13 +311,14 @@ export interface PairResult {
   camera: string;
   source: string;
   engine: QualityMetrics & { warmupFrames: number; missingFrames: number; fadedClipFrames: number; clipFrames: number; seconds: number; landmarkFps: number };
-  controls: Record<'raw' | 'paste' | 'blanked' | 'shaken' | 'mirrored', QualityMetrics>;
+  /** Absent when the camera was analysed without controls. */
+  controls: Record<'raw' | 'paste' | 'blanked' | 'shaken' | 'mirrored', QualityMetrics> | null;
   /** Per metric: true when every control meant to fail it does (see the module comment). */
   controlsFail: Record<string, boolean | null>;
 }
 
 /** Which controls must fail which metric (`pass` key of QualityMetrics). */
-const MUST_FAIL: Array<[keyof QualityMetrics['pass'], Array<keyof PairResult['controls']>]> = [
+const MUST_FAIL: Array<[keyof QualityMetrics['pass'], Array<keyof NonNullable<PairResult['controls']>>]> = [
   ['detected', ['blanked']],
   ['landmarks', ['paste']],
   ['mouth', ['paste']],
@@ -361,10 +364,11 @@ export async function measurePair(
   const controlPairs = (outputs: Map<number, AnalysedFrame>, mask: (i: number) => MaskBorder | null): PairedFrame[] =>
     camera.sampled.map((i) => ({ index: i, input: camera.inputs.get(i)!, output: outputs.get(i)!, mask: mask(i), faded: false }));
 
+  const withControls = camera.controls.blanked.size > 0;
   const paste = new Map<number, AnalysedFrame>();
   const box = camera.pasteBox;
   const [sx, sy, sw, sh] = source.face.box;
-  for (const i of camera.sampled) {
+  for (const i of withControls ? camera.sampled : []) {
     const input = camera.inputs.get(i)!;
     const canvas = drawn(input.canvas, (ctx) => {
       ctx.drawImage(input.canvas, 0, 0);
@@ -372,16 +376,18 @@ export async function measurePair(
     });
     paste.set(i, await analyse(canvas, secondModel));
   }
-  const controls: PairResult['controls'] = {
+  const controls: PairResult['controls'] = withControls
+    ? {
     raw: qualityMetrics(controlPairs(camera.controls.raw, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
     paste: qualityMetrics(controlPairs(paste, () => (box ? rectangleBorder(box) : null)), ids, null),
     blanked: qualityMetrics(controlPairs(camera.controls.blanked, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
     shaken: qualityMetrics(controlPairs(camera.controls.shaken, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
     mirrored: qualityMetrics([], ids, summariseFolds(recording.mirroredFolds)),
-  };
+  }
+    : null;
   const controlsFail: PairResult['controlsFail'] = {};
-  for (const [metric, names] of MUST_FAIL) {
-    const verdicts = names.map((n) => controls[n].pass[metric]);
+  for (const [metric, names] of controls ? MUST_FAIL : []) {
+    const verdicts = names.map((n) => controls![n].pass[metric]);
     controlsFail[metric] = verdicts.some((v) => v === null) ? null : verdicts.every((v) => v === false);
   }
 
