@@ -68,7 +68,7 @@ export interface ErrorBody {
 /** A face AKOOL can swap in: `path` is a URL AKOOL can fetch, `opts` its 4-point landmark string. */
 export interface FaceSource {
   path: string;
-  /** `"x1,y1:x2,y2:x3,y3:x4,y4"`: left eye, right eye, nose tip, mouth centre, in `path`'s pixels. */
+  /** `"x1,y1:x2,y2:x3,y3:x4,y4"`: left eye, right eye, nose tip, left mouth corner, in `path`'s pixels. */
   opts: string;
 }
 

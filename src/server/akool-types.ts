@@ -22,7 +22,7 @@ export interface GetTokenResponse {
   data?: { token?: string };
 }
 
-/** `"x1,y1:x2,y2:x3,y3:x4,y4"`: left eye, right eye, nose tip, mouth centre. */
+/** `"x1,y1:x2,y2:x3,y3:x4,y4"`: left eye, right eye, nose tip, left mouth corner (AKOOL's OpenAPI). */
 export type LandmarkString = string;
 
 export interface SourceImage {
@@ -44,7 +44,7 @@ export interface DetectFacesEntry {
   /** 6 points per face: left eye, right eye, nose, mouth centre, left and right mouth corner. */
   landmarks: number[][][];
   landmarks_str: LandmarkString[];
-  /** Per face 4 numbers; the doc text says `[x, y, w, h]`, the doc example looks like corners (see handler). */
+  /** Per face `[x, y, width, height]` as documented (detect-result.ts also reads corners). */
   region: number[][];
   removed?: unknown[];
   frame_time: number | null;
