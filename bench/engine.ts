@@ -4,7 +4,8 @@
 // exactly, with the metrics and negative controls of test/browser/face/quality-run.ts. One pair quickly:
 //   node --import tsx bench/engine.ts --quality --camera webcam-talking --source ada --bursts 4
 // Options: --camera a,b / --source x,y (default: all), --bursts N (analysed runs of --burst-length frames per
-// clip, default 8 x 2), --frames N (only each camera's first N frames), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
+// clip, default 8 x 2), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
+// negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
 // --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table).
 //
 // Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
@@ -183,7 +184,7 @@ async function runQuality(): Promise<void> {
   };
   const pick = <T extends { name: string }>(list: T[], flag: string) => {
     const wanted = arg(flag)?.split(',');
-    const chosen = wanted ? list.filter((x) => wanted.includes(x.name)) : list;
+    const chosen = wanted ? wanted.map((name) => list.find((x) => x.name === name)).filter((x): x is T => x !== undefined) : list;
     if (wanted && chosen.length !== wanted.length) throw new Error(`${flag}: unknown name in ${wanted.join(',')} (known: ${list.map((x) => x.name).join(', ')})`);
     return chosen;
   };
@@ -193,6 +194,7 @@ async function runQuality(): Promise<void> {
     bursts: Number(arg('--bursts') ?? 8),
     burstLength: Number(arg('--burst-length') ?? 2),
     secondModel: !process.argv.includes('--no-second-model'),
+    controls: !process.argv.includes('--no-controls'),
     maxFrames: arg('--frames') ? Number(arg('--frames')) : undefined,
     pictureWidth: 640,
   };
@@ -224,13 +226,22 @@ async function runQuality(): Promise<void> {
     console.error(`${camera.name}: analysed in ${Math.round((Date.now() - cameraStarted) / 1000)} s`);
     for (const source of sources) {
       const pairStarted = Date.now();
-      const { result, worst } = (await page.evaluate(
-        (c, n, u, o) => (window as any).qualityPair(c, n, u, o),
-        camera.name,
-        source.name,
-        `/fixtures/quality/${source.file}`,
-        options,
-      )) as { result: any; worst: { index: number; png: string } | null };
+      let measured: { result: any; worst: { index: number; png: string } | null };
+      try {
+        measured = await page.evaluate(
+          (c, n, u, o) => (window as any).qualityPair(c, n, u, o),
+          camera.name,
+          source.name,
+          `/fixtures/quality/${source.file}`,
+          options,
+        );
+      } catch (error) {
+        // A source no analysing model finds a face in, say: recorded, and the matrix goes on.
+        pairs.push({ camera: camera.name, source: source.name, error: String(error) });
+        console.error(`${camera.name} x ${source.name}: ${error}`);
+        continue;
+      }
+      const { result, worst } = measured;
       pairs.push(result);
       // Written after every pair, so a long matrix run leaves its results so far.
       if (arg('--out')) writeFileSync(arg('--out')!, `${JSON.stringify(output(), null, 2)}\n`);
@@ -254,6 +265,7 @@ async function runQuality(): Promise<void> {
 function markdownTable(pairs: any[]): string {
   const mark = (ok: boolean | null, text: unknown) => (ok === null ? `${text ?? 'n/a'}` : ok ? `${text}` : `**${text}** ✗`);
   const rows = pairs.map((p) => {
+    if (p.error) return `| ${p.camera} | ${p.source} | ${p.error} |`;
     const e = p.engine;
     return `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)} | ${mark(e.pass.seams, e.seams.ratio)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ${e.fadedClipFrames}/${e.clipFrames} |`;
   });

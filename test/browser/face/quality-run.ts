@@ -340,6 +340,8 @@ export async function measurePair(
   source: SourceAnalysis,
   urls: EngineAssetUrls,
   secondModel: boolean,
+  /** Measure the negative controls too (default: when the camera was analysed with them). */
+  withControls = camera.controls.blanked.size > 0,
 ): Promise<PairOutput> {
   const sampled = new Set(camera.sampled);
   const recording = await recordEngine(camera.video, source.url, sampled, urls);
@@ -364,7 +366,6 @@ export async function measurePair(
   const controlPairs = (outputs: Map<number, AnalysedFrame>, mask: (i: number) => MaskBorder | null): PairedFrame[] =>
     camera.sampled.map((i) => ({ index: i, input: camera.inputs.get(i)!, output: outputs.get(i)!, mask: mask(i), faded: false }));
 
-  const withControls = camera.controls.blanked.size > 0;
   const paste = new Map<number, AnalysedFrame>();
   const box = camera.pasteBox;
   const [sx, sy, sw, sh] = source.face.box;

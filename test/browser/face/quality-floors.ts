@@ -1,0 +1,134 @@
+import { expect } from '@open-wc/testing';
+import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
+import { analyseCamera, analyseSource, measurePair, type CameraAnalysis, type PairResult } from './quality-run.js';
+
+// The engine's quality floors, asserted by the quality-*.test.ts files on a representative subset of the matrix
+// that bench/engine.ts --quality measures in full (cameras and sources from scripts/make-test-camera.mjs). The
+// floors sit below the targets (QUALITY_TARGETS in quality-metrics.ts) by a margin for a loaded machine, where
+// the landmark model runs less often and the tracker predicts further; the benchmark reports the targets
+// themselves. Each metric's negative control is asserted to fail it too.
+const BASE = '/test/fixtures/generated/quality/';
+/** 8 analysed frames (4 runs of 2 in a row) over the first 4 s of each camera. */
+const OPTIONS = { bursts: 4, burstLength: 2, secondModel: false, maxFrames: 80 };
+
+/** The floors every pair is held to: the targets less a margin for a loaded machine. */
+const FLOORS = {
+  detectedShare: 0.85,
+  landmarkErrorP95: 0.12,
+  foldedPixels: 0,
+  mouthCarried: 0.5,
+  borderRatio: 1.8,
+  landmarkJitterExcess: 0.03,
+  brightnessJitterExcess: 2.5,
+  identityShare: 0.8,
+};
+type Floors = typeof FLOORS;
+
+/**
+ * Where the engine in src/engine does not reach a floor yet, the floor it holds today (measured on this 2-core
+ * machine under load, with a margin), so a regression still fails while the gap stays visible here and in the
+ * README. `null`: not asserted, the engine does not do it at all yet. Remove an entry once the engine meets
+ * FLOORS on that pair.
+ */
+const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {
+  // Ada's far cheek is foreshortened in her photo: mapped onto a frontal face those triangles flip.
+  'webcam-talking x ada': { foldedPixels: 2500, landmarkErrorP95: 0.16, mouthCarried: null },
+  // Ben's tilted, turned head is not normalised: the mesh folds and the face lands off the camera face.
+  'webcam-talking x ben': { foldedPixels: 400, landmarkErrorP95: 0.55, mouthCarried: null, landmarkJitterExcess: 0.07, identityShare: 0.6 },
+  // Rolled to ±25° the camera face loses the swap in a third of the frames and Ben's face lands askew.
+  'photo-roll x ben': { detectedShare: 0.5, landmarkErrorP95: 0.95, foldedPixels: 800, mouthCarried: null, identityShare: 0.3 },
+};
+
+function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {
+  const today = TODAY[`${r.camera} x ${r.source}`];
+  return today && key in today ? (today[key] as Floors[K] | null) : FLOORS[key];
+}
+
+/**
+ * Measures each camera x source pair once, then asserts the floors on all of them; with `controls`, also that
+ * the negative controls (measured on the first pair) fail each metric.
+ */
+export function describeQualityFloors(title: string, pairs: Array<[camera: string, source: string]>, controls: boolean): void {
+  describe(title, function () {
+    this.timeout(900000);
+    const results: PairResult[] = [];
+
+    before(async function () {
+      const urls = nodeModulesAssetUrls();
+      const cameras = new Map<string, CameraAnalysis>();
+      const sources = new Map<string, Awaited<ReturnType<typeof analyseSource>>>();
+      for (const [camera, source] of pairs) {
+        if (!cameras.has(camera)) cameras.set(camera, await analyseCamera(camera, `${BASE}cameras/${camera}.y4m`, { ...OPTIONS, controls }));
+        if (!sources.has(source)) sources.set(source, await analyseSource(source, `${BASE}sources/${source}.jpg`, false));
+        // The controls on the first pair only: they depend on the camera, not on how well the engine does.
+      const { result } = await measurePair(cameras.get(camera)!, sources.get(source)!, urls, false, controls && results.length === 0);
+        const e = result.engine;
+        console.log(
+          `${camera} x ${source}: face kept ${e.alignment.detectedShare}, landmark error p95 ${e.alignment.landmarkErrorP95}, ` +
+            `folded px ${e.folds?.maxFoldedPixels}, mouth ${e.expression.mouthCarried}, border ratio ${e.seams.ratio}, ` +
+            `jitter ${e.temporal.landmarkJitterExcess}/${e.temporal.brightnessJitterExcess}, identity ${e.identity.faceApi.closerToSourceShare}`,
+        );
+        results.push(result);
+      }
+    });
+
+    const each = (check: (r: PairResult) => void) => {
+      for (const r of results) check(r);
+    };
+
+    /** `actual` within the pair's floor (at most / at least); a null floor is a known gap, logged, not asserted. */
+    const check = <K extends keyof Floors>(r: PairResult, key: K, actual: number | null, direction: 'at most' | 'at least', what: string) => {
+      const limit = floor(r, key);
+      const label = `${r.camera} x ${r.source}: ${what}`;
+      if (limit === null) {
+        console.log(`${label}: ${actual} (known gap, not asserted; target ${FLOORS[key]})`);
+        return;
+      }
+      if (direction === 'at most') expect(actual, label).to.be.at.most(limit);
+      else expect(actual, label).to.be.at.least(limit);
+    };
+
+    it('keeps a detectable face where the camera shows one, aligned with the camera face', () =>
+      each((r) => {
+        check(r, 'detectedShare', r.engine.alignment.detectedShare, 'at least', 'output frames with a face');
+        check(r, 'landmarkErrorP95', r.engine.alignment.landmarkErrorP95, 'at most', 'landmark error p95 (eye distances)');
+      }));
+
+    it('never draws a folded mesh', () => each((r) => check(r, 'foldedPixels', r.engine.folds!.maxFoldedPixels, 'at most', 'folded pixels')));
+
+    it('carries the camera mouth over (the talking webcam)', () =>
+      each((r) => {
+        if (r.camera !== 'webcam-talking') return;
+        expect(r.engine.expression.mouthInputAmplitude, 'the camera talks').to.be.above(0.06);
+        check(r, 'mouthCarried', r.engine.expression.mouthCarried, 'at least', 'mouth carried');
+      }));
+
+    it('matches the colour at the mask border and stays as steady as the camera', () =>
+      each((r) => {
+        check(r, 'borderRatio', r.engine.seams.ratio, 'at most', "border colour difference / the camera's");
+        check(r, 'landmarkJitterExcess', r.engine.temporal.landmarkJitterExcess, 'at most', "landmark jitter beyond the camera's");
+        check(r, 'brightnessJitterExcess', r.engine.temporal.brightnessJitterExcess, 'at most', "brightness jitter beyond the camera's");
+      }));
+
+    it('looks like the source person, not the camera person', () =>
+      each((r) => check(r, 'identityShare', r.engine.identity.faceApi.closerToSourceShare, 'at least', 'closer to the source')));
+
+    if (!controls) return;
+    it('fails every metric with its negative control (static paste, raw camera, blanked, shaken, mirrored mesh)', () => {
+      const [r] = results;
+      const c = r.controls!;
+      expect(c.raw.identity.faceApi.closerToSourceShare, 'raw camera: identity').to.be.below(FLOORS.identityShare);
+      expect(c.paste.identity.faceApi.closerToSourceShare, 'static paste: identity (passes: the reason for the other metrics)').to.be.at.least(FLOORS.identityShare);
+      expect(c.paste.alignment.landmarkErrorP95, 'static paste: alignment').to.be.above(FLOORS.landmarkErrorP95);
+      expect(c.paste.expression.mouthCarried, 'static paste: mouth').to.be.below(FLOORS.mouthCarried);
+      expect(c.paste.seams.ratio, 'static paste: border').to.be.above(FLOORS.borderRatio);
+      expect(c.blanked.alignment.detectedShare, 'blanked face: detection').to.be.below(FLOORS.detectedShare);
+      expect(
+        c.shaken.temporal.landmarkJitterExcess! > FLOORS.landmarkJitterExcess || c.shaken.temporal.brightnessJitterExcess! > FLOORS.brightnessJitterExcess,
+        `shaken camera: jitter ${c.shaken.temporal.landmarkJitterExcess} / ${c.shaken.temporal.brightnessJitterExcess}`,
+      ).to.equal(true);
+      expect(c.mirrored.folds!.maxFoldedPixels, 'mirrored mesh: folds').to.be.above(FLOORS.foldedPixels);
+      for (const [metric, fails] of Object.entries(r.controlsFail)) expect(fails, `controls fail ${metric} at the targets`).to.not.equal(false);
+    });
+  });
+}
