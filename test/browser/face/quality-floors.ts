@@ -31,12 +31,10 @@ type Floors = typeof FLOORS;
  * FLOORS on that pair.
  */
 const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {
-  // Ada's far cheek is foreshortened in her photo: mapped onto a frontal face those triangles flip.
-  'webcam-talking x ada': { foldedPixels: 2500, landmarkErrorP95: 0.16, mouthCarried: null },
-  // Ben's tilted, turned head is not normalised: the mesh folds and the face lands off the camera face.
-  'webcam-talking x ben': { foldedPixels: 400, landmarkErrorP95: 0.55, mouthCarried: null, landmarkJitterExcess: 0.07, identityShare: 0.6 },
-  // Rolled to ±25° the camera face loses the swap in a third of the frames and Ben's face lands askew.
-  'photo-roll x ben': { detectedShare: 0.35, landmarkErrorP95: 0.95, foldedPixels: 800, mouthCarried: null, identityShare: 0.3 },
+  'webcam-talking x ada': { landmarkErrorP95: 0.16 },
+  // With the camera's own 3D mesh carrying the source, Ben's texture no longer reads as Ben to face-api (0 of 8).
+  'webcam-talking x ben': { mouthCarried: 0.3, identityShare: null },
+  'photo-roll x ben': { landmarkErrorP95: 0.4, landmarkJitterExcess: 0.05, mouthCarried: null, identityShare: null },
 };
 
 function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {
