@@ -219,6 +219,7 @@ export class SessionController extends EventSource<SessionEventMap> implements S
 
   async #execute(run: Run): Promise<void> {
     this.#setState('preparing', { error: null, autoplayBlocked: false, engine: null, sessionId: null, micEnabled: this.options.mic });
+    if (this.options.consentPending) throw new FaceswapError('consent-required');
     const pageHide = this.#platform.onPageHide?.(() => this.#onPageHide(run));
     if (pageHide) run.cleanups.push(pageHide);
 

@@ -44,6 +44,11 @@ export interface SessionOptions {
   joinTimeoutMs: number;
   /** Heartbeat period towards the token endpoint (default 15000). */
   heartbeatMs: number;
+  /**
+   * The visitor chose a face but has not confirmed the right to use it: `start()` then ends in `error` with
+   * `consent-required`, before the camera opens or any request is made.
+   */
+  consentPending?: boolean;
 }
 
 export interface SessionSnapshot {

@@ -139,6 +139,21 @@ export const styles = css`
     height: 1rem;
     border-width: 2px;
   }
+  .consent {
+    display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+    font-size: 0.95rem;
+    line-height: 1.4;
+    cursor: pointer;
+  }
+  .consent input {
+    flex: none;
+    width: 1.1rem;
+    height: 1.1rem;
+    margin: 0.15rem 0 0;
+    accent-color: var(--_accent);
+  }
   .camera {
     display: flex;
     flex-direction: column;

@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../../controllers/localize-controller.js';
 import { SessionLinkController } from '../../controllers/session-link-controller.js';
-import { FaceSourceChangeEvent, type FaceSourceChangeDetail } from '../../events/face-source-change-event.js';
+import { FaceSourceChangeEvent, type FaceOrigin, type FaceSourceChangeDetail } from '../../events/face-source-change-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { icons } from '../../internal/icons.js';
 import {
@@ -26,6 +26,10 @@ export interface FaceSourceOption {
   label?: string;
 }
 
+/** Which faces need the visitor's confirmation of the right to use them: `uploads` (files and camera photos), `all` (the gallery too), `none`. */
+export type ConsentMode = 'uploads' | 'all' | 'none';
+const CONSENT_MODES: readonly ConsentMode[] = ['uploads', 'all', 'none'];
+
 /** `empty` nothing chosen · `busy` checking or detecting · `choosing` several faces · `selected` · `error`. */
 export type PickerStatus = 'empty' | 'busy' | 'choosing' | 'selected' | 'error';
 
@@ -46,12 +50,16 @@ async function preparePhoto(blob: Blob): Promise<PreparedImage> {
  * with several faces the visitor picks one. Inside a `<faceswap-session>` the choice becomes the
  * session's source, also mid-session.
  *
+ * For a face the visitor brings (an uploaded, dropped or pasted file, a camera photo) the picker asks them to
+ * confirm they have the right to use it (`consent`); until they tick the box the choice is sent with
+ * `consent: 'pending'`, and the session refuses to start with it (`consent-required`).
+ *
  * @summary Choose the source face: gallery, upload, drop, paste or camera.
  * @tag face-source-picker
  *
  * @slot - `<img>` elements offered as a gallery (their `alt` is the label); the images themselves stay hidden.
  *
- * @fires face-source-change - A face was chosen; detail `{path, opts, box, imageUrl}`.
+ * @fires face-source-change - A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`.
  *
  * @csspart base - The wrapper of the picker.
  * @csspart title - The heading "Choose a face".
@@ -65,6 +73,8 @@ async function preparePhoto(blob: Blob): Promise<PreparedImage> {
  * @csspart stage - The chosen photo with the face boxes.
  * @csspart image - The chosen photo.
  * @csspart face - A box around a found face (a button).
+ * @csspart consent - The confirmation that the visitor may use the face (a label around a checkbox).
+ * @csspart consent-checkbox - The checkbox of that confirmation.
  * @csspart message - Status and error text.
  *
  * @cssprop [--faceswap-thumb-size=4.5rem] - Size of gallery thumbnails.
@@ -99,6 +109,8 @@ export class FaceSourcePicker extends LitElement {
   @state() private selectedFace: number | null = null;
   @state() private message: Message = null;
   @state() private cameraOpen = false;
+  @state() private origin: FaceOrigin = 'gallery';
+  @state() private consentGiven = false;
 
   /** Base URL of the token endpoint for `/detect`; inside a session the session's is used when unset. */
   @property({ attribute: 'token-endpoint' }) tokenEndpoint: string | null = null;
@@ -108,6 +120,12 @@ export class FaceSourcePicker extends LitElement {
 
   /** Gallery entries `[{src, label}]`, shown after the slotted images. */
   @property({ attribute: false }) sources: FaceSourceOption[] | null = null;
+
+  /**
+   * Which faces need the visitor to confirm the right to use them before they are used: `uploads` (files and
+   * camera photos, the default), `all` (the gallery too) or `none` (the site collects this consent itself).
+   */
+  @property() consent: ConsentMode = 'uploads';
 
   /** Overrides for any visible string of this picker (over the session's `strings`). */
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
@@ -154,6 +172,10 @@ export class FaceSourcePicker extends LitElement {
       if (this.maxBytes !== null && this.maxBytes !== undefined) warnOnce(`<face-source-picker> max-bytes must be a positive number; using ${DEFAULT_MAX_BYTES}.`);
       this.maxBytes = DEFAULT_MAX_BYTES;
     }
+    if (changed.has('consent') && this.consent != null && !CONSENT_MODES.includes(this.consent)) {
+      warnOnce(`<face-source-picker> consent="${this.consent}" is not one of ${CONSENT_MODES.join(', ')}; using "uploads".`);
+    }
+    this.consent ??= 'uploads';
     this.state = this.link.details?.state ?? 'idle';
   }
 
@@ -162,7 +184,11 @@ export class FaceSourcePicker extends LitElement {
    * @param file A JPEG, PNG or WebP image; anything else, or over `max-bytes`, is refused with a message.
    */
   async chooseFile(file: Blob): Promise<void> {
-    const run = this.begin();
+    return this.chooseVisitorImage(file, 'upload');
+  }
+
+  private async chooseVisitorImage(file: Blob, origin: FaceOrigin): Promise<void> {
+    const run = this.begin(origin);
     try {
       checkImageFile(file, this.maxBytes);
       const prepared = await preparePhoto(file);
@@ -180,7 +206,7 @@ export class FaceSourcePicker extends LitElement {
    * @param src The image URL; same-origin images are sent as pixels, others as a link for the server to fetch.
    */
   async chooseUrl(src: string): Promise<void> {
-    const run = this.begin();
+    const run = this.begin('gallery');
     try {
       const url = new URL(src, document.baseURI);
       this.showImage(url.href, false);
@@ -202,10 +228,12 @@ export class FaceSourcePicker extends LitElement {
     }
   }
 
-  private begin(): AbortController {
+  private begin(origin: FaceOrigin): AbortController {
     this.abort?.abort();
     const run = new AbortController();
     this.abort = run;
+    this.origin = origin;
+    this.consentGiven = false;
     this.faces = [];
     this.selectedFace = null;
     this.imageSize = null;
@@ -274,9 +302,28 @@ export class FaceSourcePicker extends LitElement {
     if (!face || !this.imageUrl) return;
     this.selectedFace = index;
     this.status = 'selected';
-    this.message = { text: this.localize.term('faceSelected'), error: false };
-    this.selection = { path: face.source.path, opts: face.source.opts, box: face.box, imageUrl: this.imageUrl };
+    this.selection = { path: face.source.path, opts: face.source.opts, box: face.box, imageUrl: this.imageUrl, origin: this.origin, consent: 'not-required' };
+    this.announceSelection();
+  }
+
+  /** Whether the current image needs the visitor's confirmation (by `consent` and where it came from). */
+  private get needsConsent(): boolean {
+    const mode = CONSENT_MODES.includes(this.consent) ? this.consent : 'uploads';
+    return mode === 'all' || (mode === 'uploads' && this.origin !== 'gallery');
+  }
+
+  /** Sends the selection with its current consent; the message says what is still missing. */
+  private announceSelection(): void {
+    if (!this.selection) return;
+    const consent = !this.needsConsent ? 'not-required' : this.consentGiven ? 'confirmed' : 'pending';
+    this.selection = { ...this.selection, consent };
+    this.message = { text: this.localize.term(consent === 'pending' ? 'consentNeeded' : 'faceSelected'), error: false };
     this.dispatchEvent(new FaceSourceChangeEvent({ ...this.selection }));
+  }
+
+  private onConsentChange(event: Event): void {
+    this.consentGiven = (event.target as HTMLInputElement).checked;
+    if (this.status === 'selected') this.announceSelection();
   }
 
   private get gallery(): FaceSourceOption[] {
@@ -369,7 +416,7 @@ export class FaceSourcePicker extends LitElement {
     canvas.getContext('2d')?.drawImage(video, 0, 0);
     this.closeCamera();
     const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
-    if (blob) await this.chooseFile(blob);
+    if (blob) await this.chooseVisitorImage(blob, 'camera');
   }
 
   private onFaceKeydown(event: KeyboardEvent, index: number): void {
@@ -439,6 +486,14 @@ export class FaceSourcePicker extends LitElement {
     </div>`;
   }
 
+  private renderConsent() {
+    if (!this.imageUrl || !this.needsConsent) return nothing;
+    return html`<label class="consent" part="consent">
+      <input type="checkbox" part="consent-checkbox" .checked=${this.consentGiven} @change=${this.onConsentChange} />
+      <span>${this.localize.term('consentLabel')}</span>
+    </label>`;
+  }
+
   protected override render() {
     const term = this.localize.term;
     const message = this.message;
@@ -460,7 +515,7 @@ export class FaceSourcePicker extends LitElement {
             <button class="button" part="button camera-button" @click=${this.openCamera}>${icons.camera}<span>${term('takePhoto')}</span></button>
           </div>`}
       <input type="file" accept=${ACCEPTED_IMAGE_TYPES.join(',')} hidden tabindex="-1" aria-hidden="true" @change=${this.onFileInput} />
-      ${this.renderStage()}
+      ${this.renderStage()} ${this.renderConsent()}
       <p class="message" part="message" role="status" aria-live="polite">
         ${this.status === 'busy' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${message?.text ?? ''}
       </p>

@@ -173,7 +173,7 @@ export class FaceswapPlayer extends LitElement {
   async snapshot(): Promise<Blob> {
     if (!this.hasUpdated || !this.boundTrack) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
     const { videoFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
-    return videoFrameToPng(this.video);
+    return videoFrameToPng(this.video, { text: this.localize.strings.aiLabel, corner: 'bottom-end', dir: this.localize.dir });
   }
 
   /**

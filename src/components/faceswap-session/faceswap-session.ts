@@ -71,6 +71,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this });
   private sessionController: LazySessionController | null = null;
   private autoStarted = false;
+  /** A picker inside chose a face whose use the visitor has not confirmed yet; starting is refused. */
+  @state() private consentPending = false;
   /** The controller call for the last change of `mic`. */
   private micChange: Promise<void> = Promise.resolve();
 
@@ -272,12 +274,16 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     await this.micChange;
   }
 
-  /** A PNG of the current swapped frame. Rejects with `InvalidStateError` when no swapped video is playing. */
+  /**
+   * A PNG of the current swapped frame, marked as AI-made: the translated "AI face swap" in the bottom end
+   * corner and the IPTC digital source type in its XMP. Rejects with `InvalidStateError` when no swapped
+   * video is playing.
+   */
   async snapshot(): Promise<Blob> {
     const track = this.sessionController?.snapshot.remoteTrack;
     if (!track) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
     const { trackFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
-    return trackFrameToPng(track);
+    return trackFrameToPng(track, { text: this.localize.strings.aiLabel, corner: 'bottom-end', dir: this.localize.dir });
   }
 
   /**
@@ -317,6 +323,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       remoteAudio: this.remoteAudio,
       video: { ...VIDEO_PRESETS[preset] },
       ...this.timeouts,
+      consentPending: this.consentPending,
     };
   }
 
@@ -338,8 +345,11 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     if (state === 'live') this.refreshCameras();
   }
 
+  /** An unconfirmed face is never applied, not even mid-session: the source is cleared until it is confirmed. */
   private readonly onFaceSourceChange = (event: FaceSourceChangeEvent) => {
-    void this.setSource({ path: event.detail.path, opts: event.detail.opts });
+    const { path, opts, consent } = event.detail;
+    this.consentPending = consent === 'pending';
+    void this.setSource(this.consentPending ? null : { path, opts });
   };
 
   private readonly refreshCameras = () => {
@@ -378,7 +388,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   protected override render() {
     const term = this.localize.term;
     const running = RUNNING.has(this.state);
-    const canStart = !!(this.source || this.credentials);
+    // With an unconfirmed face, Start stays enabled so that pressing it explains what is missing.
+    const canStart = !!(this.source || this.credentials || this.consentPending);
     const stateText = this.state === 'error' && this.sessionController?.snapshot.error
       ? this.localize.strings.errors[this.sessionController.snapshot.error.code]
       : term(STATE_TERMS[this.state]);

@@ -304,6 +304,83 @@ describe('<face-source-picker>', () => {
     throw new Error('the server session was not closed');
   });
 
+  it('asks to confirm the right to use an uploaded face: unconfirmed, the session refuses to start; confirmed, it starts', async () => {
+    const { platform, transports } = fakePlatform({ remote: 'echo' });
+    const session = await fixture<FaceswapSession>(html`<faceswap-session token-endpoint=${ENDPOINT} .platform=${platform}>
+      <face-source-picker></face-source-picker>
+      <faceswap-player></faceswap-player>
+    </faceswap-session>`);
+    const picker = session.querySelector('face-source-picker')!;
+    const player = session.querySelector('faceswap-player')!;
+    const pending = oneEvent(picker, 'face-source-change');
+    await upload(picker, await fileFrom(ONE_FACE));
+    const { detail } = await pending;
+    expect([detail.origin, detail.consent]).to.deep.equal(['upload', 'pending']);
+    await picker.updateComplete;
+    const checkbox = inShadow<HTMLInputElement>(picker, '[part~=consent-checkbox]')!;
+    expect(checkbox.checked).to.equal(false);
+    expect(shadowText(picker, '[part~=consent]')).to.equal('I have the right to use this face: it is my own, or its owner agreed.');
+    expect(shadowText(picker, '[part~=message]')).to.equal('Confirm that you may use this face before it is used.');
+    await expect(picker).shadowDom.to.be.accessible();
+    await session.updateComplete;
+    expect(session.source).to.equal(null);
+    // Start stays pressable and explains the refusal; nothing is opened or requested.
+    const startButton = inShadow<HTMLButtonElement>(session, '[part~=start-button]')!;
+    expect(startButton.disabled).to.equal(false);
+    const refused = oneEvent(session, 'faceswap-error');
+    startButton.click();
+    const error = (await refused).detail;
+    expect([error.code, error.fatal]).to.deep.equal(['consent-required', true]);
+    expect(session.state).to.equal('error');
+    expect(transports).to.have.length(0);
+    await player.updateComplete;
+    expect(shadowText(player, '[part~=message]')).to.equal('Confirm that you have the right to use this face before starting.');
+
+    const confirmed = oneEvent(picker, 'face-source-change');
+    checkbox.click();
+    expect((await confirmed).detail.consent).to.equal('confirmed');
+    expect(picker.value!.consent).to.equal('confirmed');
+    expect(shadowText(picker, '[part~=message]')).to.equal('Face selected.');
+    await session.updateComplete;
+    expect(session.source).to.deep.equal({ path: detail.path, opts: detail.opts });
+    await session.start();
+    await until(() => session.state === 'live', 'live after consent', 15000);
+    expect(transports[0].sources.map((s) => s.path)).to.include(detail.path);
+
+    // Unticking withdraws the face: the next start is refused again.
+    const withdrawn = oneEvent(picker, 'face-source-change');
+    checkbox.click();
+    expect((await withdrawn).detail.consent).to.equal('pending');
+    await session.stop();
+    await session.start();
+    expect(session.state).to.equal('error');
+    expect(session.details.error?.code).to.equal('consent-required');
+  });
+
+  it('asks for camera photos and uploads by default, for the gallery with consent="all", never with consent="none"', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
+    const choose = async (act: () => unknown) => {
+      const change = oneEvent(picker, 'face-source-change');
+      await act();
+      const { detail } = await change;
+      await picker.updateComplete;
+      return [detail.origin, detail.consent, !!inShadow(picker, '[part~=consent]')];
+    };
+    const gallery = () => inShadow<HTMLButtonElement>(picker, '[part~=thumbnail]')!.click();
+    expect(await choose(gallery)).to.deep.equal(['gallery', 'not-required', false]);
+    picker.setAttribute('consent', 'all');
+    expect(await choose(gallery)).to.deep.equal(['gallery', 'pending', true]);
+    picker.setAttribute('consent', 'none');
+    const file = await fileFrom(ONE_FACE);
+    expect(await choose(() => upload(picker, file))).to.deep.equal(['upload', 'not-required', false]);
+    picker.setAttribute('consent', 'sometimes');
+    expect(await choose(() => upload(picker, file))).to.deep.equal(['upload', 'pending', true]);
+    // A camera photo is the visitor's too (the fake camera has no face, so the photo goes through chooseFile's path as 'camera').
+    (picker as unknown as { chooseVisitorImage(b: Blob, o: string): Promise<void> }).chooseVisitorImage(file, 'camera');
+    await until(() => picker.value?.origin === 'camera', 'camera photo chosen', 15000);
+    expect(picker.value!.consent).to.equal('pending');
+  });
+
   it('follows the nearest lang and its strings, right to left in Arabic', async () => {
     const wrapper = await fixture(html`<div lang="es"><face-source-picker token-endpoint=${ENDPOINT}></face-source-picker></div>`);
     const picker = wrapper.querySelector('face-source-picker')!;
