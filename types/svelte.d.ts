@@ -11,12 +11,12 @@ type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? G
 type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
 
 type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['face-source-picker']> &
-  PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings'> & {
+  PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'consent' | 'strings'> & {
     /** Base URL of the token endpoint for `/detect`; inside a session the session's is used when unset. */
     'token-endpoint'?: HTMLElementTagNameMap['face-source-picker']['tokenEndpoint'] | null;
     /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
     'max-bytes'?: HTMLElementTagNameMap['face-source-picker']['maxBytes'] | null;
-    /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+    /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
     'onface-source-change'?: (event: EventOf<'face-source-change'>) => void;
     'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
   };

@@ -12,8 +12,8 @@ type EventOf<K extends string> = K extends keyof GlobalEventHandlersEventMap ? G
 /** The settable properties of an element, typed from its class. */
 type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElementTagNameMap[Tag]> = Partial<Pick<HTMLElementTagNameMap[Tag], K>>;
 
-type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'strings'> & {
-  /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'consent' | 'strings'> & {
+  /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
   onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
 };
 type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'strings'> & {

@@ -17,7 +17,7 @@ export const FaceSourcePicker = createComponent({
   react: React,
   displayName: 'FaceSourcePicker',
   events: {
-    /** A face was chosen; detail `{path, opts, box, imageUrl}`. */
+    /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
     onFaceSourceChange: 'face-source-change' as EventName<EventOf<'face-source-change'>>,
   },
 });
