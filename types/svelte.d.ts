@@ -21,9 +21,15 @@ type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fa
     'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
   };
 type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-player']> &
-  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'strings'> & {
+  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
     /** Hide the full screen, snapshot and record buttons. */
     'no-controls'?: true | '' | null;
+    /** Hides the "AI face swap" label. The EU AI Act (Art. 50(4)) requires whoever shows a deepfake to disclose it, so the player warns once in the console; use it only where the page discloses in its own way. */
+    'no-disclosure'?: true | '' | null;
+    /** The corner of snapshots and recordings that carries the visible mark: `top-start`, `top-end`, `bottom-start` or `bottom-end`. */
+    'mark-corner'?: HTMLElementTagNameMap['faceswap-player']['markCorner'] | null;
+    /** Saves snapshots and recordings without the visible mark and without the AI digital source type in their metadata. The EU AI Act (Art. 50(2)) requires AI-generated video to be marked in a machine-readable way, so the player warns once in the console. */
+    'no-file-marks'?: true | '' | null;
     /** Recording started; detail `{mimeType}`. */
     'onfaceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;
     'on:faceswap-recording-start'?: (event: EventOf<'faceswap-recording-start'>) => void;

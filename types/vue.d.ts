@@ -16,7 +16,7 @@ type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 
   /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
   onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
 };
-type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'strings'> & {
+type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
   /** Recording started; detail `{mimeType}`. */
   onFaceswapRecordingStart?: (event: EventOf<'faceswap-recording-start'>) => void;
   /** Recording ended; detail `{blob, durationMs}`. */

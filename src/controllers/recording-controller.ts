@@ -1,6 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { FaceswapRecordingStartEvent } from '../events/recording-start-event.js';
 import { FaceswapRecordingStopEvent } from '../events/recording-stop-event.js';
+import type { FileMark } from '../internal/disclosure.js';
+import { loadChunk } from '../internal/lazy-chunk.js';
+import type { MarkedTrack } from '../internal/marked-recording.js';
 import { pickRecordingType } from '../internal/recording.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -10,6 +13,19 @@ interface ActiveRecording {
   startedAt: number;
   track: MediaStreamTrack;
   done: Promise<Blob>;
+  /** The marked copy of `track` that is recorded, when the recording is marked. */
+  marked: MarkedTrack | null;
+  mark: FileMark | null;
+  /** Called with the file once it stopped (the built-in button saves it). */
+  onDone?: (blob: Blob) => void | Promise<void>;
+}
+
+export interface RecordingOptions {
+  /**
+   * Marks the recording as AI-made: `mark` drawn into every frame (copied from `video`, which plays the
+   * track) and the AI digital source type written into the WebM tags. `null` records the track as it is.
+   */
+  mark: { video: HTMLVideoElement; mark: FileMark } | null;
   /** Called with the file once it stopped (the built-in button saves it). */
   onDone?: (blob: Blob) => void | Promise<void>;
 }
@@ -47,15 +63,22 @@ export class RecordingController implements ReactiveController {
   }
 
   /**
-   * Starts recording `track`. Throws `InvalidStateError` when a recording runs or the track is not live,
-   * `NotSupportedError` when this browser cannot record video.
+   * Starts recording `track`. Rejects with `InvalidStateError` when a recording runs or the track is not
+   * live, `NotSupportedError` when this browser cannot record video.
    */
-  start(track: MediaStreamTrack | null, onDone?: (blob: Blob) => void | Promise<void>): void {
-    if (this.active) throw new DOMException('Already recording.', 'InvalidStateError');
-    if (!track || track.readyState !== 'live') throw new DOMException('No swapped video to record.', 'InvalidStateError');
+  async start(track: MediaStreamTrack | null, { mark, onDone }: RecordingOptions): Promise<void> {
+    if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
+    const check = () => {
+      if (this.active) throw new DOMException('Already recording.', 'InvalidStateError');
+      if (track.readyState !== 'live') throw new DOMException('No swapped video to record.', 'InvalidStateError');
+    };
+    check();
     const mimeType = pickRecordingType();
     if (!mimeType) throw new DOMException('This browser cannot record video.', 'NotSupportedError');
-    const recorder = new MediaRecorder(new MediaStream([track]), { mimeType });
+    const marking = mark ? await loadChunk(() => import('../internal/marked-recording.js')) : null;
+    check(); // again: a recording may have started, or the track ended, while the marking code loaded
+    const marked = marking && mark ? marking.markedVideoTrack(mark.video, track, mark.mark) : null;
+    const recorder = new MediaRecorder(new MediaStream([marked?.track ?? track]), { mimeType });
     const chunks: Blob[] = [];
     recorder.addEventListener('dataavailable', (event) => {
       if (event.data.size > 0) chunks.push(event.data);
@@ -64,7 +87,7 @@ export class RecordingController implements ReactiveController {
       recorder.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
     });
     recorder.start(1000);
-    this.active = { recorder, startedAt: performance.now(), track, done, onDone };
+    this.active = { recorder, startedAt: performance.now(), track, done, marked, mark: mark?.mark ?? null, onDone };
     track.addEventListener('ended', this.onTrackEnded, { once: true });
     this.host.requestUpdate();
     this.host.dispatchEvent(new FaceswapRecordingStartEvent({ mimeType }));
@@ -78,8 +101,13 @@ export class RecordingController implements ReactiveController {
     this.host.requestUpdate();
     active.track.removeEventListener('ended', this.onTrackEnded);
     if (active.recorder.state !== 'inactive') active.recorder.stop();
-    const blob = await active.done;
+    let blob = await active.done;
     const durationMs = Math.round(performance.now() - active.startedAt);
+    active.marked?.stop();
+    if (active.mark) {
+      const { tagRecording } = await loadChunk(() => import('../internal/marked-recording.js'));
+      blob = await tagRecording(blob, active.mark.text);
+    }
     this.host.dispatchEvent(new FaceswapRecordingStopEvent({ blob, durationMs }));
     await active.onDone?.(blob);
     return blob;

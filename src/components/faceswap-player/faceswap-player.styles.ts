@@ -94,6 +94,26 @@ export const styles = css`
   .overlay .button {
     border-color: transparent;
   }
+  /* Inside the player box (not the video, which overflows it with fit=cover), above every overlay. */
+  .disclosure {
+    position: absolute;
+    z-index: 1;
+    inset-block-start: 0.75rem;
+    inset-inline-start: 0.75rem;
+    max-width: calc(50% - 1rem);
+    margin: 0;
+    padding: 0.3rem 0.6rem;
+    border-radius: 6px;
+    background: var(--faceswap-disclosure-background, rgb(0 0 0 / 0.78));
+    color: var(--faceswap-disclosure-color, #ffffff);
+    font-size: var(--faceswap-disclosure-font-size, 0.8125rem);
+    font-weight: 600;
+    line-height: 1.3;
+  }
+  .disclosure ~ .overlay[data-kind='banner'],
+  .disclosure ~ .stats {
+    inset-block-start: 2.9rem;
+  }
   .recording-indicator {
     position: absolute;
     inset-block-start: 0.75rem;

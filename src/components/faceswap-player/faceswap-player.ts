@@ -6,6 +6,7 @@ import { SessionLinkController } from '../../controllers/session-link-controller
 import { StatsController } from '../../controllers/stats-controller.js';
 import { TickerController } from '../../controllers/ticker-controller.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
+import { MARK_CORNERS, type FileMark, type MarkCorner } from '../../internal/disclosure.js';
 import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
 import { formatDuration, pickRecordingType, recordingExtension } from '../../internal/recording.js';
@@ -32,6 +33,12 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * `session`. Overlays explain every state (connecting, waiting for the swap, reconnecting over the last
  * frame, ended, error with a retry) and offer "tap to play" when the browser blocks autoplay.
  *
+ * Whenever the swapped video is on screen a translated "AI face swap" label sits in its top start corner,
+ * inside the visible box whatever the `fit`, and screen readers hear once that the video is artificially
+ * generated. Snapshots and recordings carry the same label burned into a corner of the pixels and the IPTC
+ * digital source type in their metadata. Both are on by default; `no-disclosure` and `no-file-marks` turn
+ * them off, with a console warning, for a site that discloses in its own way.
+ *
  * @summary The swapped video, with state overlays, snapshot, recording and full screen.
  * @tag faceswap-player
  *
@@ -48,6 +55,7 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @csspart message - The text of the overlay.
  * @csspart retry-button - "Try again" after a recoverable error, "Start again" after the end.
  * @csspart play-button - "Tap to play" when autoplay was blocked.
+ * @csspart disclosure - The "AI face swap" label over the swapped video (unless `no-disclosure`).
  * @csspart recording-indicator - The "Recording m:ss" badge.
  * @csspart stats - The statistics overlay (with `stats`).
  * @csspart controls - The bar with full screen, snapshot and record buttons (hidden with `no-controls`).
@@ -64,6 +72,9 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @cssprop [--faceswap-preview-width=28%] - Width of the picture-in-picture preview.
  * @cssprop [--faceswap-recording-color=#ff3b30] - Colour of the recording dot and the active record button.
  * @cssprop [--faceswap-radius=12px] - Corner radius.
+ * @cssprop [--faceswap-disclosure-background=rgb(0 0 0 / 0.78)] - Background of the "AI face swap" label.
+ * @cssprop [--faceswap-disclosure-color=#ffffff] - Text colour of the label.
+ * @cssprop [--faceswap-disclosure-font-size=0.8125rem] - Text size of the label.
  */
 export class FaceswapPlayer extends LitElement {
   static override styles = [tokens, styles];
@@ -78,6 +89,8 @@ export class FaceswapPlayer extends LitElement {
     read: () => this.link.session?.getStats(),
   });
   private boundTrack: MediaStreamTrack | null = null;
+  /** Whether screen readers were told that the video is AI-made (once per player). */
+  private disclosureAnnounced = false;
 
   @query('.video', true) private readonly video!: HTMLVideoElement;
 
@@ -101,6 +114,22 @@ export class FaceswapPlayer extends LitElement {
 
   /** Hide the full screen, snapshot and record buttons. */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
+
+  /**
+   * Hides the "AI face swap" label. The EU AI Act (Art. 50(4)) requires whoever shows a deepfake to disclose
+   * it, so the player warns once in the console; use it only where the page discloses in its own way.
+   */
+  @property({ type: Boolean, attribute: 'no-disclosure', reflect: true }) noDisclosure = false;
+
+  /** The corner of snapshots and recordings that carries the visible mark: `top-start`, `top-end`, `bottom-start` or `bottom-end`. */
+  @property({ attribute: 'mark-corner' }) markCorner: MarkCorner = 'bottom-end';
+
+  /**
+   * Saves snapshots and recordings without the visible mark and without the AI digital source type in their
+   * metadata. The EU AI Act (Art. 50(2)) requires AI-generated video to be marked in a machine-readable way,
+   * so the player warns once in the console.
+   */
+  @property({ type: Boolean, attribute: 'no-file-marks', reflect: true }) noFileMarks = false;
 
   /** Overrides for any visible string of this player (over the session's `strings`). */
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
@@ -148,9 +177,23 @@ export class FaceswapPlayer extends LitElement {
     if (changed.has('mirror') && this.mirror !== null && !MIRRORS.includes(this.mirror)) {
       warnOnce(`<faceswap-player> mirror="${this.mirror}" is not one of ${MIRRORS.join(', ')}; using "auto".`);
     }
+    if (changed.has('markCorner') && this.markCorner !== null && !MARK_CORNERS.includes(this.markCorner)) {
+      warnOnce(`<faceswap-player> mark-corner="${this.markCorner}" is not one of ${MARK_CORNERS.join(', ')}; using "bottom-end".`);
+    }
+    if (this.noDisclosure) {
+      warnOnce(
+        '<faceswap-player> no-disclosure hides the "AI face swap" label. Under the EU AI Act (Art. 50(4)) whoever shows a deepfake must disclose that it is artificially generated or manipulated: disclose it on the page in another way.',
+      );
+    }
+    if (this.noFileMarks) {
+      warnOnce(
+        '<faceswap-player> no-file-marks saves snapshots and recordings unmarked. Under the EU AI Act (Art. 50(2)) AI-generated video must be marked in a machine-readable, detectable way: mark the files in another way.',
+      );
+    }
     // Attribute removal and `null` fall back to the defaults.
     this.fit ??= 'cover';
     this.mirror ??= 'auto';
+    this.markCorner ??= 'bottom-end';
     this.setAttribute('state', this.state);
     this.toggleAttribute('recording', this.recording);
   }
@@ -169,19 +212,35 @@ export class FaceswapPlayer extends LitElement {
     if (this.recorder.recording && this.recorder.track !== track && this.state !== 'reconnecting') void this.recorder.stop();
   }
 
-  /** A PNG of the frame on screen (not mirrored). Rejects with `InvalidStateError` before the first frame. */
+  /**
+   * A PNG of the frame on screen (not mirrored), marked as AI-made unless `no-file-marks`. Rejects with
+   * `InvalidStateError` before the first frame.
+   */
   async snapshot(): Promise<Blob> {
     if (!this.hasUpdated || !this.boundTrack) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
     const { videoFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
-    return videoFrameToPng(this.video, { text: this.localize.strings.aiLabel, corner: 'bottom-end', dir: this.localize.dir });
+    return videoFrameToPng(this.video, this.fileMark);
   }
 
   /**
-   * Starts recording the swapped video (WebM where supported, MP4 in Safari). Rejects with
-   * `InvalidStateError` when there is no video or a recording runs, `NotSupportedError` without MediaRecorder.
+   * Starts recording the swapped video (WebM where supported, MP4 in Safari), marked as AI-made unless
+   * `no-file-marks`. Rejects with `InvalidStateError` when there is no video or a recording runs,
+   * `NotSupportedError` without MediaRecorder.
    */
   async startRecording(): Promise<void> {
-    this.recorder.start(this.boundTrack);
+    await this.recorder.start(this.boundTrack, { mark: this.recordingMark });
+  }
+
+  /** The mark of saved files: the label's text in the chosen corner, or `null` with `no-file-marks`. */
+  private get fileMark(): FileMark | null {
+    if (this.noFileMarks) return null;
+    const corner = MARK_CORNERS.includes(this.markCorner) ? this.markCorner : 'bottom-end';
+    return { text: this.localize.strings.aiLabel, corner, dir: this.localize.dir };
+  }
+
+  private get recordingMark() {
+    const mark = this.fileMark;
+    return mark ? { video: this.video, mark } : null;
   }
 
   /** Stops the recording and resolves with the file. Rejects with `InvalidStateError` when not recording. */
@@ -231,18 +290,16 @@ export class FaceswapPlayer extends LitElement {
       void this.recorder.stop();
       return;
     }
-    try {
-      // Recordings started from the built-in button are saved when they stop (unless the player is gone).
-      this.recorder.start(this.boundTrack, (blob) =>
-        this.isConnected
-          ? saveFile(blob, recordingExtension(blob.type)).catch((error: unknown) =>
-              warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
-            )
-          : undefined,
-      );
-    } catch (error) {
-      warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`);
-    }
+    // Recordings started from the built-in button are saved when they stop (unless the player is gone).
+    const onDone = (blob: Blob) =>
+      this.isConnected
+        ? saveFile(blob, recordingExtension(blob.type)).catch((error: unknown) =>
+            warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
+          )
+        : undefined;
+    this.recorder
+      .start(this.boundTrack, { mark: this.recordingMark, onDone })
+      .catch((error: unknown) => warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`));
   }
 
   private retry(): void {
@@ -318,6 +375,18 @@ export class FaceswapPlayer extends LitElement {
     </dl>`;
   }
 
+  /**
+   * The label over the swapped video (first in the box: the reconnecting banner and the statistics move
+   * below it; above every overlay so nothing covers it), and the live region that tells screen readers once
+   * (its text is set the first time and then stays).
+   */
+  private renderDisclosure() {
+    const shown = !!this.boundTrack && !this.noDisclosure;
+    if (shown) this.disclosureAnnounced = true;
+    return html`${shown ? html`<p class="disclosure" part="disclosure">${this.localize.term('aiLabel')}</p>` : nothing}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.disclosureAnnounced ? this.localize.term('aiDisclosure') : ''}</div>`;
+  }
+
   protected override render() {
     const term = this.localize.term;
     const hasVideo = !!this.boundTrack && (this.state === 'live' || this.state === 'reconnecting');
@@ -346,7 +415,7 @@ export class FaceswapPlayer extends LitElement {
             .muted=${true}
           ></video>`
         : nothing}
-      ${this.renderOverlay()} ${this.renderStats()}
+      ${this.renderDisclosure()} ${this.renderOverlay()} ${this.renderStats()}
       ${this.recording ? html`<div class="recording-indicator" part="recording-indicator">${term('recording', { time: elapsed })}</div>` : nothing}
       <div class="controls" part="controls" role="group" aria-label=${term('playerControls')} ?hidden=${this.noControls}>
         ${canRecord
