@@ -129,6 +129,7 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
       assertError(await call(server, '/detect', { body: { image: 'data:text/plain;base64,aGVsbG8=' } }), 400, 'bad-request');
       assertError(await call(server, '/detect', { body: [1, 2] }), 400, 'bad-request');
       assertError(await call(server, '/sessions', { body: { source: { path: 'ftp://x.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } } }), 400, 'bad-request');
+      assertError(await call(server, '/sessions', { body: { source: { path: 'http://x.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } } }), 400, 'bad-request');
       assertError(await call(server, '/sessions', { body: { source: { path: 'https://x.example/a.jpg', opts: 'eyes' } } }), 400, 'bad-request');
     },
   },

@@ -11,14 +11,27 @@ defined( 'ABSPATH' ) || exit;
 final class Faceswap_Akool_Client {
 	const DETECT_PATH = '/interface/detect-api/detect_faces';
 
-	/** AKOOL business code → stable code (the same table as src/server/akool-client.ts). */
+	/** AKOOL business code → stable code: the same table as codeForAkool in src/server/akool-client.ts. */
 	const CODES = array(
 		1003 => 'invalid-source',
+		1007 => 'invalid-source',
 		1101 => 'unauthorized',
 		1102 => 'unauthorized',
+		1004 => 'unauthorized',
+		1009 => 'unauthorized',
+		1200 => 'unauthorized',
 		1104 => 'quota-exhausted',
 		1006 => 'quota-exhausted',
+		1103 => 'quota-exhausted',
+		1213 => 'quota-exhausted',
+		1221 => 'quota-exhausted',
+		1005 => 'rate-limited',
+		1008 => 'not-found',
+		1014 => 'not-found',
 	);
+
+	/** Codes by which AKOOL says a session no longer exists: a close that gets one has nothing left to do. */
+	const GONE = array( 1003, 1008, 1014 );
 
 	/** @var string */
 	private $api_key;
@@ -47,6 +60,11 @@ final class Faceswap_Akool_Client {
 		if ( ! is_int( $reply['error_code'] ?? null ) ) {
 			throw new Faceswap_Error( 'upstream-error', 'AKOOL ' . self::DETECT_PATH . ' answered without error_code' );
 		}
+		throw self::detect_failure( $reply );
+	}
+
+	/** A detect `error_code` (in an HTTP 200 or a 400/500): a missing face, a photo AKOOL refused, or an account code. */
+	private static function detect_failure( array $reply ) {
 		$code = $reply['error_code'];
 		$text = is_string( $reply['error_msg'] ?? null ) ? $reply['error_msg'] : '';
 		if ( $code >= 1000 ) {
@@ -54,7 +72,7 @@ final class Faceswap_Akool_Client {
 		} else {
 			$stable = preg_match( '/no face|face not (found|detected)|not detect(ed)? (any )?face|0 faces/i', $text ) ? 'no-face' : 'invalid-source';
 		}
-		throw new Faceswap_Error( $stable, 'AKOOL ' . self::DETECT_PATH . " answered error_code $code" . ( '' !== $text ? ': ' . substr( $text, 0, 200 ) : '' ), null, $code );
+		return new Faceswap_Error( $stable, 'AKOOL ' . self::DETECT_PATH . " answered error_code $code" . ( '' !== $text ? ': ' . substr( $text, 0, 200 ) : '' ), 'upstream-error' === $stable ? 502 : null, $code );
 	}
 
 	public function create_live( array $source_images ) {
@@ -118,9 +136,13 @@ final class Faceswap_Akool_Client {
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		$parsed = json_decode( (string) wp_remote_retrieve_body( $response ), true, 32 );
 		if ( $status < 200 || $status >= 300 ) {
-			$code = is_array( $parsed ) ? ( $parsed['code'] ?? ( $parsed['error_code'] ?? null ) ) : null;
+			// AKOOL documents detect failures as HTTP 400/500 with error_code/error_msg.
+			if ( is_array( $parsed ) && is_int( $parsed['error_code'] ?? null ) && 0 !== $parsed['error_code'] ) {
+				throw self::detect_failure( $parsed );
+			}
+			$code = is_array( $parsed ) ? ( $parsed['code'] ?? null ) : null;
 			if ( is_int( $code ) && 1000 !== $code && 0 !== $code ) {
-				throw new Faceswap_Error( self::CODES[ $code ] ?? 'upstream-error', self::message( $path, $code, $parsed['msg'] ?? ( $parsed['error_msg'] ?? '' ) ), isset( self::CODES[ $code ] ) ? null : 502, $code );
+				throw new Faceswap_Error( self::CODES[ $code ] ?? 'upstream-error', self::message( $path, $code, $parsed['msg'] ?? '' ), isset( self::CODES[ $code ] ) ? null : 502, $code );
 			}
 			throw new Faceswap_Error( 'upstream-error', "AKOOL $path answered HTTP $status", 502, null, array( 'x-upstream-status' => $status ) );
 		}

@@ -50,8 +50,14 @@ final class Faceswap_Detect {
 			throw new Faceswap_Error( 'bad-request', "$name must be a URL of at most " . self::MAX_URL_LENGTH . ' characters.' );
 		}
 		$parts = wp_parse_url( $value );
-		if ( ! is_array( $parts ) || empty( $parts['host'] ) || ! in_array( strtolower( $parts['scheme'] ?? '' ), array( 'http', 'https' ), true ) ) {
-			throw new Faceswap_Error( 'bad-request', "$name must be an http(s) URL." );
+		if ( ! is_array( $parts ) || empty( $parts['host'] ) ) {
+			throw new Faceswap_Error( 'bad-request', "$name is not a valid URL." );
+		}
+		// AKOOL downloads the image itself: plain http is refused, except on this machine (the bundled emulator).
+		$scheme   = strtolower( $parts['scheme'] ?? '' );
+		$loopback = (bool) preg_match( '/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/', strtolower( $parts['host'] ) );
+		if ( 'https' !== $scheme && ! ( 'http' === $scheme && $loopback ) ) {
+			throw new Faceswap_Error( 'bad-request', "$name must be an https URL." );
 		}
 		if ( isset( $parts['user'] ) || isset( $parts['pass'] ) ) {
 			throw new Faceswap_Error( 'bad-request', "$name must not carry credentials." );
@@ -140,7 +146,8 @@ final class Faceswap_Detect {
 		};
 		$as_corners = $c > $a && $d > $b && $fits( $c, $d ) && $contains( $a, $b, $c, $d );
 		$as_size    = $c > 0 && $d > 0 && $fits( $a + $c, $b + $d ) && $contains( $a, $b, $a + $c, $b + $d );
-		$corners    = $as_corners || ( ! $as_size && $c > $a && $d > $b );
+		// The documented `[x, y, w, h]` wins whenever its box holds the face; corners only when it cannot.
+		$corners    = ! $as_size && ( $as_corners || ( $c > $a && $d > $b ) );
 		$box        = $corners ? array( $a, $b, $c - $a, $d - $b ) : array( $a, $b, $c, $d );
 		return array_map( fn( $n ) => (int) round( $n ), $box );
 	}

@@ -264,7 +264,7 @@ final class Faceswap_Endpoint {
 		try {
 			$this->client->close_live( $session_id );
 		} catch ( Faceswap_Error $error ) {
-			if ( 1003 === $error->upstream_code ) {
+			if ( in_array( $error->upstream_code, Faceswap_Akool_Client::GONE, true ) ) {
 				return true; // AKOOL no longer knows the session: nothing is left to close.
 			}
 			Faceswap_Store::release_close( $session_id );
