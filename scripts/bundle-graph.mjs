@@ -9,8 +9,11 @@ import { minifyTemplateLiterals } from './minify-template-literals.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The budget for the registering entry with Lit. */
-export const BUDGET_GZIP = 25 * 1024;
+/**
+ * The budget for the registering entry with Lit: 28 KiB since the AI-disclosure label, the consent checkbox and
+ * the queued state joined the elements (27,979 B measured then; 25 KiB before them).
+ */
+export const BUDGET_GZIP = 28 * 1024;
 
 export function size(list) {
   const code = list.map((c) => c.code).join('\n');

@@ -185,7 +185,7 @@ export class FaceSwapEngine {
     });
     this.#ready.catch(() => undefined);
     // The worker body is serialised, so it cannot import the configuration: it comes with the first message.
-    this.#post({ type: 'init', urls, config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }), backend: options.landmarkBackend ?? 'auto' });
+    this.#post({ type: 'init', urls, config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, rotation: true }), backend: options.landmarkBackend ?? 'auto' });
   }
 
   /** Resolves once the model is loaded and WebGL is set up. */

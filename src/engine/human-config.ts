@@ -10,8 +10,10 @@ export function faceMeshConfig(options: {
   urls: Pick<EngineAssetUrls, 'tfjsWasm' | 'humanModels'>;
   maxDetected: number;
   tracking: boolean;
+  /** Detect rotated (rolled) faces too: the engine wants it for tilted heads; a group photo finds fewer faces with it. */
+  rotation?: boolean;
 }): Record<string, unknown> {
-  const { urls, maxDetected, tracking } = options;
+  const { urls, maxDetected, tracking, rotation = false } = options;
   return {
     wasmPath: urls.tfjsWasm,
     modelBasePath: urls.humanModels,
@@ -28,7 +30,7 @@ export function faceMeshConfig(options: {
     segmentation: { enabled: false },
     face: {
       enabled: true,
-      detector: { rotation: true, maxDetected, minConfidence: 0.3, ...(tracking ? { skipFrames: 30, skipTime: 1500 } : { skipFrames: 0 }) },
+      detector: { rotation, maxDetected, minConfidence: 0.3, ...(tracking ? { skipFrames: 30, skipTime: 1500 } : { skipFrames: 0 }) },
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },

@@ -100,10 +100,9 @@ test('a page with only the CDN file runs the full local-engine flow', { timeout:
 
     // Nothing but the CDN file and its own lazy chunks was loaded as script.
     assert.ok(scripts.length > 0 && scripts.every((path) => path.startsWith('/cdn/')), scripts.join(', '));
-    // The second copy kept the first copy's elements and said so, once per tag.
-    for (const tag of ['faceswap-session', 'faceswap-player', 'face-source-picker']) {
-      assert.equal(warnings.filter((w) => w.includes(`<${tag}> is already defined`)).length, 1, `warning for <${tag}>:\n${warnings.join('\n')}`);
-    }
+    // The second copy is the same release: it keeps the first copy's elements silently (a real conflict warns,
+    // see the define-version test).
+    assert.deepEqual(warnings.filter((w) => w.includes('is already defined')), []);
 
     // The visitor picks the first gallery face.
     await page.waitForFunction(() => document.querySelector('face-source-picker')?.shadowRoot?.querySelector('[part~="thumbnail"]'));

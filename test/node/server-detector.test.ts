@@ -24,8 +24,10 @@ describe('emulator face detection', () => {
     assert.equal(entry.landmarks_str.length, 3, 'sample1 shows three people');
     assert.equal(entry.frame_time, null);
     for (let i = 0; i < 3; i++) {
-      const [x1, y1, x2, y2] = entry.region[i];
-      assert.ok(x2 > x1 && y2 > y1 && x2 <= 1920 && y2 <= 1280, `corners ${entry.region[i]}`);
+      // AKOOL documents `region` as [x, y, width, height], the emulator's default reading.
+      const [x1, y1, width, height] = entry.region[i];
+      const [x2, y2] = [x1 + width, y1 + height];
+      assert.ok(width > 0 && height > 0 && x2 <= 1920 && y2 <= 1280, `[x, y, w, h] ${entry.region[i]}`);
       const [leftEye, rightEye, nose, mouth] = points(entry.landmarks_str[i]);
       assert.ok(leftEye[0] < rightEye[0], 'image-left eye first');
       assert.ok(nose[1] > Math.min(leftEye[1], rightEye[1]) && mouth[1] > nose[1], 'eyes above nose above mouth');
@@ -39,7 +41,7 @@ describe('emulator face detection', () => {
       });
     }
     // Largest face first.
-    const areas = entry.region.map(([a, b, c, d]: number[]) => (c! - a!) * (d! - b!));
+    const areas = entry.region.map(([, , width, height]: number[]) => width! * height!);
     assert.deepEqual(areas, [...areas].sort((p: number, q: number) => q - p));
     // The face crop is served and is the size of its crop region.
     const crop = await fetch(entry.face_urls[0]);

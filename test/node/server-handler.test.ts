@@ -236,14 +236,16 @@ describe('token endpoint: AKOOL business codes', () => {
   });
   after(() => stack.close());
 
-  test('1003 → invalid-source 400, 1104/1006 → quota-exhausted 429, 1101/1102 → unauthorized 401, other → upstream-error 502', async () => {
+  test('1003 → invalid-source 400, 1104/1006 → quota-exhausted 429, 1101/1102/1200 → unauthorized 401, 1005 → rate-limited 429, unknown → upstream-error 502', async () => {
     const cases: Array<[number, number, string]> = [
       [1003, 400, 'invalid-source'],
       [1104, 429, 'quota-exhausted'],
       [1006, 429, 'quota-exhausted'],
       [1101, 401, 'unauthorized'],
       [1102, 401, 'unauthorized'],
-      [1200, 502, 'upstream-error'],
+      [1200, 401, 'unauthorized'],
+      [1005, 429, 'rate-limited'],
+      [1999, 502, 'upstream-error'],
     ];
     for (const [code, status, stable] of cases) {
       stack.emulator.setFaults({ forceCode: code, paths: ['/live/create'] });
