@@ -256,7 +256,8 @@ describe('<faceswap-player>', () => {
     expect(player.hasAttribute('recording')).to.equal(true);
     expect(shadowText(player, '[part~=recording-indicator]')).to.match(/^Recording 0:0\d$/);
     expect(inShadow(player, '[part~=record-button]')!.getAttribute('aria-pressed')).to.equal('true');
-    await aTimeout(1200);
+    // The marked recording goes through a canvas copy whose first frames take a moment; 1.2 s gave empty files.
+    await aTimeout(4000);
     const stopped = oneEvent(player, 'faceswap-recording-stop');
     const blob = await player.stopRecording();
     const { detail } = await stopped;
