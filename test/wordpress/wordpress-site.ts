@@ -53,7 +53,8 @@ export async function startWordPress(pluginZip: string): Promise<WordPressSite> 
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const child of children.reverse()) {
-      child.kill('SIGTERM');
+      // Each child leads its own process group: PHP's server forks workers that must go with it.
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     }
     rmSync(dir, { recursive: true, force: true });
@@ -63,7 +64,7 @@ export async function startWordPress(pluginZip: string): Promise<WordPressSite> 
     const data = join(dir, 'db');
     const socket = join(dir, 'mysql.sock');
     run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root']);
-    const db = spawn('mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, '--skip-networking', '--user=root', `--pid-file=${join(dir, 'db.pid')}`, `--log-error=${join(dir, 'db.err')}`], { stdio: 'ignore' });
+    const db = spawn('mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, '--skip-networking', '--user=root', `--pid-file=${join(dir, 'db.pid')}`, `--log-error=${join(dir, 'db.err')}`], { stdio: 'ignore', detached: true });
     children.push(db);
     await waitFor(() => existsSync(socket), 'MariaDB');
     run('mariadb', [`--socket=${socket}`, '-uroot', '-e', 'CREATE DATABASE wp']);
@@ -114,6 +115,7 @@ require $_SERVER['DOCUMENT_ROOT'] . '/index.php';
     );
     const server = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root, join(dir, 'router.php')], {
       stdio: 'ignore',
+      detached: true,
       env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' },
     });
     children.push(server);
