@@ -8,10 +8,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import net from 'node:net';
 import puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
-import { startDemoServer } from '../scripts/demo-driver.mjs';
+import { freePort, startDemoServer } from '../scripts/demo-driver.mjs';
 import { machine, root, round } from './lib/common.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -141,17 +140,6 @@ async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ })
     resolution: `${stats.width}x${stats.height}`,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
   };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Runs `visit` in the page while CPU of the browser's process tree (rooted at `pid`) is read around the counting window. */
