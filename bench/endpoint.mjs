@@ -25,6 +25,9 @@ const handler = createFaceswapHandler({
   secret: 'bench-secret-0123456789abcdef',
   engine: 'local',
   sessionRateLimit: false,
+  // The connections all come from loopback: lift the per-visitor and overall caps to measure throughput.
+  maxSessions: 10_000,
+  maxSessionsPerVisitor: 10_000,
   reaperIntervalMs: 0,
 });
 const server = createServer(toNodeListener(handler));

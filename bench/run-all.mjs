@@ -13,6 +13,7 @@ const BENCHES = [
   ['timeToLive', ['bench/time-to-live.mjs']],
   ['leaks', ['bench/leaks.mjs']],
   ['tokenEndpoint', ['bench/endpoint.mjs']],
+  ['uploadAttack', ['bench/upload-attack.mjs']],
   ['engine', ['--import', 'tsx', 'bench/engine.ts']],
   ['demoPage', ['bench/demo-page.mjs']],
   ['demoPageFallback', ['bench/demo-page.mjs', '--no-track-processor']],

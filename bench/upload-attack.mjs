@@ -3,7 +3,8 @@
 // concurrent 10 MB bodies of deeply nested JSON. The handler runs in its own process (bench/lib/
 // upload-attack-server.ts) so its RSS is read alone from /proc; /health is polled every 100 ms throughout.
 // AKOOL is a loopback stand-in in this process that drains each detect body and answers one face at once, so
-// the figures are the handler's own cost. Per-address rate limits are off (the attack uses many addresses).
+// the figures are the handler's own cost. Per-address rate limits are off (the attack uses many addresses);
+// every other limit is at its default (4 detections at once, JSON nesting at most 16 deep).
 // Prints JSON. Run: node bench/upload-attack.mjs [--uploads 30] [--nested 3]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -21,7 +21,8 @@ import type {
 export const AKOOL_BASE_URL = 'https://openapi.akool.com';
 export const AKOOL_LEGACY_DETECT_URL = 'https://sg3.akool.com/detect';
 const DETECT_PATH = '/interface/detect-api/detect_faces';
-const DEFAULT_TIMEOUT_MS = 15_000;
+/** Timeout of each AKOOL call unless the caller gives one. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** `x-api-key` (recommended by AKOOL), or the legacy `clientId`/`clientSecret` pair exchanged for a Bearer token. */
 export type AkoolAuth = { apiKey: string } | { clientId: string; clientSecret: string };
@@ -195,9 +196,9 @@ export class AkoolClient {
     return reply;
   }
 
-  async createLive(request: CreateLiveRequest): Promise<LiveSession> {
+  async createLive(request: CreateLiveRequest, timeoutMs?: number): Promise<LiveSession> {
     const path = '/api/open/v3/faceswap/live/create';
-    const reply = await this.authed<AkoolEnvelope<LiveSession>>(this.baseUrl + path, { body: request });
+    const reply = await this.authed<AkoolEnvelope<LiveSession>>(this.baseUrl + path, { body: request, timeoutMs });
     expectCode(reply, path);
     const data = reply.data;
     if (!data || typeof data._id !== 'string' || typeof data.front_rtc_token !== 'string' || typeof data.channel_id !== 'string') {

@@ -3,14 +3,44 @@ import { FaceswapError } from '../core/errors.js';
 import type { DetectResponse } from '../core/protocol.js';
 import type { AkoolClient } from './akool-client.js';
 import { facesFromDetect } from './detect-result.js';
+import { RetryLater } from './http-answers.js';
 import { detectBodyLimit, parseDetectRequest, readJsonBody } from './validation.js';
 
 export interface DetectRouteConfig {
   client: AkoolClient;
   maxImageBytes: number;
+  detectSlots: Slots;
 }
 
+/** A count of things running at once (detections: each holds an upload of up to ~11 MB several times over). */
+export class Slots {
+  private running = 0;
+  constructor(readonly max: number) {}
+
+  /** A release function, or undefined when every slot is taken. */
+  tryTake(): (() => void) | undefined {
+    if (this.running >= this.max) return undefined;
+    this.running += 1;
+    let released = false;
+    return () => {
+      if (!released) this.running -= 1;
+      released = true;
+    };
+  }
+}
+
+/** A slot is taken before the body is read, so the uploads in memory at once are bounded; the rest get 503. */
 export async function detect(config: DetectRouteConfig, request: Request): Promise<DetectResponse> {
+  const release = config.detectSlots.tryTake();
+  if (!release) throw new RetryLater(2, 'The server is busy detecting faces; try again in a moment.', 503);
+  try {
+    return await detectInSlot(config, request);
+  } finally {
+    release();
+  }
+}
+
+async function detectInSlot(config: DetectRouteConfig, request: Request): Promise<DetectResponse> {
   const { client, maxImageBytes } = config;
   const input = parseDetectRequest(await readJsonBody(request, detectBodyLimit(maxImageBytes)), maxImageBytes);
   const reply =

@@ -6,11 +6,12 @@
  */
 import { FaceswapError } from '../core/errors.js';
 import type { EngineName } from '../core/protocol.js';
-import { AkoolClient, type AkoolAuth } from './akool-client.js';
+import { AkoolClient, DEFAULT_TIMEOUT_MS, type AkoolAuth } from './akool-client.js';
 import { corsHeaders, isOriginAllowed, preflightHeaders, type AllowedOrigins } from './cors.js';
-import { detect, type DetectRouteConfig } from './detect-route.js';
+import { Slots, detect, type DetectRouteConfig } from './detect-route.js';
 import { describe, errorAnswer, json, rateLimitAnswer, requireMethod } from './http-answers.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
+import { SessionCaps } from './session-caps.js';
 import { SessionKeys } from './session-key.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
 import { closeByClient, createSession, heartbeat, reap, updateSource, type SessionRouteConfig } from './session-routes.js';
@@ -64,6 +65,24 @@ export interface FaceswapHandlerOptions {
   store?: SessionStore;
   /** How often the reaper looks for abandoned and over-long sessions. Default 5 s; 0 disables the timer (call `reap()` yourself). */
   reaperIntervalMs?: number;
+  /**
+   * Open sessions one visitor (client address, see `clientAddress`) may hold at once; more creates get 429.
+   * Default 2. Counted per handler instance.
+   */
+  maxSessionsPerVisitor?: number;
+  /** Open sessions this handler instance holds at once, all visitors together; more creates get 429. Default 20. */
+  maxSessions?: number;
+  /** Source updates per session (each one is an AKOOL `live/update`). Default 10 a minute; `false` turns it off. */
+  sourceUpdateLimit?: RateLimit | false;
+  /** Heartbeats per session (each one may ask AKOOL for the status). Default 20 a minute; `false` turns it off. */
+  heartbeatLimit?: RateLimit | false;
+  /**
+   * How long a create that outlived `upstreamTimeoutMs` (the visitor got 504) is still awaited, so the session
+   * AKOOL opens late is closed instead of billed. Default 2 min.
+   */
+  lateCreateTimeoutMs?: number;
+  /** Detections running at once (each holds its upload in memory); more get 503 with Retry-After. Default 4. */
+  maxConcurrentDetects?: number;
   /** Clock, for tests. */
   now?: () => number;
   /** Where warnings go. Default `console`. Never receives credentials. */
@@ -105,6 +124,7 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
   }
   const limiter = (limit: RateLimit | false | undefined, fallback: RateLimit) =>
     limit === false ? undefined : new RateLimiter(limit ?? fallback, now);
+  const store = options.store ?? new MemorySessionStore();
   return {
     now,
     logger,
@@ -115,7 +135,11 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 45_000,
     maxSessionMs: options.maxSessionMs ?? 55 * 60_000,
     reaperIntervalMs: options.reaperIntervalMs ?? 5_000,
-    store: options.store ?? new MemorySessionStore(),
+    store,
+    caps: new SessionCaps({ perVisitor: options.maxSessionsPerVisitor ?? 2, total: options.maxSessions ?? 20 }, store),
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    lateCreateTimeoutMs: Math.max(options.lateCreateTimeoutMs ?? 120_000, options.upstreamTimeoutMs ?? DEFAULT_TIMEOUT_MS),
+    detectSlots: new Slots(options.maxConcurrentDetects ?? 4),
     client: new AkoolClient({
       auth: options.auth,
       baseUrl: options.baseUrl,
@@ -126,6 +150,8 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
     keys: new SessionKeys(options.secret),
     sessionLimiter: limiter(options.sessionRateLimit, { max: 10, windowMs: 60_000 }),
     detectLimiter: limiter(options.detectRateLimit, { max: 30, windowMs: 60_000 }),
+    sourceLimiter: limiter(options.sourceUpdateLimit, { max: 10, windowMs: 60_000 }),
+    heartbeatLimiter: limiter(options.heartbeatLimit, { max: 20, windowMs: 60_000 }),
     addressOf: options.clientAddress ?? ((_request, context) => context?.clientAddress),
   };
 }
@@ -200,7 +226,7 @@ async function route(config: HandlerConfig, request: Request, context: HandlerCo
     requireMethod(method, 'POST');
     const wait = rateLimited(config, config.sessionLimiter, request, context);
     if (wait > 0) return rateLimitAnswer(wait);
-    return json(200, await createSession(config, request));
+    return json(200, await createSession(config, request, visitorOf(config, request, context)));
   }
   const match = /^\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(path);
   if (match) {
@@ -219,6 +245,10 @@ async function routeSession(config: HandlerConfig, sessionId: string, action: st
   return json(200, await closeByClient(config, sessionId, request));
 }
 
+function visitorOf(config: HandlerConfig, request: Request, context: HandlerContext | undefined): string {
+  return config.addressOf(request, context) ?? 'unknown';
+}
+
 function rateLimited(config: HandlerConfig, limiter: RateLimiter | undefined, request: Request, context: HandlerContext | undefined): number {
-  return limiter ? limiter.take(config.addressOf(request, context) ?? 'unknown') : 0;
+  return limiter ? limiter.take(visitorOf(config, request, context)) : 0;
 }

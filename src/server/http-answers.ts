@@ -10,6 +10,17 @@ export class MethodNotAllowed extends FaceswapError {
   }
 }
 
+/** Over a limit: 429 (or 503 when the whole server is busy) with a `Retry-After` header. */
+export class RetryLater extends FaceswapError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    readonly status: 429 | 503 = 429,
+  ) {
+    super('rate-limited', message);
+  }
+}
+
 export function requireMethod(method: string, allowed: string): void {
   if (method !== allowed) throw new MethodNotAllowed(allowed);
 }
@@ -34,6 +45,7 @@ function errorJson(status: number, code: FaceswapErrorCode, message: string, ups
 /** HTTP status for an error (the README lists them per route). */
 export function httpStatusFor(error: FaceswapError): number {
   if (error instanceof MethodNotAllowed) return 405;
+  if (error instanceof RetryLater) return error.status;
   if (error instanceof AkoolError) {
     if (error.kind === 'timeout') return 504;
     if (error.kind === 'network') return 503;
@@ -64,7 +76,8 @@ export function httpStatusFor(error: FaceswapError): number {
 
 export function errorAnswer(error: unknown, logger: Pick<Console, 'error'>): Response {
   if (error instanceof FaceswapError) {
-    const headers: Record<string, string> = error instanceof MethodNotAllowed ? { allow: error.allow } : {};
+    const headers: Record<string, string> =
+      error instanceof MethodNotAllowed ? { allow: error.allow } : error instanceof RetryLater ? { 'retry-after': String(error.retryAfterSeconds) } : {};
     return errorJson(httpStatusFor(error), error.code, error.message, error.upstreamCode, headers);
   }
   logger.error(`faceswap: unexpected error: ${describe(error)}`);

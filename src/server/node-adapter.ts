@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HandlerContext } from './handler.js';
+import { MethodNotAllowed, errorAnswer } from './http-answers.js';
 
 type WhatwgHandler = (request: Request, context?: HandlerContext) => Promise<Response>;
 
@@ -77,8 +78,13 @@ function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
+/** Methods a WHATWG Request cannot carry (its constructor throws): answered 405 here. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 async function serve(handler: WhatwgHandler, req: NodeRequest, res: ServerResponse): Promise<void> {
-  const response = await handler(toWhatwgRequest(req), { clientAddress: req.socket.remoteAddress });
+  const response = FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())
+    ? errorAnswer(new MethodNotAllowed('GET, POST, OPTIONS'), console)
+    : await handler(toWhatwgRequest(req), { clientAddress: req.socket.remoteAddress });
   res.statusCode = response.status;
   // A body the handler did not read to the end (too large) must not be parsed as the next request.
   const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;

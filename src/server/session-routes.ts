@@ -6,8 +6,11 @@ import { appIdFromToken } from '../core/app-id.js';
 import { FaceswapError } from '../core/errors.js';
 import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant } from '../core/protocol.js';
 import { AkoolError, isGoneCode, swapStatusFor, type AkoolClient } from './akool-client.js';
-import { describe } from './http-answers.js';
+import { RetryLater, describe } from './http-answers.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { SessionCaps } from './session-caps.js';
 import type { SessionKeys } from './session-key.js';
+import type { LiveSession } from './akool-types.js';
 import type { CloseReason, SessionRecord, SessionStore } from './session-store.js';
 import { SMALL_BODY_LIMIT, parseSessionKey, parseSource, readJsonBody } from './validation.js';
 
@@ -21,24 +24,39 @@ export interface SessionRouteConfig {
   logger: Pick<Console, 'warn' | 'error'>;
   heartbeatTimeoutMs: number;
   maxSessionMs: number;
+  caps: SessionCaps;
+  /** How long a visitor waits for create; a create still running then is awaited up to `lateCreateTimeoutMs`. */
+  upstreamTimeoutMs: number;
+  lateCreateTimeoutMs: number;
+  /** Per session, keyed by its id. */
+  sourceLimiter?: RateLimiter;
+  heartbeatLimiter?: RateLimiter;
 }
 
 /** Closed records are kept this long, so a late or repeated close still answers ok. */
 const CLOSED_RETENTION_MS = 10 * 60_000;
+/** AKOOL `faceswap_status` values of a session that is over. */
+const ENDED = 3;
+const FAILED = 4;
 /** The status lookup on a heartbeat must not hold the heartbeat up for the full upstream timeout. */
 const STATUS_TIMEOUT_MS = 5_000;
 
 /** Closes a session at AKOOL once (across instances, through the store's claim). */
 export async function closeSession(config: SessionRouteConfig, sessionId: string, reason: CloseReason): Promise<boolean> {
-  if (!(await config.store.claimClose(sessionId, reason, config.now()))) return false;
+  if (!(await config.store.claimClose(sessionId, reason, config.now()))) {
+    config.caps.closed(sessionId);
+    return false;
+  }
   try {
     await config.client.closeLive(sessionId);
   } catch (error) {
     // AKOOL no longer knows the session (it ended it itself, or it was closed before): nothing left to close.
-    if (error instanceof AkoolError && isGoneCode(error.upstreamCode)) return true;
-    await config.store.releaseClose(sessionId);
-    throw error;
+    if (!(error instanceof AkoolError && isGoneCode(error.upstreamCode))) {
+      await config.store.releaseClose(sessionId);
+      throw error;
+    }
   }
+  config.caps.closed(sessionId);
   return true;
 }
 
@@ -61,10 +79,64 @@ export async function reap(config: SessionRouteConfig): Promise<string[]> {
   return closed;
 }
 
-export async function createSession(config: SessionRouteConfig, request: Request): Promise<SessionGrant> {
-  const { client, store } = config;
+/**
+ * Creates a session for `visitor` within the caps. A create AKOOL has not answered by `upstreamTimeoutMs`
+ * gets 504, but is still awaited (its place still taken) so the session it opens late is closed, not billed.
+ */
+export async function createSession(config: SessionRouteConfig, request: Request, visitor: string): Promise<SessionGrant> {
   const source = parseSource((await readJsonBody(request, SMALL_BODY_LIMIT)).source);
-  const live = await client.createLive({ sourceImage: [source] });
+  const release = await config.caps.reserve(visitor);
+  const creating = config.client.createLive({ sourceImage: [source] }, config.lateCreateTimeoutMs);
+  let live: LiveSession | 'timeout';
+  try {
+    live = await within(creating, config.upstreamTimeoutMs);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (live === 'timeout') {
+    void closeLateSession(config, creating).finally(release);
+    const endpoint = '/api/open/v3/faceswap/live/create';
+    throw new AkoolError('upstream-error', `AKOOL ${endpoint} did not answer within ${config.upstreamTimeoutMs} ms`, { kind: 'timeout', endpoint });
+  }
+  try {
+    const grant = await grantFor(config, live);
+    config.caps.opened(live._id, visitor);
+    return grant;
+  } finally {
+    release();
+  }
+}
+
+/** The promise's value, or `'timeout'` if it has not settled within `ms` (the promise keeps running). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The visitor got 504 already: whatever session the create opens now is closed at once. */
+async function closeLateSession(config: SessionRouteConfig, creating: Promise<LiveSession>): Promise<void> {
+  let live: LiveSession;
+  try {
+    live = await creating;
+  } catch {
+    return; // it failed or never answered: nothing was opened that we could name
+  }
+  try {
+    await config.client.closeLive(live._id);
+    config.logger.warn(`faceswap: closed session ${live._id}, which AKOOL created after the visitor's request timed out`);
+  } catch (error) {
+    config.logger.error(`faceswap: could not close late session ${live._id}: ${describe(error)}`);
+  }
+}
+
+async function grantFor(config: SessionRouteConfig, live: LiveSession): Promise<SessionGrant> {
+  const { client, store } = config;
   const createdAt = config.now();
   const record: SessionRecord = {
     sessionId: live._id,
@@ -116,11 +188,18 @@ async function ensureOpen(config: SessionRouteConfig, record: SessionRecord): Pr
   }
 }
 
+/** Counts one call on the session's budget (after its key was checked, so a forger spends nobody's budget). */
+function spend(limiter: RateLimiter | undefined, sessionId: string, what: string): void {
+  const wait = limiter?.take(sessionId) ?? 0;
+  if (wait > 0) throw new RetryLater(wait, `Too many ${what} calls for this session; wait ${wait} s.`);
+}
+
 export async function updateSource(config: SessionRouteConfig, sessionId: string, request: Request): Promise<OkResponse> {
   const body = await readJsonBody(request, SMALL_BODY_LIMIT);
   const record = await ownedSession(config, sessionId, body);
   const source: FaceSource = parseSource(body.source);
   await ensureOpen(config, record);
+  spend(config.sourceLimiter, sessionId, 'source');
   await config.client.updateLive(sessionId, [source]);
   return { ok: true };
 }
@@ -128,6 +207,7 @@ export async function updateSource(config: SessionRouteConfig, sessionId: string
 export async function heartbeat(config: SessionRouteConfig, sessionId: string, request: Request): Promise<HeartbeatResponse> {
   const record = await ownedSession(config, sessionId, await readJsonBody(request, SMALL_BODY_LIMIT));
   await ensureOpen(config, record);
+  spend(config.heartbeatLimiter, sessionId, 'heartbeat');
   let status: number | undefined;
   try {
     const info = await config.client.liveInfo(sessionId, STATUS_TIMEOUT_MS);
@@ -138,6 +218,12 @@ export async function heartbeat(config: SessionRouteConfig, sessionId: string, r
   }
   const updated = await config.store.touch(sessionId, config.now(), status);
   if (!updated || updated.closed) throw new FaceswapError('conflict', 'The session is closed.');
+  if (status === ENDED || status === FAILED) {
+    // AKOOL ended it: release the record (and the visitor's place) now; this heartbeat tells the page.
+    await closeSession(config, sessionId, 'ended-upstream').catch((error: unknown) => {
+      config.logger.warn(`faceswap: releasing ended session ${sessionId} failed, the reaper will retry: ${describe(error)}`);
+    });
+  }
   return { status: swapStatusFor(updated.status ?? record.status), expiresAt: new Date(updated.expiresAt).toISOString() };
 }
 

@@ -3,8 +3,8 @@
  * session ends at its maximum length. Async throughout so a shared store (Redis) can back several instances.
  */
 
-/** Why a session was closed. */
-export type CloseReason = 'client' | 'heartbeat-timeout' | 'max-length';
+/** Why a session was closed (`ended-upstream`: AKOOL reported it over, found on a heartbeat). */
+export type CloseReason = 'client' | 'heartbeat-timeout' | 'max-length' | 'ended-upstream';
 
 /** One AKOOL live session, as the handler tracks it. Times are epoch milliseconds. */
 export interface SessionRecord {

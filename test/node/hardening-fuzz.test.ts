@@ -4,6 +4,7 @@
 // unexpected error; the heap stays flat (measured after a full GC); and no session is left open at AKOOL.
 // A second pass sends 1,500 raw, partly broken HTTP/1.1 requests through the node adapter over a socket.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -231,6 +232,11 @@ describe('fuzzing the token endpoint', () => {
       heartbeatTimeoutMs: 60_000,
       sessionRateLimit: { max: 100_000, windowMs: 60_000 },
       detectRateLimit: { max: 100_000, windowMs: 60_000 },
+      // This pass is about malformed input; the caps and per-session limits have their own tests below.
+      maxSessions: 100_000,
+      maxSessionsPerVisitor: 100_000,
+      sourceUpdateLimit: false,
+      heartbeatLimit: false,
       logger: { warn: (m: string) => logged.push(`warn ${m}`), error: (m: string) => logged.push(`error ${m}`) },
     });
     for (let i = 0; i < 8; i++) {
@@ -366,4 +372,164 @@ function rawExchange(port: number, bytes: Buffer, hangUp: boolean): Promise<stri
     socket.on('end', finish);
     socket.on('error', finish);
   });
+}
+
+// The second round of attacks on the handler (each reproduced a finding before its fix): caps on sessions and
+// per-session calls, a create AKOOL answers after the timeout, a session AKOOL ended, /detect cost, TRACE.
+describe('attacks on billing and cost', () => {
+  const VISITOR = 'x-test-visitor';
+  let emulator: Emulator;
+  const make = (options: Partial<Parameters<typeof createFaceswapHandler>[0]> = {}) =>
+    createFaceswapHandler({
+      auth: { apiKey: API_KEY },
+      baseUrl: 'http://akool.emulator.test',
+      fetch: async (input, init) => emulator.handle(new Request(input, init)),
+      secret: SECRET,
+      engine: 'local',
+      reaperIntervalMs: 0,
+      sessionRateLimit: false,
+      detectRateLimit: false,
+      clientAddress: (request) => request.headers.get(VISITOR) ?? undefined,
+      logger: { warn: () => undefined, error: () => undefined },
+      ...options,
+    });
+  const call = (handler: FaceswapHandler, path: string, body: unknown, visitor = 'v1', method = 'POST') =>
+    handler(new Request(`${ORIGIN}/api/faceswap${path}`, { method, headers: { [VISITOR]: visitor }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  const create = (handler: FaceswapHandler, visitor = 'v1') => call(handler, '/sessions', { source: SOURCE }, visitor);
+
+  before(() => {
+    emulator = createEmulator({ apiKey: API_KEY, statusDelayMs: 0 });
+  });
+  after(() => emulator.close());
+
+  it('caps open sessions per visitor and overall, even for a burst of parallel creates; a close frees a place', async () => {
+    emulator.reset();
+    const handler = make({ maxSessionsPerVisitor: 2, maxSessions: 5 });
+    const burst = await Promise.all(Array.from({ length: 12 }, () => create(handler, 'hostile')));
+    assert.deepEqual(burst.map((r) => r.status).sort(), [...Array(2).fill(200), ...Array(10).fill(429)]);
+    for (const visitor of ['b', 'c', 'd']) await Promise.all([create(handler, visitor), create(handler, visitor)]);
+    assert.equal(emulator.state().openSessions, 5, 'the overall cap holds');
+    assert.equal((await create(handler, 'e')).status, 429);
+    const granted = (await burst.find((r) => r.status === 200)!.json()) as Live;
+    assert.equal((await call(handler, `/sessions/${granted.sessionId}/close`, { sessionKey: granted.sessionKey }, 'hostile')).status, 200);
+    assert.equal((await create(handler, 'hostile')).status, 200, 'the closed session gave its place back');
+    handler.close();
+  });
+
+  it('limits source updates per session (each is a billed AKOOL update), after checking the key', async () => {
+    emulator.reset();
+    const handler = make({ sourceUpdateLimit: { max: 5, windowMs: 60_000 } });
+    const live = (await (await create(handler)).json()) as Live;
+    const forged = await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: 'AAAA' + live.sessionKey.slice(4), source: SOURCE });
+    assert.equal(forged.status, 403);
+    const statuses = [];
+    for (let i = 0; i < 30; i++) statuses.push((await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: live.sessionKey, source: SOURCE })).status);
+    assert.deepEqual(statuses, [...Array(5).fill(200), ...Array(25).fill(429)]);
+    assert.equal(emulator.sessions().find((s) => s._id === live.sessionId)!.updates, 5);
+    const limited = await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: live.sessionKey, source: SOURCE });
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    handler.close();
+  });
+
+  it('a create AKOOL answers after the timeout is closed when it answers, not left billing', async () => {
+    emulator.reset();
+    const handler = make({
+      upstreamTimeoutMs: 150,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/live/create')) await new Promise((resolve) => setTimeout(resolve, 600));
+        return emulator.handle(request);
+      },
+    });
+    const answer = await create(handler);
+    assert.equal(answer.status, 504);
+    const until = Date.now() + 5000;
+    while ((emulator.state().sessions === 0 || emulator.state().openSessions > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(emulator.state().sessions, 1, 'AKOOL did create it, late');
+    assert.equal(emulator.state().openSessions, 0, 'and the handler closed it');
+    handler.close();
+  });
+
+  it('a heartbeat on a session AKOOL ended answers "ended" and releases the record and the place', async () => {
+    emulator.reset();
+    const handler = make({ maxSessionsPerVisitor: 1 });
+    const live = (await (await create(handler)).json()) as Live;
+    const closed = await emulator.handle(
+      new Request('http://akool.emulator.test/api/open/v3/faceswap/live/close', { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ _id: live.sessionId }) }),
+    );
+    assert.equal(((await closed.json()) as { code: number }).code, 1000);
+    const beat = await call(handler, `/sessions/${live.sessionId}/heartbeat`, { sessionKey: live.sessionKey });
+    assert.equal(beat.status, 200);
+    assert.equal(((await beat.json()) as { status: string }).status, 'ended');
+    const record = await handler.store.get(live.sessionId);
+    assert.equal(record?.closed, true);
+    assert.equal(record?.closeReason, 'ended-upstream');
+    assert.equal((await call(handler, `/sessions/${live.sessionId}/heartbeat`, { sessionKey: live.sessionKey })).status, 409);
+    assert.equal((await create(handler)).status, 200, 'the visitor has its place back');
+    handler.close();
+  });
+
+  it('refuses deeply nested JSON before parsing it, quickly, on every route', async () => {
+    const handler = make();
+    const depth = 5_000_000;
+    const nested = `{"image":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const started = performance.now();
+    const answer = await call(handler, '/detect', nested);
+    const ms = performance.now() - started;
+    assert.equal(answer.status, 400);
+    assert.match(((await answer.json()) as { error: { message: string } }).error.message, /nests deeper/);
+    const small = await call(handler, '/sessions', `{"source":${'['.repeat(200)}${']'.repeat(200)}}`);
+    assert.match(((await small.json()) as { error: { message: string } }).error.message, /nests deeper/);
+    // Brackets inside strings are not nesting: a valid body with many of them still gets through to validation.
+    const inString = await call(handler, '/sessions', JSON.stringify({ source: { path: 'https://example.com/' + '[{'.repeat(500), opts: '1,1:2,2:3,3:4,4' } }));
+    assert.doesNotMatch(await inString.text(), /nests deeper/);
+    handler.close();
+    assert.ok(ms < 60_000, `a 10 MB nested body took ${ms} ms`);
+  });
+
+  it('caps detections running at once: the rest get 503 with Retry-After before their bodies are read', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let upstreamCalls = 0;
+    const handler = make({
+      maxConcurrentDetects: 2,
+      fetch: async (input, init) => {
+        upstreamCalls += 1;
+        await gate;
+        return emulator.handle(new Request(input, init));
+      },
+    });
+    const image = { image: `data:image/jpeg;base64,${samplePhotoBase64()}` };
+    const pending = Array.from({ length: 6 }, () => call(handler, '/detect', image));
+    const early = await Promise.race([Promise.all(pending.slice(2)), new Promise((resolve) => setTimeout(() => resolve('waiting'), 5000))]);
+    assert.notEqual(early, 'waiting', 'the detections over the cap were answered at once');
+    for (const answer of early as Response[]) {
+      assert.equal(answer.status, 503);
+      assert.ok(Number(answer.headers.get('retry-after')) > 0);
+    }
+    assert.equal(upstreamCalls, 2);
+    release();
+    await Promise.all(pending.slice(0, 2));
+    handler.close();
+  });
+
+  it('answers TRACE with 405 through the node adapter, not 500', async () => {
+    const handler = make();
+    const server = await listen(toNodeListener(handler));
+    const port = Number(new URL(server.url).port);
+    try {
+      for (const method of ['TRACE']) {
+        const answer = await rawExchange(port, Buffer.from(`${method} /api/faceswap/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`), false);
+        assert.match(answer, /^HTTP\/1\.1 405/, `${method}: ${answer.slice(0, 80)}`);
+      }
+      assert.equal((await fetch(`${server.url}/api/faceswap/health`)).status, 200);
+    } finally {
+      handler.close();
+      await server.close();
+    }
+  });
+});
+
+function samplePhotoBase64(): string {
+  return readFileSync('node_modules/@vladmandic/face-api/demo/sample3.jpg').toString('base64');
 }

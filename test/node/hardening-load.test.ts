@@ -64,3 +64,56 @@ describe('load: 200 concurrent visitors', () => {
     }
   });
 });
+
+// Billing (issue: 57 sessions from 6 addresses in seconds, all kept alive by heartbeats): a hostile visitor
+// with 6 addresses fires waves of parallel creates and heartbeats everything it gets. It never holds more
+// than the per-visitor cap per address nor more than the overall cap, and AKOOL is asked for no more.
+describe('load: a hostile visitor against the session caps', () => {
+  it('holds at most the caps, however many creates it sends', async () => {
+    const PER_VISITOR = 2;
+    const TOTAL = 8;
+    const ADDRESSES = 6;
+    const stack = await startStack({
+      maxSessionsPerVisitor: PER_VISITOR,
+      maxSessions: TOTAL,
+      // Long enough that no session is reaped mid-test on a loaded machine (that would free places legitimately).
+      heartbeatTimeoutMs: 120_000,
+      clientAddress: (request) => request.headers.get('x-test-visitor') ?? undefined,
+    });
+    const held = new Map<string, { address: string; sessionKey: string }>();
+    let maxOpen = 0;
+    let refused = 0;
+    const sampler = setInterval(() => (maxOpen = Math.max(maxOpen, stack.emulator.state().openSessions)), 10);
+    try {
+      for (let wave = 0; wave < 5; wave++) {
+        const creates = Array.from({ length: ADDRESSES * 10 }, async (_, i) => {
+          const address = `198.51.100.${i % ADDRESSES}`;
+          const grant = await post(`${stack.endpoint}/sessions`, { source: SOURCE }, { 'x-test-visitor': address });
+          if (grant.status === 429) refused += 1;
+          else if (grant.status === 200) held.set(grant.json.sessionId, { address, sessionKey: grant.json.sessionKey });
+          else assert.fail(`create ${grant.status} ${grant.text}`);
+        });
+        await Promise.all(creates);
+        await Promise.all(
+          [...held].map(([id, { address, sessionKey }]) => post(`${stack.endpoint}/sessions/${id}/heartbeat`, { sessionKey }, { 'x-test-visitor': address })),
+        );
+        const open = stack.emulator.sessions().filter((s) => !s.closed);
+        const perAddress = new Map<string, number>();
+        for (const s of open) {
+          const address = held.get(s._id)!.address;
+          perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+        }
+        assert.ok(Math.max(0, ...perAddress.values()) <= PER_VISITOR, `wave ${wave}: ${JSON.stringify(Object.fromEntries(perAddress))}`);
+        await sleep(200);
+      }
+      assert.ok(maxOpen <= TOTAL, `at most ${TOTAL} open at once, saw ${maxOpen}`);
+      assert.equal(stack.emulator.state().sessions, TOTAL, 'AKOOL was asked for no more sessions than the cap');
+      assert.ok(refused >= 5 * ADDRESSES * 10 - TOTAL, `${refused} creates refused`);
+      await Promise.all([...held].map(([id, { address, sessionKey }]) => post(`${stack.endpoint}/sessions/${id}/close`, { sessionKey }, { 'x-test-visitor': address })));
+      assert.equal(stack.emulator.state().openSessions, 0);
+    } finally {
+      clearInterval(sampler);
+      await stack.close();
+    }
+  });
+});

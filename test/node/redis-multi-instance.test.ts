@@ -70,6 +70,8 @@ async function instance(prefix: string, options: Partial<FaceswapHandlerOptions>
     secret: SECRET,
     engine: 'local',
     sessionRateLimit: false,
+    maxSessions: 1000,
+    maxSessionsPerVisitor: 1000,
     reaperIntervalMs: 0,
     store: new RedisSessionStore({ client: await redisClient(), prefix }),
     ...options,
@@ -93,7 +95,7 @@ async function childInstance(prefix: string, options: { heartbeatTimeoutMs: numb
     await client.connect();
     const handler = createFaceswapHandler({
       auth: { apiKey: ${JSON.stringify(API_KEY)} }, baseUrl: ${JSON.stringify(emulatorUrl)}, secret: ${JSON.stringify(SECRET)},
-      engine: 'local', sessionRateLimit: false, heartbeatTimeoutMs: ${options.heartbeatTimeoutMs},
+      engine: 'local', sessionRateLimit: false, maxSessions: 1000, maxSessionsPerVisitor: 1000, heartbeatTimeoutMs: ${options.heartbeatTimeoutMs},
       reaperIntervalMs: ${options.reaperIntervalMs}, store: new RedisSessionStore({ client, prefix: ${JSON.stringify(prefix)} }),
     });
     const server = createServer(toNodeListener(handler));

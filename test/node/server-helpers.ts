@@ -63,6 +63,11 @@ export async function startStack(
     secret: SECRET,
     engine: 'local',
     reaperIntervalMs: 0,
+    // Suites create many sessions from 127.0.0.1; the caps and per-session limits have their own tests.
+    maxSessions: 1000,
+    maxSessionsPerVisitor: 1000,
+    sourceUpdateLimit: false,
+    heartbeatLimit: false,
     ...handlerOptions,
   });
   const http = await listen(toNodeListener(handler));

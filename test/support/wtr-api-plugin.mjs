@@ -23,6 +23,10 @@ const TEST_DEFAULTS = {
   // Whole suites create many sessions from one address; a test that wants a limit sets one.
   sessionRateLimit: false,
   detectRateLimit: false,
+  maxSessions: 1000,
+  maxSessionsPerVisitor: 1000,
+  sourceUpdateLimit: false,
+  heartbeatLimit: false,
   allowedOrigins: [],
   reaperIntervalMs: 1000,
 };
