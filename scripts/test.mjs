@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type check, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
+// `npm test`: type check, lint, formatting, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
 // Ends with one line "N passed, N failed". Options: --only node|browser|wordpress|static|setup (setup: install the Debian
 // packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit.
 import { spawn, spawnSync } from 'node:child_process';
@@ -96,6 +96,14 @@ async function installTools(missing) {
 async function staticChecks() {
   console.log('\n== type check (tsc --noEmit)');
   record('typecheck', (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])).code === 0);
+
+  console.log('\n== lint (eslint: eslint.config.mjs)');
+  record('lint', (await run('npx', ['eslint', '--max-warnings', '0', '.'])).code === 0);
+
+  console.log('\n== formatting (prettier --check: .prettierrc.json)');
+  const format = await run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+  if (format.code !== 0) console.error('Run `npm run format` and commit the result.');
+  record('format', format.code === 0);
 
   console.log('\n== custom-elements.json is current');
   const dir = mkdtempSync(join(tmpdir(), 'cem-'));

@@ -3,7 +3,7 @@ import type { EngineAssetUrls } from './assets.js';
 /**
  * Face landmarks off the main thread: a module Worker running @vladmandic/human's face mesh (BlazeFace
  * detector + 468-point mesh) on tfjs's wasm CPU backend, which measured faster on machines without a GPU
- * than MediaPipe's WebGL path (see /work/shared/reference/local-engine.md). The worker body is serialised
+ * than MediaPipe's WebGL path (measured in bench/engine.ts). The worker body is serialised
  * from a function so it runs the same under any bundler or dev server; it imports human from the asset URL.
  */
 
@@ -36,11 +36,14 @@ export type WorkerReply =
   | { type: 'error'; id?: number; message: string };
 
 /** Provided to the worker body by the source that createLandmarkWorker() builds around it. */
+// The model library is loaded at run time from the asset URL; its module has no types here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare function importModule(url: string): Promise<any>;
 
 /** Runs inside the worker: must not reference anything outside its own body (except `importModule`). */
 function landmarkWorkerMain(): void {
   type HumanLike = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tfjs as the library bundles it, untyped here
     tf: any;
     faceTriangulation: number[];
     faceUVMap: [number, number][];

@@ -27,7 +27,7 @@ import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 
 /**
  * RtcTransport over the Agora Web SDK 4.x, for AKOOL's cloud swap. Behaviour follows what
- * reference/agora.md measured: the SDK's join never settles offline (own timeout), a leave during join
+ * measurements of the SDK showed: its join never settles offline (own timeout), a leave during join
  * rejects it with OPERATION_ABORTED (a cancellation, not a failure), CAN_NOT_GET_GATEWAY_SERVER means the
  * credentials are wrong (no retry), handlers go on before join, subscribing is idempotent.
  */
@@ -35,7 +35,7 @@ import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 export interface AgoraTransportOptions extends TransportOptions {
   /** Must match the swap worker's channel profile; AKOOL's reference demo uses `rtc`. */
   mode?: 'rtc' | 'live';
-  /** VP8 by default: iOS 15.1 crashes sending H.264 (agora.md §9.2). */
+  /** VP8 by default: iOS 15.1 crashes sending H.264 (Agora's known issue). */
   codec?: 'vp8' | 'h264' | 'vp9' | 'av1';
   /**
    * Agora's log level (0 debug ... 4 none). The setting is page-global, shared with any other Agora use on the
@@ -57,7 +57,7 @@ const MAX_NUMERIC_UID = 2 ** 32 - 1;
 /** How often to look for the first received frame of the swapped video. */
 const FIRST_FRAME_POLL_MS = 200;
 
-/** Agora join failures as session codes (agora.md §7). */
+/** Agora join failures as session codes. */
 const JOIN_ERROR_CODES: Record<string, FaceswapErrorCode> = {
   CAN_NOT_GET_GATEWAY_SERVER: 'rtc-credentials',
   INVALID_PARAMS: 'rtc-credentials',
@@ -216,7 +216,7 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
         settle(abortError('The join was cancelled.'));
         void this.leave();
       };
-      // The SDK retries the gateway forever when Agora is unreachable (agora.md §3): give up on our own.
+      // The SDK retries the gateway forever when Agora is unreachable: give up on our own.
       const timer = setTimeout(() => {
         settle(new FaceswapError('rtc-join-timeout'));
         void this.leave();
@@ -318,7 +318,7 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
     this.#remoteVideo?.removeAllListeners();
     this.#remoteVideo = track;
     this.events.emit('remote-video', track.getMediaStreamTrack());
-    // After a re-subscribe or a codec change the SDK swaps the underlying MediaStreamTrack (agora.md §6).
+    // After a re-subscribe or a codec change the SDK swaps the underlying MediaStreamTrack.
     track.on('track-updated', (mediaStreamTrack: MediaStreamTrack) => this.events.emit('remote-video', mediaStreamTrack));
     this.#watchFirstFrame(track);
   }

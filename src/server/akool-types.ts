@@ -1,6 +1,6 @@
 /**
  * AKOOL OpenAPI wire shapes for Live Face Swap, field names exactly as on the wire
- * (see /work/shared/reference/akool-api.md; "undocumented" marks shapes seen only in public client code).
+ * ("undocumented" marks shapes seen only in public client code).
  */
 
 /** Business envelope of the session APIs: success is `code === 1000`. */

@@ -10,7 +10,7 @@ import {
   type SessionGrant,
 } from '../core/protocol.js';
 
-/** Client for the token-endpoint protocol (design section 4). Every failure becomes a FaceswapError. */
+/** Client for the token-endpoint protocol (README.md, "Token-endpoint protocol"). Every failure becomes a FaceswapError. */
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);

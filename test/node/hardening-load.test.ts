@@ -1,4 +1,4 @@
-// Load (issue 7): 200 concurrent visitors create, heartbeat and close sessions through the token endpoint
+// Load: 200 concurrent visitors create, heartbeat and close sessions through the token endpoint
 // over loopback HTTP against the emulator, while 40 more vanish mid-session. Afterwards no session is open
 // at AKOOL, every session was closed exactly once, and the vanished ones were closed by the reaper.
 import assert from 'node:assert/strict';

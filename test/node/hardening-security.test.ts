@@ -1,4 +1,4 @@
-// Security properties of the token endpoint and the emulator (issue 7): the API key in no answer, header,
+// Security properties of the token endpoint and the emulator: the API key in no answer, header,
 // log line or built browser file; sessionKey forgery and replay fail; disallowed origins are refused; the
 // handler never fetches a caller's URL; the emulator downloads only from its own and configured origins
 // (no SSRF, not even through a forged Host header); upload limits hold before AKOOL is asked.

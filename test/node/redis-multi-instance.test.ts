@@ -1,4 +1,4 @@
-// Several token-endpoint instances on one RedisSessionStore (issue 7, "beyond one server"): a session created
+// Several token-endpoint instances on one RedisSessionStore ("beyond one server"): a session created
 // on one instance is heartbeaten, updated and closed on another; an instance killed with SIGKILL mid-session
 // leaves no session open (the survivors' reaper closes them); racing reapers close each session exactly once;
 // the maximum length holds whichever instance the heartbeats reach.

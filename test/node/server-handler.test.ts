@@ -1,4 +1,4 @@
-// The token endpoint over real HTTP, against the AKOOL emulator: the protocol of design section 4.
+// The token endpoint over real HTTP, against the AKOOL emulator: the protocol in README.md ("Token-endpoint protocol").
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';

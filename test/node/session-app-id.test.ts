@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { test } from 'node:test';
 import { appIdFromToken } from '../../src/core/app-id.js';
 
-// The `front_rtc_token` of AKOOL's live-create example (reference/akool-api.md §2.4).
+// The `front_rtc_token` of AKOOL's live-create example (AKOOL's API documentation).
 const AKOOL_DOC_TOKEN =
   '007eJxTYFj/uGvaue3C3/VlOLdFmM5UuffmzHGhszbnTSqs3or94HNRYEhNNElJM0oxMkg1MTYxMklMMkm0MDCySDW0sDBOMjRP297vnyHAx8Bw6YAZIyMDIwMLAyMDiM8EJpnBJAuYFGMwMjAyNTAzNDMwNrI0tTQ0MIy3MDIyYWQwBADtwSJM';
 

@@ -5,7 +5,7 @@ import { FaceswapError } from '../../../src/core/errors.js';
 import type { RtcCredentials } from '../../../src/core/protocol.js';
 import { FakeAgoraSdk, FakeRemoteAudioTrack, FakeRemoteVideoTrack, canvasTrack, type FakeUser } from './fake-agora-sdk.js';
 
-// AKOOL's live-create example token (reference/akool-api.md §2.4); its App ID is ea4df2d20e43424ab4a8028e1883b17f.
+// AKOOL's live-create example token (AKOOL's API documentation); its App ID is ea4df2d20e43424ab4a8028e1883b17f.
 const DOC_TOKEN =
   '007eJxTYFj/uGvaue3C3/VlOLdFmM5UuffmzHGhszbnTSqs3or94HNRYEhNNElJM0oxMkg1MTYxMklMMkm0MDCySDW0sDBOMjRP297vnyHAx8Bw6YAZIyMDIwMLAyMDiM8EJpnBJAuYFGMwMjAyNTAzNDMwNrI0tTQ0MIy3MDIyYWQwBADtwSJM';
 const CREDENTIALS: RtcCredentials = { appId: '', channel: '20250616032959101_8224', uid: '1', token: DOC_TOKEN, remoteUid: '3' };

@@ -2,7 +2,7 @@ import type { IAgoraRTC } from 'agora-rtc-sdk-ng';
 
 /**
  * A stand-in for the Agora cloud behind the SDK's API surface that AgoraTransport uses. It behaves like
- * reference/agora.md measured the real SDK: a join that never settles offline, `OPERATION_ABORTED` for a
+ * It behaves as the real SDK was measured to: a join that never settles offline, `OPERATION_ABORTED` for a
  * join cancelled by `leave()`, `user-published` repeating, subscribe resolving with the user's track.
  */
 

@@ -4,7 +4,7 @@ import type { FaceswapErrorInfo, FaceSource, RtcCredentials, SessionState } from
 
 /**
  * The real `agora-rtc-sdk-ng` in Chromium, loaded by the default transport factory. There is no route to
- * Agora from here, so the SDK's join never settles (reference/agora.md §3): the session must give up with
+ * Agora from here, so the SDK's join never settles: the session must give up with
  * `rtc-join-timeout`, release the camera and close the server session; a stop during the join must end
  * cleanly. The token endpoint is the server helper's handler in `akool` mode over the AKOOL emulator.
  */
@@ -12,7 +12,7 @@ import type { FaceswapErrorInfo, FaceSource, RtcCredentials, SessionState } from
 const ENDPOINT = '/api/faceswap-akool';
 const JOIN_TIMEOUT_MS = 4_000;
 const SOURCE: FaceSource = { path: 'https://example.test/face.png', opts: '262,175:363,175:313,215:272,279' };
-// AKOOL's documented example answer (reference/akool-api.md §2.4): empty app_id, App ID inside the token.
+// AKOOL's documented example answer (AKOOL's API documentation): empty app_id, App ID inside the token.
 const DOC_CREDENTIALS: RtcCredentials = {
   appId: '',
   channel: '20250616032959101_8224',

@@ -14,7 +14,6 @@ export interface FaceInfo {
   descriptor: Float32Array;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let api: Promise<any> | null = null;
 
 async function load() {
@@ -36,8 +35,7 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
   const detections = faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
   const results = describe ? await detections.withFaceDescriptors() : await detections;
   if (results.length === 0) return null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
+    const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
   const b = best.detection.box;
   const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
   return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: best.descriptor ?? new Float32Array(0) };

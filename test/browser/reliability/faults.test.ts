@@ -7,7 +7,7 @@ import type { FaceSource, FaceswapErrorInfo } from '../../../src/core/protocol.j
 import { until } from '../../support/until.js';
 
 /**
- * Reliability of the whole chain (issue 7): the real <faceswap-session> against the real token endpoint and
+ * Reliability of the whole chain: the real <faceswap-session> against the real token endpoint and
  * the AKOOL emulator (mounted same-origin by the wtr plugin), with FakeTransport standing in for Agora.
  * Every fault injected at the emulator, in the network or in the RTC transport must reach the element as the
  * right error code (or be recovered from), release the camera, and leave no session open at AKOOL.
