@@ -205,7 +205,6 @@ async function webkit(url, options) {
         await browser.execute(
           (source, opts) => {
             window.__benchResult = null;
-            // eslint-disable-next-line no-new-func
             new Function(`return ${source}`)()(opts).then(
               (value) => (window.__benchResult = value),
               (error) => (window.__benchResult = { error: String(error?.message ?? error) }),
