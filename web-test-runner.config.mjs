@@ -133,10 +133,7 @@ export default {
   // Per test file; the face quality files measure the engine over real cameras for minutes on a loaded 2-core machine.
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 20000 } },
-  plugins: [
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}tsconfig.json` }),
-    apiPlugin(),
-  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}tsconfig.json` }), apiPlugin()],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
   groups,
 };

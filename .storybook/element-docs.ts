@@ -46,24 +46,41 @@ function apiTables(api: ElementApi) {
     table(
       'events',
       ['Event', 'Detail', 'Class', 'Description'],
-      api.events.map((event) => ({ key: event.name, cells: [h('code', { 'data-event': event.name }, event.name), code(event.detail), code(event.type), md(event.description)] })),
+      api.events.map((event) => ({
+        key: event.name,
+        cells: [h('code', { 'data-event': event.name }, event.name), code(event.detail), code(event.type), md(event.description)],
+      })),
     ),
     h(Heading, null, 'Slots'),
-    table('slots', ['Slot', 'Description'], api.slots.map((slot) => ({ key: slot.name || '(default)', cells: [slot.name ? code(slot.name) : '(default)', md(slot.description)] }))),
+    table(
+      'slots',
+      ['Slot', 'Description'],
+      api.slots.map((slot) => ({ key: slot.name || '(default)', cells: [slot.name ? code(slot.name) : '(default)', md(slot.description)] })),
+    ),
     h(Heading, null, 'CSS parts'),
     h('p', null, 'Style them from the page with ', h('code', null, `${api.tag}::part(name)`), '.'),
-    table('parts', ['Part', 'Description'], api.parts.map((part) => ({ key: part.name, cells: [h('code', { 'data-part': part.name }, part.name), md(part.description)] }))),
+    table(
+      'parts',
+      ['Part', 'Description'],
+      api.parts.map((part) => ({ key: part.name, cells: [h('code', { 'data-part': part.name }, part.name), md(part.description)] })),
+    ),
     h(Heading, null, 'CSS custom properties'),
     table(
       'css-properties',
       ['Property', 'Default', 'Description'],
-      api.cssProperties.map((prop) => ({ key: prop.name, cells: [h('code', { 'data-css-property': prop.name }, prop.name), code(prop.default), md(prop.description)] })),
+      api.cssProperties.map((prop) => ({
+        key: prop.name,
+        cells: [h('code', { 'data-css-property': prop.name }, prop.name), code(prop.default), md(prop.description)],
+      })),
     ),
     h(Heading, null, 'Methods'),
     table(
       'methods',
       ['Method', 'Returns', 'Description'],
-      api.methods.map((method) => ({ key: method.name, cells: [h('code', { 'data-method': method.name }, method.signature), code(method.returns), md(method.description)] })),
+      api.methods.map((method) => ({
+        key: method.name,
+        cells: [h('code', { 'data-method': method.name }, method.signature), code(method.returns), md(method.description)],
+      })),
     ),
   );
 }

@@ -38,7 +38,11 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 function parseStat(text) {
   // Fields after the name (which may hold spaces) start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), parent: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+  return {
+    name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+    parent: Number(fields[1]),
+    cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+  };
 }
 
 /**
@@ -117,7 +121,10 @@ function startAndTimeFirstSwap() {
   const video = player.shadowRoot.querySelector('video.video');
   const button = session.shadowRoot.querySelector('[part~=start-button]');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no swapped frame within 180 s (state ${session.state} ${session.controller.snapshot.error?.code ?? ''})`)), 180_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no swapped frame within 180 s (state ${session.state} ${session.controller.snapshot.error?.code ?? ''})`)),
+      180_000,
+    );
     const started = performance.now();
     const onFrame = (now) => {
       if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
@@ -195,7 +202,10 @@ async function once(url) {
     await page.evaluate(instrument, noTrackProcessor, barePlayer, `/@fs${root}src/session/platform.ts`);
     // On a loaded machine a click can land before the gallery is ready: tried again while the picker stays empty.
     for (let attempt = 1; ; attempt++) {
-      const picked = await pickGalleryFace(page, 0, 90_000).then(() => null, (error) => error);
+      const picked = await pickGalleryFace(page, 0, 90_000).then(
+        () => null,
+        (error) => error,
+      );
       if (!picked) break;
       const status = await page.$eval('face-source-picker', (el) => el.getAttribute('status'));
       if (attempt === 3 || status !== 'empty') throw new Error(`the gallery face was not chosen (picker ${status}): ${picked.message}`);

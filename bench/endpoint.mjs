@@ -83,7 +83,10 @@ await pairs(handlerUrl, ...handlerSpec(), 2);
 function handlerSpec() {
   return [
     { path: '/api/faceswap/sessions', headers: json, body: { source: SOURCE }, read: (grant) => grant },
-    { headers: json, request: (s) => ({ path: `/api/faceswap/sessions/${s?.sessionId ?? 'none'}/close`, body: JSON.stringify({ sessionKey: s?.sessionKey ?? 'x' }) }) },
+    {
+      headers: json,
+      request: (s) => ({ path: `/api/faceswap/sessions/${s?.sessionId ?? 'none'}/close`, body: JSON.stringify({ sessionKey: s?.sessionKey ?? 'x' }) }),
+    },
   ];
 }
 const akoolHeaders = { ...json, 'x-api-key': API_KEY };

@@ -55,8 +55,13 @@ const bundle = await build({
 const script = bundle.outputFiles[0].text;
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream',
-  '.jpg': 'image/jpeg', '.html': 'text/html', '.y4m': 'application/octet-stream',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.jpg': 'image/jpeg',
+  '.html': 'text/html',
+  '.y4m': 'application/octet-stream',
 };
 const routes = [
   ...engineAssetRoutes(),
@@ -66,7 +71,9 @@ const routes = [
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
   if (path === '/') {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><body style="margin:0"><script type="module" src="/bench.js"></script>');
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><meta charset="utf-8"><body style="margin:0"><script type="module" src="/bench.js"></script>');
     return;
   }
   if (path === '/bench.js') {
@@ -101,7 +108,7 @@ function treeCpuMs(rootPid: number): number {
     }
   }
   const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, p] of procs) {
       if (tree.has(pid) || !tree.has(p.ppid)) continue;
@@ -154,10 +161,15 @@ try {
       window.load = loadavg()[0];
     }
   });
-  const { result, shots } = (await page.evaluate(
-    (opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts),
-    { seconds, sourceUrl: '/fixtures/source-face.jpg', samples: Number(arg('--samples') ?? 40), baseline: process.argv.includes('--baseline'), passthrough: process.argv.includes('--passthrough'), maxLandmarkFps: Number(arg('--max-landmark-fps') ?? 0) || undefined, landmarkBackend: arg('--backend') },
-  )) as { result: Record<string, unknown>; shots: string[] };
+  const { result, shots } = (await page.evaluate((opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts), {
+    seconds,
+    sourceUrl: '/fixtures/source-face.jpg',
+    samples: Number(arg('--samples') ?? 40),
+    baseline: process.argv.includes('--baseline'),
+    passthrough: process.argv.includes('--passthrough'),
+    maxLandmarkFps: Number(arg('--max-landmark-fps') ?? 0) || undefined,
+    landmarkBackend: arg('--backend'),
+  })) as { result: Record<string, unknown>; shots: string[] };
   if (shotsDir) {
     mkdirSync(shotsDir, { recursive: true });
     shots.forEach((s, i) => writeFileSync(join(shotsDir, `output-${i}.png`), Buffer.from(s.split(',')[1], 'base64')));
@@ -170,7 +182,13 @@ try {
     browserCoresUsed: window.cpuMs && window.wallMs ? Math.round((window.cpuMs / window.wallMs) * 100) / 100 : undefined,
     browserCpuMsPerOutputFrame: window.cpuMs && frames ? Math.round(window.cpuMs / frames) : undefined,
   };
-  console.log(JSON.stringify({ engine: process.argv.includes('--baseline') ? 'none (raw camera)' : 'local', browser: await browser.version(), ...result, machine }, null, 2));
+  console.log(
+    JSON.stringify(
+      { engine: process.argv.includes('--baseline') ? 'none (raw camera)' : 'local', browser: await browser.version(), ...result, machine },
+      null,
+      2,
+    ),
+  );
 } finally {
   await browser.close();
   server.close();
@@ -185,7 +203,8 @@ async function runQuality(): Promise<void> {
   const pick = <T extends { name: string }>(list: T[], flag: string) => {
     const wanted = arg(flag)?.split(',');
     const chosen = wanted ? wanted.map((name) => list.find((x) => x.name === name)).filter((x): x is T => x !== undefined) : list;
-    if (wanted && chosen.length !== wanted.length) throw new Error(`${flag}: unknown name in ${wanted.join(',')} (known: ${list.map((x) => x.name).join(', ')})`);
+    if (wanted && chosen.length !== wanted.length)
+      throw new Error(`${flag}: unknown name in ${wanted.join(',')} (known: ${list.map((x) => x.name).join(', ')})`);
     return chosen;
   };
   const cameras = pick(catalogue.cameras, '--camera');

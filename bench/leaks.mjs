@@ -106,10 +106,19 @@ try {
       tracksCreated: tracks.created - tracksBefore.created,
       workersCreated: tracks.workersCreated - tracksBefore.workersCreated,
       workersAlive: tracks.workersAlive,
-      heap: { beforeBytes: heapBefore, afterBytes: heapAfter, growthBytes: heapAfter - heapBefore, growthPerCycleBytes: round((heapAfter - heapBefore) / count, 0) },
+      heap: {
+        beforeBytes: heapBefore,
+        afterBytes: heapAfter,
+        growthBytes: heapAfter - heapBefore,
+        growthPerCycleBytes: round((heapAfter - heapBefore) / count, 0),
+      },
       listeners: {
         window: { before: listenersBefore.window.length, after: listenersAfter.window.length, added: added(listenersBefore.window, listenersAfter.window) },
-        document: { before: listenersBefore.document.length, after: listenersAfter.document.length, added: added(listenersBefore.document, listenersAfter.document) },
+        document: {
+          before: listenersBefore.document.length,
+          after: listenersAfter.document.length,
+          added: added(listenersBefore.document, listenersAfter.document),
+        },
       },
     };
   };

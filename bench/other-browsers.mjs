@@ -249,4 +249,17 @@ try {
 } finally {
   await server.stop();
 }
-console.log(JSON.stringify({ benchmark: 'other-browsers', camera: 'webcam clip drawn to a canvas, captureStream(20)', thinkMs, windowSeconds: seconds, ...results, machine: machine() }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'other-browsers',
+      camera: 'webcam clip drawn to a canvas, captureStream(20)',
+      thinkMs,
+      windowSeconds: seconds,
+      ...results,
+      machine: machine(),
+    },
+    null,
+    2,
+  ),
+);

@@ -17,7 +17,14 @@ const BENCHES = [
   ['engine', ['--import', 'tsx', 'bench/engine.ts']],
   ['demoPage', ['bench/demo-page.mjs']],
   ['demoPageFallback', ['bench/demo-page.mjs', '--no-track-processor']],
-].filter(([, args]) => existsSync(join(root, args.find((arg) => /\.(mjs|ts)$/.test(arg)))));
+].filter(([, args]) =>
+  existsSync(
+    join(
+      root,
+      args.find((arg) => /\.(mjs|ts)$/.test(arg)),
+    ),
+  ),
+);
 
 function run(args) {
   return new Promise((resolve) => {

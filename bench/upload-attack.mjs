@@ -41,7 +41,16 @@ function startUpstream() {
     error_msg: 'SUCCESS',
     faces_obj: {
       0: {
-        landmarks: [[[262, 175], [363, 175], [313, 215], [313, 279], [272, 279], [354, 279]]],
+        landmarks: [
+          [
+            [262, 175],
+            [363, 175],
+            [313, 215],
+            [313, 279],
+            [272, 279],
+            [354, 279],
+          ],
+        ],
         landmarks_str: ['262,175:363,175:313,215:272,279'],
         region: [[200, 100, 430, 360]],
         frame_time: null,
@@ -103,7 +112,12 @@ async function phase(pid, endpoint, attack) {
     statuses,
     seconds: round(seconds, 2),
     rssMiB: { before: round(before, 0), peak: round(peak, 0), after: round(rssMiB(pid), 0) },
-    healthMs: { p50: round(percentile(latencies, 50), 1), p95: round(percentile(latencies, 95), 1), max: round(Math.max(...latencies), 1), samples: latencies.length },
+    healthMs: {
+      p50: round(percentile(latencies, 50), 1),
+      p95: round(percentile(latencies, 95), 1),
+      max: round(Math.max(...latencies), 1),
+      samples: latencies.length,
+    },
   };
 }
 
@@ -125,10 +139,22 @@ const upstream = await startUpstream();
 const { child, url: endpoint } = await startHandler(`http://127.0.0.1:${upstream.address().port}`);
 try {
   // One small warm-up detect, so the first phase does not pay module and JIT start-up.
-  const small = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
+  const small = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+    .jpeg()
+    .toBuffer();
   await postAll(endpoint, [JSON.stringify({ image: `data:image/jpeg;base64,${small.toString('base64')}` })]);
-  const uploads = await phase(child.pid, endpoint, () => postAll(endpoint, Array.from({ length: UPLOADS }, () => upload)));
-  const nestedJson = await phase(child.pid, endpoint, () => postAll(endpoint, Array.from({ length: NESTED }, () => nested)));
+  const uploads = await phase(child.pid, endpoint, () =>
+    postAll(
+      endpoint,
+      Array.from({ length: UPLOADS }, () => upload),
+    ),
+  );
+  const nestedJson = await phase(child.pid, endpoint, () =>
+    postAll(
+      endpoint,
+      Array.from({ length: NESTED }, () => nested),
+    ),
+  );
   console.log(
     JSON.stringify(
       {

@@ -17,7 +17,10 @@ for (const chunk of initial) {
     contributions.set(key, (contributions.get(key) ?? 0) + (info.renderedLength ?? 0));
   }
 }
-const largest = [...contributions].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([module, bytes]) => ({ module, minBytes: bytes }));
+const largest = [...contributions]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 12)
+  .map(([module, bytes]) => ({ module, minBytes: bytes }));
 
 const registering = size(initial);
 const output = {

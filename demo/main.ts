@@ -24,7 +24,14 @@ function summarise(detail: unknown): string {
   });
 }
 
-for (const name of ['faceswap-state-change', 'faceswap-live', 'faceswap-ended', 'face-source-change', 'faceswap-recording-start', 'faceswap-recording-stop'] as const) {
+for (const name of [
+  'faceswap-state-change',
+  'faceswap-live',
+  'faceswap-ended',
+  'face-source-change',
+  'faceswap-recording-start',
+  'faceswap-recording-stop',
+] as const) {
   document.addEventListener(name, (event) => entry(name, (event as CustomEvent).detail));
 }
 document.addEventListener('faceswap-error', (event) => entry('faceswap-error', event.detail, 'error'));

@@ -18,7 +18,9 @@ const nodeModules = join(root, 'node_modules');
 const ENGINE_FILES = {
   'human/': ['@vladmandic/human/dist/human.esm.js'],
   'human-models/': ['blazeface', 'facemesh', 'iris'].flatMap((m) => [`@vladmandic/human/models/${m}.json`, `@vladmandic/human/models/${m}.bin`]),
-  'tfjs-wasm/': ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => `@tensorflow/tfjs-backend-wasm/dist/${f}`),
+  'tfjs-wasm/': ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map(
+    (f) => `@tensorflow/tfjs-backend-wasm/dist/${f}`,
+  ),
 };
 
 if (!process.argv.includes('--no-cdn-build')) {

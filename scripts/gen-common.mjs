@@ -69,7 +69,11 @@ export function resolveLiteralUnions(manifest) {
         if (!ts.isPropertyDeclaration(member) || !member.name || !ts.isIdentifier(member.name)) continue;
         const type = checker.getTypeAtLocation(member);
         const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
-        if (parts.length > 0 && parts.every((t) => t.isStringLiteral())) fields.set(member.name.text, parts.map((t) => t.value));
+        if (parts.length > 0 && parts.every((t) => t.isStringLiteral()))
+          fields.set(
+            member.name.text,
+            parts.map((t) => t.value),
+          );
       }
       result.set(decl.tagName, fields);
     }

@@ -15,7 +15,7 @@ export function renderReact(manifest) {
     return rel.startsWith('.') ? rel : `./${rel}`;
   };
   const out = [`// ${GENERATED_NOTE}`, "import * as React from 'react';", "import { createComponent, type EventName } from '@lit/react';"];
-  out.push("// Registers the elements; a tag another copy already defined is skipped with a warning.", "import '../index.js';");
+  out.push('// Registers the elements; a tag another copy already defined is skipped with a warning.', "import '../index.js';");
   for (const el of elements) out.push(`import { ${el.className} as ${el.className}Element } from '${importPath(el.modulePath)}';`);
   out.push(
     '',

@@ -21,7 +21,7 @@ export function renderVue(manifest) {
   const out = [
     `// ${GENERATED_NOTE}`,
     '// Types the elements, their properties and their events in Vue templates (vue-tsc, Volar).',
-    "// Use: `/// <reference types=\"faceswap-elements/vue\" />` (or import type {} from 'faceswap-elements/vue'),",
+    '// Use: `/// <reference types="faceswap-elements/vue" />` (or import type {} from \'faceswap-elements/vue\'),',
     "// and tell the Vue compiler they are custom elements: compilerOptions.isCustomElement: (tag) => tag.startsWith('face').",
     '// Bind objects, functions and booleans with the camelCase property name (:tokenProvider, :autoStart): Vue sets a',
     '// binding as a property only when the element has a property of that exact name, otherwise as an attribute.',
@@ -47,7 +47,7 @@ export function renderSvelte(manifest) {
   const out = [
     `// ${GENERATED_NOTE}`,
     '// Types the elements, their properties, attributes and events in Svelte markup (svelte-check).',
-    "// Use: `/// <reference types=\"faceswap-elements/svelte\" />` in src/app.d.ts. Events: onfaceswap-state-change={...}",
+    '// Use: `/// <reference types="faceswap-elements/svelte" />` in src/app.d.ts. Events: onfaceswap-state-change={...}',
     '// (Svelte 5) or on:faceswap-state-change={...} (legacy syntax).',
     "import type { HTMLAttributes } from 'svelte/elements';",
     "import type {} from 'faceswap-elements';",

@@ -11,7 +11,11 @@ export function describeElement(el) {
   section('Events', el.events, (e) => `- \`${e.name}\`${e.description ? `: ${e.description}` : ''}`);
   section('Slots', el.slots, (s) => `- ${s.name ? `\`${s.name}\`` : '(default)'}${s.description ? `: ${s.description}` : ''}`);
   section('CSS parts', el.cssParts, (p) => `- \`::part(${p.name})\`${p.description ? `: ${p.description}` : ''}`);
-  section('CSS custom properties', el.cssProperties, (p) => `- \`${p.name}\`${p.description ? `: ${p.description}` : ''}${p.default ? ` (default \`${p.default}\`)` : ''}`);
+  section(
+    'CSS custom properties',
+    el.cssProperties,
+    (p) => `- \`${p.name}\`${p.description ? `: ${p.description}` : ''}${p.default ? ` (default \`${p.default}\`)` : ''}`,
+  );
   return lines.join('\n').trim();
 }
 

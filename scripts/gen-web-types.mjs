@@ -18,7 +18,12 @@ export function renderWebTypes(manifest, pkg, literals) {
           return attr;
         }),
       js: {
-        properties: el.properties.map((p) => ({ name: p.name, description: p.description, value: { type: p.type ?? 'unknown' }, ...(p.readonly ? { 'read-only': true } : {}) })),
+        properties: el.properties.map((p) => ({
+          name: p.name,
+          description: p.description,
+          value: { type: p.type ?? 'unknown' },
+          ...(p.readonly ? { 'read-only': true } : {}),
+        })),
         events: el.events.map((e) => ({ name: e.name, description: e.description, ...(e.type ? { value: { type: e.type } } : {}) })),
       },
       slots: el.slots.map((s) => ({ name: s.name, description: s.description })),

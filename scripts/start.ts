@@ -30,7 +30,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 5173);
 const host = process.env.HOST || '127.0.0.1';
 const apiKey = process.env.AKOOL_API_KEY || undefined;
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const allowedOrigins = process.env.ALLOWED_ORIGINS?.trim() === '*' ? ('*' as const) : list(process.env.ALLOWED_ORIGINS);
 
@@ -156,7 +160,10 @@ server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const status = error instanceof Refusal ? error.status : 500;
     if (!(error instanceof Refusal)) console.error(`request failed: ${(error as Error).message}`);
     if (res.headersSent) res.destroy();
-    else res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 405 ? { allow: 'GET, HEAD, POST, OPTIONS' } : {}) }).end(`${(error as Error).message}\n`);
+    else
+      res
+        .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 405 ? { allow: 'GET, HEAD, POST, OPTIONS' } : {}) })
+        .end(`${(error as Error).message}\n`);
   }
 });
 

@@ -19,8 +19,14 @@ function run(cmd, args, opts = {}) {
     const child = spawn(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...opts.env } });
     let out = '';
     if (opts.capture) {
-      child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-      child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+      child.stdout.on('data', (d) => {
+        out += d;
+        process.stdout.write(d);
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+        process.stderr.write(d);
+      });
     }
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
@@ -108,7 +114,9 @@ async function staticChecks() {
   console.log('\n== custom-elements.json is current');
   const dir = mkdtempSync(join(tmpdir(), 'cem-'));
   const rel = relative(root, dir);
-  const res = await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/**/*.test.ts', '--outdir', rel], { capture: true });
+  const res = await run('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/**/*.test.ts', '--outdir', rel], {
+    capture: true,
+  });
   const fresh = existsSync(join(dir, 'custom-elements.json')) ? readFileSync(join(dir, 'custom-elements.json'), 'utf8') : '';
   const committed = existsSync('custom-elements.json') ? readFileSync('custom-elements.json', 'utf8') : '';
   rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,7 @@ const meta: Meta<FaceSourcePicker> = {
       description: {
         component:
           'Detection runs on the token endpoint (`POST {token-endpoint}/detect`). The static ' +
-          'Storybook has no server, so `story-api/detect` is answered inside the page by the in-browser engine\'s face ' +
+          "Storybook has no server, so `story-api/detect` is answered inside the page by the in-browser engine's face " +
           'detector; `npm start` runs the real endpoint over the bundled AKOOL emulator.',
       },
     },

@@ -80,7 +80,8 @@ export function fakePlatform(options: FakeTransportOptions, onTransport?: (trans
 /** Runs sessions on the real in-browser engine, with its files from `faceswap-engine/` next to the page. */
 export function localEnginePlatform(): Partial<SessionPlatform> {
   // Relative, so a Storybook served from a sub-path finds them; the transport prepared before Start too.
-  const local = async (_engine: EngineName, transportOptions?: TransportOptions) => new LocalTransport({ ...transportOptions, assetBaseUrl: 'faceswap-engine/' });
+  const local = async (_engine: EngineName, transportOptions?: TransportOptions) =>
+    new LocalTransport({ ...transportOptions, assetBaseUrl: 'faceswap-engine/' });
   return { transportFactory: local, prepareTransport: local };
 }
 

@@ -32,7 +32,8 @@ export function ensureTestCamera() {
   if (made.status !== 0) throw new Error('scripts/make-test-camera.mjs failed');
 }
 
-export const round = (value, digits = 1) => (value === undefined || value === null || Number.isNaN(value) ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+export const round = (value, digits = 1) =>
+  value === undefined || value === null || Number.isNaN(value) ? null : Math.round(value * 10 ** digits) / 10 ** digits;
 
 export function percentile(values, p) {
   if (values.length === 0) return null;

@@ -80,8 +80,7 @@ export class LocalizeController implements ReactiveController {
   }
 
   /** A string by key, with `{placeholders}` filled in (bound, so templates can take `const term = localize.term`). */
-  readonly term = (key: TextKey, values: Record<string, string | number> = {}): string =>
-    formatString(this.merged[key], values);
+  readonly term = (key: TextKey, values: Record<string, string | number> = {}): string => formatString(this.merged[key], values);
 
   hostConnected(): void {
     watchDocument(this);

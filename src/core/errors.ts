@@ -60,11 +60,7 @@ export class FaceswapError extends Error implements FaceswapErrorInfo {
   readonly fatal: boolean;
   readonly upstreamCode?: number;
 
-  constructor(
-    code: FaceswapErrorCode,
-    message: string = ERROR_MESSAGES[code],
-    options: { fatal?: boolean; upstreamCode?: number; cause?: unknown } = {},
-  ) {
+  constructor(code: FaceswapErrorCode, message: string = ERROR_MESSAGES[code], options: { fatal?: boolean; upstreamCode?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.fatal = options.fatal ?? isFatalCode(code);

@@ -4,17 +4,7 @@
  */
 
 /** Session states, in the order a healthy session moves through them. */
-export const SESSION_STATES = [
-  'idle',
-  'preparing',
-  'connecting',
-  'waiting',
-  'live',
-  'reconnecting',
-  'ending',
-  'ended',
-  'error',
-] as const;
+export const SESSION_STATES = ['idle', 'preparing', 'connecting', 'waiting', 'live', 'reconnecting', 'ending', 'ended', 'error'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
 /** Stable error codes: the only values `error.code` ever takes, in the browser and on the wire. */

@@ -1,12 +1,4 @@
-import {
-  identityOffsets,
-  MESH_POINTS,
-  smoothOverMesh,
-  smoothstep,
-  triangleFacing,
-  vertexFacing,
-  type MeshTopology,
-} from './mesh.js';
+import { identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
 import type { FaceDraw } from './renderer.js';
 
@@ -144,8 +136,7 @@ export class FaceComposer {
     }
     out.indexCount = opacity > 0 ? count : 0;
     out.pose = pose;
-    out.poseLimit =
-      (1 - smoothstep(YAW_FADE[0], YAW_FADE[1], Math.abs(pose.yaw))) * (1 - smoothstep(PITCH_FADE[0], PITCH_FADE[1], Math.abs(pose.pitch)));
+    out.poseLimit = (1 - smoothstep(YAW_FADE[0], YAW_FADE[1], Math.abs(pose.yaw))) * (1 - smoothstep(PITCH_FADE[0], PITCH_FADE[1], Math.abs(pose.pitch)));
     return out;
   }
 }

@@ -2,13 +2,7 @@ import type { EngineAssetUrls } from './assets.js';
 import { startFrameSource, type FrameSource } from './frame-source.js';
 import { faceMeshConfig } from './human-config.js';
 import { FaceComposer, type ComposedFace } from './compose.js';
-import {
-  createLandmarkWorker,
-  type FaceLandmarks,
-  type LandmarkBackend,
-  type WorkerReply,
-  type WorkerRequest,
-} from './landmark-worker.js';
+import { createLandmarkWorker, type FaceLandmarks, type LandmarkBackend, type WorkerReply, type WorkerRequest } from './landmark-worker.js';
 import { MESH_POINTS, meshTopology } from './mesh.js';
 import { createOutput, type FrameOutput } from './output.js';
 import { FaceRenderer, type Box } from './renderer.js';
@@ -185,7 +179,12 @@ export class FaceSwapEngine {
     });
     this.#ready.catch(() => undefined);
     // The worker body is serialised, so it cannot import the configuration: it comes with the first message.
-    this.#post({ type: 'init', urls, config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, rotation: true }), backend: options.landmarkBackend ?? 'auto' });
+    this.#post({
+      type: 'init',
+      urls,
+      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, rotation: true }),
+      backend: options.landmarkBackend ?? 'auto',
+    });
   }
 
   /** Resolves once the model is loaded and WebGL is set up. */
@@ -211,7 +210,11 @@ export class FaceSwapEngine {
     const scale = Math.min(1, MAX_SOURCE_SIDE / Math.max(probe.width, probe.height));
     const image =
       scale < 1
-        ? await createImageBitmap(probe, { resizeWidth: Math.round(probe.width * scale), resizeHeight: Math.round(probe.height * scale), resizeQuality: 'high' })
+        ? await createImageBitmap(probe, {
+            resizeWidth: Math.round(probe.width * scale),
+            resizeHeight: Math.round(probe.height * scale),
+            resizeQuality: 'high',
+          })
         : probe;
     if (image !== probe) probe.close();
     const copy = await createImageBitmap(image);

@@ -36,14 +36,7 @@ export function yuvCoefficients(space: VideoColorSpace | null): number[] {
 }
 
 /** Blends premultiplied RGBA `face` (GL row order) over the box of an I420 or NV12 frame in `planes`. */
-export function blendYuv(
-  planes: Uint8Array,
-  layout: PlaneLayout[],
-  nv12: boolean,
-  face: Uint8Array,
-  [bx, by, bw, bh]: Box,
-  k: number[],
-): void {
+export function blendYuv(planes: Uint8Array, layout: PlaneLayout[], nv12: boolean, face: Uint8Array, [bx, by, bw, bh]: Box, k: number[]): void {
   const [yr, yg, yb, yo, ur, ug, ub, vr, vg, vb] = k;
   const luma = layout[0];
   for (let r = 0; r < bh; r++) {

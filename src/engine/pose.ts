@@ -110,14 +110,7 @@ export function frontalise(points: Float32Array, depth: Float32Array, pose: Head
  * points, turned and scaled as that face is posed: `out[v] = points[v] + amount * weights[v] * (R * s * offset)`
  * on x and y. `out` may be `points`.
  */
-export function addFrontalOffsets(
-  points: Float32Array,
-  pose: HeadPose,
-  offsets: Float32Array,
-  weights: Float32Array,
-  amount: number,
-  out: Float32Array,
-): void {
+export function addFrontalOffsets(points: Float32Array, pose: HeadPose, offsets: Float32Array, weights: Float32Array, amount: number, out: Float32Array): void {
   const r = pose.rotation;
   for (let v = 0; v < weights.length; v++) {
     const k = amount * weights[v] * pose.scale;

@@ -38,7 +38,6 @@ void main() {
 /** The face canvas grows in steps, so a moving face does not reallocate it every frame. */
 const FACE_CANVAS_STEP = 64;
 
-
 export interface SwapSource {
   image: ImageBitmap;
   /** Landmarks in the image's pixels. */

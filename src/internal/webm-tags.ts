@@ -120,14 +120,6 @@ export function withWebmTags(webm: Uint8Array, tags: Readonly<Record<string, str
   const insertAt = Math.min(offset, segmentEnd);
   const inserted = encodeTags(tags);
   const segmentSize =
-    segment.size === null
-      ? webm.subarray(segment.sizeOffset, segment.dataOffset)
-      : encodeSize(segment.size + inserted.length, segment.sizeLength);
-  return concatBytes([
-    webm.subarray(0, segment.sizeOffset),
-    segmentSize,
-    webm.subarray(segment.dataOffset, insertAt),
-    inserted,
-    webm.subarray(insertAt),
-  ]);
+    segment.size === null ? webm.subarray(segment.sizeOffset, segment.dataOffset) : encodeSize(segment.size + inserted.length, segment.sizeLength);
+  return concatBytes([webm.subarray(0, segment.sizeOffset), segmentSize, webm.subarray(segment.dataOffset, insertAt), inserted, webm.subarray(insertAt)]);
 }

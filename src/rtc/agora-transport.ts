@@ -16,13 +16,7 @@ import type { FaceswapErrorCode, FaceSource, RtcCredentials } from '../core/prot
 import { loadAgora } from './agora-loader.js';
 import { appIdFromToken } from '../core/app-id.js';
 import { EventSource } from '../core/emitter.js';
-import type {
-  LocalMedia,
-  RtcTransport,
-  RtcTransportEventMap,
-  TransportOptions,
-  TransportStats,
-} from './transport.js';
+import type { LocalMedia, RtcTransport, RtcTransportEventMap, TransportOptions, TransportStats } from './transport.js';
 import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 
 /**
@@ -104,8 +98,6 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
     this.#options = options;
   }
 
-
-
   async join(credentials: RtcCredentials, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     if (this.#client || this.#left) throw new Error('AgoraTransport: join may be called once');
@@ -150,9 +142,7 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
     }
     if (this.#published.audio !== media.audio) {
       if (this.#localAudio) stale.push(this.#localAudio);
-      this.#localAudio = media.audio
-        ? sdk.createCustomAudioTrack({ mediaStreamTrack: media.audio, encoderConfig: 'music_standard' })
-        : null;
+      this.#localAudio = media.audio ? sdk.createCustomAudioTrack({ mediaStreamTrack: media.audio, encoderConfig: 'music_standard' }) : null;
       if (this.#localAudio) fresh.push(this.#localAudio);
     }
     this.#published = { ...media };
@@ -237,7 +227,10 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       }
       if (mediaType === 'video') void this.#subscribeVideo(client, user);
       else if (mediaType === 'audio' && this.#options.remoteAudio) {
-        void client.subscribe(user, 'audio').then((track) => track.play(), () => {});
+        void client.subscribe(user, 'audio').then(
+          (track) => track.play(),
+          () => {},
+        );
       }
     });
     client.on('user-unpublished', (user: IAgoraRTCRemoteUser, mediaType: string) => {

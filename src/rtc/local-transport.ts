@@ -4,14 +4,7 @@ import { webgl2Available } from '../engine/renderer.js';
 import { abortError, FaceswapError } from '../core/errors.js';
 import type { FaceSource, RtcCredentials } from '../core/protocol.js';
 import { EventSource } from '../core/emitter.js';
-import type {
-  LocalMedia,
-  RtcTransport,
-  RtcTransportEventMap,
-  TransportConnectionState,
-  TransportOptions,
-  TransportStats,
-} from './transport.js';
+import type { LocalMedia, RtcTransport, RtcTransportEventMap, TransportConnectionState, TransportOptions, TransportStats } from './transport.js';
 import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 
 export interface LocalTransportOptions extends TransportOptions, EngineOptions {
@@ -75,7 +68,10 @@ export class LocalTransport extends EventSource<RtcTransportEventMap> implements
           signal.addEventListener('abort', onAbort, { once: true });
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new FaceswapError('rtc-join-timeout', 'The face model did not load in time.')), this.#options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new FaceswapError('rtc-join-timeout', 'The face model did not load in time.')),
+            this.#options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
+          );
         }),
       ]);
     } catch (error) {

@@ -44,9 +44,7 @@ export interface RtcTransportEventMap {
   error: FaceswapError;
 }
 
-export type RtcTransportListener<K extends keyof RtcTransportEventMap> = (
-  detail: RtcTransportEventMap[K],
-) => void;
+export type RtcTransportListener<K extends keyof RtcTransportEventMap> = (detail: RtcTransportEventMap[K]) => void;
 
 export interface RtcTransport {
   readonly engine: EngineName;

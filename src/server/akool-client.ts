@@ -378,8 +378,7 @@ function expectDetectSuccess(reply: DetectErrorBody, endpoint: string): void {
 function detectFailure(reply: DetectErrorBody, endpoint: string, httpStatus?: number): AkoolError {
   const upstreamCode = reply.error_code as number;
   const text = typeof reply.error_msg === 'string' ? reply.error_msg : '';
-  const code: FaceswapErrorCode =
-    upstreamCode >= 1000 ? codeForAkool(upstreamCode) : NO_FACE_MESSAGE.test(text) ? 'no-face' : 'invalid-source';
+  const code: FaceswapErrorCode = upstreamCode >= 1000 ? codeForAkool(upstreamCode) : NO_FACE_MESSAGE.test(text) ? 'no-face' : 'invalid-source';
   const message = `AKOOL ${endpoint} answered error_code ${upstreamCode}${text ? `: ${text.slice(0, 200)}` : ''}`;
   return new AkoolError(code, message, { kind: 'business', endpoint, upstreamCode, ...(httpStatus === undefined ? {} : { httpStatus }) });
 }

@@ -122,8 +122,7 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
     warnedNoSecret = true;
     logger.warn('faceswap: no `secret` given; using a random one, so sessions will not survive a restart or span instances.');
   }
-  const limiter = (limit: RateLimit | false | undefined, fallback: RateLimit) =>
-    limit === false ? undefined : new RateLimiter(limit ?? fallback, now);
+  const limiter = (limit: RateLimit | false | undefined, fallback: RateLimit) => (limit === false ? undefined : new RateLimiter(limit ?? fallback, now));
   const store = options.store ?? new MemorySessionStore();
   return {
     now,

@@ -158,9 +158,9 @@ export class RedisSessionStore implements SessionStore {
 
   async purgeClosed(before: number): Promise<void> {
     for (;;) {
-      const ids = asArray(
-        await this.client.sendCommand(['ZRANGEBYSCORE', this.key('closed'), '-inf', `(${before}`, 'LIMIT', '0', String(PURGE_BATCH)]),
-      ).map(String);
+      const ids = asArray(await this.client.sendCommand(['ZRANGEBYSCORE', this.key('closed'), '-inf', `(${before}`, 'LIMIT', '0', String(PURGE_BATCH)])).map(
+        String,
+      );
       if (ids.length === 0) return;
       const removed = Number(await this.script(PURGE, [this.key('closed'), ...ids.map((id) => this.recordKey(id))], [String(before), ...ids]));
       if (ids.length < PURGE_BATCH || removed === 0) return;

@@ -95,9 +95,7 @@ export function detectBodyLimit(maxImageBytes: number): number {
   return Math.ceil(maxImageBytes / 3) * 4 + 64 * 1024;
 }
 
-export type DetectInput =
-  | { kind: 'image'; base64: string; info: ImageInfo; singleFace: boolean }
-  | { kind: 'url'; url: string; singleFace: boolean };
+export type DetectInput = { kind: 'image'; base64: string; info: ImageInfo; singleFace: boolean } | { kind: 'url'; url: string; singleFace: boolean };
 
 export function parseDetectRequest(body: Record<string, unknown>, maxImageBytes: number): DetectInput {
   const { url, image, singleFace } = body;

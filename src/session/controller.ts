@@ -5,15 +5,17 @@ import { EndpointClient } from './endpoint-client.js';
 import { DEFAULT_SESSION_OPTIONS, idleSnapshot } from './defaults.js';
 import { FaceswapError, isFaceswapError } from '../core/errors.js';
 import { browserPlatform } from './platform.js';
-import { sameSource, type EngineName, type FaceSource, type FaceswapErrorInfo, type RtcCredentials, type SessionGrant, type SessionState, type SwapStatus } from '../core/protocol.js';
-import type {
-  CameraFacing,
-  SessionControllerApi,
-  SessionEventMap,
-  SessionOptions,
-  SessionPlatform,
-  SessionSnapshot,
-} from './session-api.js';
+import {
+  sameSource,
+  type EngineName,
+  type FaceSource,
+  type FaceswapErrorInfo,
+  type RtcCredentials,
+  type SessionGrant,
+  type SessionState,
+  type SwapStatus,
+} from '../core/protocol.js';
+import type { CameraFacing, SessionControllerApi, SessionEventMap, SessionOptions, SessionPlatform, SessionSnapshot } from './session-api.js';
 
 /**
  * The session state machine (states and transitions in `TRANSITIONS`). It renders nothing: the camera, fetch and
@@ -100,7 +102,6 @@ export class SessionController extends EventSource<SessionEventMap> implements S
   get snapshot(): SessionSnapshot {
     return this.#snapshot;
   }
-
 
   async start(): Promise<void> {
     if (this.#disposed || (this.#run && !this.#run.finished)) return;
@@ -593,7 +594,6 @@ export class SessionController extends EventSource<SessionEventMap> implements S
     this.events.emit('change', this.#snapshot);
   }
 }
-
 
 function toFaceswapError(error: unknown, fallback: FaceswapErrorInfo['code']): FaceswapError {
   if (isFaceswapError(error)) return error;

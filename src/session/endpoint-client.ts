@@ -96,12 +96,7 @@ export class EndpointClient {
 }
 
 /** `POST {endpoint}/detect` for the source picker. */
-export function detectFaces(
-  endpoint: string,
-  body: DetectRequest,
-  signal?: AbortSignal,
-  fetchImpl: typeof fetch = globalThis.fetch,
-): Promise<DetectResponse> {
+export function detectFaces(endpoint: string, body: DetectRequest, signal?: AbortSignal, fetchImpl: typeof fetch = globalThis.fetch): Promise<DetectResponse> {
   return new EndpointClient(endpoint, fetchImpl).detect(body, signal);
 }
 

@@ -47,7 +47,6 @@ export class LazySessionController extends EventSource<SessionEventMap> implemen
     else this.#options = options;
   }
 
-
   async start(): Promise<void> {
     if (!this.#disposed) await this.#call((controller) => controller.start());
   }

@@ -85,7 +85,6 @@ export async function startStaticServer(mounts: Mounts, middleware?: Middleware)
   };
 }
 
-
 /** Headless Chromium with a fake camera (a synthetic pattern, or `fakeVideo`, a .y4m/.mjpeg file). */
 export function launchChromium(options: { fakeVideo?: string; autoplay?: boolean } = {}): Promise<Browser> {
   const args = chromiumArgs({ autoplay: options.autoplay !== false });

@@ -34,7 +34,11 @@ interface Answer {
   headers: Headers;
 }
 
-async function call(server: ServerUnderTest, path: string, init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  server: ServerUnderTest,
+  path: string,
+  init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.raw;
   if (init.body !== undefined) {
@@ -82,7 +86,9 @@ export async function warmUpDetector(emulator: RunningEmulator): Promise<void> {
 }
 
 async function facelessPng(): Promise<string> {
-  const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 48, g: 80, b: 160 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 48, g: 80, b: 160 } } })
+    .png()
+    .toBuffer();
   return `data:image/png;base64,${png.toString('base64')}`;
 }
 
@@ -180,13 +186,28 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
       try {
         const forged = sessionKey.slice(0, -2) + (sessionKey.endsWith('AA') ? 'BB' : 'AA');
         for (const action of ['heartbeat', 'close', 'source']) {
-          assertError(await call(server, `/sessions/${sessionId}/${action}`, { body: { sessionKey: forged, source: { path: 'https://a.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } } }), 403, 'forbidden');
-          assertError(await call(server, `/sessions/${sessionId}/${action}`, { body: { sessionKey: other.sessionKey, source: { path: 'https://a.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } } }), 403, 'forbidden');
+          assertError(
+            await call(server, `/sessions/${sessionId}/${action}`, {
+              body: { sessionKey: forged, source: { path: 'https://a.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } },
+            }),
+            403,
+            'forbidden',
+          );
+          assertError(
+            await call(server, `/sessions/${sessionId}/${action}`, {
+              body: { sessionKey: other.sessionKey, source: { path: 'https://a.example/a.jpg', opts: '1,1:2,2:3,3:4,4' } },
+            }),
+            403,
+            'forbidden',
+          );
         }
         assertError(await call(server, `/sessions/${sessionId}/heartbeat`, { body: {} }), 400, 'bad-request');
         // A key for an id that does not exist is refused as forbidden, so a caller learns nothing about ids.
         assertError(await call(server, '/sessions/0123456789abcdef01234567/heartbeat', { body: { sessionKey } }), 403, 'forbidden');
-        assert.ok(server.emulator.sessions().some((s) => s._id === sessionId && !s.closed), 'the session is still open');
+        assert.ok(
+          server.emulator.sessions().some((s) => s._id === sessionId && !s.closed),
+          'the session is still open',
+        );
       } finally {
         await call(server, `/sessions/${sessionId}/close`, { body: { sessionKey } });
         await call(server, `/sessions/${other.sessionId}/close`, { body: { sessionKey: other.sessionKey } });
@@ -197,7 +218,10 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
     name: 'close also accepts a sendBeacon text/plain body',
     async run(server) {
       const { sessionId, sessionKey } = await openSession(server);
-      const answer = await call(server, `/sessions/${sessionId}/close`, { raw: JSON.stringify({ sessionKey }), headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+      const answer = await call(server, `/sessions/${sessionId}/close`, {
+        raw: JSON.stringify({ sessionKey }),
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      });
       assert.deepEqual(answer.body, { ok: true });
       assert.ok(server.emulator.sessions().find((s) => s._id === sessionId)?.closed);
     },
@@ -217,12 +241,18 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
       const foreign = await call(server, '/health', { headers: { origin: FOREIGN_ORIGIN } });
       assertError(foreign, 403, 'forbidden');
       assert.equal(foreign.headers.get('access-control-allow-origin'), null);
-      const preflight = await fetch(`${server.endpoint}/sessions`, { method: 'OPTIONS', headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(`${server.endpoint}/sessions`, {
+        method: 'OPTIONS',
+        headers: { origin: FOREIGN_ORIGIN, 'access-control-request-method': 'POST' },
+      });
       assert.equal(preflight.status, 403);
       const allowed = await call(server, '/health', { headers: { origin: server.allowedOrigin } });
       assert.equal(allowed.status, 200);
       assert.equal(allowed.headers.get('access-control-allow-origin'), server.allowedOrigin);
-      const allowedPreflight = await fetch(`${server.endpoint}/sessions`, { method: 'OPTIONS', headers: { origin: server.allowedOrigin, 'access-control-request-method': 'POST' } });
+      const allowedPreflight = await fetch(`${server.endpoint}/sessions`, {
+        method: 'OPTIONS',
+        headers: { origin: server.allowedOrigin, 'access-control-request-method': 'POST' },
+      });
       assert.ok(allowedPreflight.status === 200 || allowedPreflight.status === 204, String(allowedPreflight.status));
       assert.match(allowedPreflight.headers.get('access-control-allow-methods') ?? '', /POST/);
       assert.equal((await call(server, '/health', { headers: { origin: server.origin } })).status, 200, 'same origin');
@@ -233,7 +263,11 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
     async run(server) {
       const { sessionId, sessionKey } = await openSession(server);
       try {
-        assertError(await call(server, `/sessions/${sessionId}/heartbeat`, { raw: JSON.stringify({ sessionKey, pad: 'x'.repeat(64 * 1024) }) }), 413, 'payload-too-large');
+        assertError(
+          await call(server, `/sessions/${sessionId}/heartbeat`, { raw: JSON.stringify({ sessionKey, pad: 'x'.repeat(64 * 1024) }) }),
+          413,
+          'payload-too-large',
+        );
       } finally {
         await call(server, `/sessions/${sessionId}/close`, { body: { sessionKey } });
       }

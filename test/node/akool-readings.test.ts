@@ -159,7 +159,12 @@ describe('AKOOL readings: sessions', () => {
 
 describe('AKOOL readings: region', () => {
   // AKOOL's detect-faces example: region [150,261,437,661] with these landmarks (left mouth corner 4th).
-  const points: Array<[number, number]> = [[249, 510], [460, 516], [343, 657], [254, 739]];
+  const points: Array<[number, number]> = [
+    [249, 510],
+    [460, 516],
+    [343, 657],
+    [254, 739],
+  ];
   test('the documented example reads as [x, y, w, h]', () => {
     assert.deepEqual(regionToBox([150, 261, 437, 661], points), [150, 261, 437, 661]);
   });
@@ -167,6 +172,18 @@ describe('AKOOL readings: region', () => {
     assert.deepEqual(regionToBox([240, 500, 470, 750], points), [240, 500, 470, 750]);
   });
   test('corners only when [x, y, w, h] cannot hold the face', () => {
-    assert.deepEqual(regionToBox([200, 450, 500, 800], [[249, 510], [460, 516], [343, 657], [254, 739]], { width: 600, height: 900 }), [200, 450, 300, 350]);
+    assert.deepEqual(
+      regionToBox(
+        [200, 450, 500, 800],
+        [
+          [249, 510],
+          [460, 516],
+          [343, 657],
+          [254, 739],
+        ],
+        { width: 600, height: 900 },
+      ),
+      [200, 450, 300, 350],
+    );
   });
 });

@@ -29,7 +29,10 @@ test('the page that defines the elements loads no Agora, engine or session-core 
   for (const pattern of [...Object.values(LAZY_PARTS), '/src/engine/']) {
     assert.equal(initialModules.filter((id) => id.includes(pattern)).length, 0, `${pattern} is in the initial chunk`);
   }
-  assert.ok(initialModules.some((id) => id.includes('/src/index.ts')), 'the registering entry itself is in the initial graph');
+  assert.ok(
+    initialModules.some((id) => id.includes('/src/index.ts')),
+    'the registering entry itself is in the initial graph',
+  );
 });
 
 test('the Agora SDK, the Agora transport, the local engine and the session core are built, each in lazy chunks of its own', () => {
@@ -55,9 +58,16 @@ test(`the registering entry with Lit stays under ${BUDGET_GZIP} bytes gzip`, () 
 test("one element's define entry loads that element only", async () => {
   const player = (await bundleGraph('src/define/faceswap-player.ts')) as Record<'initial', Chunk[]>;
   const modules = player.initial.flatMap((c) => c.moduleIds);
-  assert.ok(modules.some((id) => id.includes('/src/components/faceswap-player/faceswap-player.ts')), 'the player is in it');
+  assert.ok(
+    modules.some((id) => id.includes('/src/components/faceswap-player/faceswap-player.ts')),
+    'the player is in it',
+  );
   for (const other of ['/src/components/faceswap-session/', '/src/components/face-source-picker/']) {
-    assert.deepEqual(modules.filter((id) => id.includes(other)), [], `${other} is loaded with the player's entry`);
+    assert.deepEqual(
+      modules.filter((id) => id.includes(other)),
+      [],
+      `${other} is loaded with the player's entry`,
+    );
   }
   const { gzipBytes } = size(player.initial) as { gzipBytes: number };
   assert.ok(gzipBytes < size(graph.initial).gzipBytes, `the player alone (${gzipBytes} B gzip) is lighter than all three`);

@@ -96,22 +96,32 @@ test('a page with only the CDN file runs the full local-engine flow', { timeout:
     });
 
     await page.goto(`${origin}/index.html`, { waitUntil: 'load' });
-    await page.waitForFunction(() => customElements.get('faceswap-session') && customElements.get('face-source-picker') && customElements.get('faceswap-player'));
+    await page.waitForFunction(
+      () => customElements.get('faceswap-session') && customElements.get('face-source-picker') && customElements.get('faceswap-player'),
+    );
 
     // Nothing but the CDN file and its own lazy chunks was loaded as script.
     assert.ok(scripts.length > 0 && scripts.every((path) => path.startsWith('/cdn/')), scripts.join(', '));
     // The second copy is the same release: it keeps the first copy's elements silently (a real conflict warns,
     // see the define-version test).
-    assert.deepEqual(warnings.filter((w) => w.includes('is already defined')), []);
+    assert.deepEqual(
+      warnings.filter((w) => w.includes('is already defined')),
+      [],
+    );
 
     // The visitor picks the first gallery face.
     await page.waitForFunction(() => document.querySelector('face-source-picker')?.shadowRoot?.querySelector('[part~="thumbnail"]'));
     await page.evaluate(() => (document.querySelector('face-source-picker')!.shadowRoot!.querySelector('[part~="thumbnail"]') as HTMLElement).click());
 
-    await page.waitForFunction(() => document.querySelector('faceswap-session')?.getAttribute('state') === 'live' || document.querySelector('faceswap-session')?.getAttribute('state') === 'error', {
-      timeout: 150_000,
-      polling: 200,
-    });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('faceswap-session')?.getAttribute('state') === 'live' ||
+        document.querySelector('faceswap-session')?.getAttribute('state') === 'error',
+      {
+        timeout: 150_000,
+        polling: 200,
+      },
+    );
     const log = (await page.evaluate('window.cdnLog')) as { type: string; detail: Record<string, unknown> }[];
     assert.equal(await page.evaluate(() => document.querySelector('faceswap-session')!.getAttribute('state')), 'live', JSON.stringify(log));
 

@@ -9,7 +9,11 @@ import { encodeTags, withWebmTags } from '../../src/internal/webm-tags.js';
 import { exiftool } from '../support/exiftool.js';
 
 async function png(): Promise<Uint8Array> {
-  return new Uint8Array(await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 test('PNG: the XMP packet is read back by ExifTool as the IPTC digital source type; the pixels are untouched', async () => {
@@ -42,7 +46,13 @@ test('PNG: anything else is refused with a TypeError', async () => {
 });
 
 // EBML as MediaRecorder writes it live: a Segment and Clusters of unknown size, no SeekHead, no Cues.
-const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .replace(/\s+/g, '')
+      .match(/../g)!
+      .map((b) => parseInt(b, 16)),
+  );
 const ebmlHeader = hex('1A45DFA3 9F 4286 81 01 42F7 81 01 42F2 81 04 42F3 81 08 4282 84 7765626D 4287 81 04 4285 81 02');
 const info = hex('1549A966 8B 2AD7B1 83 0F4240 4D80 81 41');
 const tracks = hex('1654AE6B 8F AE 8D D7 81 01 83 81 01 86 85 565F565038');
@@ -80,8 +90,5 @@ test('WebM: files it cannot tag safely are refused with a TypeError', () => {
   assert.throws(() => withWebmTags(new Uint8Array([1, 2, 3, 4]), {}), TypeError, 'not EBML');
   assert.throws(() => withWebmTags(liveWebm().subarray(0, ebmlHeader.length + 6), {}), TypeError, 'truncated');
   const seekHead = hex('114D9B74 80');
-  assert.throws(
-    () => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, cluster]), {}),
-    /SeekHead/,
-  );
+  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, cluster]), {}), /SeekHead/);
 });

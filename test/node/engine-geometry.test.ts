@@ -24,7 +24,16 @@ function noise(seed: number) {
 
 /** The symmetric pairs and midline points pose.ts reads, so a synthetic face can be built symmetric. */
 const PAIRS = [
-  [33, 263], [133, 362], [234, 454], [93, 323], [132, 361], [58, 288], [127, 356], [70, 300], [105, 334], [61, 291],
+  [33, 263],
+  [133, 362],
+  [234, 454],
+  [93, 323],
+  [132, 361],
+  [58, 288],
+  [127, 356],
+  [70, 300],
+  [105, 334],
+  [61, 291],
 ];
 const MIDLINE = [10, 152, 151, 175, 9, 199, 168, 18];
 
@@ -77,13 +86,13 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('head pose from the 3D mesh', () => {
   it('reads yaw, pitch and roll of a turned and tilted face', () => {
     const cloud = frontalCloud();
-    const straight = headPose(...Object.values(posed(cloud, 0, 0, 0)) as [Float32Array, Float32Array]);
+    const straight = headPose(...(Object.values(posed(cloud, 0, 0, 0)) as [Float32Array, Float32Array]));
     assert.ok(Math.abs(straight.yaw) < 1e-3 && Math.abs(straight.pitch) < 1e-3 && Math.abs(straight.roll) < 1e-3);
     const { points, depth } = posed(cloud, 0.5, 0, 0.4);
     const pose = headPose(points, depth);
     assert.ok(Math.abs(Math.abs(pose.yaw) - 0.5) < 1e-3, `yaw ${pose.yaw}`);
     assert.ok(Math.abs(pose.roll - 0.4) < 1e-3, `roll ${pose.roll}`);
-    const nod = headPose(...Object.values(posed(cloud, 0, 0.3, 0)) as [Float32Array, Float32Array]);
+    const nod = headPose(...(Object.values(posed(cloud, 0, 0.3, 0)) as [Float32Array, Float32Array]));
     assert.ok(Math.abs(Math.abs(nod.pitch) - 0.3) < 1e-3, `pitch ${nod.pitch}`);
   });
 

@@ -62,7 +62,7 @@ describe('LandmarkTracker', () => {
     let outputRange = [Infinity, -Infinity];
     for (let i = 0; i < 90; i++) {
       const t = i * STEP;
-      const open = 8 * (1 - Math.cos(2 * Math.PI * 4 * (t / 1000))) / 2;
+      const open = (8 * (1 - Math.cos(2 * Math.PI * 4 * (t / 1000)))) / 2;
       tracker.update(face(0, 0.5, rand, open), t);
       tracker.predict(t, out);
       if (i < 30) continue;

@@ -58,7 +58,10 @@ describe('a page under Content-Security-Policy', () => {
     assert.deepEqual(foreign, []);
     assert.equal(result.playerHasVideo, true, 'the player shows the swapped video');
     // The engine's files came from the site, under the policy.
-    assert.ok(site.requests.some((path) => path.startsWith('/faceswap-engine/')), 'the local engine loaded its files');
+    assert.ok(
+      site.requests.some((path) => path.startsWith('/faceswap-engine/')),
+      'the local engine loaded its files',
+    );
     assert.equal(site.emulator.state().openSessions, 0);
   });
 

@@ -42,10 +42,38 @@ function rng(seed: number) {
 type Rng = ReturnType<typeof rng>;
 
 const WEIRD_STRINGS = [
-  '', ' ', '\u0000', '%', '%00', '%E0%A4%A', '%ZZ', '..', '../../etc/passwd', '\uD800', '😀', '\u202e', '<script>',
-  "' OR 1=1 --", '${7*7}', '{{7*7}}', '__proto__', 'constructor', 'null', 'undefined', 'NaN', '-1', '1e309',
-  'a'.repeat(65), 'a'.repeat(5000), 'javascript:alert(1)', 'file:///etc/passwd', 'http://169.254.169.254/latest/meta-data/',
-  'http://127.0.0.1:6379/', 'gopher://127.0.0.1:6379/_INFO', 'data:image/png;base64,AAAA', 'http://user:pass@example.com/a.jpg',
+  '',
+  ' ',
+  '\u0000',
+  '%',
+  '%00',
+  '%E0%A4%A',
+  '%ZZ',
+  '..',
+  '../../etc/passwd',
+  '\uD800',
+  '😀',
+  '\u202e',
+  '<script>',
+  "' OR 1=1 --",
+  '${7*7}',
+  '{{7*7}}',
+  '__proto__',
+  'constructor',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  'a'.repeat(65),
+  'a'.repeat(5000),
+  'javascript:alert(1)',
+  'file:///etc/passwd',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://127.0.0.1:6379/',
+  'gopher://127.0.0.1:6379/_INFO',
+  'data:image/png;base64,AAAA',
+  'http://user:pass@example.com/a.jpg',
   'https://example.com/' + 'x'.repeat(3000),
 ];
 
@@ -72,7 +100,8 @@ function randomJson(r: Rng, depth = 0): unknown {
       return Array.from({ length: r.int(4) }, () => randomJson(r, depth + 1));
     default: {
       const object: Record<string, unknown> = {};
-      for (let i = r.int(4); i > 0; i--) object[r.pick(['source', 'sessionKey', 'url', 'image', 'path', 'opts', '__proto__', 'constructor', randomString(r)])] = randomJson(r, depth + 1);
+      for (let i = r.int(4); i > 0; i--)
+        object[r.pick(['source', 'sessionKey', 'url', 'image', 'path', 'opts', '__proto__', 'constructor', randomString(r)])] = randomJson(r, depth + 1);
       return object;
     }
   }
@@ -164,18 +193,43 @@ function randomRequest(r: Rng, lives: Live[]): Request {
   let path: string;
   if (route === 'detect' || route === 'sessions') path = `/api/faceswap/${route}`;
   else if (route === 'other') {
-    path = r.pick(['/api/faceswap', '/api/faceswap/', '/api/faceswapx', '/api/faceswap/health', '/api/faceswap/sessions/', '/api/faceswap//sessions', '/', '/api', '/__emulator/state']);
+    path = r.pick([
+      '/api/faceswap',
+      '/api/faceswap/',
+      '/api/faceswapx',
+      '/api/faceswap/health',
+      '/api/faceswap/sessions/',
+      '/api/faceswap//sessions',
+      '/',
+      '/api',
+      '/__emulator/state',
+    ]);
     if (r.chance(0.5)) path += '/' + encodePath(randomString(r));
   } else {
-    const id = target && r.chance(0.7) ? target.sessionId : r.pick([randomString(r), encodePath(randomString(r)), '%E0%A4%A', '%', '0'.repeat(24), 'a'.repeat(65)]);
+    const id =
+      target && r.chance(0.7) ? target.sessionId : r.pick([randomString(r), encodePath(randomString(r)), '%E0%A4%A', '%', '0'.repeat(24), 'a'.repeat(65)]);
     path = `/api/faceswap/sessions/${id}/${r.chance(0.9) ? route : randomString(r)}`;
   }
   if (r.chance(0.1)) path += '?' + encodePath(randomString(r)) + '=' + randomString(r);
   const method = r.chance(0.8) ? (route === 'other' ? r.pick(['GET', 'POST']) : 'POST') : r.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'FOO']);
 
   const headers = new Headers();
-  if (r.chance(0.8)) headers.set('content-type', r.pick(['application/json', 'text/plain;charset=UTF-8', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16']));
-  if (r.chance(0.4)) headers.set('origin', r.pick([ORIGIN, ALLOWED, 'https://evil.test', 'null', 'http://site.test.evil.test', 'http://[::1', randomString(r).replace(/[^\x20-\x7e]/g, '')]));
+  if (r.chance(0.8))
+    headers.set(
+      'content-type',
+      r.pick([
+        'application/json',
+        'text/plain;charset=UTF-8',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=utf-16',
+      ]),
+    );
+  if (r.chance(0.4))
+    headers.set(
+      'origin',
+      r.pick([ORIGIN, ALLOWED, 'https://evil.test', 'null', 'http://site.test.evil.test', 'http://[::1', randomString(r).replace(/[^\x20-\x7e]/g, '')]),
+    );
   if (r.chance(0.2)) headers.set('content-length', String(r.pick([0, 1, 10 ** 9, -1])));
   if (r.chance(0.1)) headers.set('access-control-request-method', 'POST');
   if (r.chance(0.1)) headers.set('x-forwarded-for', randomString(r).replace(/[^\x20-\x7e]/g, ''));
@@ -291,7 +345,11 @@ describe('fuzzing the token endpoint', () => {
     t.diagnostic(`seed ${SEED}: ${successes} successes, heap growth ${(heapGrowth / 1024).toFixed(0)} KiB after GC`);
 
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} bad answers`);
-    assert.deepEqual(logged.filter((l) => l.startsWith('error')), [], 'no unexpected error was logged');
+    assert.deepEqual(
+      logged.filter((l) => l.startsWith('error')),
+      [],
+      'no unexpected error was logged',
+    );
     assert.ok(successes > 200, `the fuzzer reaches the success paths too (${successes})`);
     // The retained state is per open session (a few hundred bytes each, at most a few hundred sessions).
     assert.ok(heapGrowth < 6 * 1024 * 1024, `heap grew ${(heapGrowth / 1024 / 1024).toFixed(1)} MiB over ${CASES - 2000} requests`);
@@ -321,22 +379,32 @@ describe('fuzzing the token endpoint', () => {
       for (let i = 0; i < RAW_CASES; i++) {
         const body = randomBody(r, r.pick(['detect', 'sessions', 'heartbeat', 'close']), lives, r.pick(lives)) ?? '';
         const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
-        const target = r.pick(['/api/faceswap/sessions', `/api/faceswap/sessions/${r.pick(lives).sessionId}/close`, '/api/faceswap/detect', '/api/faceswap/%zz', '/api/faceswap/sessions/%E0%A4%A/close']);
+        const target = r.pick([
+          '/api/faceswap/sessions',
+          `/api/faceswap/sessions/${r.pick(lives).sessionId}/close`,
+          '/api/faceswap/detect',
+          '/api/faceswap/%zz',
+          '/api/faceswap/sessions/%E0%A4%A/close',
+        ]);
         const lengthHeader = r.pick([`Content-Length: ${bytes.length}`, `Content-Length: ${bytes.length + 10}`, 'Transfer-Encoding: chunked', '']);
         let payload: Buffer = bytes;
-        if (lengthHeader.startsWith('Transfer')) payload = Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
+        if (lengthHeader.startsWith('Transfer'))
+          payload = Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
         const head = `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n${lengthHeader ? lengthHeader + '\r\n' : ''}\r\n`;
         // A short body on a longer Content-Length: the client hangs up midway.
         const answer = await rawExchange(port, Buffer.concat([Buffer.from(head), payload]), lengthHeader.endsWith(`${bytes.length + 10}`));
         const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'none';
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        assert.ok(status === "none" || /^[24]\d\d$/.test(status), `raw case ${i} ${target}: ${answer.slice(0, 400)}`);
+        assert.ok(status === 'none' || /^[24]\d\d$/.test(status), `raw case ${i} ${target}: ${answer.slice(0, 400)}`);
       }
       // Still serving after all of it.
       const health = await fetch(`${server.url}/api/faceswap/health`);
       assert.equal(health.status, 200);
       assert.ok((statuses.get('400') ?? 0) > 100, `statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-      assert.deepEqual(logged.filter((l) => l.startsWith('error')), []);
+      assert.deepEqual(
+        logged.filter((l) => l.startsWith('error')),
+        [],
+      );
     } finally {
       await server.close();
     }
@@ -394,7 +462,9 @@ describe('attacks on billing and cost', () => {
       ...options,
     });
   const call = (handler: FaceswapHandler, path: string, body: unknown, visitor = 'v1', method = 'POST') =>
-    handler(new Request(`${ORIGIN}/api/faceswap${path}`, { method, headers: { [VISITOR]: visitor }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+    handler(
+      new Request(`${ORIGIN}/api/faceswap${path}`, { method, headers: { [VISITOR]: visitor }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    );
   const create = (handler: FaceswapHandler, visitor = 'v1') => call(handler, '/sessions', { source: SOURCE }, visitor);
 
   before(() => {
@@ -423,7 +493,8 @@ describe('attacks on billing and cost', () => {
     const forged = await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: 'AAAA' + live.sessionKey.slice(4), source: SOURCE });
     assert.equal(forged.status, 403);
     const statuses = [];
-    for (let i = 0; i < 30; i++) statuses.push((await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: live.sessionKey, source: SOURCE })).status);
+    for (let i = 0; i < 30; i++)
+      statuses.push((await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: live.sessionKey, source: SOURCE })).status);
     assert.deepEqual(statuses, [...Array(5).fill(200), ...Array(25).fill(429)]);
     assert.equal(emulator.sessions().find((s) => s._id === live.sessionId)!.updates, 5);
     const limited = await call(handler, `/sessions/${live.sessionId}/source`, { sessionKey: live.sessionKey, source: SOURCE });
@@ -455,7 +526,11 @@ describe('attacks on billing and cost', () => {
     const handler = make({ maxSessionsPerVisitor: 1 });
     const live = (await (await create(handler)).json()) as Live;
     const closed = await emulator.handle(
-      new Request('http://akool.emulator.test/api/open/v3/faceswap/live/close', { method: 'POST', headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ _id: live.sessionId }) }),
+      new Request('http://akool.emulator.test/api/open/v3/faceswap/live/close', {
+        method: 'POST',
+        headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ _id: live.sessionId }),
+      }),
     );
     assert.equal(((await closed.json()) as { code: number }).code, 1000);
     const beat = await call(handler, `/sessions/${live.sessionId}/heartbeat`, { sessionKey: live.sessionKey });

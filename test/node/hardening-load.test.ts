@@ -109,7 +109,9 @@ describe('load: a hostile visitor against the session caps', () => {
       assert.ok(maxOpen <= TOTAL, `at most ${TOTAL} open at once, saw ${maxOpen}`);
       assert.equal(stack.emulator.state().sessions, TOTAL, 'AKOOL was asked for no more sessions than the cap');
       assert.ok(refused >= 5 * ADDRESSES * 10 - TOTAL, `${refused} creates refused`);
-      await Promise.all([...held].map(([id, { address, sessionKey }]) => post(`${stack.endpoint}/sessions/${id}/close`, { sessionKey }, { 'x-test-visitor': address })));
+      await Promise.all(
+        [...held].map(([id, { address, sessionKey }]) => post(`${stack.endpoint}/sessions/${id}/close`, { sessionKey }, { 'x-test-visitor': address })),
+      );
       assert.equal(stack.emulator.state().openSessions, 0);
     } finally {
       clearInterval(sampler);

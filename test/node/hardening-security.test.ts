@@ -52,19 +52,27 @@ describe('secrets stay on the server', () => {
 
   it('the API key and client secret appear in no answer, header or log line, through every success and failure', async () => {
     const answers: string[] = [];
-    const record = (r: { status: number; headers: Headers; text: string }) =>
-      answers.push(`${r.status} ${JSON.stringify([...r.headers])} ${r.text}`);
+    const record = (r: { status: number; headers: Headers; text: string }) => answers.push(`${r.status} ${JSON.stringify([...r.headers])} ${r.text}`);
     const flow = async (endpoint: string) => {
       const grant = await post(`${endpoint}/sessions`, { source: SOURCE });
       record(grant);
       if (grant.status === 200) {
         const { sessionId, sessionKey } = grant.json;
-        for (const action of ['source', 'heartbeat', 'close']) record(await post(`${endpoint}/sessions/${sessionId}/${action}`, { sessionKey, source: SOURCE }));
+        for (const action of ['source', 'heartbeat', 'close'])
+          record(await post(`${endpoint}/sessions/${sessionId}/${action}`, { sessionKey, source: SOURCE }));
       }
       record(await post(`${endpoint}/detect`, { image: dataUrl(samplePhoto(3)), singleFace: true }));
     };
     await flow(stack.endpoint);
-    for (const faults of [{ forceCode: 1101 }, { forceCode: 1104 }, { forceCode: 1003 }, { forceHttpStatus: 500 }, { forceHttpStatus: 401 }, { malformedJson: true }, { hang: true }]) {
+    for (const faults of [
+      { forceCode: 1101 },
+      { forceCode: 1104 },
+      { forceCode: 1003 },
+      { forceHttpStatus: 500 },
+      { forceHttpStatus: 401 },
+      { malformedJson: true },
+      { hang: true },
+    ]) {
       stack.emulator.setFaults(faults);
       await flow(stack.endpoint);
     }
@@ -91,8 +99,16 @@ describe('secrets stay on the server', () => {
     const statuses = new Set(answers.map((a) => a.slice(0, 3)));
     for (const status of ['200', '401', '429', '502', '504']) assert.ok(statuses.has(status), `${status} among ${[...statuses]}`);
     for (const secret of [API_KEY, CLIENT_SECRET]) {
-      assert.deepEqual(answers.filter((a) => a.includes(secret)), [], 'no answer carries a credential');
-      assert.deepEqual(logLines.filter((l) => l.includes(secret)), [], 'no log line carries a credential');
+      assert.deepEqual(
+        answers.filter((a) => a.includes(secret)),
+        [],
+        'no answer carries a credential',
+      );
+      assert.deepEqual(
+        logLines.filter((l) => l.includes(secret)),
+        [],
+        'no log line carries a credential',
+      );
     }
   });
 
@@ -107,7 +123,10 @@ describe('secrets stay on the server', () => {
       });
       assert.equal(build.status, 0, build.stderr);
       const files = readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
-      assert.ok(files.some((f) => f.name === 'index.js'), 'the registering entry was built');
+      assert.ok(
+        files.some((f) => f.name === 'index.js'),
+        'the registering entry was built',
+      );
       for (const file of files) {
         const text = readFileSync(join(file.parentPath, file.name), 'utf8');
         assert.ok(!text.includes(canaryKey), `${file.name} contains the build-time key`);
@@ -153,7 +172,7 @@ describe('sessionKey forgery and replay', () => {
     assert.equal((await post(`${stack.endpoint}/sessions/${a.sessionId}/close`, { sessionKey: a.sessionKey })).status, 200);
   });
 
-  it('replaying a closed session\'s own calls cannot reopen it or change it', async () => {
+  it("replaying a closed session's own calls cannot reopen it or change it", async () => {
     const { sessionId, sessionKey } = (await post(`${stack.endpoint}/sessions`, { source: SOURCE })).json;
     assert.equal((await post(`${stack.endpoint}/sessions/${sessionId}/close`, { sessionKey })).status, 200);
     const beat = await post(`${stack.endpoint}/sessions/${sessionId}/heartbeat`, { sessionKey });
@@ -176,7 +195,14 @@ describe('origins', () => {
   it('refuses every origin but the configured ones and its own, on every route, before AKOOL is asked', async () => {
     const before = stack.emulator.state().sessions;
     const host = new URL(stack.endpoint).host;
-    for (const origin of ['https://evil.example', 'null', `http://${host}.evil.example`, 'https://shop.example.evil.example', 'http://shop.example', `https://${host}:1`]) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      `http://${host}.evil.example`,
+      'https://shop.example.evil.example',
+      'http://shop.example',
+      `https://${host}:1`,
+    ]) {
       for (const path of ['/sessions', '/detect', '/sessions/0123456789abcdef01234567/close', '/health']) {
         const answer = await fetch(`${stack.endpoint}${path}`, {
           method: path === '/health' ? 'GET' : 'POST',
@@ -210,7 +236,12 @@ describe('no server-side request forgery', () => {
       },
     });
     try {
-      const urls = [`${trap.url}/face.jpg`, `${trap.url}/redirect?to=http://169.254.169.254/`, 'http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:6379/'];
+      const urls = [
+        `${trap.url}/face.jpg`,
+        `${trap.url}/redirect?to=http://169.254.169.254/`,
+        'http://169.254.169.254/latest/meta-data/',
+        'http://127.0.0.1:6379/',
+      ];
       for (const url of urls) {
         await post(`${stack.endpoint}/detect`, { url });
         const grant = await post(`${stack.endpoint}/sessions`, { source: { ...SOURCE, path: url } });
@@ -220,7 +251,11 @@ describe('no server-side request forgery', () => {
         }
       }
       assert.ok(fetched.length > 0);
-      assert.deepEqual(fetched.filter((u) => !u.startsWith(stack.emulator.url + '/')), [], 'the handler only calls AKOOL');
+      assert.deepEqual(
+        fetched.filter((u) => !u.startsWith(stack.emulator.url + '/')),
+        [],
+        'the handler only calls AKOOL',
+      );
       assert.equal(trap.hits(), 0, 'the emulator was not allowed to fetch it either');
     } finally {
       await stack.close();

@@ -57,10 +57,12 @@ function folderEdges(sources: Map<string, string>): Map<string, string> {
 
 /** Edges a layer table does not allow. */
 function violations(edges: Map<string, string>, allowed: Record<string, readonly string[]>): string[] {
-  return [...edges].filter(([edge]) => {
-    const [from, to] = edge.split(' -> ');
-    return !(allowed[from] ?? []).includes(to);
-  }).map(([edge, file]) => `${edge} (${file})`);
+  return [...edges]
+    .filter(([edge]) => {
+      const [from, to] = edge.split(' -> ');
+      return !(allowed[from] ?? []).includes(to);
+    })
+    .map(([edge, file]) => `${edge} (${file})`);
 }
 
 /** A cycle among folders, as a path, or null. */

@@ -19,9 +19,7 @@ interface Declaration {
   events?: { name: string }[];
   cssParts?: { name: string }[];
 }
-const elements = (manifest.modules as { declarations?: Declaration[] }[])
-  .flatMap((m) => m.declarations ?? [])
-  .filter((d) => d.customElement && d.tagName);
+const elements = (manifest.modules as { declarations?: Declaration[] }[]).flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName);
 
 test('generated files are current (npm run gen)', () => {
   const result = spawnSync(process.execPath, ['scripts/gen-all.mjs', '--check'], { cwd: root, encoding: 'utf8' });
@@ -43,7 +41,11 @@ test('VS Code custom data lists every element and attribute, with values for enu
   }
   // `engine` is typed with an alias (EngineChoice) in the manifest; the generator resolves it to its values.
   const session = data.tags.find((t: { name: string }) => t.name === 'faceswap-session');
-  const values = (name: string) => session.attributes.find((a: { name: string }) => a.name === name)?.values?.map((v: { name: string }) => v.name).sort();
+  const values = (name: string) =>
+    session.attributes
+      .find((a: { name: string }) => a.name === name)
+      ?.values?.map((v: { name: string }) => v.name)
+      .sort();
   assert.deepEqual(values('engine'), ['akool', 'auto', 'local']);
   assert.deepEqual(values('camera'), ['environment', 'user']);
   assert.equal(session.attributes.find((a: { name: string }) => a.name === 'auto-start')?.valueSet, 'v', 'boolean attributes take no value');
@@ -58,8 +60,14 @@ test('web-types describe every element with its attributes, properties, events a
   assert.deepEqual(listed.map((e: { name: string }) => e.name).sort(), elements.map((e) => e.tagName).sort());
   for (const el of elements) {
     const entry = listed.find((e: { name: string }) => e.name === el.tagName);
-    assert.deepEqual(entry.js.events.map((e: { name: string }) => e.name), (el.events ?? []).map((e) => e.name));
-    assert.deepEqual(entry.css.parts.map((p: { name: string }) => p.name), (el.cssParts ?? []).map((p) => p.name));
+    assert.deepEqual(
+      entry.js.events.map((e: { name: string }) => e.name),
+      (el.events ?? []).map((e) => e.name),
+    );
+    assert.deepEqual(
+      entry.css.parts.map((p: { name: string }) => p.name),
+      (el.cssParts ?? []).map((p) => p.name),
+    );
     assert.ok(entry.attributes.length > 0 && entry.js.properties.length > 0);
   }
 });

@@ -31,9 +31,7 @@ interface Declaration {
   cssParts?: { name: string }[];
   cssProperties?: { name: string }[];
 }
-const elements = (manifest.modules as { declarations?: Declaration[] }[])
-  .flatMap((m) => m.declarations ?? [])
-  .filter((d) => d.customElement && d.tagName);
+const elements = (manifest.modules as { declarations?: Declaration[] }[]).flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName);
 const byTag = new Map(elements.map((el) => [el.tagName!, el]));
 
 test('custom-elements.json validates against the published schema', () => {
@@ -57,7 +55,10 @@ test('the manifest lists the three elements with their documented API', () => {
   for (const el of elements) {
     assert.ok(el.summary && el.description, `<${el.tagName}> has a summary and a description`);
     assert.ok((el.cssParts ?? []).length > 0, `<${el.tagName}> documents its parts`);
-    assert.ok((el.cssProperties ?? []).every((p) => p.name.startsWith('--faceswap-')), `<${el.tagName}> custom properties use --faceswap-*`);
+    assert.ok(
+      (el.cssProperties ?? []).every((p) => p.name.startsWith('--faceswap-')),
+      `<${el.tagName}> custom properties use --faceswap-*`,
+    );
     for (const event of el.events ?? []) assert.match(event.name, /^(faceswap|face)-[a-z]+(-[a-z]+)*$/, 'events are namespaced kebab-case');
     for (const attr of el.attributes ?? []) assert.match(attr.name, /^[a-z]+(-[a-z]+)*$/, 'attributes are kebab-case');
   }

@@ -43,7 +43,10 @@ test('the tarball has the licence, the docs data and every export target', () =>
 
 test('no test double, fixture or generated camera ships', () => {
   const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.y4m$|\.tgz$|\.zip$/.test(f.path));
-  assert.deepEqual(stray.map((f) => f.path), []);
+  assert.deepEqual(
+    stray.map((f) => f.path),
+    [],
+  );
 });
 
 test('source maps stay a minority of the package and none maps a vendor bundle', () => {
@@ -51,7 +54,10 @@ test('source maps stay a minority of the package and none maps a vendor bundle',
   const maps = files.filter((f) => f.path.endsWith('.map'));
   const mapBytes = maps.reduce((sum, f) => sum + f.size, 0);
   assert.ok(mapBytes / total < 0.4, `maps are ${Math.round((100 * mapBytes) / total)} % of ${total} B`);
-  assert.deepEqual(maps.filter((f) => /AgoraRTC/.test(f.path)).map((f) => f.path), []);
+  assert.deepEqual(
+    maps.filter((f) => /AgoraRTC/.test(f.path)).map((f) => f.path),
+    [],
+  );
 });
 
 test('publint finds nothing to fix', () => {

@@ -31,7 +31,10 @@ before(async () => {
   const server = await listen(
     toNodeListener(async (request) => {
       if (request.method === 'POST' && new URL(request.url).pathname.endsWith('/live/close')) {
-        const { _id } = (await request.clone().json().catch(() => ({}))) as { _id?: string };
+        const { _id } = (await request
+          .clone()
+          .json()
+          .catch(() => ({}))) as { _id?: string };
         if (typeof _id === 'string') closeCalls.set(_id, (closeCalls.get(_id) ?? 0) + 1);
       }
       return emulator.handle(request);
@@ -159,7 +162,10 @@ describe('token endpoint on several instances sharing Redis', () => {
 
     // Both instances asked to close at once: one AKOOL close; both answer ok.
     const closes = await Promise.all([a, b].map((i) => post(`${i.endpoint}/sessions/${sessionId}/close`, { sessionKey })));
-    assert.deepEqual(closes.map((c) => c.json), [{ ok: true }, { ok: true }]);
+    assert.deepEqual(
+      closes.map((c) => c.json),
+      [{ ok: true }, { ok: true }],
+    );
     assert.equal(isOpenAtAkool(sessionId), false);
     assert.equal(closeCalls.get(sessionId), 1);
 
@@ -194,7 +200,8 @@ describe('token endpoint on several instances sharing Redis', () => {
     for (const s of vanished) assert.equal((await survivor.handler.store.get(s.sessionId))?.closeReason, 'heartbeat-timeout');
 
     // The remaining visitors close on the survivor.
-    for (const s of staying) assert.deepEqual((await post(`${survivor.endpoint}/sessions/${s.sessionId}/close`, { sessionKey: s.sessionKey })).json, { ok: true });
+    for (const s of staying)
+      assert.deepEqual((await post(`${survivor.endpoint}/sessions/${s.sessionId}/close`, { sessionKey: s.sessionKey })).json, { ok: true });
     for (const s of sessions) {
       assert.equal(isOpenAtAkool(s.sessionId), false);
       assert.equal(closeCalls.get(s.sessionId), 1, `${s.sessionId} closed exactly once`);

@@ -126,7 +126,10 @@ describe('RedisSessionStore across clients', () => {
         }),
       ),
     );
-    assert.deepEqual([...wins.values()], ids.map(() => 1));
+    assert.deepEqual(
+      [...wins.values()],
+      ids.map(() => 1),
+    );
     assert.deepEqual(await instances[1]!.listDue(1e12, 1), []);
   });
 

@@ -11,7 +11,8 @@ const FOLDERS = ['src', 'test', 'bench', 'stories', 'demo', 'scripts', 'docs', '
 const SKIP = new Set(['node_modules', 'fixtures', 'generated']);
 
 /** References to documents outside the repository. */
-const OUTSIDE = /\.\.\/shared\/|\/work\/shared|reference\/[a-z-]+\.md|\b(?:agora|akool-api|design|anchors|toolchain|browsers|local-engine|face-detection)\.md\b|design section \d|§\s*\d|\b[Ii]ssue \d+\b/;
+const OUTSIDE =
+  /\.\.\/shared\/|\/work\/shared|reference\/[a-z-]+\.md|\b(?:agora|akool-api|design|anchors|toolchain|browsers|local-engine|face-detection)\.md\b|design section \d|§\s*\d|\b[Ii]ssue \d+\b/;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -41,5 +42,8 @@ test('negative control: each kind of outside reference is caught', () => {
   const lines = ['// see design section 4', '// (agora.md §9.2)', '/* reference/akool-api.md */', '// Budget (issue 7)', 'read ../shared/design.md'];
   const found = outsideReferences(['x.ts'], () => lines.join('\n'));
   assert.equal(found.length, lines.length, found.join('\n'));
-  assert.deepEqual(outsideReferences(['y.ts'], () => '// see src/core/errors.ts and docs/elements.md'), []);
+  assert.deepEqual(
+    outsideReferences(['y.ts'], () => '// see src/core/errors.ts and docs/elements.md'),
+    [],
+  );
 });

@@ -42,7 +42,10 @@ describe('emulator face detection', () => {
     }
     // Largest face first.
     const areas = entry.region.map(([, , width, height]: number[]) => width! * height!);
-    assert.deepEqual(areas, [...areas].sort((p: number, q: number) => q - p));
+    assert.deepEqual(
+      areas,
+      [...areas].sort((p: number, q: number) => q - p),
+    );
     // The face crop is served and is the size of its crop region.
     const crop = await fetch(entry.face_urls[0]);
     assert.equal(crop.status, 200);
@@ -66,7 +69,10 @@ describe('emulator face detection', () => {
     const legacy = await post(`${emu.url}/detect`, { img: photo, single_face: true }, auth);
     assert.equal(legacy.json.error_code, 0);
     assert.deepEqual(legacy.json.landmarks_str, one.json.faces_obj['0'].landmarks_str);
-    assert.deepEqual(legacy.json.landmarks[0].slice(4), [[0, 0], [0, 0]]);
+    assert.deepEqual(legacy.json.landmarks[0].slice(4), [
+      [0, 0],
+      [0, 0],
+    ]);
     assert.equal(typeof legacy.json.seconds, 'number');
     assert.match(legacy.json.trx_id, /^[0-9a-f-]{36}$/);
   });

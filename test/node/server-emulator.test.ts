@@ -31,7 +31,18 @@ function readAccessToken2(token: string) {
   const services = u16();
   const type = u16();
   const privileges = Array.from({ length: u16() }, () => [u16(), u32()]);
-  return { signatureLength: signature.length, appId, issuedAt, expire, services, type, privileges, channel: str().toString(), uid: str().toString(), rest: data.length - at };
+  return {
+    signatureLength: signature.length,
+    appId,
+    issuedAt,
+    expire,
+    services,
+    type,
+    privileges,
+    channel: str().toString(),
+    uid: str().toString(),
+    rest: data.length - at,
+  };
 }
 
 describe('emulator: auth', () => {
@@ -91,7 +102,12 @@ describe('emulator: sessions', () => {
     assert.equal(token.issuedAt, Math.floor(clock / 1000));
     assert.equal(token.expire, 3600);
     assert.deepEqual([token.services, token.type], [1, 1]);
-    assert.deepEqual(token.privileges, [[1, 3600], [2, 3600], [3, 3600], [4, 3600]]);
+    assert.deepEqual(token.privileges, [
+      [1, 3600],
+      [2, 3600],
+      [3, 3600],
+      [4, 3600],
+    ]);
     assert.equal(token.channel, data.channel_id);
     assert.equal(token.uid, '1');
     assert.equal(token.rest, 0);

@@ -560,7 +560,9 @@ describe('node adapter', () => {
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        httpRequest(`${http.url}/x`, (res) => res.resume().on('end', resolve)).on('error', reject).end();
+        httpRequest(`${http.url}/x`, (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+          .end();
       });
       assert.deepEqual(seen, ['127.0.0.1', '/mounted/x']);
     } finally {

@@ -25,7 +25,9 @@ export async function faceFreeImage(): Promise<Buffer> {
       pixels[i + 2] = 120;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 export async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -52,10 +54,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(
-  handlerOptions: Partial<FaceswapHandlerOptions> = {},
-  emulatorOptions: EmulatorOptions = {},
-): Promise<Stack> {
+export async function startStack(handlerOptions: Partial<FaceswapHandlerOptions> = {}, emulatorOptions: EmulatorOptions = {}): Promise<Stack> {
   const emulator = await startEmulator({ apiKey: API_KEY, statusDelayMs: 100, ...emulatorOptions });
   const handler = createFaceswapHandler({
     auth: { apiKey: API_KEY },

@@ -127,7 +127,10 @@ test('the control port answers other origins nothing they can read, and takes on
   const state = await fetch(`${control}state`, { headers: { origin: 'https://evil.example' } });
   assert.equal(state.status, 200);
   assert.equal(state.headers.get('access-control-allow-origin'), null);
-  const preflight = await fetch(`${control}config`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+  const preflight = await fetch(`${control}config`, {
+    method: 'OPTIONS',
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  });
   assert.equal(preflight.headers.get('access-control-allow-origin'), null);
   // A "simple" cross-origin POST (text/plain, no preflight) must not change the credit.
   const simple = await fetch(`${control}config`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"credit":0}' });

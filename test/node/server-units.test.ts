@@ -13,7 +13,12 @@ import { MemorySessionStore } from '../../src/server/session-store.js';
 import type { DetectInput } from '../../src/server/validation.js';
 
 // The doc example: region [150,261,437,661] around landmarks 249,510:460,516:343,657:351,739.
-const docPoints: Array<[number, number]> = [[249, 510], [460, 516], [343, 657], [351, 739]];
+const docPoints: Array<[number, number]> = [
+  [249, 510],
+  [460, 516],
+  [343, 657],
+  [351, 739],
+];
 
 test('region: read as [x, y, w, h] (documented) whenever that holds the landmarks, else as corners', () => {
   // The doc example only holds its own landmarks (right eye x 460, mouth y 739) when read as [x, y, w, h].
@@ -21,9 +26,32 @@ test('region: read as [x, y, w, h] (documented) whenever that holds the landmark
   // A box both readings fit: the documented one.
   assert.deepEqual(regionToBox([150, 261, 480, 800], docPoints), [150, 261, 480, 800]);
   // A box whose third value is left of its first can only be [x, y, w, h].
-  assert.deepEqual(regionToBox([300, 400, 250, 300], [[330, 450], [450, 450], [390, 520], [390, 600]]), [300, 400, 250, 300]);
+  assert.deepEqual(
+    regionToBox(
+      [300, 400, 250, 300],
+      [
+        [330, 450],
+        [450, 450],
+        [390, 520],
+        [390, 600],
+      ],
+    ),
+    [300, 400, 250, 300],
+  );
   // With the image size known, corners that would overflow as sizes are read as corners.
-  assert.deepEqual(regionToBox([600, 300, 900, 700], [[680, 450], [820, 450], [750, 520], [750, 600]], { width: 1000, height: 800 }), [600, 300, 300, 400]);
+  assert.deepEqual(
+    regionToBox(
+      [600, 300, 900, 700],
+      [
+        [680, 450],
+        [820, 450],
+        [750, 520],
+        [750, 600],
+      ],
+      { width: 1000, height: 800 },
+    ),
+    [600, 300, 300, 400],
+  );
   // No usable region: a box around the landmarks.
   const box = regionToBox(undefined, docPoints);
   assert.ok(box[0] < 249 && box[0] + box[2] > 460 && box[1] < 510 && box[1] + box[3] > 739);
@@ -31,13 +59,25 @@ test('region: read as [x, y, w, h] (documented) whenever that holds the landmark
 
 test('faces_obj keyed by face index and by frame index give the same faces', () => {
   const input: DetectInput = { kind: 'url', url: 'https://example.com/a.jpg', singleFace: false };
-  const face = (i: number) => ({ landmarks_str: [`${10 + i},20:${30 + i},20:${20 + i},30:${20 + i},40`], region: [[i, 0, 50 + i, 60]], landmarks: [], frame_time: null });
+  const face = (i: number) => ({
+    landmarks_str: [`${10 + i},20:${30 + i},20:${20 + i},30:${20 + i},40`],
+    region: [[i, 0, 50 + i, 60]],
+    landmarks: [],
+    frame_time: null,
+  });
   const byFace = facesFromDetect({ error_code: 0, error_msg: 'SUCCESS', faces_obj: { '0': face(0), '1': face(1) } }, input);
   const byFrame = facesFromDetect(
     {
       error_code: 0,
       error_msg: 'SUCCESS',
-      faces_obj: { '0': { landmarks_str: [face(0).landmarks_str[0]!, face(1).landmarks_str[0]!], region: [face(0).region[0]!, face(1).region[0]!], landmarks: [], frame_time: null } },
+      faces_obj: {
+        '0': {
+          landmarks_str: [face(0).landmarks_str[0]!, face(1).landmarks_str[0]!],
+          region: [face(0).region[0]!, face(1).region[0]!],
+          landmarks: [],
+          frame_time: null,
+        },
+      },
     },
     input,
   );
@@ -49,7 +89,15 @@ test('faces_obj keyed by face index and by frame index give the same faces', () 
 test('an upload without face_urls is an upstream error, not a silent unusable source', () => {
   const input: DetectInput = { kind: 'image', base64: '', info: { type: 'png', width: 100, height: 100 }, singleFace: false };
   assert.throws(
-    () => facesFromDetect({ error_code: 0, error_msg: 'SUCCESS', faces_obj: { '0': { landmarks_str: ['1,2:3,4:5,6:7,8'], region: [[0, 0, 9, 9]], landmarks: [], frame_time: null } } }, input),
+    () =>
+      facesFromDetect(
+        {
+          error_code: 0,
+          error_msg: 'SUCCESS',
+          faces_obj: { '0': { landmarks_str: ['1,2:3,4:5,6:7,8'], region: [[0, 0, 9, 9]], landmarks: [], frame_time: null } },
+        },
+        input,
+      ),
     { code: 'upstream-error' },
   );
 });

@@ -26,8 +26,7 @@ function fakeFetch(answer: (url: string) => Response | Promise<Response>, seen: 
   };
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 async function rejectsWith(promise: Promise<unknown>, code: string, extra: Partial<FaceswapError> = {}) {
   await assert.rejects(promise, (error: unknown) => {
@@ -40,11 +39,14 @@ async function rejectsWith(promise: Promise<unknown>, code: string, extra: Parti
 
 test('each call posts JSON to its path under the endpoint', async () => {
   const seen: Seen[] = [];
-  const client = new EndpointClient('/api/faceswap/', fakeFetch((url) => {
-    if (url.endsWith('/sessions')) return json(200, GRANT);
-    if (url.endsWith('/heartbeat')) return json(200, { status: 'ready', expiresAt: GRANT.expiresAt });
-    return json(200, { ok: true });
-  }, seen));
+  const client = new EndpointClient(
+    '/api/faceswap/',
+    fakeFetch((url) => {
+      if (url.endsWith('/sessions')) return json(200, GRANT);
+      if (url.endsWith('/heartbeat')) return json(200, { status: 'ready', expiresAt: GRANT.expiresAt });
+      return json(200, { ok: true });
+    }, seen),
+  );
   assert.deepEqual(await client.createSession(SOURCE), GRANT);
   await client.updateSource('abc/1', 'key', SOURCE);
   assert.deepEqual(await client.heartbeat('abc/1', 'key'), { status: 'ready', expiresAt: GRANT.expiresAt });
@@ -53,22 +55,25 @@ test('each call posts JSON to its path under the endpoint', async () => {
     seen.map((s) => s.url),
     ['/api/faceswap/sessions', '/api/faceswap/sessions/abc%2F1/source', '/api/faceswap/sessions/abc%2F1/heartbeat', '/api/faceswap/sessions/abc%2F1/close'],
   );
-  assert.deepEqual(seen.map((s) => JSON.parse(String(s.init.body))), [
-    { source: SOURCE },
-    { sessionKey: 'key', source: SOURCE },
-    { sessionKey: 'key' },
-    { sessionKey: 'key' },
-  ]);
+  assert.deepEqual(
+    seen.map((s) => JSON.parse(String(s.init.body))),
+    [{ source: SOURCE }, { sessionKey: 'key', source: SOURCE }, { sessionKey: 'key' }, { sessionKey: 'key' }],
+  );
   assert.ok(seen.every((s) => s.init.method === 'POST'));
   assert.equal(seen[3]!.init.keepalive, true, 'close must survive a navigation');
   assert.deepEqual(client.closeBeacon('abc/1', 'key'), { url: '/api/faceswap/sessions/abc%2F1/close', body: '{"sessionKey":"key"}' });
 });
 
 test('an error body becomes a FaceswapError with its code, message and upstream code', async () => {
-  const client = new EndpointClient('/e', fakeFetch(() =>
-    json(402, { error: { code: 'quota-exhausted', message: 'No credit left.', upstreamCode: 1104 } })));
+  const client = new EndpointClient(
+    '/e',
+    fakeFetch(() => json(402, { error: { code: 'quota-exhausted', message: 'No credit left.', upstreamCode: 1104 } })),
+  );
   await rejectsWith(client.createSession(SOURCE), 'quota-exhausted', { message: 'No credit left.', upstreamCode: 1104, fatal: true });
-  const notFound = new EndpointClient('/e', fakeFetch(() => json(404, { error: { code: 'not-found', message: 'gone' } })));
+  const notFound = new EndpointClient(
+    '/e',
+    fakeFetch(() => json(404, { error: { code: 'not-found', message: 'gone' } })),
+  );
   await rejectsWith(notFound.heartbeat('x', 'k'), 'not-found', { fatal: false });
 });
 
@@ -83,15 +88,30 @@ test('HTTP status decides when the body has no known code', () => {
 });
 
 test('network failures, timeouts and non-JSON answers are endpoint-unreachable', async () => {
-  await rejectsWith(new EndpointClient('/e', fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')))).createSession(SOURCE), 'endpoint-unreachable');
+  await rejectsWith(
+    new EndpointClient(
+      '/e',
+      fakeFetch(() => Promise.reject(new TypeError('Failed to fetch'))),
+    ).createSession(SOURCE),
+    'endpoint-unreachable',
+  );
   const hanging: typeof fetch = (_input, init) =>
     new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
   await rejectsWith(new EndpointClient('/e', hanging, 30).createSession(SOURCE), 'endpoint-unreachable');
-  await rejectsWith(new EndpointClient('/e', fakeFetch(() => new Response('<html>spa</html>', { status: 200 }))).createSession(SOURCE), 'endpoint-unreachable');
+  await rejectsWith(
+    new EndpointClient(
+      '/e',
+      fakeFetch(() => new Response('<html>spa</html>', { status: 200 })),
+    ).createSession(SOURCE),
+    'endpoint-unreachable',
+  );
 });
 
 test('a session answer of the wrong shape is rejected', async () => {
-  const client = new EndpointClient('/e', fakeFetch(() => json(200, { sessionId: 'x' })));
+  const client = new EndpointClient(
+    '/e',
+    fakeFetch(() => json(200, { sessionId: 'x' })),
+  );
   await rejectsWith(client.createSession(SOURCE), 'upstream-error');
 });
 
@@ -107,8 +127,24 @@ test("the caller's abort rejects with an AbortError, not a FaceswapError", async
 test('detectFaces posts a url or image to /detect', async () => {
   const seen: Seen[] = [];
   const answer = { faces: [], width: 10, height: 10 };
-  assert.deepEqual(await detectFaces('/api/x', { url: 'https://example.test/a.jpg' }, undefined, fakeFetch(() => json(200, answer), seen)), answer);
+  assert.deepEqual(
+    await detectFaces(
+      '/api/x',
+      { url: 'https://example.test/a.jpg' },
+      undefined,
+      fakeFetch(() => json(200, answer), seen),
+    ),
+    answer,
+  );
   assert.equal(seen[0]!.url, '/api/x/detect');
   assert.deepEqual(JSON.parse(String(seen[0]!.init.body)), { url: 'https://example.test/a.jpg' });
-  await rejectsWith(detectFaces('/api/x', { image: 'data:image/png;base64,AA' }, undefined, fakeFetch(() => json(422, { error: { code: 'no-face', message: 'none' } }))), 'no-face');
+  await rejectsWith(
+    detectFaces(
+      '/api/x',
+      { image: 'data:image/png;base64,AA' },
+      undefined,
+      fakeFetch(() => json(422, { error: { code: 'no-face', message: 'none' } })),
+    ),
+    'no-face',
+  );
 });

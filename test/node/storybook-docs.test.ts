@@ -94,7 +94,10 @@ test('each element docs page shows the API of custom-elements.json and every sto
       const tag = element.tagName!;
       await t.test(`<${tag}>`, async () => {
         const docsId = `elements-${tag}--docs`;
-        assert.ok(entries.some((e) => e.id === docsId && e.type === 'docs'), `no docs entry ${docsId} in the index`);
+        assert.ok(
+          entries.some((e) => e.id === docsId && e.type === 'docs'),
+          `no docs entry ${docsId} in the index`,
+        );
         const page = await browser!.newPage();
         const errors: string[] = [];
         page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));

@@ -87,8 +87,9 @@ async function checkStory(page: Page, base: string, id: string): Promise<string[
         : null,
       elements: document.querySelector('#storybook-root')?.querySelectorAll('*').length ?? 0,
       // Every story tests what it shows.
-      play: typeof (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { story?: { playFunction?: unknown } } } }).__STORYBOOK_PREVIEW__
-        ?.currentRender?.story?.playFunction === 'function',
+      play:
+        typeof (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { story?: { playFunction?: unknown } } } }).__STORYBOOK_PREVIEW__
+          ?.currentRender?.story?.playFunction === 'function',
     }));
     if (shown.error !== null) problems.push(`Storybook error display: ${shown.error}`);
     if (!shown.play) problems.push('the story has no play function');

@@ -44,7 +44,10 @@ test('wrong values, property types and handlers are errors in Svelte markup', { 
   const { status, diagnostics, output } = svelteCheck(`${fixtures}/bad`);
   assert.notEqual(status, 0);
   const source = readFileSync(`${fixtures}/bad/App.svelte`, 'utf8').split('\n');
-  const markupLines = source.map((text, i) => ({ text, line: i + 1 })).filter(({ text }) => /^<(faceswap|face)-/.test(text)).map(({ line }) => line);
+  const markupLines = source
+    .map((text, i) => ({ text, line: i + 1 }))
+    .filter(({ text }) => /^<(faceswap|face)-/.test(text))
+    .map(({ line }) => line);
   assert.equal(markupLines.length, 5);
   assert.deepEqual(
     diagnostics.map((d) => d.line).sort((a, b) => a - b),

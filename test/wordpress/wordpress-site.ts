@@ -64,7 +64,19 @@ export async function startWordPress(pluginZip: string): Promise<WordPressSite> 
     const data = join(dir, 'db');
     const socket = join(dir, 'mysql.sock');
     run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root']);
-    const db = spawn('mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, '--skip-networking', '--user=root', `--pid-file=${join(dir, 'db.pid')}`, `--log-error=${join(dir, 'db.err')}`], { stdio: 'ignore', detached: true });
+    const db = spawn(
+      'mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--socket=${socket}`,
+        '--skip-networking',
+        '--user=root',
+        `--pid-file=${join(dir, 'db.pid')}`,
+        `--log-error=${join(dir, 'db.err')}`,
+      ],
+      { stdio: 'ignore', detached: true },
+    );
     children.push(db);
     await waitFor(() => existsSync(socket), 'MariaDB');
     run('mariadb', [`--socket=${socket}`, '-uroot', '-e', 'CREATE DATABASE wp']);

@@ -118,10 +118,15 @@ echo "\\nKEY_KEPT=" . (Faceswap_Settings::api_key() === '${emulator.apiKey}' ? '
         if (response.url().includes('faceswap')) bodies.push(await response.text().catch(() => ''));
       });
       await page.goto(pages.block, { waitUntil: 'load' });
-      await page.waitForFunction(() => ['faceswap-session', 'face-source-picker', 'faceswap-player'].every((tag) => customElements.get(tag)), { timeout: 60_000 });
+      await page.waitForFunction(() => ['faceswap-session', 'face-source-picker', 'faceswap-player'].every((tag) => customElements.get(tag)), {
+        timeout: 60_000,
+      });
       await page.waitForFunction(() => document.querySelector('face-source-picker')?.shadowRoot?.querySelector('[part~="thumbnail"]'), { timeout: 60_000 });
       await page.evaluate(() => (document.querySelector('face-source-picker')!.shadowRoot!.querySelector('[part~="thumbnail"]') as HTMLElement).click());
-      await page.waitForFunction(() => ['live', 'error'].includes(document.querySelector('faceswap-session')?.getAttribute('state') ?? ''), { timeout: 200_000, polling: 250 });
+      await page.waitForFunction(() => ['live', 'error'].includes(document.querySelector('faceswap-session')?.getAttribute('state') ?? ''), {
+        timeout: 200_000,
+        polling: 250,
+      });
       assert.equal(await page.evaluate(() => document.querySelector('faceswap-session')!.getAttribute('state')), 'live', errors.join('\n'));
       assert.equal(emulator.state().openSessions, 1);
       await page.evaluate(() => document.querySelector('faceswap-session')!.stop());

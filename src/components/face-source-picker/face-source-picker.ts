@@ -5,13 +5,7 @@ import { SessionLinkController } from '../../controllers/session-link-controller
 import { FaceSourceChangeEvent, type FaceOrigin, type FaceSourceChangeDetail } from '../../events/face-source-change-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { icons } from '../../internal/icons.js';
-import {
-  ACCEPTED_IMAGE_TYPES,
-  checkImageFile,
-  formatBytes,
-  imageFromDataTransfer,
-  ImageRejectedError,
-} from '../../internal/image.js';
+import { ACCEPTED_IMAGE_TYPES, checkImageFile, formatBytes, imageFromDataTransfer, ImageRejectedError } from '../../internal/image.js';
 import type { PreparedImage } from '../../internal/image-prepare.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
 import { tokens } from '../../internal/shared-styles.js';
@@ -169,7 +163,8 @@ export class FaceSourcePicker extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('maxBytes') && (typeof this.maxBytes !== 'number' || !(this.maxBytes > 0))) {
-      if (this.maxBytes !== null && this.maxBytes !== undefined) warnOnce(`<face-source-picker> max-bytes must be a positive number; using ${DEFAULT_MAX_BYTES}.`);
+      if (this.maxBytes !== null && this.maxBytes !== undefined)
+        warnOnce(`<face-source-picker> max-bytes must be a positive number; using ${DEFAULT_MAX_BYTES}.`);
       this.maxBytes = DEFAULT_MAX_BYTES;
     }
     if (changed.has('consent') && this.consent != null && !CONSENT_MODES.includes(this.consent)) {
@@ -463,8 +458,9 @@ export class FaceSourcePicker extends LitElement {
     const size = this.imageSize;
     return html`<div class="stage" part="stage">
       <img part="image" src=${this.imageUrl} alt=${term('chosenImage')} />
-      ${size && this.faces.length > 0
-        ? html`<div role="group" aria-label=${term('chooseFace')}>
+      ${
+        size && this.faces.length > 0
+          ? html`<div role="group" aria-label=${term('chooseFace')}>
             ${this.faces.map((face, index) => {
               const [x, y, w, h] = face.box;
               const style = `left:${(x / size.width) * 100}%;top:${(y / size.height) * 100}%;width:${(w / size.width) * 100}%;height:${(h / size.height) * 100}%`;
@@ -482,7 +478,8 @@ export class FaceSourcePicker extends LitElement {
               </button>`;
             })}
           </div>`
-        : nothing}
+          : nothing
+      }
     </div>`;
   }
 
@@ -501,19 +498,21 @@ export class FaceSourcePicker extends LitElement {
       <p class="title" part="title">${term('picker')}</p>
       <slot hidden @slotchange=${this.onSlotChange}></slot>
       ${this.renderGallery()}
-      ${this.cameraOpen
-        ? html`<div class="camera" part="camera">
+      ${
+        this.cameraOpen
+          ? html`<div class="camera" part="camera">
             <video playsinline autoplay muted .muted=${true} aria-label=${term('takePhoto')}></video>
             <div class="camera-actions">
               <button class="button button--primary" part="button capture-button" @click=${this.capturePhoto}>${icons.camera}<span>${term('capture')}</span></button>
               <button class="button" part="button cancel-button" @click=${this.closeCamera}>${term('cancel')}</button>
             </div>
           </div>`
-        : html`<div class="dropzone" part="dropzone" @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
+          : html`<div class="dropzone" part="dropzone" @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
             <p class="drop-hint">${term('dropHint')}</p>
             <button class="button" part="button upload-button" @click=${() => this.fileInput.click()}>${icons.upload}<span>${term('upload')}</span></button>
             <button class="button" part="button camera-button" @click=${this.openCamera}>${icons.camera}<span>${term('takePhoto')}</span></button>
-          </div>`}
+          </div>`
+      }
       <input type="file" accept=${ACCEPTED_IMAGE_TYPES.join(',')} hidden tabindex="-1" aria-hidden="true" @change=${this.onFileInput} />
       ${this.renderStage()} ${this.renderConsent()}
       <p class="message" part="message" role="status" aria-live="polite">

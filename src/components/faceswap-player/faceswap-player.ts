@@ -403,8 +403,9 @@ export class FaceswapPlayer extends LitElement {
         muted
         .muted=${true}
       ></video>
-      ${this.preview
-        ? html`<video
+      ${
+        this.preview
+          ? html`<video
             class="preview ${this.mirrored ? 'mirrored' : ''}"
             part="preview"
             aria-label=${term('preview')}
@@ -414,12 +415,14 @@ export class FaceswapPlayer extends LitElement {
             muted
             .muted=${true}
           ></video>`
-        : nothing}
+          : nothing
+      }
       ${this.renderDisclosure()} ${this.renderOverlay()} ${this.renderStats()}
       ${this.recording ? html`<div class="recording-indicator" part="recording-indicator">${term('recording', { time: elapsed })}</div>` : nothing}
       <div class="controls" part="controls" role="group" aria-label=${term('playerControls')} ?hidden=${this.noControls}>
-        ${canRecord
-          ? html`<button
+        ${
+          canRecord
+            ? html`<button
               class="button button--icon"
               part="button record-button"
               aria-label=${this.recording ? term('stopRecording') : term('startRecording')}
@@ -430,12 +433,14 @@ export class FaceswapPlayer extends LitElement {
             >
               ${this.recording ? icons.stop : icons.record}
             </button>`
-          : nothing}
+            : nothing
+        }
         <button class="button button--icon" part="button snapshot-button" aria-label=${term('snapshot')} title=${term('snapshot')} ?disabled=${!hasVideo} @click=${this.saveSnapshot}>
           ${icons.camera}
         </button>
-        ${canFullscreen
-          ? html`<button
+        ${
+          canFullscreen
+            ? html`<button
               class="button button--icon"
               part="button fullscreen-button"
               aria-label=${this.fullscreen ? term('exitFullscreen') : term('fullscreen')}
@@ -444,7 +449,8 @@ export class FaceswapPlayer extends LitElement {
             >
               ${this.fullscreen ? icons.exitFullscreen : icons.fullscreen}
             </button>`
-          : nothing}
+            : nothing
+        }
       </div>
     </div>`;
   }

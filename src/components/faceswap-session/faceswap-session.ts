@@ -25,7 +25,6 @@ const CAMERAS: readonly CameraFacing[] = ['user', 'environment'];
 /** The properties that make up the controller's options. */
 const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'engine', 'camera', 'mic', 'remoteAudio', 'videoPreset', 'timeouts'] as const;
 
-
 /**
  * Runs one live face-swap session: the visitor's camera goes to the swap service (AKOOL, or the in-browser
  * engine) and the swapped video comes back for the `<faceswap-player>` elements inside. It owns one
@@ -170,9 +169,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       controller.on('state-change', ({ state, previous }) => this.onStateChange(state, previous));
       // The message is in the element's language, whose table may still be loading (languages load on first use).
       controller.on('error', (error) =>
-        this.localize.withStrings((strings) =>
-          this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: strings.errors[error.code] ?? error.message })),
-        ),
+        this.localize.withStrings((strings) => this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: strings.errors[error.code] ?? error.message }))),
       );
       controller.on('change', () => this.requestUpdate());
     }
@@ -203,7 +200,9 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
       warnOnce(`<faceswap-session> camera="${this.camera}" is not one of ${CAMERAS.join(', ')}; using "user".`);
     }
     if (changed.has('videoPreset') && this.videoPreset != null && !isVideoPreset(this.videoPreset)) {
-      warnOnce(`<faceswap-session> video-preset="${this.videoPreset}" is not one of ${Object.keys(VIDEO_PRESETS).join(', ')}; using "${DEFAULT_VIDEO_PRESET}".`);
+      warnOnce(
+        `<faceswap-session> video-preset="${this.videoPreset}" is not one of ${Object.keys(VIDEO_PRESETS).join(', ')}; using "${DEFAULT_VIDEO_PRESET}".`,
+      );
     }
     // Attribute removal and `null` fall back to the defaults.
     this.engine ??= 'auto';
@@ -380,7 +379,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     const active = this.sessionController?.snapshot.localStream?.getVideoTracks()[0]?.getSettings().deviceId;
     return html`<select class="camera-select" part="camera-select" aria-label=${term('camera')} @change=${(event: Event) => this.switchCamera((event.target as HTMLSelectElement).value)}>
       ${this.cameras.map(
-        (camera, index) => html`<option value=${camera.deviceId} ?selected=${camera.deviceId === active}>${camera.label || `${term('camera')} ${index + 1}`}</option>`,
+        (camera, index) =>
+          html`<option value=${camera.deviceId} ?selected=${camera.deviceId === active}>${camera.label || `${term('camera')} ${index + 1}`}</option>`,
       )}
     </select>`;
   }
@@ -390,9 +390,10 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     const running = RUNNING.has(this.state);
     // With an unconfirmed face, Start stays enabled so that pressing it explains what is missing.
     const canStart = !!(this.source || this.credentials || this.consentPending);
-    const stateText = this.state === 'error' && this.sessionController?.snapshot.error
-      ? this.localize.strings.errors[this.sessionController.snapshot.error.code]
-      : term(STATE_TERMS[this.state]);
+    const stateText =
+      this.state === 'error' && this.sessionController?.snapshot.error
+        ? this.localize.strings.errors[this.sessionController.snapshot.error.code]
+        : term(STATE_TERMS[this.state]);
     return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <slot></slot>
       <div class="controls" part="controls" role="group" aria-label=${term('sessionControls')} ?hidden=${this.noControls}>

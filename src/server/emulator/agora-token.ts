@@ -51,10 +51,7 @@ export function buildRtcToken(input: RtcTokenInput): string {
   const service = new ByteWriter().u16(SERVICE_RTC).u16(RTC_PRIVILEGES.length);
   for (const privilege of RTC_PRIVILEGES) service.u16(privilege).u32(input.expireSeconds);
   service.bytes(input.channel).bytes(input.uid);
-  const signingInfo = Buffer.concat([
-    new ByteWriter().bytes(input.appId).u32(input.issuedAt).u32(input.expireSeconds).u32(salt).u16(1).done(),
-    service.done(),
-  ]);
+  const signingInfo = Buffer.concat([new ByteWriter().bytes(input.appId).u32(input.issuedAt).u32(input.expireSeconds).u32(salt).u16(1).done(), service.done()]);
   const issuedKey = hmac(new ByteWriter().u32(input.issuedAt).done(), Buffer.from(input.appCertificate, 'utf8'));
   const signingKey = hmac(new ByteWriter().u32(salt).done(), issuedKey);
   const signature = hmac(signingKey, signingInfo);

@@ -59,8 +59,7 @@ export interface EmulatorContext {
 
 export const MiB = 1024 * 1024;
 
-export const statusOf = (ctx: EmulatorContext, s: EmulatorSession): FaceswapStatus =>
-  s.closed ? 3 : ctx.now() >= s.readyAt ? 2 : 1;
+export const statusOf = (ctx: EmulatorContext, s: EmulatorSession): FaceswapStatus => (s.closed ? 3 : ctx.now() >= s.readyAt ? 2 : 1);
 export const runningSeconds = (ctx: EmulatorContext, s: EmulatorSession) => Math.max(0, Math.ceil((ctx.now() - s.createdAt) / 1000));
 export const remainingCredit = (ctx: EmulatorContext) =>
   ctx.credit - [...ctx.sessions.values()].filter((s) => !s.closed).reduce((n, s) => n + runningSeconds(ctx, s), 0);

@@ -107,14 +107,7 @@ const mean = (points: Array<{ x: number; y: number }>): Point => [
 function akoolPoints(positions: Array<{ x: number; y: number }>, scale: number): FaceGeometry['points'] {
   const at = (p: Point): Point => [p[0] * scale, p[1] * scale];
   const pt = (i: number): Point => at([positions[i]!.x, positions[i]!.y]);
-  return [
-    at(mean(positions.slice(36, 42))),
-    at(mean(positions.slice(42, 48))),
-    pt(30),
-    at(mean(positions.slice(48, 60))),
-    pt(48),
-    pt(54),
-  ];
+  return [at(mean(positions.slice(36, 42))), at(mean(positions.slice(42, 48))), pt(30), at(mean(positions.slice(48, 60))), pt(48), pt(54)];
 }
 
 /** Finds the faces in an encoded image (JPEG, PNG, WebP, GIF, ...), honouring EXIF orientation. */

@@ -21,7 +21,16 @@ afterEach(() => tracks.splice(0).forEach((t) => t.stop()));
 function setup(sdk = new FakeAgoraSdk(), options: AgoraTransportOptions = {}) {
   const transport = new AgoraTransport({ loadSdk: async () => sdk.asSdk(), ...options });
   const events: Array<[keyof RtcTransportEventMap, unknown]> = [];
-  for (const type of ['remote-video', 'first-frame', 'connection', 'network-quality', 'token-will-expire', 'token-expired', 'autoplay-failed', 'error'] as const) {
+  for (const type of [
+    'remote-video',
+    'first-frame',
+    'connection',
+    'network-quality',
+    'token-will-expire',
+    'token-expired',
+    'autoplay-failed',
+    'error',
+  ] as const) {
     transport.on(type, (detail: unknown) => events.push([type, detail]));
   }
   const of = (type: keyof RtcTransportEventMap) => events.filter(([t]) => t === type).map(([, d]) => d);
@@ -91,13 +100,22 @@ describe('AgoraTransport: join', () => {
   }
 
   it('CAN_NOT_GET_GATEWAY_SERVER for an expired token ("dynamic key or token timeout") -> rtc-token-expired', async () => {
-    const { transport } = setup(new FakeAgoraSdk({ rejectWith: 'CAN_NOT_GET_GATEWAY_SERVER', message: 'flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key or token timeout' }));
+    const { transport } = setup(
+      new FakeAgoraSdk({
+        rejectWith: 'CAN_NOT_GET_GATEWAY_SERVER',
+        message: 'flag: 4096, message: AgoraRTCError CAN_NOT_GET_GATEWAY_SERVER: dynamic key or token timeout',
+      }),
+    );
     const error = await rejection(transport.join(CREDENTIALS, new AbortController().signal));
     expect((error as FaceswapError).code).to.equal('rtc-token-expired');
   });
 
   it('a numeric uid up to 2^32 - 1 joins as a number, a larger one as a string', async () => {
-    for (const [uid, expected] of [['4294967295', 4294967295], ['4294967296', '4294967296'], [2 ** 32, '4294967296']] as const) {
+    for (const [uid, expected] of [
+      ['4294967295', 4294967295],
+      ['4294967296', '4294967296'],
+      [2 ** 32, '4294967296'],
+    ] as const) {
       const { sdk, transport } = setup();
       await transport.join({ ...CREDENTIALS, uid }, new AbortController().signal);
       expect(sdk.client.joinArgs?.[3]).to.equal(expected);

@@ -30,7 +30,10 @@ class FakeEmitter {
 
 export class AgoraError extends Error {
   override name = 'AgoraRTCException';
-  constructor(readonly code: string, message = code) {
+  constructor(
+    readonly code: string,
+    message = code,
+  ) {
     super(`AgoraRTCError ${code}: ${message}`);
   }
 }
@@ -93,7 +96,10 @@ export class FakeClient extends FakeEmitter {
   readonly subscribeFailures: string[] = [];
   #rejectJoin: ((error: Error) => void) | null = null;
 
-  constructor(readonly config: Record<string, unknown>, private readonly behaviour: JoinBehaviour) {
+  constructor(
+    readonly config: Record<string, unknown>,
+    private readonly behaviour: JoinBehaviour,
+  ) {
     super();
   }
 

@@ -92,7 +92,7 @@ describe('AgoraTransport with the real Agora SDK (offline)', function () {
   before(() => {
     for (const level of Object.keys(originals) as Array<keyof typeof originals>) {
       console[level] = (...args: unknown[]) => {
-        consoleLines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
+        consoleLines.push(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
         originals[level](...args);
       };
     }

@@ -8,7 +8,8 @@ import { fakePlatform, grantProvider, inShadow, shadowText, SOURCE, until } from
 
 async function livePlayer(lang = 'en', attributes = '') {
   const options = fakePlatform({ remote: 'echo' });
-  const session = await fixture<FaceswapSession>(html`<faceswap-session lang=${lang} .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>
+  const session =
+    await fixture<FaceswapSession>(html`<faceswap-session lang=${lang} .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>
     <faceswap-player fit="cover" style="width: 320px; --faceswap-player-aspect-ratio: 9 / 16"></faceswap-player>
   </faceswap-session>`);
   const player = session.querySelector('faceswap-player')!;

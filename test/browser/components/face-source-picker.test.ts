@@ -288,7 +288,8 @@ describe('<face-source-picker>', () => {
     expect(transports).to.have.length(1);
     expect(transports[0].calls.filter((c) => c === 'join')).to.have.length(1);
     expect(session.state).to.equal('live');
-    const open = async () => ((await (await fetch('/__test/emulator/sessions')).json()) as { sessions: { _id: string; closed: boolean; updates: number }[] }).sessions;
+    const open = async () =>
+      ((await (await fetch('/__test/emulator/sessions')).json()) as { sessions: { _id: string; closed: boolean; updates: number }[] }).sessions;
     const mine = (await open()).find((s) => sessionId.includes(s._id) || s._id.includes(sessionId));
     expect(mine, `emulator session for ${sessionId}`).to.not.equal(undefined);
     expect(mine!.closed).to.equal(false);

@@ -91,7 +91,9 @@ describe('<faceswap-session>', () => {
   });
 
   it('restores defaults when attributes are removed or properties set to null', async () => {
-    const el = await fixture<FaceswapSession>(html`<faceswap-session engine="local" camera="environment" video-preset="720p" mic no-controls></faceswap-session>`);
+    const el = await fixture<FaceswapSession>(
+      html`<faceswap-session engine="local" camera="environment" video-preset="720p" mic no-controls></faceswap-session>`,
+    );
     expect(controllerOptions(el).video.width).to.equal(1280);
     expect(inShadow(el, '[part~=controls]')!.hidden).to.equal(true);
     for (const name of ['engine', 'camera', 'video-preset', 'mic', 'no-controls']) el.removeAttribute(name);

@@ -35,7 +35,7 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
   const detections = faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
   const results = describe ? await detections.withFaceDescriptors() : await detections;
   if (results.length === 0) return null;
-    const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
+  const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
   const b = best.detection.box;
   const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
   return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: best.descriptor ?? new Float32Array(0) };
@@ -82,12 +82,7 @@ export function frames(video: HTMLVideoElement, count = 1): Promise<void> {
 }
 
 /** Mean absolute RGB difference (0..255) of two same-size canvases inside (`inside`) or outside a box. */
-export function meanDifference(
-  a: HTMLCanvasElement,
-  b: HTMLCanvasElement,
-  box: [number, number, number, number],
-  inside: boolean,
-): number {
+export function meanDifference(a: HTMLCanvasElement, b: HTMLCanvasElement, box: [number, number, number, number], inside: boolean): number {
   const da = a.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, a.width, a.height).data;
   const db = b.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, b.width, b.height).data;
   const [bx, by, bw, bh] = box;

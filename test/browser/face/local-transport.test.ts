@@ -3,17 +3,7 @@ import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { facelessFile } from '../../support/faceless.js';
 import type { FaceswapError } from '../../../src/core/errors.js';
-import {
-  analyseFace,
-  descriptorDistance,
-  frames,
-  grow,
-  loadImage,
-  meanDescriptor,
-  meanDifference,
-  samplePairs,
-  snapshot,
-} from './face-check.js';
+import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDescriptor, meanDifference, samplePairs, snapshot } from './face-check.js';
 
 // Runs in the `face` group: Chromium's fake camera plays test/fixtures/generated/face.y4m (one person, gentle
 // zoom and pan), made by scripts/make-test-camera.mjs together with the source face (another person).
@@ -54,9 +44,7 @@ describe('LocalTransport with a real face camera', function () {
 
   async function startSwap(withSource: boolean): Promise<MediaStreamTrack> {
     const events: string[] = [];
-    const remote = new Promise<MediaStreamTrack>((resolve) =>
-      transport.on('remote-video', (track) => track && resolve(track)),
-    );
+    const remote = new Promise<MediaStreamTrack>((resolve) => transport.on('remote-video', (track) => track && resolve(track)));
     const firstFrame = new Promise<void>((resolve) => transport.on('first-frame', () => resolve()));
     transport.on('connection', ({ state }) => events.push(state));
     await transport.join(CREDENTIALS, new AbortController().signal);

@@ -59,7 +59,7 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
         if (!cameras.has(camera)) cameras.set(camera, await analyseCamera(camera, `${BASE}cameras/${camera}.y4m`, { ...OPTIONS, controls }));
         if (!sources.has(source)) sources.set(source, await analyseSource(source, `${BASE}sources/${source}.jpg`, false));
         // The controls on the first pair only: they depend on the camera, not on how well the engine does.
-      const { result } = await measurePair(cameras.get(camera)!, sources.get(source)!, urls, false, controls && results.length === 0);
+        const { result } = await measurePair(cameras.get(camera)!, sources.get(source)!, urls, false, controls && results.length === 0);
         const e = result.engine;
         console.log(
           `${camera} x ${source}: face kept ${e.alignment.detectedShare}, landmark error p95 ${e.alignment.landmarkErrorP95}, ` +
@@ -116,7 +116,9 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       const [r] = results;
       const c = r.controls!;
       expect(c.raw.identity.faceApi.closerToSourceShare, 'raw camera: identity').to.be.below(FLOORS.identityShare);
-      expect(c.paste.identity.faceApi.closerToSourceShare, 'static paste: identity (passes: the reason for the other metrics)').to.be.at.least(FLOORS.identityShare);
+      expect(c.paste.identity.faceApi.closerToSourceShare, 'static paste: identity (passes: the reason for the other metrics)').to.be.at.least(
+        FLOORS.identityShare,
+      );
       expect(c.paste.alignment.landmarkErrorP95, 'static paste: alignment').to.be.above(FLOORS.landmarkErrorP95);
       expect(c.paste.expression.mouthCarried, 'static paste: mouth').to.be.below(FLOORS.mouthCarried);
       expect(c.paste.seams.ratio, 'static paste: border').to.be.above(FLOORS.borderRatio);

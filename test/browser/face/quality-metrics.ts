@@ -126,8 +126,7 @@ export function mouthOpening(l: Float32Array): number {
 
 /** Eye closure: 1 minus the eye aspect ratio (lid gap over eye width), both eyes averaged; higher = more closed. */
 export function eyeClosure(l: Float32Array): number {
-  const ratio = (a: number) =>
-    (distance(l, a + 1, a + 5) + distance(l, a + 2, a + 4)) / (2 * distance(l, a, a + 3));
+  const ratio = (a: number) => (distance(l, a + 1, a + 5) + distance(l, a + 2, a + 4)) / (2 * distance(l, a, a + 3));
   return 1 - (ratio(36) + ratio(42)) / 2;
 }
 
@@ -214,7 +213,7 @@ export function lab([r, g, b]: [number, number, number]): [number, number, numbe
   const x = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
   const y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
   const z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
 }
 
@@ -308,10 +307,7 @@ function alongPolygon(polygon: Float32Array, count: number): Array<[number, numb
     while (edge < n - 1 && walked + lengths[edge] < target) walked += lengths[edge++];
     const t = lengths[edge] ? (target - walked) / lengths[edge] : 0;
     const j = (edge + 1) % n;
-    out.push([
-      polygon[edge * 2] + t * (polygon[j * 2] - polygon[edge * 2]),
-      polygon[edge * 2 + 1] + t * (polygon[j * 2 + 1] - polygon[edge * 2 + 1]),
-    ]);
+    out.push([polygon[edge * 2] + t * (polygon[j * 2] - polygon[edge * 2]), polygon[edge * 2 + 1] + t * (polygon[j * 2 + 1] - polygon[edge * 2 + 1])]);
   }
   return out;
 }
@@ -431,7 +427,9 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
       closerToSourceShare: valid.length ? round(valid.filter(([s, c]) => s < c).length / valid.length) : null,
     };
   };
-  const faceApi = identity(shown.map((f) => [descriptorDistance(f.output.face!.descriptor, ids.source.descriptor), descriptorDistance(f.output.face!.descriptor, ids.camera)]));
+  const faceApi = identity(
+    shown.map((f) => [descriptorDistance(f.output.face!.descriptor, ids.source.descriptor), descriptorDistance(f.output.face!.descriptor, ids.camera)]),
+  );
   const human = identity(
     shown.map((f) =>
       f.output.embedding && ids.sourceEmbedding && ids.cameraEmbedding

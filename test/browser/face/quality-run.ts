@@ -171,10 +171,7 @@ export async function recordEngine(video: Y4mVideo, sourceUrl: string, sampled: 
 
 /** face-api's analysis of `canvas`; `identity` adds its descriptor and, with `secondModel`, human's embedding. */
 async function analyse(canvas: HTMLCanvasElement, secondModel: boolean, identity = true): Promise<AnalysedFrame> {
-  const [face, embedding] = await Promise.all([
-    analyseFace(canvas, identity),
-    identity && secondModel ? humanEmbedding(canvas) : Promise.resolve(null),
-  ]);
+  const [face, embedding] = await Promise.all([analyseFace(canvas, identity), identity && secondModel ? humanEmbedding(canvas) : Promise.resolve(null)]);
   return { canvas, face, embedding };
 }
 
@@ -283,7 +280,9 @@ export interface SourceAnalysis {
 
 export async function analyseSource(name: string, url: string, secondModel: boolean): Promise<SourceAnalysis> {
   const image = await loadImage(url);
-  const canvas = drawn(Object.assign(document.createElement('canvas'), { width: image.naturalWidth, height: image.naturalHeight }), (ctx) => ctx.drawImage(image, 0, 0));
+  const canvas = drawn(Object.assign(document.createElement('canvas'), { width: image.naturalWidth, height: image.naturalHeight }), (ctx) =>
+    ctx.drawImage(image, 0, 0),
+  );
   const analysed = await analyse(canvas, secondModel);
   if (!analysed.face) throw new Error(`no face found in the source ${name}`);
   return { name, url, image, face: analysed.face, embedding: analysed.embedding };
@@ -379,12 +378,28 @@ export async function measurePair(
   }
   const controls: PairResult['controls'] = withControls
     ? {
-    raw: qualityMetrics(controlPairs(camera.controls.raw, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
-    paste: qualityMetrics(controlPairs(paste, () => (box ? rectangleBorder(box) : null)), ids, null),
-    blanked: qualityMetrics(controlPairs(camera.controls.blanked, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
-    shaken: qualityMetrics(controlPairs(camera.controls.shaken, (i) => contourOf(camera.inputs.get(i)!)), ids, null),
-    mirrored: qualityMetrics([], ids, summariseFolds(recording.mirroredFolds)),
-  }
+        raw: qualityMetrics(
+          controlPairs(camera.controls.raw, (i) => contourOf(camera.inputs.get(i)!)),
+          ids,
+          null,
+        ),
+        paste: qualityMetrics(
+          controlPairs(paste, () => (box ? rectangleBorder(box) : null)),
+          ids,
+          null,
+        ),
+        blanked: qualityMetrics(
+          controlPairs(camera.controls.blanked, (i) => contourOf(camera.inputs.get(i)!)),
+          ids,
+          null,
+        ),
+        shaken: qualityMetrics(
+          controlPairs(camera.controls.shaken, (i) => contourOf(camera.inputs.get(i)!)),
+          ids,
+          null,
+        ),
+        mirrored: qualityMetrics([], ids, summariseFolds(recording.mirroredFolds)),
+      }
     : null;
   const controlsFail: PairResult['controlsFail'] = {};
   for (const [metric, names] of controls ? MUST_FAIL : []) {

@@ -93,7 +93,9 @@ describe('a local-engine session with the face camera', function () {
     expect(source && output && pair.face, 'faces found by face-api').to.be.ok;
     // Identity on one frame pair is no longer asserted: the rewritten engine sits below its identity target (see the
     // share over many frames in local-transport.test.ts); the face region must still be replaced, not passed through.
-    console.log(`identity: ${descriptorDistance(output!.descriptor, source!.descriptor).toFixed(3)} to the source, ${descriptorDistance(output!.descriptor, pair.face!.descriptor).toFixed(3)} to the camera face`);
+    console.log(
+      `identity: ${descriptorDistance(output!.descriptor, source!.descriptor).toFixed(3)} to the source, ${descriptorDistance(output!.descriptor, pair.face!.descriptor).toFixed(3)} to the camera face`,
+    );
     expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 0.6), true), 'inside the face').to.be.above(12);
     expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 1.6), false), 'outside the face').to.be.below(5);
 
@@ -113,7 +115,10 @@ describe('a local-engine session with the face camera', function () {
     };
     controller = new SessionController(
       { tokenEndpoint: '/api/faceswap', engine: 'auto', video: { width: 640, height: 480, frameRate: 20 } },
-      { transportFactory: (_engine, options) => make(options), prepareTransport: (engine, options) => (engine === 'local' ? make(options) : Promise.resolve(null)) },
+      {
+        transportFactory: (_engine, options) => make(options),
+        prepareTransport: (engine, options) => (engine === 'local' ? make(options) : Promise.resolve(null)),
+      },
     );
     await controller.setSource(source);
     // The endpoint grants the local engine (GET /health), so its model loads now, before any start().

@@ -34,7 +34,7 @@ export async function loadY4m(url: string, maxFrames = Infinity): Promise<Y4mVid
   if (!colour.startsWith('420')) throw new Error(`${url}: only 4:2:0 video is supported, not C${colour}`);
   const size = (width * height * 3) / 2;
   const offsets: number[] = [];
-  for (let at = headerEnd + 1; at < bytes.length && offsets.length < maxFrames; ) {
+  for (let at = headerEnd + 1; at < bytes.length && offsets.length < maxFrames;) {
     const dataStart = lineEnd(at) + 1;
     if (dataStart === 0 || dataStart + size > bytes.length) break;
     offsets.push(dataStart);

@@ -1,17 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { FaceswapError } from '../../../src/core/errors.js';
 import type { FaceswapErrorInfo, SessionState } from '../../../src/core/protocol.js';
-import {
-  OTHER_SOURCE,
-  SOURCE,
-  createRig,
-  expectReleased,
-  expectServerClosed,
-  sleep,
-  until,
-  waitForState,
-  type Rig,
-} from './harness.js';
+import { OTHER_SOURCE, SOURCE, createRig, expectReleased, expectServerClosed, sleep, until, waitForState, type Rig } from './harness.js';
 
 const rigs: Rig[] = [];
 function rig(...args: Parameters<typeof createRig>): Rig {
@@ -51,9 +41,7 @@ describe('SessionController: a healthy session', () => {
     expect(r.constraints[0]!.audio).to.equal(false);
 
     // The transport got the grant's credentials, the source, the camera, and the timeouts.
-    expect(r.factoryCalls).to.deep.equal([
-      { engine: 'akool', options: { joinTimeoutMs: 5_000, video: controller.options.video } },
-    ]);
+    expect(r.factoryCalls).to.deep.equal([{ engine: 'akool', options: { joinTimeoutMs: 5_000, video: controller.options.video } }]);
     expect(r.transport.credentials).to.deep.include({ channel: 'channel-1', uid: '1', remoteUid: '3' });
     expect(r.transport.calls.slice(0, 3)).to.deep.equal(['join', 'setSource', 'publish']);
     expect(r.transport.sources).to.deep.equal([SOURCE]);
@@ -309,9 +297,7 @@ describe('SessionController: mid-session changes', () => {
     await r.controller.start();
     await waitForState(r.controller, 'live');
     await r.controller.setSource(OTHER_SOURCE);
-    expect(r.endpoint.routes('source')).to.deep.equal([
-      { route: 'source', sessionId: 's1', body: { sessionKey: 'key-s1', source: OTHER_SOURCE } },
-    ]);
+    expect(r.endpoint.routes('source')).to.deep.equal([{ route: 'source', sessionId: 's1', body: { sessionKey: 'key-s1', source: OTHER_SOURCE } }]);
     expect(r.transport.sources).to.deep.equal([SOURCE, OTHER_SOURCE]);
     expect(r.transport.calls.filter((c) => c === 'join')).to.have.length(1);
     expect(r.controller.snapshot.state).to.equal('live');

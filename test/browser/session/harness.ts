@@ -44,9 +44,7 @@ export class FakeEndpoint {
     const answer = typeof configured === 'function' ? configured() : configured;
     if (answer === 'network-error') throw new TypeError('Failed to fetch');
     if (answer === 'hang') {
-      return new Promise<Response>((_resolve, reject) =>
-        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
-      );
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     }
     if (answer) return json(answer.status, answer.body);
     return this.#answer(route, sessionId);
@@ -208,7 +206,6 @@ export function waitForState(controller: SessionController, state: SessionState,
     });
   });
 }
-
 
 /** The session left nothing behind: every track ended, no transport listener, no page listener. */
 export async function expectReleased(rig: Rig): Promise<void> {
