@@ -15,6 +15,7 @@ import { apiPlugin } from './test/support/wtr-api-plugin.mjs';
 import { countingReporter } from './test/support/counting-reporter.mjs';
 import { CHROMIUM, FACE_CAMERA_ARG, chromiumArgs } from './scripts/chromium.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { freePort } from './scripts/free-port.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -42,17 +43,6 @@ function firefox() {
         'media.autoplay.blocking_policy': 0,
       },
     },
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
   });
 }
 

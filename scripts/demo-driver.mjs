@@ -3,23 +3,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, FACE_CAMERA_ARG, FACE_VIDEO, chromiumArgs } from './chromium.mjs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { freePort } from './free-port.mjs';
+
+export { freePort };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** A TCP port free on loopback right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Starts `scripts/start.ts` on a free port; resolves with its URL, the emulator's control URL and a stop function once it listens. */
 export async function startDemoServer({ timeoutMs = 60_000 } = {}) {

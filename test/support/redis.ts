@@ -1,8 +1,8 @@
 // A real redis-server for tests: started on a free loopback port with no persistence, stopped on teardown.
 // A missing redis-server is a failure with a clear message, never a silent skip (`.ci/run` installs it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../scripts/free-port.mjs';
 
 export interface RedisServer {
   port: number;
@@ -12,17 +12,6 @@ export interface RedisServer {
 }
 
 const REDIS_BIN = process.env.REDIS_SERVER ?? 'redis-server';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends PING over a raw socket; resolves true on +PONG. */
 function ping(port: number): Promise<boolean> {
