@@ -12,8 +12,10 @@ export function faceMeshConfig(options: {
   tracking: boolean;
   /** Detect rotated (rolled) faces too: the engine wants it for tilted heads; a group photo finds fewer faces with it. */
   rotation?: boolean;
+  /** Also compute the recognition descriptor (faceres): only the quality harness's second identity check wants it. */
+  description?: boolean;
 }): Record<string, unknown> {
-  const { urls, maxDetected, tracking, rotation = false } = options;
+  const { urls, maxDetected, tracking, rotation = false, description = false } = options;
   return {
     wasmPath: urls.tfjsWasm,
     modelBasePath: urls.humanModels,
@@ -34,7 +36,7 @@ export function faceMeshConfig(options: {
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },
-      description: { enabled: false },
+      description: description ? { enabled: true, skipFrames: 0 } : { enabled: false },
       emotion: { enabled: false },
       antispoof: { enabled: false },
       liveness: { enabled: false },

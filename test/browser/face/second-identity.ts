@@ -3,35 +3,16 @@
  * model (faceres, a different network and training from face-api's). It runs in its own module worker,
  * because human bundles its own copy of tfjs, which must not share a page with face-api's.
  */
+import { faceMeshConfig } from '../../../src/engine/human-config.js';
+
 const HUMAN = '/node_modules/@vladmandic/human/dist/human.esm.js';
 const MODELS = '/node_modules/@vladmandic/human/models/';
 const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 
 function workerSource(origin: string): string {
   const config = {
+    ...faceMeshConfig({ urls: { tfjsWasm: origin + WASM, humanModels: origin + MODELS }, maxDetected: 1, tracking: false, rotation: true, description: true }),
     backend: 'wasm',
-    wasmPath: origin + WASM,
-    modelBasePath: origin + MODELS,
-    debug: false,
-    warmup: 'none',
-    cacheSensitivity: 0,
-    filter: { enabled: false },
-    gesture: { enabled: false },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    segmentation: { enabled: false },
-    face: {
-      enabled: true,
-      detector: { rotation: true, maxDetected: 1, skipFrames: 0, minConfidence: 0.3 },
-      mesh: { enabled: true },
-      iris: { enabled: false },
-      attention: { enabled: false },
-      description: { enabled: true, skipFrames: 0 },
-      emotion: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-    },
   };
   return `
     import { Human } from '${origin}${HUMAN}';
