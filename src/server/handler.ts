@@ -13,6 +13,7 @@ import { describe, errorAnswer, json, rateLimitAnswer, requireMethod } from './h
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { SessionCaps } from './session-caps.js';
 import { SessionKeys } from './session-key.js';
+import { ProxyTrust, type TrustedProxyList } from './trusted-proxies.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
 import { closeByClient, createSession, heartbeat, reap, updateSource, type SessionRouteConfig } from './session-routes.js';
 import { isPlausibleSessionId } from './validation.js';
@@ -55,8 +56,16 @@ export interface FaceswapHandlerOptions {
   /** Detections per client address. Default 30 a minute; `false` turns it off. */
   detectRateLimit?: RateLimit | false;
   /**
-   * The caller's address, for rate limits. Default: `context.clientAddress` (the socket address under
-   * `toNodeListener`). Behind a proxy, read your proxy's header here (e.g. the last `x-forwarded-for` hop).
+   * Proxies in front of the handler (IP addresses, CIDR ranges, `'loopback'`, `'private'`). Only when the peer
+   * (`context.clientAddress`) is one of them are `Forwarded` / `X-Forwarded-For` read for the visitor's
+   * address, and `Forwarded: host=` / `X-Forwarded-Host` accepted as the page's own host in the origin check.
+   * Default none: the forwarding headers are ignored.
+   */
+  trustedProxies?: TrustedProxyList;
+  /**
+   * The caller's address, for rate limits and caps. Default: `context.clientAddress` (the socket address under
+   * `toNodeListener`), or the forwarded client when that peer is a `trustedProxies` entry. Where the runtime
+   * gives no peer address, return what the platform vouches for (e.g. `cf-connecting-ip` on Cloudflare).
    */
   clientAddress?: (request: Request, context: HandlerContext | undefined) => string | undefined;
   /** Engine reported to the browser: `akool` (Agora, real AKOOL) or `local` (in-browser engine, emulator). Default `akool`. */
@@ -111,6 +120,7 @@ interface HandlerConfig extends SessionRouteConfig, DetectRouteConfig {
   sessionLimiter?: RateLimiter;
   detectLimiter?: RateLimiter;
   addressOf: (request: Request, context: HandlerContext | undefined) => string | undefined;
+  proxies: ProxyTrust;
 }
 
 let warnedNoSecret = false;
@@ -124,6 +134,9 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
   }
   const limiter = (limit: RateLimit | false | undefined, fallback: RateLimit) => (limit === false ? undefined : new RateLimiter(limit ?? fallback, now));
   const store = options.store ?? new MemorySessionStore();
+  const proxies = new ProxyTrust(options.trustedProxies ?? [], (entry) =>
+    logger.warn(`faceswap: trustedProxies entry ${JSON.stringify(entry)} is not an address or range; ignored.`),
+  );
   return {
     now,
     logger,
@@ -151,7 +164,8 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
     detectLimiter: limiter(options.detectRateLimit, { max: 30, windowMs: 60_000 }),
     sourceLimiter: limiter(options.sourceUpdateLimit, { max: 10, windowMs: 60_000 }),
     heartbeatLimiter: limiter(options.heartbeatLimit, { max: 20, windowMs: 60_000 }),
-    addressOf: options.clientAddress ?? ((_request, context) => context?.clientAddress),
+    addressOf: options.clientAddress ?? ((request, context) => proxies.clientAddress(request, context?.clientAddress)),
+    proxies,
   };
 }
 
@@ -179,7 +193,8 @@ export function createFaceswapHandler(options: FaceswapHandlerOptions): Faceswap
     } catch (error) {
       response = errorAnswer(error, config.logger);
     }
-    for (const [name, value] of Object.entries(corsHeaders(request, config.allowedOrigins))) response.headers.set(name, value);
+    const forwardedHost = config.proxies.forwardedHost(request, context?.clientAddress);
+    for (const [name, value] of Object.entries(corsHeaders(request, config.allowedOrigins, forwardedHost))) response.headers.set(name, value);
     return response;
   };
 
@@ -205,11 +220,9 @@ async function route(config: HandlerConfig, request: Request, context: HandlerCo
   }
   const path = url.pathname.slice(basePath.length) || '/';
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS') {
-    if (!isOriginAllowed(request, allowedOrigins)) throw new FaceswapError('forbidden', 'This origin is not allowed.');
-    return new Response(null, { status: 204, headers: preflightHeaders(request, allowedOrigins) });
-  }
-  if (!isOriginAllowed(request, allowedOrigins)) throw new FaceswapError('forbidden', 'This origin is not allowed.');
+  const forwardedHost = config.proxies.forwardedHost(request, context?.clientAddress);
+  if (!isOriginAllowed(request, allowedOrigins, forwardedHost)) throw new FaceswapError('forbidden', 'This origin is not allowed.');
+  if (method === 'OPTIONS') return new Response(null, { status: 204, headers: preflightHeaders(request, allowedOrigins, forwardedHost) });
 
   if (path === '/health') {
     requireMethod(method, 'GET');

@@ -13,5 +13,6 @@ export type { CloseReason, SessionRecord, SessionStore } from './session-store.j
 export { RedisSessionStore } from './redis-session-store.js';
 export type { RedisCommandClient, RedisSessionStoreOptions } from './redis-session-store.js';
 export type { AllowedOrigins } from './cors.js';
+export type { TrustedProxyList } from './trusted-proxies.js';
 export type { RateLimit } from './rate-limit.js';
 export type * from './akool-types.js';
