@@ -9,6 +9,9 @@
 //   POST /__test/handler/config   {heartbeatTimeoutMs?, maxSessionMs?, upstreamTimeoutMs?, sessionRateLimit?,
 //                                  detectRateLimit?, allowedOrigins?, reaperIntervalMs?} -> rebuilds both handlers (same store and
 //                                  secret, so open sessions and keys stay valid); {} restores the defaults
+//   GET  /__test/handler/open      {open: [ids]}: sessions the handlers' store still holds open
+//   GET  /__test/handler/warnings  {warnings: [text]}: what the handlers logged since the last read (then cleared)
+//   POST /__test/detector/warm-up  loads the emulator's face detector now (the first detect otherwise pays for it)
 //
 // wtr runs under `node --import tsx`, so the TypeScript server code is imported directly. The face detector
 // loads on the first detection only, so test startup stays fast.
@@ -34,6 +37,12 @@ const TEST_DEFAULTS = {
 export function apiPlugin() {
   let emulator;
   let handlers = [];
+  const warnings = [];
+  // The handlers' log, kept for tests (a close retried forever shows here) and still printed.
+  const logger = {
+    warn: (message) => (warnings.push(message), console.warn(message)),
+    error: (message) => (warnings.push(message), console.error(message)),
+  };
   let stopped = false;
 
   return {
@@ -68,6 +77,7 @@ export function apiPlugin() {
             engine,
             secret,
             store,
+            logger,
           });
           return { basePath, handler, listener: toNodeListener(handler) };
         });
@@ -89,6 +99,16 @@ export function apiPlugin() {
         if (request.method === 'POST' && url.pathname === '/__test/handler/reap') {
           const closed = (await Promise.all(handlers.map((h) => h.handler.reap()))).flat();
           return Response.json({ closed });
+        }
+        if (request.method === 'POST' && url.pathname === '/__test/detector/warm-up') {
+          await emulator.warmUp();
+          return Response.json({ ok: true });
+        }
+        if (request.method === 'GET' && url.pathname === '/__test/handler/open') {
+          return Response.json({ open: await store.listDue(Number.MAX_SAFE_INTEGER, 0) });
+        }
+        if (request.method === 'GET' && url.pathname === '/__test/handler/warnings') {
+          return Response.json({ warnings: warnings.splice(0) });
         }
         if (request.method === 'POST' && url.pathname === '/__test/handler/config') {
           const text = await request.text();
