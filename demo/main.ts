@@ -28,7 +28,8 @@ for (const name of [
   'faceswap-state-change',
   'faceswap-live',
   'faceswap-ended',
-  'face-source-change',
+  'faceswap-source-change',
+  'faceswap-token-will-expire',
   'faceswap-recording-start',
   'faceswap-recording-stop',
 ] as const) {

@@ -17,6 +17,9 @@ type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fa
     /** Largest accepted file in bytes (default 10 MB); larger files are refused before upload. */
     'max-bytes'?: HTMLElementTagNameMap['face-source-picker']['maxBytes'] | null;
     /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
+    'onfaceswap-source-change'?: (event: EventOf<'faceswap-source-change'>) => void;
+    'on:faceswap-source-change'?: (event: EventOf<'faceswap-source-change'>) => void;
+    /** Deprecated alias of `faceswap-source-change`, fired right after it with the same detail until the next minor version; reading its detail warns once. */
     'onface-source-change'?: (event: EventOf<'face-source-change'>) => void;
     'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
   };
@@ -52,12 +55,15 @@ type FaceswapSessionSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fac
     /** Every change of `state`; detail `{state, previous}`. */
     'onfaceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;
     'on:faceswap-state-change'?: (event: EventOf<'faceswap-state-change'>) => void;
-    /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+    /** Something failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. With `fatal: true` the session ended (state `error`); with `fatal: false` it goes on, e.g. on the previous camera after a failed switch or with the previous face after a refused one. */
     'onfaceswap-error'?: (event: EventOf<'faceswap-error'>) => void;
     'on:faceswap-error'?: (event: EventOf<'faceswap-error'>) => void;
-    /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+    /** The first swapped frame of a session arrived; once per session (from Start to its end), not again after a reconnect or a pause of the swapped video; detail `{sessionId, engine}`. */
     'onfaceswap-live'?: (event: EventOf<'faceswap-live'>) => void;
     'on:faceswap-live'?: (event: EventOf<'faceswap-live'>) => void;
+    /** The session's RTC token ends soon (AKOOL warns about 30 s ahead; the session then ends with `rtc-token-expired`); detail `{sessionId}`. */
+    'onfaceswap-token-will-expire'?: (event: EventOf<'faceswap-token-will-expire'>) => void;
+    'on:faceswap-token-will-expire'?: (event: EventOf<'faceswap-token-will-expire'>) => void;
     /** The session ended and the camera was released; detail `{sessionId}`. */
     'onfaceswap-ended'?: (event: EventOf<'faceswap-ended'>) => void;
     'on:faceswap-ended'?: (event: EventOf<'faceswap-ended'>) => void;

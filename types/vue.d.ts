@@ -14,6 +14,8 @@ type PropsOf<Tag extends keyof HTMLElementTagNameMap, K extends keyof HTMLElemen
 
 type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 'maxBytes' | 'sources' | 'consent' | 'strings'> & {
   /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
+  onFaceswapSourceChange?: (event: EventOf<'faceswap-source-change'>) => void;
+  /** Deprecated alias of `faceswap-source-change`, fired right after it with the same detail until the next minor version; reading its detail warns once. */
   onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
 };
 type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
@@ -25,10 +27,12 @@ type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mi
 type FaceswapSessionVueProps = PropsOf<'faceswap-session', 'tokenEndpoint' | 'engine' | 'camera' | 'mic' | 'remoteAudio' | 'videoPreset' | 'autoStart' | 'noControls' | 'source' | 'tokenProvider' | 'credentials' | 'strings'> & {
   /** Every change of `state`; detail `{state, previous}`. */
   onFaceswapStateChange?: (event: EventOf<'faceswap-state-change'>) => void;
-  /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+  /** Something failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. With `fatal: true` the session ended (state `error`); with `fatal: false` it goes on, e.g. on the previous camera after a failed switch or with the previous face after a refused one. */
   onFaceswapError?: (event: EventOf<'faceswap-error'>) => void;
-  /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+  /** The first swapped frame of a session arrived; once per session (from Start to its end), not again after a reconnect or a pause of the swapped video; detail `{sessionId, engine}`. */
   onFaceswapLive?: (event: EventOf<'faceswap-live'>) => void;
+  /** The session's RTC token ends soon (AKOOL warns about 30 s ahead; the session then ends with `rtc-token-expired`); detail `{sessionId}`. */
+  onFaceswapTokenWillExpire?: (event: EventOf<'faceswap-token-will-expire'>) => void;
   /** The session ended and the camera was released; detail `{sessionId}`. */
   onFaceswapEnded?: (event: EventOf<'faceswap-ended'>) => void;
 };

@@ -18,6 +18,8 @@ export const FaceSourcePicker = createComponent({
   displayName: 'FaceSourcePicker',
   events: {
     /** A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`. */
+    onFaceswapSourceChange: 'faceswap-source-change' as EventName<EventOf<'faceswap-source-change'>>,
+    /** Deprecated alias of `faceswap-source-change`, fired right after it with the same detail until the next minor version; reading its detail warns once. */
     onFaceSourceChange: 'face-source-change' as EventName<EventOf<'face-source-change'>>,
   },
 });
@@ -45,10 +47,12 @@ export const FaceswapSession = createComponent({
   events: {
     /** Every change of `state`; detail `{state, previous}`. */
     onFaceswapStateChange: 'faceswap-state-change' as EventName<EventOf<'faceswap-state-change'>>,
-    /** The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. */
+    /** Something failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. With `fatal: true` the session ended (state `error`); with `fatal: false` it goes on, e.g. on the previous camera after a failed switch or with the previous face after a refused one. */
     onFaceswapError: 'faceswap-error' as EventName<EventOf<'faceswap-error'>>,
-    /** The first swapped frame arrived; detail `{sessionId, engine}`. */
+    /** The first swapped frame of a session arrived; once per session (from Start to its end), not again after a reconnect or a pause of the swapped video; detail `{sessionId, engine}`. */
     onFaceswapLive: 'faceswap-live' as EventName<EventOf<'faceswap-live'>>,
+    /** The session's RTC token ends soon (AKOOL warns about 30 s ahead; the session then ends with `rtc-token-expired`); detail `{sessionId}`. */
+    onFaceswapTokenWillExpire: 'faceswap-token-will-expire' as EventName<EventOf<'faceswap-token-will-expire'>>,
     /** The session ended and the camera was released; detail `{sessionId}`. */
     onFaceswapEnded: 'faceswap-ended' as EventName<EventOf<'faceswap-ended'>>,
   },

@@ -7,7 +7,6 @@ import type {
   ILocalAudioTrack,
   ILocalVideoTrack,
   IRemoteVideoTrack,
-  NetworkQuality,
   UID,
 } from 'agora-rtc-sdk-ng';
 import { abortError, FaceswapError } from '../core/errors.js';
@@ -253,9 +252,6 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       else if (current === 'DISCONNECTED') {
         this.events.emit('connection', { state: 'disconnected', error: disconnectError(reason) });
       }
-    });
-    client.on('network-quality', (quality: NetworkQuality) => {
-      this.events.emit('network-quality', { uplink: quality.uplinkNetworkQuality, downlink: quality.downlinkNetworkQuality });
     });
     client.on('token-privilege-will-expire', () => this.events.emit('token-will-expire'));
     client.on('token-privilege-did-expire', () => this.events.emit('token-expired'));

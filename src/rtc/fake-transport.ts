@@ -155,10 +155,6 @@ export class FakeTransport extends EventSource<RtcTransportEventMap> implements 
     this.events.emit('connection', error === undefined ? { state } : { state, error });
   }
 
-  emitNetworkQuality(uplink: number, downlink: number): void {
-    this.events.emit('network-quality', { uplink, downlink });
-  }
-
   emitTokenWillExpire(): void {
     this.events.emit('token-will-expire');
   }

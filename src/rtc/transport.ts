@@ -34,8 +34,6 @@ export interface RtcTransportEventMap {
   'first-frame': void;
   /** With `disconnected`, `error` is the cause, which each transport maps from its own vendor's reasons. */
   connection: { state: TransportConnectionState; error?: FaceswapError };
-  /** Agora-style quality: 0 unknown, 1 excellent ... 5 very bad, 6 down. */
-  'network-quality': { uplink: number; downlink: number };
   'token-will-expire': void;
   'token-expired': void;
   /** Playback of remote media was blocked by the browser's autoplay policy until a user gesture. */

@@ -342,7 +342,6 @@ export class SessionController extends EventSource<SessionEventMap> implements S
           run.cleanups.push(() => clearTimeout(timer));
         }
       },
-      'network-quality': (quality) => this.events.emit('network-quality', quality),
       'token-will-expire': () => this.events.emit('token-will-expire'),
       'token-expired': () => this.#fail(run, new FaceswapError('rtc-token-expired')),
       'autoplay-failed': () => this.#update({ autoplayBlocked: true }),
@@ -569,9 +568,9 @@ export class SessionController extends EventSource<SessionEventMap> implements S
     }
   }
 
-  /** An error the session survives: reported as an `error` event, with no state change. */
+  /** An error the session survives: reported as a non-fatal `error` event, with no state change. */
   #reportRecoverable(error: unknown, fallback: FaceswapErrorInfo['code']): void {
-    this.events.emit('error', toFaceswapError(error, fallback).toJSON());
+    this.events.emit('error', { ...toFaceswapError(error, fallback).toJSON(), fatal: false });
   }
 
   /**

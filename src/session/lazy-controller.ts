@@ -5,7 +5,7 @@ import { FaceswapError, isFaceswapError } from '../core/errors.js';
 import type { FaceSource } from '../core/protocol.js';
 import type { SessionControllerApi, SessionEventMap, SessionOptions, SessionSnapshot } from './session-api.js';
 
-const EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = ['state-change', 'error', 'change', 'network-quality', 'token-will-expire'];
+const EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = ['state-change', 'error', 'change', 'token-will-expire'];
 
 /**
  * Stands in for a `SessionController` whose module is loaded with `import()` when a session first needs it,

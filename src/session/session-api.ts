@@ -79,7 +79,7 @@ export interface SessionEventMap {
   error: FaceswapErrorInfo;
   /** Any field of the snapshot changed (tracks, source, mic, autoplay flag ...). */
   change: SessionSnapshot;
-  'network-quality': { uplink: number; downlink: number };
+  /** The RTC token ends soon (the transport's warning); the session then ends with `rtc-token-expired`. */
   'token-will-expire': void;
 }
 

@@ -125,7 +125,7 @@ test('a page with only the CDN file runs the full local-engine flow', { timeout:
     const log = (await page.evaluate('window.cdnLog')) as { type: string; detail: Record<string, unknown> }[];
     assert.equal(await page.evaluate(() => document.querySelector('faceswap-session')!.getAttribute('state')), 'live', JSON.stringify(log));
 
-    const chosen = log.find((entry) => entry.type === 'face-source-change');
+    const chosen = log.find((entry) => entry.type === 'faceswap-source-change');
     assert.ok(chosen, 'the picker reported the chosen face');
     assert.match(String(chosen.detail.path), /\/akool\//, 'the source path is the face crop the emulator published');
     const states = log.filter((entry) => entry.type === 'faceswap-state-change').map((entry) => entry.detail.state);

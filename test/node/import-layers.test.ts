@@ -13,7 +13,7 @@ const src = fileURLToPath(new URL('../../src/', import.meta.url));
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   i18n: ['core'],
-  events: ['core'],
+  events: ['core', 'internal'],
   engine: ['core'],
   rtc: ['core', 'engine'],
   session: ['core', 'rtc'],

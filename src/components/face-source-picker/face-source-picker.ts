@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../../controllers/localize-controller.js';
 import { SessionLinkController } from '../../controllers/session-link-controller.js';
-import { FaceSourceChangeEvent, type FaceOrigin, type FaceSourceChangeDetail } from '../../events/face-source-change-event.js';
+import { FaceSourceChangeEvent, FaceswapSourceChangeEvent, type FaceOrigin, type FaceswapSourceChangeDetail } from '../../events/source-change-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { icons } from '../../internal/icons.js';
 import { ACCEPTED_IMAGE_TYPES, checkImageFile, formatBytes, imageFromDataTransfer, ImageRejectedError } from '../../internal/image.js';
@@ -53,7 +53,12 @@ async function preparePhoto(blob: Blob): Promise<PreparedImage> {
  *
  * @slot - `<img>` elements offered as a gallery (their `alt` is the label); the images themselves stay hidden.
  *
- * @fires face-source-change - A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`.
+ * @attr {PickerStatus} status - What the picker is doing: `empty`, `busy`, `choosing`, `selected` or `error` (read-only; for styling).
+ * @attr {SessionState} state - The state of the linked session, `idle` without one (read-only; for styling).
+ * @attr {boolean} dragging - Present while a file is dragged over the picker (read-only; for styling).
+ *
+ * @fires faceswap-source-change - A face was chosen, or its consent changed; detail `{path, opts, box, imageUrl, origin, consent}`.
+ * @fires face-source-change - Deprecated alias of `faceswap-source-change`, fired right after it with the same detail until the next minor version; reading its detail warns once.
  *
  * @csspart base - The wrapper of the picker.
  * @csspart title - The heading "Choose a face".
@@ -91,7 +96,7 @@ export class FaceSourcePicker extends LitElement {
   private abort: AbortController | null = null;
   private ownedImageUrl: string | null = null;
   private cameraStream: MediaStream | null = null;
-  private selection: FaceSourceChangeDetail | null = null;
+  private selection: FaceswapSourceChangeDetail | null = null;
 
   @query('input[type=file]') private readonly fileInput!: HTMLInputElement;
 
@@ -105,6 +110,8 @@ export class FaceSourcePicker extends LitElement {
   @state() private cameraOpen = false;
   @state() private origin: FaceOrigin = 'gallery';
   @state() private consentGiven = false;
+  @state() private currentStatus: PickerStatus = 'empty';
+  @state() private dragActive = false;
 
   /** Base URL of the token endpoint for `/detect`; inside a session the session's is used when unset. */
   @property({ attribute: 'token-endpoint' }) tokenEndpoint: string | null = null;
@@ -124,26 +131,23 @@ export class FaceSourcePicker extends LitElement {
   /** Overrides for any visible string of this picker (over the session's `strings`). */
   @property({ attribute: false }) strings: FaceswapStringOverrides | null = null;
 
-  /**
-   * What the picker is doing (reflected for styling).
-   * @readonly
-   */
-  @property({ reflect: true }) status: PickerStatus = 'empty';
+  /** What the picker is doing; read-only, reflected as the `status` attribute for styling. */
+  get status(): PickerStatus {
+    return this.currentStatus;
+  }
 
-  /**
-   * The state of the enclosing session, `idle` without one (reflected for styling).
-   * @readonly
-   */
-  @property({ reflect: true }) state: SessionState = 'idle';
+  /** The state of the linked session, `idle` without one; read-only, reflected as the `state` attribute for styling. */
+  get state(): SessionState {
+    return this.link.details?.state ?? 'idle';
+  }
 
-  /**
-   * Present while a file is dragged over the picker (reflected for styling).
-   * @readonly
-   */
-  @property({ type: Boolean, reflect: true }) dragging = false;
+  /** Whether a file is being dragged over the picker; read-only, reflected as the `dragging` attribute for styling. */
+  get dragging(): boolean {
+    return this.dragActive;
+  }
 
-  /** The last face chosen, as sent in `face-source-change`, or `null`. */
-  get value(): FaceSourceChangeDetail | null {
+  /** The last face chosen, as sent in `faceswap-source-change`, or `null`. */
+  get value(): FaceswapSourceChangeDetail | null {
     return this.selection;
   }
 
@@ -158,7 +162,7 @@ export class FaceSourcePicker extends LitElement {
     this.abort?.abort();
     this.abort = null;
     this.closeCamera();
-    if (this.status === 'busy') this.status = 'empty';
+    if (this.status === 'busy') this.currentStatus = 'empty';
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -171,7 +175,9 @@ export class FaceSourcePicker extends LitElement {
       warnOnce(`<face-source-picker> consent="${this.consent}" is not one of ${CONSENT_MODES.join(', ')}; using "uploads".`);
     }
     this.consent ??= 'uploads';
-    this.state = this.link.details?.state ?? 'idle';
+    this.setAttribute('status', this.status);
+    this.setAttribute('state', this.state);
+    this.toggleAttribute('dragging', this.dragging);
   }
 
   /**
@@ -232,7 +238,7 @@ export class FaceSourcePicker extends LitElement {
     this.faces = [];
     this.selectedFace = null;
     this.imageSize = null;
-    this.status = 'busy';
+    this.currentStatus = 'busy';
     this.message = { text: this.localize.term('detecting'), error: false };
     return run;
   }
@@ -247,7 +253,7 @@ export class FaceSourcePicker extends LitElement {
     const endpoint = this.tokenEndpoint ?? this.link.session?.tokenEndpoint ?? null;
     if (!endpoint) {
       warnOnce('<face-source-picker> has no token-endpoint (and no session with one): cannot detect faces.');
-      this.status = 'error';
+      this.currentStatus = 'error';
       this.message = { text: this.localize.term('noEndpoint'), error: true };
       return;
     }
@@ -258,12 +264,12 @@ export class FaceSourcePicker extends LitElement {
     this.faces = result.faces;
     this.imageSize = { width: result.width, height: result.height };
     if (result.faces.length === 0) {
-      this.status = 'error';
+      this.currentStatus = 'error';
       this.message = { text: this.localize.term('noFace'), error: true };
     } else if (result.faces.length === 1) {
       this.selectFace(0);
     } else {
-      this.status = 'choosing';
+      this.currentStatus = 'choosing';
       this.message = { text: this.localize.term('chooseFace'), error: false };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLButtonElement>('.face')?.focus();
@@ -288,7 +294,7 @@ export class FaceSourcePicker extends LitElement {
     } else {
       text = strings.unreadable;
     }
-    this.status = 'error';
+    this.currentStatus = 'error';
     this.message = { text, error: true };
   }
 
@@ -296,7 +302,7 @@ export class FaceSourcePicker extends LitElement {
     const face = this.faces[index];
     if (!face || !this.imageUrl) return;
     this.selectedFace = index;
-    this.status = 'selected';
+    this.currentStatus = 'selected';
     this.selection = { path: face.source.path, opts: face.source.opts, box: face.box, imageUrl: this.imageUrl, origin: this.origin, consent: 'not-required' };
     this.announceSelection();
   }
@@ -313,6 +319,7 @@ export class FaceSourcePicker extends LitElement {
     const consent = !this.needsConsent ? 'not-required' : this.consentGiven ? 'confirmed' : 'pending';
     this.selection = { ...this.selection, consent };
     this.message = { text: this.localize.term(consent === 'pending' ? 'consentNeeded' : 'faceSelected'), error: false };
+    this.dispatchEvent(new FaceswapSourceChangeEvent({ ...this.selection }));
     this.dispatchEvent(new FaceSourceChangeEvent({ ...this.selection }));
   }
 
@@ -354,16 +361,16 @@ export class FaceSourcePicker extends LitElement {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
-    this.dragging = true;
+    this.dragActive = true;
   }
 
   private onDragLeave(event: DragEvent): void {
-    if (!(event.currentTarget as Element).contains(event.relatedTarget as Node | null)) this.dragging = false;
+    if (!(event.currentTarget as Element).contains(event.relatedTarget as Node | null)) this.dragActive = false;
   }
 
   private onDrop(event: DragEvent): void {
     event.preventDefault();
-    this.dragging = false;
+    this.dragActive = false;
     const file = imageFromDataTransfer(event.dataTransfer);
     if (file) void this.chooseFile(file);
   }
@@ -382,7 +389,7 @@ export class FaceSourcePicker extends LitElement {
       this.cameraStream = await openUserMedia({ video: { facingMode: 'user' }, audio: false });
     } catch (error) {
       const code = isFaceswapError(error) ? error.code : 'unsupported-browser';
-      this.status = 'error';
+      this.currentStatus = 'error';
       this.message = { text: this.localize.strings.errors[code], error: true };
       return;
     }

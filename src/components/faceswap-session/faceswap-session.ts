@@ -5,9 +5,10 @@ import { LocalizeController } from '../../controllers/localize-controller.js';
 import { sessionContext, type FaceswapSessionHost } from '../../controllers/session-context.js';
 import { FaceswapEndedEvent } from '../../events/ended-event.js';
 import { FaceswapErrorEvent } from '../../events/error-event.js';
-import type { FaceSourceChangeEvent } from '../../events/face-source-change-event.js';
+import type { FaceswapSourceChangeEvent } from '../../events/source-change-event.js';
 import { FaceswapLiveEvent } from '../../events/live-event.js';
 import { FaceswapStateChangeEvent } from '../../events/state-change-event.js';
+import { FaceswapTokenWillExpireEvent } from '../../events/token-will-expire-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
@@ -33,11 +34,14 @@ const OPTION_PROPERTIES = ['tokenEndpoint', 'tokenProvider', 'credentials', 'eng
  * @summary The session: camera, connection, state, and a small control bar.
  * @tag faceswap-session
  *
+ * @attr {SessionState} state - The current session state (read-only; for styling with `[state=live]`).
+ *
  * @slot - Players, pickers and any other content of the session.
  *
  * @fires faceswap-state-change - Every change of `state`; detail `{state, previous}`.
- * @fires faceswap-error - The session failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language.
- * @fires faceswap-live - The first swapped frame arrived; detail `{sessionId, engine}`.
+ * @fires faceswap-error - Something failed; detail `{code, fatal, message, upstreamCode?}` with the message in the element's language. With `fatal: true` the session ended (state `error`); with `fatal: false` it goes on, e.g. on the previous camera after a failed switch or with the previous face after a refused one.
+ * @fires faceswap-live - The first swapped frame of a session arrived; once per session (from Start to its end), not again after a reconnect or a pause of the swapped video; detail `{sessionId, engine}`.
+ * @fires faceswap-token-will-expire - The session's RTC token ends soon (AKOOL warns about 30 s ahead; the session then ends with `rtc-token-expired`); detail `{sessionId}`.
  * @fires faceswap-ended - The session ended and the camera was released; detail `{sessionId}`.
  *
  * @csspart base - The wrapper around the slot and the control bar.
@@ -70,6 +74,8 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   private readonly provider = new ContextProvider(this, { context: sessionContext, initialValue: this });
   private sessionController: LazySessionController | null = null;
   private autoStarted = false;
+  /** Whether `faceswap-live` was fired for the current session (it fires once per session). */
+  private liveAnnounced = false;
   /** A picker inside chose a face whose use the visitor has not confirmed yet; starting is refused. */
   @state() private consentPending = false;
   /** The controller call for the last change of `mic`. */
@@ -101,12 +107,6 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   /** Hide the built-in control bar (build your own with the methods). */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
 
-  /**
-   * The current session state (reflected for styling with `[state=live]`).
-   * @readonly
-   */
-  @property({ reflect: true }) state: SessionState = 'idle';
-
   /** The face to swap in: `{path, opts}` as `/detect` answers it in `faces[i].source`. */
   @property({ attribute: false }) source: FaceSource | null = null;
 
@@ -134,7 +134,12 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
 
   constructor() {
     super();
-    this.addEventListener('face-source-change', this.onFaceSourceChange);
+    this.addEventListener('faceswap-source-change', this.onSourceChange);
+  }
+
+  /** The current session state; read-only, reflected as the `state` attribute for styling with `[state=live]`. */
+  get state(): SessionState {
+    return this.sessionController?.snapshot.state ?? 'idle';
   }
 
   /** The session's current details: state, error, source, engine, the camera stream and the swapped track. */
@@ -172,6 +177,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
         this.localize.withStrings((strings) => this.dispatchEvent(new FaceswapErrorEvent({ ...error, message: strings.errors[error.code] ?? error.message }))),
       );
       controller.on('change', () => this.requestUpdate());
+      controller.on('token-will-expire', () => this.dispatchEvent(new FaceswapTokenWillExpireEvent({ sessionId: controller.snapshot.sessionId })));
     }
     return this.sessionController;
   }
@@ -210,6 +216,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     this.videoPreset ??= DEFAULT_VIDEO_PRESET;
     this.mic ??= false;
     const controller = this.core;
+    this.setAttribute('state', this.state);
     if (OPTION_PROPERTIES.some((name) => changed.has(name))) this.applyOptions();
     if (changed.has('mic') && changed.get('mic') !== undefined) this.micChange = controller.setMicEnabled(this.mic);
     if (changed.has('source') && !sameSource(this.source, controller.snapshot.source)) {
@@ -336,16 +343,19 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
   }
 
   private onStateChange(state: SessionState, previous: SessionState): void {
-    this.state = state;
     this.dispatchEvent(new FaceswapStateChangeEvent({ state, previous }));
     const { sessionId, engine } = this.core.snapshot;
-    if (state === 'live' && previous !== 'reconnecting') this.dispatchEvent(new FaceswapLiveEvent({ sessionId, engine }));
+    if (state === 'preparing') this.liveAnnounced = false;
+    if (state === 'live' && !this.liveAnnounced) {
+      this.liveAnnounced = true;
+      this.dispatchEvent(new FaceswapLiveEvent({ sessionId, engine }));
+    }
     if (state === 'ended') this.dispatchEvent(new FaceswapEndedEvent({ sessionId }));
     if (state === 'live') this.refreshCameras();
   }
 
   /** An unconfirmed face is never applied, not even mid-session: the source is cleared until it is confirmed. */
-  private readonly onFaceSourceChange = (event: FaceSourceChangeEvent) => {
+  private readonly onSourceChange = (event: FaceswapSourceChangeEvent) => {
     const { path, opts, consent } = event.detail;
     this.consentPending = consent === 'pending';
     void this.setSource(this.consentPending ? null : { path, opts });

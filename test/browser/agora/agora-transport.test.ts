@@ -21,16 +21,7 @@ afterEach(() => tracks.splice(0).forEach((t) => t.stop()));
 function setup(sdk = new FakeAgoraSdk(), options: AgoraTransportOptions = {}) {
   const transport = new AgoraTransport({ loadSdk: async () => sdk.asSdk(), ...options });
   const events: Array<[keyof RtcTransportEventMap, unknown]> = [];
-  for (const type of [
-    'remote-video',
-    'first-frame',
-    'connection',
-    'network-quality',
-    'token-will-expire',
-    'token-expired',
-    'autoplay-failed',
-    'error',
-  ] as const) {
+  for (const type of ['remote-video', 'first-frame', 'connection', 'token-will-expire', 'token-expired', 'autoplay-failed', 'error'] as const) {
     transport.on(type, (detail: unknown) => events.push([type, detail]));
   }
   const of = (type: keyof RtcTransportEventMap) => events.filter(([t]) => t === type).map(([, d]) => d);
@@ -326,16 +317,14 @@ describe('AgoraTransport: the swapped video', () => {
 });
 
 describe('AgoraTransport: connection events and leave', () => {
-  it('maps connection, quality, token and autoplay events', async () => {
+  it('maps connection, token and autoplay events', async () => {
     const { sdk, transport, of } = setup();
     await transport.join(CREDENTIALS, new AbortController().signal);
     const client = sdk.client;
-    client.emit('network-quality', { uplinkNetworkQuality: 1, downlinkNetworkQuality: 4 });
     client.emit('token-privilege-will-expire');
     client.emit('token-privilege-did-expire');
     sdk.emit('autoplay-failed');
     client.emit('connection-state-change', 'DISCONNECTED', 'CONNECTED', 'UID_CONFLICT');
-    expect(of('network-quality')).to.deep.equal([{ uplink: 1, downlink: 4 }]);
     expect(of('token-will-expire')).to.have.length(1);
     expect(of('token-expired')).to.have.length(1);
     expect(of('autoplay-failed')).to.have.length(1);

@@ -57,6 +57,8 @@ describe('<face-source-picker>', () => {
     expect(thumbs.map((t) => t.getAttribute('aria-label'))).to.deep.equal(['Use Ada', 'Use Ben', 'Use Cleo']);
     expect(picker.status).to.equal('empty');
     expect(picker.getAttribute('status')).to.equal('empty');
+    expect(() => ((picker as unknown as { status: string }).status = 'selected'), 'status is read-only').to.throw(TypeError);
+    expect(picker.getAttribute('state')).to.equal('idle');
     await expect(picker).shadowDom.to.be.accessible();
     await expect(picker).to.be.accessible();
     picker.sources = null;
@@ -86,9 +88,9 @@ describe('<face-source-picker>', () => {
     }
   });
 
-  it('detects the face of a gallery photo and fires face-source-change', async () => {
+  it('detects the face of a gallery photo and fires faceswap-source-change', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
-    const change = oneEvent(picker, 'face-source-change');
+    const change = oneEvent(picker, 'faceswap-source-change');
     inShadow<HTMLButtonElement>(picker, '[part~=thumbnail]')!.click();
     const { detail, bubbles, composed } = await change;
     expect(bubbles && composed).to.equal(true);
@@ -105,6 +107,30 @@ describe('<face-source-picker>', () => {
     await expect(picker).shadowDom.to.be.accessible();
   });
 
+  it('fires the deprecated face-source-change right after faceswap-source-change, warning once when it is read', async () => {
+    const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
+    const order: string[] = [];
+    picker.addEventListener('faceswap-source-change', () => order.push('faceswap-source-change'));
+    picker.addEventListener('face-source-change', () => order.push('face-source-change'));
+    const current = oneEvent(picker, 'faceswap-source-change');
+    const deprecated = oneEvent(picker, 'face-source-change');
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      inShadow<HTMLButtonElement>(picker, '[part~=thumbnail]')!.click();
+      const [{ detail }, old] = await Promise.all([current, deprecated]);
+      expect(warnings, 'the new event does not warn').to.deep.equal([]);
+      expect(old.bubbles && old.composed).to.equal(true);
+      expect(old.detail).to.deep.equal(detail);
+      expect(old.detail.path).to.equal(detail.path);
+    } finally {
+      console.warn = warn;
+    }
+    expect(order).to.deep.equal(['faceswap-source-change', 'face-source-change']);
+    expect(warnings.filter((message) => message.includes('face-source-change event is deprecated'))).to.have.length(1);
+  });
+
   it('uploads a photo through the file input, scaled down, and lets the visitor choose among several faces by keyboard', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
     const requests: { width: number; body: string }[] = [];
@@ -115,7 +141,7 @@ describe('<face-source-picker>', () => {
       return response;
     };
     let fired = 0;
-    picker.addEventListener('face-source-change', () => (fired += 1));
+    picker.addEventListener('faceswap-source-change', () => (fired += 1));
     try {
       await upload(picker, await fileFrom(GROUP));
       await until(() => picker.status === 'choosing', 'several faces to choose from', 15000);
@@ -133,7 +159,7 @@ describe('<face-source-picker>', () => {
     await until(() => picker.shadowRoot!.activeElement === faces(picker)[0], 'first face focused');
     faces(picker)[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
     expect(picker.shadowRoot!.activeElement).to.equal(faces(picker)[1]);
-    const change = oneEvent(picker, 'face-source-change');
+    const change = oneEvent(picker, 'faceswap-source-change');
     faces(picker)[1].click(); // what Enter/Space do on a focused button
     const { detail } = await change;
     expect(detail.imageUrl).to.match(/^blob:/);
@@ -149,10 +175,13 @@ describe('<face-source-picker>', () => {
     dropzone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
     await picker.updateComplete;
     expect(picker.hasAttribute('dragging')).to.equal(true);
-    const dropped = oneEvent(picker, 'face-source-change');
+    expect(picker.dragging).to.equal(true);
+    expect(() => ((picker as unknown as { dragging: boolean }).dragging = false), 'dragging is read-only').to.throw(TypeError);
+    const dropped = oneEvent(picker, 'faceswap-source-change');
     dropzone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, composed: true }));
     const { detail } = await dropped;
     expect(picker.hasAttribute('dragging')).to.equal(false);
+    expect(picker.dragging).to.equal(false);
     expect(detail.imageUrl).to.match(/^blob:/);
   });
 
@@ -161,7 +190,7 @@ describe('<face-source-picker>', () => {
     const paste = new ClipboardEvent('paste', { clipboardData: withFiles([await fileFrom(OTHER_FACE)]), bubbles: true, cancelable: true, composed: true });
     // Firefox drops the files of a script-made ClipboardEvent (a real paste carries them): nothing to test there.
     if (!paste.clipboardData || paste.clipboardData.files.length === 0) this.skip();
-    const pasted = oneEvent(picker, 'face-source-change');
+    const pasted = oneEvent(picker, 'faceswap-source-change');
     inShadow(picker, '[part~=upload-button]')!.dispatchEvent(paste);
     const { detail } = await pasted;
     expect(paste.defaultPrevented).to.equal(true);
@@ -197,7 +226,7 @@ describe('<face-source-picker>', () => {
   it('says so clearly when a photo has no face', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}></face-source-picker>`);
     let fired = false;
-    picker.addEventListener('face-source-change', () => (fired = true));
+    picker.addEventListener('faceswap-source-change', () => (fired = true));
     await upload(picker, await faceless());
     await until(() => picker.status === 'error', 'no face', 15000);
     expect(shadowText(picker, '[part~=message]')).to.equal('No face was found in this photo. Try another one.');
@@ -270,7 +299,7 @@ describe('<face-source-picker>', () => {
     </faceswap-session>`);
     const picker = session.querySelector('face-source-picker')!;
     const thumbs = () => [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=thumbnail]')];
-    const first = oneEvent(picker, 'face-source-change');
+    const first = oneEvent(picker, 'faceswap-source-change');
     thumbs()[0].click();
     const { detail } = await first;
     await session.updateComplete;
@@ -281,7 +310,7 @@ describe('<face-source-picker>', () => {
     expect(picker.getAttribute('state')).to.equal('live');
     const sessionId = session.details.sessionId!;
 
-    const second = oneEvent(picker, 'face-source-change');
+    const second = oneEvent(picker, 'faceswap-source-change');
     thumbs()[1].click();
     const next = await second;
     await until(() => transports[0].sources.some((s) => s.path === next.detail.path), 'new face applied', 15000);
@@ -313,7 +342,7 @@ describe('<face-source-picker>', () => {
     </faceswap-session>`);
     const picker = session.querySelector('face-source-picker')!;
     const player = session.querySelector('faceswap-player')!;
-    const pending = oneEvent(picker, 'face-source-change');
+    const pending = oneEvent(picker, 'faceswap-source-change');
     await upload(picker, await fileFrom(ONE_FACE));
     const { detail } = await pending;
     expect([detail.origin, detail.consent]).to.deep.equal(['upload', 'pending']);
@@ -337,7 +366,7 @@ describe('<face-source-picker>', () => {
     await player.updateComplete;
     expect(shadowText(player, '[part~=message]')).to.equal('Confirm that you have the right to use this face before starting.');
 
-    const confirmed = oneEvent(picker, 'face-source-change');
+    const confirmed = oneEvent(picker, 'faceswap-source-change');
     checkbox.click();
     expect((await confirmed).detail.consent).to.equal('confirmed');
     expect(picker.value!.consent).to.equal('confirmed');
@@ -349,7 +378,7 @@ describe('<face-source-picker>', () => {
     expect(transports[0].sources.map((s) => s.path)).to.include(detail.path);
 
     // Unticking withdraws the face: the next start is refused again.
-    const withdrawn = oneEvent(picker, 'face-source-change');
+    const withdrawn = oneEvent(picker, 'faceswap-source-change');
     checkbox.click();
     expect((await withdrawn).detail.consent).to.equal('pending');
     await session.stop();
@@ -361,7 +390,7 @@ describe('<face-source-picker>', () => {
   it('asks for camera photos and uploads by default, for the gallery with consent="all", never with consent="none"', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}><img src=${ONE_FACE} alt="Ada" /></face-source-picker>`);
     const choose = async (act: () => unknown) => {
-      const change = oneEvent(picker, 'face-source-change');
+      const change = oneEvent(picker, 'faceswap-source-change');
       await act();
       const { detail } = await change;
       await picker.updateComplete;

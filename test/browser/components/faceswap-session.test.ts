@@ -30,6 +30,19 @@ describe('<faceswap-session>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('keeps its computed state read-only: no setter, and an author attribute does not change it', async () => {
+    const { el } = await sessionFixture();
+    expect(() => ((el as unknown as { state: SessionState }).state = 'live')).to.throw(TypeError);
+    el.setAttribute('state', 'live');
+    expect(el.state).to.equal('idle');
+    const live = oneEvent(el, 'faceswap-live');
+    startButton(el).click();
+    await live;
+    expect(el.state).to.equal('live');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).to.equal('live');
+  });
+
   it('runs a session: state changes, live and ended events, reflected state on every element', async () => {
     const { el, transports } = await sessionFixture();
     const player = el.querySelector('faceswap-player')!;
@@ -154,18 +167,76 @@ describe('<faceswap-session>', () => {
     expect(inShadow(el, '[role=status]')!.textContent).to.contain('rechazado');
   });
 
-  it('applies a face-source-change from inside mid-session without reconnecting', async () => {
+  it('applies a faceswap-source-change from inside mid-session without reconnecting', async () => {
     const { el, transports } = await sessionFixture();
     await el.start();
     await until(() => el.state === 'live', 'live');
     el.querySelector('faceswap-player')!.dispatchEvent(
-      new CustomEvent('face-source-change', { bubbles: true, composed: true, detail: { ...OTHER_SOURCE, box: [0, 0, 1, 1], imageUrl: 'x' } }),
+      new CustomEvent('faceswap-source-change', { bubbles: true, composed: true, detail: { ...OTHER_SOURCE, box: [0, 0, 1, 1], imageUrl: 'x' } }),
     );
     await until(() => transports[0].sources.some((s) => s.path === OTHER_SOURCE.path), 'source sent to the transport');
     expect(el.source).to.deep.equal(OTHER_SOURCE);
     expect(transports.length).to.equal(1);
     expect(transports[0].calls.filter((c) => c === 'join')).to.have.length(1);
     expect(el.state).to.equal('live');
+  });
+
+  it('fires faceswap-live once per session: not again after a reconnect or a pause of the swapped video', async () => {
+    const { el, transports } = await sessionFixture();
+    let lives = 0;
+    el.addEventListener('faceswap-live', () => (lives += 1));
+    await el.start();
+    await until(() => el.state === 'live', 'live');
+    const transport = transports[0];
+    transport.emitConnection('reconnecting');
+    expect(el.state).to.equal('reconnecting');
+    transport.emitConnection('connected');
+    expect(el.state).to.equal('live');
+    const track = transport.remoteTrack!;
+    transport.deliverRemote(null);
+    expect(el.state).to.equal('waiting');
+    transport.deliverRemote(track.clone());
+    transport.emitFirstFrame();
+    expect(el.state).to.equal('live');
+    expect(lives).to.equal(1);
+    await el.stop();
+    await el.start();
+    await until(() => lives === 2, 'a new session fires it again');
+  });
+
+  it('fires faceswap-token-will-expire when the transport warns that the token ends soon', async () => {
+    const { el, transports } = await sessionFixture();
+    await el.start();
+    await until(() => el.state === 'live', 'live');
+    const warned = oneEvent(el, 'faceswap-token-will-expire');
+    transports[0].emitTokenWillExpire();
+    const event = await warned;
+    expect(event.detail.sessionId).to.match(/^provided-/);
+    expect(event.detail.sessionId).to.equal(el.details.sessionId);
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(el.state).to.equal('live');
+  });
+
+  it('keeps running on the old camera when a switch fails: a non-fatal faceswap-error, no state change', async () => {
+    let refuse = false;
+    const options = fakePlatform();
+    options.platform.getUserMedia = (constraints) =>
+      refuse ? Promise.reject(new DOMException('denied', 'NotAllowedError')) : navigator.mediaDevices.getUserMedia(constraints);
+    const { el } = await sessionFixture(options);
+    await el.start();
+    await until(() => el.state === 'live', 'live');
+    const camera = el.details.localStream!.getVideoTracks()[0];
+    const states: SessionState[] = [];
+    el.addEventListener('faceswap-state-change', (event) => states.push(event.detail.state));
+    refuse = true;
+    const error = oneEvent(el, 'faceswap-error');
+    await el.switchCamera();
+    const { detail } = await error;
+    expect([detail.code, detail.fatal]).to.deep.equal(['camera-denied', false]);
+    expect(states).to.deep.equal([]);
+    expect(el.state).to.equal('live');
+    expect(camera.readyState).to.equal('live');
+    expect(el.details.localStream!.getVideoTracks()[0]).to.equal(camera);
   });
 
   it('toggles the microphone from its button, reflected in aria-pressed and the mic attribute', async () => {
