@@ -8,6 +8,22 @@ import { pickRecordingType } from '../internal/recording.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
+/** How often the recorder hands over data while recording. */
+const CHUNK_MS = 1000;
+/** How often the recorder is asked for data while it starts. */
+const START_POLL_MS = 100;
+/** The longest wait for the first data; past it the recording runs anyway (it may then be empty if stopped at once). */
+const START_LIMIT_MS = 10_000;
+
+/** Resolves once `recorder` has produced data (`chunks` is where its handler collects it), or after `START_LIMIT_MS`. */
+async function untilFirstData(recorder: MediaRecorder, chunks: readonly Blob[]): Promise<void> {
+  const deadline = performance.now() + START_LIMIT_MS;
+  while (chunks.length === 0 && recorder.state === 'recording' && performance.now() < deadline) {
+    recorder.requestData();
+    await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+  }
+}
+
 interface ActiveRecording {
   recorder: MediaRecorder;
   startedAt: number;
@@ -38,6 +54,8 @@ export interface RecordingOptions {
 export class RecordingController implements ReactiveController {
   private readonly host: Host;
   private active: ActiveRecording | null = null;
+  /** A recorder was created and waits for its first data (see `start()`). */
+  private starting = false;
 
   constructor(host: Host) {
     (this.host = host).addController(this);
@@ -63,13 +81,16 @@ export class RecordingController implements ReactiveController {
   }
 
   /**
-   * Starts recording `track`. Rejects with `InvalidStateError` when a recording runs or the track is not
-   * live, `NotSupportedError` when this browser cannot record video.
+   * Starts recording `track` and resolves once the recorder has written its first data, so that a recording
+   * stopped a moment later still has frames (the encoder takes a few hundred milliseconds to start, seconds
+   * on a loaded machine; a recording stopped before that is empty). Rejects with `InvalidStateError` when a
+   * recording runs or starts, when the track is not live or ends while starting, or when the host
+   * disconnects meanwhile; `NotSupportedError` when this browser cannot record video.
    */
   async start(track: MediaStreamTrack | null, { mark, onDone }: RecordingOptions): Promise<void> {
     if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
     const check = () => {
-      if (this.active) throw new DOMException('Already recording.', 'InvalidStateError');
+      if (this.active || this.starting) throw new DOMException('Already recording.', 'InvalidStateError');
       if (track.readyState !== 'live') throw new DOMException('No swapped video to record.', 'InvalidStateError');
     };
     check();
@@ -86,7 +107,18 @@ export class RecordingController implements ReactiveController {
     const done = new Promise<Blob>((resolve) => {
       recorder.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
     });
-    recorder.start(1000);
+    recorder.start(CHUNK_MS);
+    this.starting = true;
+    try {
+      await untilFirstData(recorder, chunks);
+    } finally {
+      this.starting = false;
+    }
+    if (track.readyState !== 'live' || !this.host.isConnected) {
+      if (recorder.state !== 'inactive') recorder.stop();
+      marked?.stop();
+      throw new DOMException('The swapped video ended before the recording started.', 'InvalidStateError');
+    }
     this.active = { recorder, startedAt: performance.now(), track, done, marked, mark: mark?.mark ?? null, onDone };
     track.addEventListener('ended', this.onTrackEnded, { once: true });
     this.host.requestUpdate();

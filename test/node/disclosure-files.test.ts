@@ -75,8 +75,9 @@ async function makeFiles(page: Page, attributes: string): Promise<MadeFiles> {
       return btoa(text);
     }
     const png = await base64(await player.snapshot());
+    // A short recording (one second): it must have frames.
     await player.startRecording();
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, 1000));
     const recording = await player.stopRecording();
     await session.stop();
     clearInterval(painter);
@@ -111,17 +112,28 @@ async function markPixels(png: Buffer): Promise<number> {
   return count;
 }
 
-/** The first frame of a recording, as a PNG (ffmpeg decodes it, not the browser). */
-function recordingFrame(webm: Buffer): Buffer {
+/** Runs `use` on `webm` written to a temporary file (ffmpeg and ffprobe read files). */
+function withWebmFile<T>(webm: Buffer, use: (path: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'rec-'));
   try {
     writeFileSync(join(dir, 'in.webm'), webm);
-    return execFileSync('ffmpeg', ['-loglevel', 'error', '-i', join(dir, 'in.webm'), '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    return use(join(dir, 'in.webm'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The first frame of a recording, as a PNG (ffmpeg decodes it, not the browser). */
+function recordingFrame(webm: Buffer): Buffer {
+  return withWebmFile(webm, (path) =>
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-i', path, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-'], { maxBuffer: 64 * 1024 * 1024 }),
+  );
+}
+
+/** The number of video frames ffprobe decodes from a recording. */
+function recordedFrames(webm: Buffer): number {
+  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0'];
+  return withWebmFile(webm, (path) => Number(execFileSync('ffprobe', [...args, path], { encoding: 'utf8' }).trim()));
 }
 
 test('a snapshot made in Chromium carries the IPTC digital source type and a visible mark in the chosen corner', { timeout: 60_000 }, async () => {
@@ -140,6 +152,8 @@ test('a recording made in Chromium carries the digital source type in its Matros
   assert.equal(tags['Matroska:DigitalSourceType'], AI_DIGITAL_SOURCE_TYPE);
   assert.equal(tags['Matroska:Description'], 'AI face swap');
   assert.ok((await markPixels(recordingFrame(webm))) > 200, 'the mark is in the recorded frames');
+  const frames = recordedFrames(webm);
+  assert.ok(frames >= 5, `a one-second recording has frames (${frames})`);
 });
 
 test('negative control: with no-file-marks the same files are reported unmarked', { timeout: 60_000 }, async () => {

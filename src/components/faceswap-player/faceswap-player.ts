@@ -95,6 +95,12 @@ export class FaceswapPlayer extends LitElement {
   @query('.video', true) private readonly video!: HTMLVideoElement;
 
   @state() private playBlocked = false;
+  /**
+   * The visitor tapped "tap to play" after the session reported blocked playback. The session keeps its
+   * `autoplayBlocked` until the next start, but the tap was the gesture the browser waited for (Agora
+   * resumes its own playback on it), so the overlay goes.
+   */
+  @state() private autoplayAnswered = false;
   @state() private fullscreen = false;
 
   /** The id of a `<faceswap-session>` to show, when the player is not inside it. */
@@ -190,6 +196,7 @@ export class FaceswapPlayer extends LitElement {
         '<faceswap-player> no-file-marks saves snapshots and recordings unmarked. Under the EU AI Act (Art. 50(2)) AI-generated video must be marked in a machine-readable, detectable way: mark the files in another way.',
       );
     }
+    if (this.autoplayAnswered && !this.link.details?.autoplayBlocked) this.autoplayAnswered = false;
     // Attribute removal and `null` fall back to the defaults.
     this.fit ??= 'cover';
     this.mirror ??= 'auto';
@@ -224,8 +231,9 @@ export class FaceswapPlayer extends LitElement {
 
   /**
    * Starts recording the swapped video (WebM where supported, MP4 in Safari), marked as AI-made unless
-   * `no-file-marks`. Rejects with `InvalidStateError` when there is no video or a recording runs,
-   * `NotSupportedError` without MediaRecorder.
+   * `no-file-marks`. Resolves once the recorder writes, so even a recording stopped a second later has frames.
+   * Rejects with `InvalidStateError` when there is no video or a recording runs, `NotSupportedError` without
+   * MediaRecorder.
    */
   async startRecording(): Promise<void> {
     await this.recorder.start(this.boundTrack, { mark: this.recordingMark });
@@ -256,10 +264,11 @@ export class FaceswapPlayer extends LitElement {
     if (track) this.play();
   }
 
-  private play(): void {
+  private play(onPlaying?: () => void): void {
     this.video.play().then(
       () => {
         this.playBlocked = false;
+        onPlaying?.();
       },
       (error: DOMException) => {
         // AbortError: the source changed before playback started; the next bind plays again.
@@ -307,13 +316,15 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private onTapToPlay(): void {
-    this.play();
+    this.play(() => {
+      if (this.link.details?.autoplayBlocked) this.autoplayAnswered = true;
+    });
   }
 
   private renderOverlay() {
     const term = this.localize.term;
     const details = this.link.details;
-    if ((this.playBlocked || details?.autoplayBlocked) && this.boundTrack) {
+    if ((this.playBlocked || (details?.autoplayBlocked && !this.autoplayAnswered)) && this.boundTrack) {
       return overlay({
         kind: 'cover',
         state: 'autoplay-blocked',
