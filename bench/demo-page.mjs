@@ -2,13 +2,20 @@
 // plays the real webcam clip, the player visible with its preview and stats, a gallery face chosen, Start.
 // Reports, per run (each in a fresh browser, so the model is loaded cold every time):
 //   - startToFirstSwapMs: the Start click to the first frame the player's <video> presents with the face
-//     swapped in (requestVideoFrameCallback on that <video>, the engine's own `swapping` flag for the frame);
+//     swapped in (requestVideoFrameCallback on that <video>, the engine's own `swapping` flag for the frame).
+//     Start is pressed once the face model the session prepares when the face is chosen is ready (a visitor
+//     looks at the page for a few seconds; `prewarmMs` says how long that took) plus --think-ms, or after
+//     --think-ms alone with --cold-start;
 //   - presentedFps: frames the player's <video> presented per second over the measuring window;
 //   - cpuMsPerFrame: CPU time of every browser process (/proc/<pid>/stat utime + stime) over the window, divided
 //     by the frames presented (all cores: on this 2-core machine 100 ms per frame at 20 fps is both cores full);
 //   - the engine's landmark rate and main-thread cost per frame, and the 1-minute load average before the run.
+// Chromium runs as it does on a computer without a GPU: WebGL on SwiftShader, the page composited in software
+// (scripts/chromium.mjs, softwareCompositing). --gl-compositing composites on SwiftShader as well, as the tests'
+// Chromium does, which no visitor's browser does and which costs several times the CPU per frame.
 // Prints JSON with each run, the best and the median. Run: node bench/demo-page.mjs [--runs 3] [--seconds 10]
-//   [--think-ms 1500] [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
+//   [--think-ms 1500] [--cold-start] [--gl-compositing] [--run-timeout-s 240]
+//   [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,9 +29,13 @@ const runs = Number(arg('--runs', 3));
 const seconds = Number(arg('--seconds', 10));
 /** Time between choosing the face and pressing Start: a visitor does not press both in the same millisecond. */
 const thinkMs = Number(arg('--think-ms', 1500));
+const coldStart = process.argv.includes('--cold-start');
+const glCompositing = process.argv.includes('--gl-compositing');
 const noTrackProcessor = process.argv.includes('--no-track-processor');
 /** For finding where the time goes: the player without its preview and stats overlay. */
 const barePlayer = process.argv.includes('--bare-player');
+/** A run that has not reported after this long is ended and reported as failed (the model loads cold in each run). */
+const runTimeoutMs = Number(arg('--run-timeout-s', 240)) * 1000 + seconds * 1000;
 
 const WEBCAM_VIDEO = `${root}test/fixtures/generated/webcam-talking.y4m`;
 if (!existsSync(WEBCAM_VIDEO)) {
@@ -89,7 +100,7 @@ function cpuBetween(before, after, frames) {
     .map(([key, cpu]) => [key, cpu - (before.threads.get(key) ?? 0)])
     .filter(([, cpu]) => cpu > 0)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8)
+    .slice(0, 10)
     .map(([key, cpu]) => [key, round((cpu * 1000) / Math.max(1, frames), 1)]);
   return { seconds: after.total - before.total, busiestThreadsMsPerFrame: Object.fromEntries(perThread) };
 }
@@ -106,6 +117,15 @@ function instrument(hideProcessor, bare, platformUrl) {
   const kept = (create) => async (engine, options) => {
     const transport = await create(engine, options);
     if (transport) window.__bench.transports.push(transport);
+    // The session prepares this transport for the chosen face: note when the model and the face are ready.
+    const prepare = transport?.prepare?.bind(transport);
+    if (prepare) {
+      transport.prepare = (source) => {
+        const prepared = prepare(source);
+        prepared.then(() => (window.__bench.preparedAt = performance.now())).catch(() => undefined);
+        return prepared;
+      };
+    }
     return transport;
   };
   return import(platformUrl).then(({ browserPlatform }) => {
@@ -121,13 +141,10 @@ function startAndTimeFirstSwap() {
   const video = player.shadowRoot.querySelector('video.video');
   const button = session.shadowRoot.querySelector('[part~=start-button]');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no swapped frame within 180 s (state ${session.state} ${session.controller.snapshot.error?.code ?? ''})`)),
-      180_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`no swapped frame within 180 s (state ${session.state} ${session.details.error?.code ?? ''})`)), 180_000);
     const started = performance.now();
     const onFrame = (now) => {
-      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
+      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.details.error)}`));
       const transport = window.__bench.transports.at(-1);
       if (transport?.engineStats?.()?.swapping) {
         clearTimeout(timer);
@@ -136,7 +153,7 @@ function startAndTimeFirstSwap() {
     };
     // The player binds its <video> when the swapped track arrives; until then there is nothing to present.
     const watch = () => {
-      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.controller.snapshot.error)}`));
+      if (session.state === 'error') reject(new Error(`session error: ${JSON.stringify(session.details.error)}`));
       else if (video.srcObject) video.requestVideoFrameCallback(onFrame);
       else setTimeout(watch, 5);
     };
@@ -181,18 +198,21 @@ function stopCounting() {
   };
 }
 
-async function once(url) {
+/** One measured visit; `onBrowser` receives the browser as soon as it is launched (so a stuck run can be ended). */
+async function once(url, onBrowser) {
   const load1m = loadavg()[0];
   const width = 1280;
   const height = 860;
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [...chromiumArgs(), `--window-size=${width},${height}`, `--use-file-for-fake-video-capture=${WEBCAM_VIDEO}`],
+    args: [...chromiumArgs({ softwareCompositing: !glCompositing }), `--window-size=${width},${height}`, `--use-file-for-fake-video-capture=${WEBCAM_VIDEO}`],
     defaultViewport: { width, height },
-    // A loaded machine (the figures come with their load average) can make single calls slow.
-    protocolTimeout: 600_000,
+    // A loaded machine (the figures come with their load average) can make single calls slow; the run's own
+    // deadline (runTimeoutMs) ends a run that hangs altogether.
+    protocolTimeout: 240_000,
   });
+  onBrowser(browser);
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -210,6 +230,9 @@ async function once(url) {
       const status = await page.$eval('face-source-picker', (el) => el.getAttribute('status'));
       if (attempt === 3 || status !== 'empty') throw new Error(`the gallery face was not chosen (picker ${status}): ${picked.message}`);
     }
+    const pickedAt = await page.evaluate(() => performance.now());
+    if (!coldStart) await page.waitForFunction(() => window.__bench.preparedAt, { timeout: 180_000, polling: 50 });
+    const prewarmMs = await page.evaluate((since) => (window.__bench.preparedAt ?? NaN) - since, pickedAt);
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
     const first = await page.evaluate(startAndTimeFirstSwap);
     await waitForState(page, 'live');
@@ -226,6 +249,7 @@ async function once(url) {
     const fps = (counted.frames * 1000) / counted.elapsedMs;
     return {
       loadAverage1m: round(load1m, 2),
+      prewarmMs: round(prewarmMs, 0),
       startToFirstSwapMs: round(first.ms, 0),
       startToLiveMs: round(first.liveAtMs, 0),
       presentedFps: round(fps),
@@ -242,7 +266,35 @@ async function once(url) {
       version: await browser.version(),
     };
   } finally {
-    await browser.close();
+    await closeBrowser(browser);
+  }
+}
+
+/** Closes the browser, killing its process when close does not finish in 10 s (a crashed target can hang it). */
+async function closeBrowser(browser) {
+  const closed = browser.close().catch(() => undefined);
+  const timedOut = new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+  if ((await Promise.race([closed, timedOut])) === 'timeout') browser.process()?.kill('SIGKILL');
+}
+
+/**
+ * `once` under a deadline: a run that hangs (a renderer that crashed mid-call, a target closed under an
+ * evaluate) is ended by killing its browser and reported as `{ error }` instead of blocking the benchmark.
+ */
+async function guardedRun(url) {
+  const load1m = loadavg()[0];
+  let browser = null;
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`run did not finish within ${runTimeoutMs / 1000} s`)), runTimeoutMs);
+  });
+  try {
+    return await Promise.race([once(url, (launched) => (browser = launched)), deadline]);
+  } catch (error) {
+    if (browser) browser.process()?.kill('SIGKILL');
+    return { loadAverage1m: round(load1m, 2), error: String(error?.message ?? error).split('\n')[0] };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -259,15 +311,16 @@ try {
   const image = `data:image/jpeg;base64,${readFileSync(`${root}demo/faces/ada.jpg`).toString('base64')}`;
   await fetch(new URL('/api/faceswap/detect', server.url), { method: 'POST', body: JSON.stringify({ image, singleFace: true }) });
   for (let i = 0; i < runs; i++) {
-    const result = await once(server.url);
+    const result = await guardedRun(server.url);
     process.stderr.write(`demo-page run ${i + 1}/${runs}: ${JSON.stringify(result)}\n`);
     results.push(result);
   }
 } finally {
   await server.stop();
 }
-const pick = (key) => results.map((r) => r[key]);
-const version = results[0]?.version;
+const measured = results.filter((r) => !r.error);
+const pick = (key) => measured.map((r) => r[key]);
+const version = measured[0]?.version;
 for (const r of results) delete r.version;
 console.log(
   JSON.stringify(
@@ -276,9 +329,12 @@ console.log(
       page: 'demo/index.html via scripts/start.ts: <faceswap-player preview stats>, gallery face "Ada", Start',
       camera: 'Chromium fake camera playing test/fixtures/generated/webcam-talking.y4m (640x480, 20 fps)',
       player: barePlayer ? 'without preview and stats (for comparison)' : 'preview and stats',
+      compositing: glCompositing ? 'SwiftShader (GL)' : 'software (WebGL alone on SwiftShader, as without a GPU)',
+      startAfter: coldStart ? `--think-ms after choosing the face` : 'the prepared face model is ready, then --think-ms',
       path: noTrackProcessor ? 'fallback: MediaStreamTrackProcessor deleted from window' : 'MediaStreamTrackProcessor',
       thinkMs,
       windowSeconds: seconds,
+      failedRuns: results.length - measured.length,
       presentedFps: { best: Math.max(...pick('presentedFps')), median: median(pick('presentedFps')) },
       startToFirstSwapMs: { best: Math.min(...pick('startToFirstSwapMs')), median: median(pick('startToFirstSwapMs')) },
       cpuMsPerFrame: { best: Math.min(...pick('cpuMsPerFrame')), median: median(pick('cpuMsPerFrame')) },

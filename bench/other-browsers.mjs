@@ -107,7 +107,7 @@ async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ })
   const started = performance.now();
   session.shadowRoot.querySelector('[part~=start-button]').click();
   const firstSwap = await until(() => {
-    if (session.state === 'error') return { error: session.controller.snapshot.error?.code ?? 'error' };
+    if (session.state === 'error') return { error: session.details.error?.code ?? 'error' };
     return transports.at(-1)?.engineStats?.()?.swapping ? { ms: performance.now() - started } : null;
   }, 'first swapped frame');
   if (firstSwap.error) {

@@ -16,12 +16,15 @@ export const FACE_CAMERA_ARG = `--use-file-for-fake-video-capture=${FACE_VIDEO}`
 /**
  * Headless with WebGL on SwiftShader (no GPU here), camera and microphone granted and faked, no background
  * traffic (the network is closed). `autoplay: false` keeps the browser's autoplay policy, for tap-to-start tests.
+ * By default SwiftShader is the whole GPU, so the page is composited on it too; `softwareCompositing` keeps it
+ * to WebGL and composites in software, as Chromium does on a computer without a GPU (for speed measurements:
+ * compositing a video on SwiftShader costs several times the CPU).
  */
-export function chromiumArgs({ autoplay = true } = {}) {
+export function chromiumArgs({ autoplay = true, softwareCompositing = false } = {}) {
   return [
     '--no-sandbox',
     '--headless=new',
-    '--use-angle=swiftshader',
+    softwareCompositing ? '--use-angle=swiftshader-webgl' : '--use-angle=swiftshader',
     '--enable-unsafe-swiftshader',
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',

@@ -76,7 +76,7 @@ export async function waitForState(page, state, timeout = 120_000) {
     state,
   );
   if ((await reached.jsonValue()) !== state) {
-    const error = await page.$eval('faceswap-session', (el) => JSON.stringify(el.controller.snapshot.error));
+    const error = await page.$eval('faceswap-session', (el) => JSON.stringify(el.details.error));
     throw new Error(`the session failed instead of reaching "${state}": ${error}`);
   }
 }
