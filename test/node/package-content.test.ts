@@ -2,8 +2,8 @@
 // Types Wrong). A file that should not ship (test doubles, fixtures), a missing export target or licence, or
 // source maps outweighing the code fail here.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -39,6 +39,79 @@ test('the tarball has the licence, the docs data and every export target', () =>
       assert.ok(paths.has(file.replace(/^\.\//, '')), `${entry} -> ${file} is not in the tarball`);
     }
   }
+});
+
+test('the bin is in the tarball, with its shebang', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  for (const file of Object.values(pkg.bin)) {
+    assert.ok(
+      files.some((f) => f.path === file.replace(/^\.\//, '')),
+      `${file} is not in the tarball`,
+    );
+    assert.match(readFileSync(join(root, file), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  }
+});
+
+/**
+ * The tarball unpacked as `node_modules/faceswap-elements` of an empty project whose other packages are only
+ * those package.json declares (dependencies and peers, linked from this checkout): what the shipped emulator and
+ * doctor import without declaring fails here.
+ */
+function consumerProject(): string {
+  const dir = join(packDir, 'consumer');
+  const own = join(dir, 'node_modules', 'faceswap-elements');
+  mkdirSync(own, { recursive: true });
+  const untar = sh('tar', ['-xzf', tarball, '-C', own, '--strip-components', '1']);
+  assert.equal(untar.code, 0, untar.out);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) {
+    mkdirSync(join(dir, 'node_modules', name, '..'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name));
+  }
+  return dir;
+}
+
+test('from the tarball: the emulator bin serves AKOOL with a reading from its flags, and the doctor reads it', { timeout: 300_000 }, async () => {
+  const dir = consumerProject();
+  const bin = join(dir, 'node_modules', 'faceswap-elements', 'dist', 'server', 'cli.js');
+  const emulator = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--api-key', 'pack-key', '--reading', 'region=corners', '--reading', 'queueMs=0'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
+  let log = '';
+  emulator.stdout.on('data', (chunk) => (log += chunk));
+  emulator.stderr.on('data', (chunk) => (log += chunk));
+  const exited = new Promise((resolve) => emulator.on('close', resolve));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!/listening on/.test(log)) {
+      assert.ok(Date.now() < deadline && emulator.exitCode === null, log);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const url = /listening on (\S+)/.exec(log)![1]!;
+    const doctor = spawnSync(process.execPath, [bin, 'doctor', '--json', '--base-url', url], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, AKOOL_API_KEY: 'pack-key' },
+      timeout: 240_000,
+    });
+    assert.equal(doctor.status, 0, `${doctor.stdout}${doctor.stderr}`);
+    const report = JSON.parse(doctor.stdout) as { readings: { region: string }; sessions: { closed: boolean }[] };
+    assert.equal(report.readings.region, 'corners');
+    assert.deepEqual(
+      report.sessions.map((s) => s.closed),
+      [true],
+    );
+  } finally {
+    emulator.kill('SIGINT');
+    await exited;
+  }
+  const imported = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', "const m = await import('faceswap-elements/emulator'); console.log(typeof m.createEmulator, typeof m.startEmulator);"],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  assert.equal(imported.stdout.trim(), 'function function', imported.stderr);
 });
 
 test('no test double, fixture or generated camera ships', () => {
