@@ -9,6 +9,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      // Built by npm run build:wordpress (the WordPress test builds it).
+      'build/',
       'node_modules/',
       'storybook-static/',
       '.cache/',
