@@ -4,8 +4,11 @@
  * counts are per instance and checked against the store before refusing, so a session closed elsewhere (by
  * another instance's reaper, or a client close that reached another instance) frees its place.
  */
-import { FaceswapError } from '../core/errors.js';
+import { RetryLater } from './http-answers.js';
 import type { SessionStore } from './session-store.js';
+
+/** When to try again after a cap refused a create: a place frees when a session closes, at no known time. */
+const PLACE_RETRY_S = 30;
 
 export interface SessionCapLimits {
   perVisitor: number;
@@ -32,10 +35,10 @@ export class SessionCaps {
     if (this.full(visitor)) await this.forgetClosed();
     // Checked and taken with no await in between, so parallel creates cannot both take the last place.
     if (this.countFor(visitor) >= this.limits.perVisitor) {
-      throw new FaceswapError('rate-limited', `At most ${this.limits.perVisitor} open sessions per visitor; close one first.`);
+      throw new RetryLater(PLACE_RETRY_S, `At most ${this.limits.perVisitor} open sessions per visitor; close one first.`);
     }
     if (this.open.size + this.pendingTotal >= this.limits.total) {
-      throw new FaceswapError('rate-limited', 'The service is at its limit of open sessions; try again later.');
+      throw new RetryLater(PLACE_RETRY_S, 'The service is at its limit of open sessions; try again later.');
     }
     this.pending.set(visitor, (this.pending.get(visitor) ?? 0) + 1);
     this.pendingTotal += 1;

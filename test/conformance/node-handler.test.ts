@@ -6,15 +6,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
-import { createFaceswapHandler, type FaceswapHandler } from '../../src/server/handler.js';
+import { createFaceswapHandler, type FaceswapHandler, type HandlerContext } from '../../src/server/handler.js';
 import { toNodeListener } from '../../src/server/node-adapter.js';
 import { SessionKeys } from '../../src/server/session-key.js';
-import { CHECKS, warmUpDetector, type ServerUnderTest } from './suite.js';
+import { MemorySessionStore } from '../../src/server/session-store.js';
+import { CHECKS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from './suite.js';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 const HEARTBEAT_TIMEOUT_MS = 1000;
+const SUITE_LIMITS: BudgetLimits = {
+  maxSessionsPerVisitor: 100,
+  maxSessions: 100,
+  sourceUpdatesPerMinute: 1000,
+  heartbeatsPerMinute: 1000,
+  maxConcurrentDetects: 4,
+  // The emulator's detector runs in this process; on a loaded machine a detect can take seconds.
+  upstreamTimeoutMs: 60_000,
+};
 
-async function listen(handle: (request: Request) => Promise<Response>): Promise<{ server: Server; origin: string }> {
+async function listen(handle: (request: Request, context?: HandlerContext) => Promise<Response>): Promise<{ server: Server; origin: string }> {
   const server = createServer(toNodeListener(handle));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -24,28 +34,38 @@ async function startNodeServer(options: { skipSessionKeyCheck?: boolean } = {}) 
   const emulator: RunningEmulator = await startEmulator({ statusDelayMs: 0 });
   await warmUpDetector(emulator);
   const secret = randomBytes(32);
-  const handler: FaceswapHandler = createFaceswapHandler({
-    auth: { apiKey: emulator.apiKey },
-    baseUrl: emulator.url,
-    engine: 'local',
-    secret,
-    allowedOrigins: [ALLOWED_ORIGIN],
-    heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-    reaperIntervalMs: 0,
-    sessionRateLimit: false,
-    detectRateLimit: false,
-    // The emulator's detector runs in this process; on a loaded machine a detect can take seconds.
-    upstreamTimeoutMs: 60_000,
-    logger: { warn: () => {}, error: () => {} },
-  });
+  const store = new MemorySessionStore();
+  // setLimits builds a new handler on the same store and secret: the limits are options of createFaceswapHandler.
+  const build = (limits: BudgetLimits): FaceswapHandler =>
+    createFaceswapHandler({
+      auth: { apiKey: emulator.apiKey },
+      baseUrl: emulator.url,
+      engine: 'local',
+      secret,
+      store,
+      allowedOrigins: [ALLOWED_ORIGIN],
+      trustedProxies: ['127.0.0.1'],
+      heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+      reaperIntervalMs: 0,
+      sessionRateLimit: false,
+      detectRateLimit: false,
+      maxSessionsPerVisitor: limits.maxSessionsPerVisitor,
+      maxSessions: limits.maxSessions,
+      sourceUpdateLimit: { max: limits.sourceUpdatesPerMinute, windowMs: 60_000 },
+      heartbeatLimit: { max: limits.heartbeatsPerMinute, windowMs: 60_000 },
+      maxConcurrentDetects: limits.maxConcurrentDetects,
+      upstreamTimeoutMs: limits.upstreamTimeoutMs,
+      logger: { warn: () => {}, error: () => {} },
+    });
+  let handler = build(SUITE_LIMITS);
   const keys = new SessionKeys(secret);
   // The broken server signs whatever session a request names, as a handler that never checks the key would.
-  const handle = async (request: Request) => {
+  const handle = async (request: Request, context?: HandlerContext) => {
     const match = /\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(new URL(request.url).pathname);
-    if (!options.skipSessionKeyCheck || !match) return handler(request);
+    if (!options.skipSessionKeyCheck || !match) return handler(request, context);
     const body = JSON.parse((await request.text()) || '{}') as Record<string, unknown>;
     if (typeof body.sessionKey === 'string') body.sessionKey = await keys.sign(match[1]!);
-    return handler(new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) }));
+    return handler(new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) }), context);
   };
   const { server, origin } = await listen(handle);
   const sut: ServerUnderTest = {
@@ -55,6 +75,10 @@ async function startNodeServer(options: { skipSessionKeyCheck?: boolean } = {}) 
     allowedOrigin: ALLOWED_ORIGIN,
     heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
     reap: async () => void (await handler.reap()),
+    setLimits: async (limits) => {
+      handler.close();
+      handler = build({ ...SUITE_LIMITS, ...limits });
+    },
   };
   const stop = async () => {
     handler.close();

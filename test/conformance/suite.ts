@@ -3,6 +3,7 @@
 // against a real AKOOL emulator behind the server. A server that drifts from the protocol fails here.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { RunningEmulator } from '../../src/server/emulator/server.js';
@@ -20,6 +21,22 @@ export interface ServerUnderTest {
   allowedOrigin: string;
   /** The server's heartbeat timeout, configured short for the suite. */
   heartbeatTimeoutMs: number;
+  /**
+   * Sets the billing limits for one check; `undefined` restores the suite's (high enough for every other check).
+   * The server trusts the peer 127.0.0.1 (and no other) as a proxy, so the suite names visitors by X-Forwarded-For.
+   */
+  setLimits(limits: Partial<BudgetLimits> | undefined): Promise<void>;
+}
+
+/** The billing budget both implementations keep (see the README's billing budget). */
+export interface BudgetLimits {
+  maxSessionsPerVisitor: number;
+  maxSessions: number;
+  sourceUpdatesPerMinute: number;
+  heartbeatsPerMinute: number;
+  maxConcurrentDetects: number;
+  /** The timeout of each AKOOL call; a create answered after it is closed, not billed. */
+  upstreamTimeoutMs: number;
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,26 +51,49 @@ interface Answer {
   headers: Headers;
 }
 
-async function call(
-  server: ServerUnderTest,
-  path: string,
-  init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
+interface CallInit {
+  method?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  /** The address the request comes from (another loopback address than 127.0.0.1 is a peer the server does not trust). */
+  from?: string;
+}
+
+async function call(server: ServerUnderTest, path: string, init: CallInit = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(server.endpoint + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
-  const text = await response.text();
+  const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+  const { status, text, headers: answerHeaders } = await send(server.endpoint + path, method, headers, body, init.from ?? '127.0.0.1');
   let parsed: Record<string, any> = {};
   try {
     parsed = text ? JSON.parse(text) : {};
   } catch {
     parsed = { unparsed: text.slice(0, 300) };
   }
-  return { status: response.status, body: parsed, headers: response.headers };
+  return { status, body: parsed, headers: answerHeaders };
+}
+
+/** node:http rather than fetch: fetch cannot choose the local address. */
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined, localAddress: string) {
+  return new Promise<{ status: number; text: string; headers: Headers }>((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers, localAddress, agent: false }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) answerHeaders.set(name, String(value));
+        resolve({ status: incoming.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: answerHeaders });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 function assertError(answer: Answer, status: number, code: string): void {
@@ -68,10 +108,31 @@ async function detectedSource(server: ServerUnderTest) {
   return answer.body.faces[0].source as { path: string; opts: string };
 }
 
-async function openSession(server: ServerUnderTest) {
-  const answer = await call(server, '/sessions', { body: { source: await detectedSource(server) } });
+async function openSession(server: ServerUnderTest, visitor?: string, source?: { path: string; opts: string }) {
+  const headers = visitor === undefined ? undefined : { 'x-forwarded-for': visitor };
+  const answer = await call(server, '/sessions', { body: { source: source ?? (await detectedSource(server)) }, headers });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body as { sessionId: string; sessionKey: string };
+}
+
+type Grant = Awaited<ReturnType<typeof openSession>>;
+const closeAll = (server: ServerUnderTest, grants: Grant[]) =>
+  Promise.all(grants.map((grant) => call(server, `/sessions/${grant.sessionId}/close`, { body: { sessionKey: grant.sessionKey } })));
+
+/** Runs a check under some limits and gives the server back its defaults (and the emulator its faults) after. */
+async function withLimits(server: ServerUnderTest, limits: Partial<BudgetLimits>, run: () => Promise<void>): Promise<void> {
+  await server.setLimits(limits);
+  try {
+    await run();
+  } finally {
+    server.emulator.setFaults({});
+    await server.setLimits(undefined);
+  }
+}
+
+function assertRetryLater(answer: Answer, status: 429 | 503): void {
+  assertError(answer, status, 'rate-limited');
+  assert.ok(Number(answer.headers.get('retry-after')) > 0, `Retry-After: ${answer.headers.get('retry-after')}`);
 }
 
 /** The emulator's first detection loads and compiles its model: done before the suite, not inside a timed call. */
@@ -309,6 +370,118 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
         await call(server, `/sessions/${sessionId}/close`, { body: { sessionKey } }),
       ];
       for (const answer of answers) assert.ok(!JSON.stringify(answer.body).includes(key));
+    },
+  },
+  {
+    name: 'budget: open sessions are capped per visitor and in all, a parallel burst included; a close frees a place',
+    async run(server) {
+      const source = await detectedSource(server);
+      await withLimits(server, { maxSessionsPerVisitor: 2, maxSessions: 3 }, async () => {
+        const create = (visitor: string) => call(server, '/sessions', { body: { source }, headers: { 'x-forwarded-for': visitor } });
+        const grants: Grant[] = [];
+        try {
+          grants.push(await openSession(server, '203.0.113.1', source), await openSession(server, '203.0.113.1', source));
+          assertRetryLater(await create('203.0.113.1'), 429);
+          grants.push(await openSession(server, '203.0.113.2', source));
+          assertError(await create('203.0.113.3'), 429, 'rate-limited');
+          assert.equal(server.emulator.state().openSessions, 3, 'the overall cap holds');
+          await closeAll(server, grants.splice(0));
+          const burst = await Promise.all([1, 2, 3, 4].map(() => create('203.0.113.4')));
+          assert.deepEqual(burst.map((answer) => answer.status).sort(), [200, 200, 429, 429], 'a burst of parallel creates gets the cap, no more');
+          grants.push(...burst.filter((answer) => answer.status === 200).map((answer) => answer.body as Grant));
+          await closeAll(server, grants.splice(0, 1));
+          grants.push(await openSession(server, '203.0.113.4', source));
+        } finally {
+          await closeAll(server, grants);
+        }
+      });
+    },
+  },
+  {
+    name: 'budget: source updates and heartbeats are limited per session (429 with Retry-After), after the key check',
+    async run(server) {
+      const source = await detectedSource(server);
+      await withLimits(server, { sourceUpdatesPerMinute: 3, heartbeatsPerMinute: 4 }, async () => {
+        const { sessionId, sessionKey } = await openSession(server, '203.0.113.10', source);
+        try {
+          for (let i = 0; i < 3; i++) assert.equal((await call(server, `/sessions/${sessionId}/source`, { body: { sessionKey, source } })).status, 200);
+          assertRetryLater(await call(server, `/sessions/${sessionId}/source`, { body: { sessionKey, source } }), 429);
+          assert.equal(server.emulator.sessions().find((s) => s._id === sessionId)?.updates, 3, 'AKOOL got only the allowed updates');
+          const forged = sessionKey.slice(0, -2) + (sessionKey.endsWith('AA') ? 'BB' : 'AA');
+          assertError(await call(server, `/sessions/${sessionId}/source`, { body: { sessionKey: forged, source } }), 403, 'forbidden');
+          for (let i = 0; i < 4; i++) assert.equal((await call(server, `/sessions/${sessionId}/heartbeat`, { body: { sessionKey } })).status, 200);
+          assertRetryLater(await call(server, `/sessions/${sessionId}/heartbeat`, { body: { sessionKey } }), 429);
+        } finally {
+          await call(server, `/sessions/${sessionId}/close`, { body: { sessionKey } });
+        }
+      });
+    },
+  },
+  {
+    name: 'budget: a heartbeat that finds the session ended at AKOOL answers "ended" and releases its place',
+    async run(server) {
+      const source = await detectedSource(server);
+      await withLimits(server, { maxSessionsPerVisitor: 1 }, async () => {
+        const ended = await openSession(server, '203.0.113.20', source);
+        assert.ok(server.emulator.endSession(ended.sessionId));
+        const beat = await call(server, `/sessions/${ended.sessionId}/heartbeat`, { body: { sessionKey: ended.sessionKey } });
+        assert.equal(beat.status, 200, JSON.stringify(beat.body));
+        assert.equal(beat.body.status, 'ended');
+        assertError(await call(server, `/sessions/${ended.sessionId}/heartbeat`, { body: { sessionKey: ended.sessionKey } }), 409, 'conflict');
+        const next = await openSession(server, '203.0.113.20', source);
+        await closeAll(server, [next]);
+      });
+    },
+  },
+  {
+    name: 'budget: a create AKOOL answers after the timeout gets 504, and the late session is closed, not billed',
+    async run(server) {
+      const source = await detectedSource(server);
+      await withLimits(server, { upstreamTimeoutMs: 1000 }, async () => {
+        const before = server.emulator.sessions().length;
+        server.emulator.setFaults({ latencyMs: 2500, paths: ['/live/create'] });
+        assertError(await call(server, '/sessions', { body: { source }, headers: { 'x-forwarded-for': '203.0.113.30' } }), 504, 'upstream-error');
+        const late = () => server.emulator.sessions().slice(before);
+        for (let i = 0; i < 100 && !(late().length === 1 && late()[0]!.closed); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.equal(late().length, 1, 'AKOOL did create the session, late');
+        assert.ok(late()[0]!.closed, 'and the server closed it');
+      });
+    },
+  },
+  {
+    name: 'budget: detections running at once are capped; the rest get 503 with Retry-After',
+    async run(server) {
+      await withLimits(server, { maxConcurrentDetects: 1 }, async () => {
+        server.emulator.setFaults({ latencyMs: 2000, paths: ['/detect'] });
+        const answers = await Promise.all([1, 2, 3].map(() => call(server, '/detect', { body: { image: FACE_PHOTO, singleFace: true } })));
+        const ok = answers.filter((answer) => answer.status === 200);
+        assert.equal(ok.length, 1, JSON.stringify(answers.map((answer) => [answer.status, answer.body])));
+        for (const answer of answers.filter((a) => a.status !== 200)) assertRetryLater(answer, 503);
+      });
+    },
+  },
+  {
+    name: 'proxies: forwarding headers count only from the trusted peer; a spoofed X-Forwarded-For or -Host changes nothing',
+    async run(server) {
+      const source = await detectedSource(server);
+      await withLimits(server, { maxSessionsPerVisitor: 1 }, async () => {
+        const untrusted = '127.0.0.2';
+        const spoofed = (visitor: string) => call(server, '/sessions', { body: { source }, headers: { 'x-forwarded-for': visitor }, from: untrusted });
+        const first = await spoofed('198.51.100.1');
+        assert.equal(first.status, 200, JSON.stringify(first.body));
+        try {
+          assertError(await spoofed('198.51.100.2'), 429, 'rate-limited');
+          const host = new URL(server.endpoint).host;
+          assert.notEqual(host, new URL(FOREIGN_ORIGIN).host);
+          const foreign = { origin: FOREIGN_ORIGIN, 'x-forwarded-host': new URL(FOREIGN_ORIGIN).host };
+          assertError(await call(server, '/health', { headers: foreign, from: untrusted }), 403, 'forbidden');
+          const trusted = await call(server, '/health', { headers: foreign });
+          assert.equal(trusted.status, 200, 'from the trusted proxy, the forwarded host is the page');
+          assert.equal(trusted.headers.get('access-control-allow-origin'), FOREIGN_ORIGIN);
+        } finally {
+          await closeAll(server, [first.body as Grant]);
+        }
+      });
     },
   },
 ];

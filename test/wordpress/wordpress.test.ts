@@ -10,13 +10,32 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
 import { launchChromium } from '../cdn/harness.js';
-import { CHECKS, warmUpDetector, type ServerUnderTest } from '../conformance/suite.js';
+import { CHECKS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from '../conformance/suite.js';
 import { startWordPress, type WordPressSite } from './wordpress-site.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const zip = join(root, 'build/faceswap-elements-wordpress.zip');
 const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
 const ALLOWED_ORIGIN = 'https://shop.example';
+const SUITE_LIMITS: BudgetLimits = {
+  maxSessionsPerVisitor: 100,
+  maxSessions: 100,
+  sourceUpdatesPerMinute: 1000,
+  heartbeatsPerMinute: 1000,
+  maxConcurrentDetects: 4,
+  upstreamTimeoutMs: 60_000,
+};
+
+/** The plugin's settings for a set of limits (its names and units). */
+const limitSettings = (limits: BudgetLimits) => ({
+  max_sessions_per_ip: limits.maxSessionsPerVisitor,
+  max_sessions_total: limits.maxSessions,
+  source_updates_per_minute: limits.sourceUpdatesPerMinute,
+  heartbeats_per_minute: limits.heartbeatsPerMinute,
+  max_concurrent_detects: limits.maxConcurrentDetects,
+  upstream_timeout_s: Math.ceil(limits.upstreamTimeoutMs / 1000),
+});
+const settingsPhp = (settings: Record<string, unknown>) => `json_decode('${JSON.stringify(settings)}', true)`;
 
 let emulator: RunningEmulator;
 let site: WordPressSite;
@@ -41,8 +60,8 @@ if (is_wp_error($result)) { echo 'ERROR ' . $result->get_error_message(); exit(1
 update_option('${'faceswap_elements_api_key'}', '${emulator.apiKey}', false);
 update_option('faceswap_elements_settings', array_merge(Faceswap_Settings::DEFAULTS, array(
   'engine' => 'local', 'base_url' => '${emulator.url}', 'allowed_origins' => '${ALLOWED_ORIGIN}', 'heartbeat_timeout_s' => 1,
-  'sessions_per_minute' => 1000, 'detects_per_minute' => 1000, 'max_sessions_per_ip' => 100, 'max_sessions_total' => 100,
-)));
+  'sessions_per_minute' => 1000, 'detects_per_minute' => 1000, 'trusted_proxies' => '127.0.0.1',
+), ${settingsPhp(limitSettings(SUITE_LIMITS))}));
 $block = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Block',
   'post_content' => '<!-- wp:faceswap-elements/live-swap {"gallery":"/faces/ada.jpg, /faces/ben.jpg","autostart":true} /-->'));
 $short = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Shortcode',
@@ -56,6 +75,10 @@ echo json_encode(array('block' => get_permalink($block), 'shortcode' => get_perm
     allowedOrigin: ALLOWED_ORIGIN,
     heartbeatTimeoutMs: 1000,
     reap: async () => void (await site.php('Faceswap_Plugin::reap();')),
+    setLimits: async (limits) => {
+      const settings = settingsPhp(limitSettings({ ...SUITE_LIMITS, ...limits }));
+      await site.php(`update_option('faceswap_elements_settings', array_merge(Faceswap_Settings::all(), ${settings}));`);
+    },
   };
 });
 

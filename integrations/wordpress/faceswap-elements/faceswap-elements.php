@@ -21,6 +21,7 @@ require_once __DIR__ . '/includes/class-faceswap-settings.php';
 require_once __DIR__ . '/includes/class-faceswap-akool-client.php';
 require_once __DIR__ . '/includes/class-faceswap-store.php';
 require_once __DIR__ . '/includes/class-faceswap-rate-limit.php';
+require_once __DIR__ . '/includes/class-faceswap-proxies.php';
 require_once __DIR__ . '/includes/class-faceswap-detect.php';
 require_once __DIR__ . '/includes/class-faceswap-endpoint.php';
 require_once __DIR__ . '/includes/class-faceswap-embed.php';

@@ -75,9 +75,10 @@ final class Faceswap_Akool_Client {
 		return new Faceswap_Error( $stable, 'AKOOL ' . self::DETECT_PATH . " answered error_code $code" . ( '' !== $text ? ': ' . substr( $text, 0, 200 ) : '' ), 'upstream-error' === $stable ? 502 : null, $code );
 	}
 
-	public function create_live( array $source_images ) {
+	/** `$timeout`: seconds to await the answer (longer than the other calls' when late creates are awaited to be closed). */
+	public function create_live( array $source_images, $timeout = null ) {
 		$path  = '/api/open/v3/faceswap/live/create';
-		$reply = $this->call( $this->base_url . $path, array( 'sourceImage' => $source_images ), $path );
+		$reply = $this->call( $this->base_url . $path, array( 'sourceImage' => $source_images ), $path, $timeout );
 		self::expect_code( $reply, $path );
 		$data = $reply['data'] ?? null;
 		if ( ! is_array( $data ) || ! is_string( $data['_id'] ?? null ) || ! is_string( $data['front_rtc_token'] ?? null ) || ! is_string( $data['channel_id'] ?? null ) ) {

@@ -2,7 +2,8 @@
 /**
  * The token-endpoint protocol on the WordPress REST API, under `/wp-json/faceswap/v1` (or
  * `?rest_route=/faceswap/v1` without pretty permalinks): the same paths, bodies, answers, error codes,
- * sessionKey ownership, reaper, maximum length, rate limits and CORS rules as createFaceswapHandler.
+ * sessionKey ownership, reaper, maximum length, rate limits, billing budget (open-session caps, per-session
+ * limits, late creates closed, detections at once), trusted proxies and CORS rules as createFaceswapHandler.
  *
  * Requests are answered from `rest_pre_dispatch`, so this class alone decides methods (405), preflights and
  * CORS for its namespace instead of WordPress's permissive defaults.
@@ -38,7 +39,8 @@ final class Faceswap_Endpoint {
 			return null;
 		}
 		$settings = Faceswap_Settings::all();
-		return new self( new Faceswap_Akool_Client( $key, $settings['base_url'], $settings['detect_url'] ), $settings, Faceswap_Settings::ensure_secret() );
+		$client   = new Faceswap_Akool_Client( $key, $settings['base_url'], $settings['detect_url'], max( 1, (int) $settings['upstream_timeout_s'] ) );
+		return new self( $client, $settings, Faceswap_Settings::ensure_secret() );
 	}
 
 	public static function register() {
@@ -71,7 +73,7 @@ final class Faceswap_Endpoint {
 			return $result;
 		}
 		try {
-			if ( ! self::origin_allowed() ) {
+			if ( ! self::origin_allowed( self::proxies()->forwarded_host() ) ) {
 				throw new Faceswap_Error( 'forbidden', 'This origin is not allowed.' );
 			}
 			if ( 'OPTIONS' === $request->get_method() ) {
@@ -130,7 +132,20 @@ final class Faceswap_Endpoint {
 		return 'local' === $this->settings['engine'] ? 'local' : 'akool';
 	}
 
+	/** One of the detection slots (a MySQL named lock, freed when this request's connection ends), or 503. */
 	private function detect( WP_REST_Request $request ) {
+		$slot = Faceswap_Store::take_slot( 'detect', max( 1, (int) $this->settings['max_concurrent_detects'] ) );
+		if ( null === $slot ) {
+			throw new Faceswap_Error( 'rate-limited', 'The server is busy detecting faces; try again in a moment.', 503, null, array( 'Retry-After' => '2' ) );
+		}
+		try {
+			return $this->detect_in_slot( $request );
+		} finally {
+			Faceswap_Store::release_slot( $slot );
+		}
+	}
+
+	private function detect_in_slot( WP_REST_Request $request ) {
 		$limit = (int) ( ceil( self::MAX_IMAGE_BYTES / 3 ) * 4 + 65536 );
 		$input = Faceswap_Detect::parse_request( self::read_json( $request, $limit ), self::MAX_IMAGE_BYTES );
 		$reply = 'image' === $input['kind']
@@ -144,17 +159,20 @@ final class Faceswap_Endpoint {
 	}
 
 	private function create_session( WP_REST_Request $request ) {
-		$source = Faceswap_Detect::parse_source( self::read_json( $request, self::SMALL_BODY_LIMIT )['source'] ?? null );
-		$client = self::client_address( $this->settings );
-		if ( Faceswap_Store::count_open( $client ) >= (int) $this->settings['max_sessions_per_ip'] ) {
-			throw new Faceswap_Error( 'rate-limited', 'This visitor already has the most sessions allowed open.', 429, null, array( 'Retry-After' => '30' ) );
+		$source  = Faceswap_Detect::parse_source( self::read_json( $request, self::SMALL_BODY_LIMIT )['source'] ?? null );
+		$client  = self::proxies()->client_address();
+		$timeout = max( 1, (int) $this->settings['upstream_timeout_s'] );
+		$late    = max( $timeout, (int) $this->settings['late_create_timeout_s'] );
+		// A place is held by a pending row while AKOOL is asked, so parallel creates cannot pass the caps together.
+		$pending = Faceswap_Store::reserve( $client, (int) $this->settings['max_sessions_per_ip'], (int) $this->settings['max_sessions_total'], self::now_ms(), $late * 1000 );
+		try {
+			$live = $this->create_live_or_close_late( $source, $timeout, $late );
+		} catch ( Throwable $error ) {
+			Faceswap_Store::forget( $pending );
+			throw $error;
 		}
-		if ( Faceswap_Store::count_open() >= (int) $this->settings['max_sessions_total'] ) {
-			throw new Faceswap_Error( 'rate-limited', 'The site has the most sessions allowed open; try again shortly.', 429, null, array( 'Retry-After' => '30' ) );
-		}
-		$live = $this->client->create_live( array( $source ) );
-		$now  = self::now_ms();
-		$row  = array(
+		$now = self::now_ms();
+		$row = array(
 			'session_id'        => $live['_id'],
 			'client'            => $client,
 			'created_at'        => $now,
@@ -163,14 +181,11 @@ final class Faceswap_Endpoint {
 			'status'            => (string) ( $live['faceswap_status'] ?? '' ),
 		);
 		try {
-			Faceswap_Store::create( $row );
+			Faceswap_Store::promote( $pending, $row );
 		} catch ( Faceswap_Error $error ) {
 			// An untracked session would bill until AKOOL drops it: close it rather than hand it out.
-			try {
-				$this->client->close_live( $live['_id'] );
-			} catch ( Faceswap_Error $ignored ) {
-				unset( $ignored );
-			}
+			Faceswap_Store::forget( $pending );
+			$this->close_quietly( $live['_id'] );
 			throw $error;
 		}
 		$rtc = array(
@@ -190,6 +205,38 @@ final class Faceswap_Endpoint {
 			'rtc'        => $rtc,
 			'expiresAt'  => self::iso( $row['expires_at'] ),
 		);
+	}
+
+	/**
+	 * AKOOL's create, awaited up to `$late` seconds. One that answers after `$timeout` (when the visitor is owed a
+	 * 504, as the Node handler answers) is closed at once, so a slow create never leaves a session billing.
+	 */
+	private function create_live_or_close_late( array $source, $timeout, $late ) {
+		ignore_user_abort( true );
+		$started = microtime( true );
+		$live    = $this->client->create_live( array( $source ), $late );
+		if ( microtime( true ) - $started > $timeout ) {
+			$this->close_quietly( $live['_id'] );
+			throw new Faceswap_Error( 'upstream-error', "AKOOL /api/open/v3/faceswap/live/create did not answer within $timeout s", 504 );
+		}
+		return $live;
+	}
+
+	private function close_quietly( $session_id ) {
+		try {
+			$this->client->close_live( $session_id );
+		} catch ( Faceswap_Error $error ) {
+			error_log( "faceswap: closing untracked session $session_id failed: " . $error->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+		}
+	}
+
+	/** Per-session call limits (each source update is a billed AKOOL update), spent after the key check. */
+	private function spend( $kind, $session_id ) {
+		$max  = max( 1, (int) $this->settings[ 'source' === $kind ? 'source_updates_per_minute' : 'heartbeats_per_minute' ] );
+		$wait = Faceswap_Rate_Limit::take( $kind, $session_id, $max, 60, microtime( true ) );
+		if ( $wait > 0 ) {
+			throw new Faceswap_Error( 'rate-limited', "At most $max {$kind} calls a minute per session; try again shortly.", 429, null, array( 'Retry-After' => (string) $wait ) );
+		}
 	}
 
 	/** Checks the key before anything else, so a wrong key learns nothing about whether the session exists. */
@@ -223,6 +270,7 @@ final class Faceswap_Endpoint {
 		$row  = $this->owned_session( $session_id, $body );
 		$source = Faceswap_Detect::parse_source( $body['source'] ?? null );
 		$this->ensure_open( $row );
+		$this->spend( 'source', $session_id );
 		$this->client->update_live( $session_id, array( $source ) );
 		Faceswap_Store::count_source_update( $session_id );
 		return array( 'ok' => true );
@@ -231,6 +279,7 @@ final class Faceswap_Endpoint {
 	private function heartbeat( $session_id, WP_REST_Request $request ) {
 		$row = $this->owned_session( $session_id, self::read_json( $request, self::SMALL_BODY_LIMIT ) );
 		$this->ensure_open( $row );
+		$this->spend( 'heartbeat', $session_id );
 		$status = null;
 		try {
 			$info  = $this->client->live_info( $session_id );
@@ -244,6 +293,14 @@ final class Faceswap_Endpoint {
 		$updated = Faceswap_Store::touch( $session_id, self::now_ms(), $status );
 		if ( ! $updated || (int) $updated['closed'] ) {
 			throw new Faceswap_Error( 'conflict', 'The session is closed.' );
+		}
+		if ( in_array( $status, array( '3', '4' ), true ) ) {
+			// AKOOL ended it: release the row (and the visitor's place) now; this heartbeat tells the page.
+			try {
+				$this->close_session( $session_id, 'ended-upstream' );
+			} catch ( Faceswap_Error $error ) {
+				error_log( "faceswap: releasing ended session $session_id failed, the reaper will retry: " . $error->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
+			}
 		}
 		return array( 'status' => self::swap_status( '' !== $updated['status'] ? (int) $updated['status'] : null ), 'expiresAt' => self::iso( $updated['expires_at'] ) );
 	}
@@ -291,7 +348,7 @@ final class Faceswap_Endpoint {
 				error_log( "faceswap: closing session $session_id failed, will retry: " . $error->getMessage() ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions
 			}
 		}
-		Faceswap_Store::purge_closed( $now - Faceswap_Store::CLOSED_RETENTION_MS );
+		Faceswap_Store::purge_closed( $now - Faceswap_Store::CLOSED_RETENTION_MS, $now );
 		return $closed;
 	}
 
@@ -306,7 +363,7 @@ final class Faceswap_Endpoint {
 	}
 
 	private function rate_limit( $bucket, $max ) {
-		$wait = Faceswap_Rate_Limit::take( $bucket, self::client_address( $this->settings ), max( 1, $max ), 60, microtime( true ) );
+		$wait = Faceswap_Rate_Limit::take( $bucket, self::proxies()->client_address(), max( 1, $max ), 60, microtime( true ) );
 		if ( $wait > 0 ) {
 			throw new Faceswap_Error( 'rate-limited', 'Too many requests; try again shortly.', 429, null, array( 'Retry-After' => (string) $wait ) );
 		}
@@ -339,23 +396,16 @@ final class Faceswap_Endpoint {
 		}
 	}
 
-	/** The socket address, or the last hop of a header the site's proxy sets (configured, never trusted by default). */
-	public static function client_address( array $settings ) {
-		$header = (string) ( $settings['client_ip_header'] ?? '' );
-		if ( '' !== $header ) {
-			$value = $_SERVER[ 'HTTP_' . strtoupper( str_replace( '-', '_', $header ) ) ] ?? ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
-			$hops  = array_map( 'trim', explode( ',', (string) $value ) );
-			$last  = end( $hops );
-			if ( is_string( $last ) && filter_var( $last, FILTER_VALIDATE_IP ) ) {
-				return $last;
-			}
-		}
-		$remote = $_SERVER['REMOTE_ADDR'] ?? ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
-		return filter_var( $remote, FILTER_VALIDATE_IP ) ? $remote : 'unknown';
+	/** The configured trusted proxies (Settings → Face swap; none by default). */
+	private static function proxies() {
+		return new Faceswap_Proxies( (string) Faceswap_Settings::get( 'trusted_proxies' ) );
 	}
 
-	/** Same-origin (the page's own host or the site's) is always allowed; cross-origin only when configured. */
-	private static function origin_allowed() {
+	/**
+	 * Same-origin (the page's own host, the site's, or the host a trusted proxy forwards) is always allowed;
+	 * cross-origin only when configured.
+	 */
+	private static function origin_allowed( $forwarded_host ) {
 		$origin = get_http_origin();
 		if ( ! $origin ) {
 			return true;
@@ -366,7 +416,7 @@ final class Faceswap_Endpoint {
 		}
 		$host = wp_parse_url( $origin, PHP_URL_HOST ) . ( wp_parse_url( $origin, PHP_URL_PORT ) ? ':' . wp_parse_url( $origin, PHP_URL_PORT ) : '' );
 		$site = wp_parse_url( home_url(), PHP_URL_HOST ) . ( wp_parse_url( home_url(), PHP_URL_PORT ) ? ':' . wp_parse_url( home_url(), PHP_URL_PORT ) : '' );
-		return $host === ( $_SERVER['HTTP_HOST'] ?? '' ) || $host === $site; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
+		return $host === ( $_SERVER['HTTP_HOST'] ?? '' ) || $host === $site || $host === $forwarded_host; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput
 	}
 
 	private static function preflight_headers() {
@@ -386,7 +436,7 @@ final class Faceswap_Endpoint {
 			header_remove( $name );
 		}
 		$origin = get_http_origin();
-		if ( $origin && self::origin_allowed() ) {
+		if ( $origin && self::origin_allowed( self::proxies()->forwarded_host() ) ) {
 			$any = in_array( '*', Faceswap_Settings::allowed_origins(), true );
 			header( 'Access-Control-Allow-Origin: ' . ( $any ? '*' : $origin ) );
 			if ( ! $any ) {

@@ -1,7 +1,8 @@
 <?php
 /**
  * Settings → Face swap: the AKOOL key (stored server-side and never printed back), the engine, the AKOOL base
- * URL (or the emulator's), the origins allowed to call cross-origin, and the billing limits. The key may also
+ * URL (or the emulator's), the origins allowed to call cross-origin, the trusted proxies in front of the site, and
+ * the billing budget (the same limits and defaults as createFaceswapHandler's options). The key may also
  * come from wp-config.php (`define( 'FACESWAP_AKOOL_API_KEY', '…' )`), which keeps it out of the database.
  *
  * @package FaceswapElements
@@ -20,13 +21,32 @@ final class Faceswap_Settings {
 		'base_url'              => 'https://openapi.akool.com',
 		'detect_url'            => '',
 		'allowed_origins'       => '',
-		'client_ip_header'      => '',
-		'heartbeat_timeout_s'   => 45,
-		'max_session_min'       => 55,
-		'sessions_per_minute'   => 10,
-		'detects_per_minute'    => 30,
-		'max_sessions_per_ip'   => 2,
-		'max_sessions_total'    => 20,
+		'trusted_proxies'           => '',
+		'heartbeat_timeout_s'       => 45,
+		'max_session_min'           => 55,
+		'sessions_per_minute'       => 10,
+		'detects_per_minute'        => 30,
+		'max_sessions_per_ip'       => 2,
+		'max_sessions_total'        => 20,
+		'source_updates_per_minute' => 10,
+		'heartbeats_per_minute'     => 20,
+		'max_concurrent_detects'    => 4,
+		'upstream_timeout_s'        => 15,
+		'late_create_timeout_s'     => 120,
+	);
+
+	/** The numeric settings (each at least 1). */
+	const NUMBERS = array(
+		'sessions_per_minute',
+		'detects_per_minute',
+		'max_sessions_per_ip',
+		'max_sessions_total',
+		'max_session_min',
+		'source_updates_per_minute',
+		'heartbeats_per_minute',
+		'max_concurrent_detects',
+		'upstream_timeout_s',
+		'late_create_timeout_s',
 	);
 
 	public static function register() {
@@ -87,11 +107,16 @@ final class Faceswap_Settings {
 			'engine'              => 'Engine',
 			'base_url'            => 'AKOOL base URL',
 			'allowed_origins'     => 'Other origins allowed to call the endpoint',
-			'client_ip_header'    => 'Client address header (behind a proxy)',
-			'sessions_per_minute' => 'Sessions per visitor per minute',
-			'max_sessions_per_ip' => 'Concurrent sessions per visitor',
-			'max_sessions_total'  => 'Concurrent sessions in all',
-			'max_session_min'     => 'Maximum session length (minutes)',
+			'trusted_proxies'           => 'Trusted proxies in front of this site',
+			'sessions_per_minute'       => 'Sessions per visitor per minute',
+			'max_sessions_per_ip'       => 'Concurrent sessions per visitor',
+			'max_sessions_total'        => 'Concurrent sessions in all',
+			'max_session_min'           => 'Maximum session length (minutes)',
+			'source_updates_per_minute' => 'Face changes per session per minute',
+			'heartbeats_per_minute'     => 'Heartbeats per session per minute',
+			'max_concurrent_detects'    => 'Face detections at once',
+			'upstream_timeout_s'        => 'AKOOL call timeout (seconds)',
+			'late_create_timeout_s'     => 'Wait for a late session create, to close it (seconds)',
 		);
 		foreach ( $fields as $name => $label ) {
 			add_settings_field( $name, $label, array( __CLASS__, 'field' ), self::PAGE, 'faceswap_main', array( 'name' => $name, 'label_for' => "faceswap-$name" ) );
@@ -112,8 +137,14 @@ final class Faceswap_Settings {
 		$base = esc_url_raw( trim( (string) ( $input['base_url'] ?? $out['base_url'] ) ), array( 'https', 'http' ) );
 		$out['base_url'] = '' !== $base ? untrailingslashit( $base ) : self::DEFAULTS['base_url'];
 		$out['allowed_origins']  = sanitize_textarea_field( (string) ( $input['allowed_origins'] ?? '' ) );
-		$out['client_ip_header'] = preg_replace( '/[^A-Za-z0-9-]/', '', (string) ( $input['client_ip_header'] ?? '' ) );
-		foreach ( array( 'sessions_per_minute', 'max_sessions_per_ip', 'max_sessions_total', 'max_session_min' ) as $number ) {
+		$proxies = sanitize_textarea_field( (string) ( $input['trusted_proxies'] ?? '' ) );
+		$invalid = Faceswap_Proxies::invalid_entries( $proxies );
+		if ( array() === $invalid ) {
+			$out['trusted_proxies'] = $proxies;
+		} elseif ( function_exists( 'add_settings_error' ) ) {
+			add_settings_error( self::OPTION, 'trusted_proxies', 'Trusted proxies not saved; not an address or range: ' . implode( ', ', $invalid ) );
+		}
+		foreach ( self::NUMBERS as $number ) {
 			if ( isset( $input[ $number ] ) && is_numeric( $input[ $number ] ) ) {
 				$out[ $number ] = max( 1, (int) $input[ $number ] );
 			}
@@ -154,6 +185,10 @@ final class Faceswap_Settings {
 			case 'allowed_origins':
 				printf( '<textarea id="%s" name="%s" rows="3" class="large-text code">%s</textarea>', $id, $field, esc_textarea( (string) $value ) );
 				echo '<p class="description">One origin per line (https://shop.example). This site itself is always allowed.</p>';
+				return;
+			case 'trusted_proxies':
+				printf( '<textarea id="%s" name="%s" rows="2" class="large-text code">%s</textarea>', $id, $field, esc_textarea( (string) $value ) );
+				echo '<p class="description">Addresses or ranges of your proxies or CDN (10.0.0.0/8, loopback, private). Only from these are X-Forwarded-For, Forwarded and X-Forwarded-Host believed; from anyone else they are ignored.</p>';
 				return;
 			default:
 				$type = is_int( self::DEFAULTS[ $name ] ?? null ) ? 'number' : 'text';

@@ -54,7 +54,81 @@ final class Faceswap_Store {
 		return is_array( $row ) ? $row : null;
 	}
 
-	/** Open sessions of one client (for the per-visitor cap) or of everyone. */
+	/**
+	 * Takes a place for one create by `$client` under both caps, or throws `rate-limited`: a pending row (status
+	 * `pending`) counted like an open session until the create settles. Checked and inserted under a named lock,
+	 * so parallel creates on several PHP workers cannot both take the last place. Answers the pending row's id.
+	 */
+	public static function reserve( $client, $per_visitor, $total, $now, $hold_ms ) {
+		global $wpdb;
+		$lock = self::lock_name( 'caps' );
+		if ( 1 !== (int) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 10)', $lock ) ) ) {
+			throw new Faceswap_Error( 'rate-limited', 'The service is busy; try again shortly.', 503, null, array( 'Retry-After' => '2' ) );
+		}
+		try {
+			if ( self::count_open( $client ) >= $per_visitor ) {
+				throw new Faceswap_Error( 'rate-limited', "At most $per_visitor open sessions per visitor; close one first.", 429, null, array( 'Retry-After' => '30' ) );
+			}
+			if ( self::count_open() >= $total ) {
+				throw new Faceswap_Error( 'rate-limited', 'The service is at its limit of open sessions; try again later.', 429, null, array( 'Retry-After' => '30' ) );
+			}
+			$id = 'pending-' . bin2hex( random_bytes( 12 ) );
+			self::create(
+				array(
+					'session_id'        => $id,
+					'client'            => $client,
+					'created_at'        => $now,
+					'last_heartbeat_at' => $now,
+					'expires_at'        => $now + $hold_ms,
+					'status'            => 'pending',
+				)
+			);
+			return $id;
+		} finally {
+			$wpdb->get_var( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', $lock ) );
+		}
+	}
+
+	/** The pending row becomes the session AKOOL opened. */
+	public static function promote( $pending_id, array $row ) {
+		global $wpdb;
+		if ( 1 !== (int) $wpdb->update( self::table(), $row, array( 'session_id' => $pending_id ) ) ) {
+			throw new Faceswap_Error( 'upstream-error', 'The session could not be recorded.', 500 );
+		}
+	}
+
+	public static function forget( $session_id ) {
+		global $wpdb;
+		$wpdb->delete( self::table(), array( 'session_id' => $session_id ) );
+	}
+
+	/**
+	 * One of `$slots` slots of `$kind` (a MySQL named lock, held by this request's database connection, so a
+	 * crashed request frees it too), or null when every slot is taken.
+	 */
+	public static function take_slot( $kind, $slots ) {
+		global $wpdb;
+		for ( $i = 0; $i < $slots; $i++ ) {
+			$name = self::lock_name( "$kind-$i" );
+			if ( 1 === (int) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 0)', $name ) ) ) {
+				return $name;
+			}
+		}
+		return null;
+	}
+
+	public static function release_slot( $name ) {
+		global $wpdb;
+		$wpdb->get_var( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', $name ) );
+	}
+
+	/** Lock names are server-wide: the database and table name keep two sites on one server apart (64 chars at most). */
+	private static function lock_name( $what ) {
+		global $wpdb;
+		return substr( hash( 'sha256', DB_NAME . '|' . self::table() ), 0, 40 ) . "-$what";
+	}
+
+	/** Open sessions (and pending creates) of one client (for the per-visitor cap) or of everyone. */
 	public static function count_open( $client = null ) {
 		global $wpdb;
 		$table = self::table();
@@ -99,12 +173,14 @@ final class Faceswap_Store {
 	public static function list_due( $now, $heartbeat_timeout_ms ) {
 		global $wpdb;
 		$table = self::table();
-		return $wpdb->get_col( $wpdb->prepare( "SELECT session_id FROM $table WHERE closed = 0 AND (last_heartbeat_at <= %d OR expires_at <= %d) LIMIT 50", $now - $heartbeat_timeout_ms, $now ) );
+		return $wpdb->get_col( $wpdb->prepare( "SELECT session_id FROM $table WHERE closed = 0 AND status <> 'pending' AND (last_heartbeat_at <= %d OR expires_at <= %d) LIMIT 50", $now - $heartbeat_timeout_ms, $now ) );
 	}
 
-	public static function purge_closed( $before ) {
+	/** Closed rows past their retention, and pending creates whose request died before settling them. */
+	public static function purge_closed( $before, $now ) {
 		global $wpdb;
 		$table = self::table();
 		$wpdb->query( $wpdb->prepare( "DELETE FROM $table WHERE closed = 1 AND closed_at < %d", $before ) );
+		$wpdb->query( $wpdb->prepare( "DELETE FROM $table WHERE status = 'pending' AND expires_at <= %d", $now ) );
 	}
 }
