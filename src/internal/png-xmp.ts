@@ -3,27 +3,10 @@
  * specification (part 3) defines for PNG. Pure bytes in, bytes out: no DOM, no Node APIs.
  */
 
-import { concatBytes } from './bytes.js';
+import { concatBytes, crc32 } from './bytes.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const XMP_KEYWORD = 'XML:com.adobe.xmp';
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (ISO 3309, as PNG uses it) over the chunk type and data. */
-function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

@@ -1,10 +1,12 @@
-import { concatBytes } from './bytes.js';
+import { concatBytes, crc32 } from './bytes.js';
 
 /**
- * Writes Matroska tags (`Tags/Tag/SimpleTag`, TagName + TagString) into a WebM file as MediaRecorder makes
- * it: a live-written Segment (usually of unknown size) with Info and Tracks, then Clusters, and no SeekHead
- * or Cues. The Tags element goes before the first Cluster, where readers look (ExifTool stops there).
- * Pure bytes in, bytes out: no DOM, no Node APIs.
+ * Writes Matroska tags (`Tags/Tag/SimpleTag`, TagName + TagString) into a WebM file. As MediaRecorder makes
+ * it (a live-written Segment, usually of unknown size, with Info and Tracks, then Clusters, and no SeekHead
+ * or Cues) the Tags element is inserted before the first Cluster, where readers look (ExifTool stops there).
+ * A file written by a muxer that seeks back (ffmpeg, mkvmerge: SeekHead, Cues, often Tags) is laid out
+ * again: the tag joins its Tags element (or a new one before the first Cluster) and every Segment position in
+ * the SeekHead and the Cues is moved to where its element now is. Pure bytes in, bytes out: no DOM, no Node APIs.
  */
 
 const EBML_ID = 0x1a45dfa3;
@@ -17,11 +19,15 @@ const TARGET_TYPE_VALUE_ID = 0x68ca;
 const SIMPLE_TAG_ID = 0x67c8;
 const TAG_NAME_ID = 0x45a3;
 const TAG_STRING_ID = 0x4487;
-/** Elements whose byte offsets point into the Segment: inserting bytes before their targets would break them. */
-const OFFSET_ELEMENTS = new Map([
-  [0x114d9b74, 'SeekHead'],
-  [0x1c53bb6b, 'Cues'],
-]);
+const SEEK_HEAD_ID = 0x114d9b74;
+const CUES_ID = 0x1c53bb6b;
+const CRC32_ID = 0xbf;
+/** Elements that hold Segment positions (byte offsets from the start of the Segment's data). */
+const OFFSET_ELEMENTS = new Set([SEEK_HEAD_ID, CUES_ID]);
+/** Inside those: the masters to walk (Seek, CuePoint, CueTrackPositions, CueReference) ... */
+const POSITION_MASTERS = new Set([0x4dbb, 0xbb, 0xb7, 0xdb]);
+/** ... and the unsigned integers that are Segment positions (SeekPosition, CueClusterPosition, CueCodecState, CueRefCluster, CueRefCodecState). */
+const POSITION_IDS = new Set([0x53ac, 0xf1, 0xea, 0x97, 0xeb]);
 /** Matroska's target type for a whole movie or episode (the recording as a whole). */
 const TARGET_MOVIE = 50;
 
@@ -87,20 +93,127 @@ function element(id: number, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return concatBytes([encodeId(id), encodeSize(data.length), data]);
 }
 
-/** The `Tags` element: one movie-level `Tag` with a `SimpleTag` per entry (UTF-8 strings). */
-export function encodeTags(tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
+/** One movie-level `Tag` with a `SimpleTag` per entry (UTF-8 strings). */
+function encodeTag(tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
   const text = new TextEncoder();
   const targets = element(TARGETS_ID, element(TARGET_TYPE_VALUE_ID, Uint8Array.of(TARGET_MOVIE)));
   const simpleTags = Object.entries(tags).map(([name, value]) =>
     element(SIMPLE_TAG_ID, concatBytes([element(TAG_NAME_ID, text.encode(name)), element(TAG_STRING_ID, text.encode(value))])),
   );
-  return element(TAGS_ID, element(TAG_ID, concatBytes([targets, ...simpleTags])));
+  return element(TAG_ID, concatBytes([targets, ...simpleTags]));
+}
+
+/** The `Tags` element holding that one `Tag`. */
+export function encodeTags(tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
+  return element(TAGS_ID, encodeTag(tags));
+}
+
+function readUint(bytes: Uint8Array): number {
+  return bytes.reduce((value, byte) => value * 256 + byte, 0);
+}
+
+/** `value` as an unsigned integer of `width` bytes at least (more when it needs them). */
+function encodeUint(value: number, width: number): Uint8Array<ArrayBuffer> {
+  const bytes: number[] = [];
+  for (let rest = value; rest > 0 || bytes.length < width; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Uint8Array.from(bytes);
+}
+
+/** The elements from `start` to `end`, each of known size and inside the range. */
+function children(bytes: Uint8Array, start: number, end: number): ElementHeader[] {
+  const found: ElementHeader[] = [];
+  for (let offset = start; offset < end;) {
+    const child = readHeader(bytes, offset);
+    if (child.size === null || child.dataOffset + child.size > end) throw new TypeError('WebM element of unknown or overlong size.');
+    found.push(child);
+    offset = child.dataOffset + child.size;
+  }
+  return found;
+}
+
+/** A master element from its children; a CRC-32 child (Matroska's optional checksum) is computed again. */
+function master(id: number, parts: readonly { id: number; bytes: Uint8Array }[]): Uint8Array<ArrayBuffer> {
+  const body = concatBytes(parts.filter((part) => part.id !== CRC32_ID).map((part) => part.bytes));
+  if (!parts.some((part) => part.id === CRC32_ID)) return element(id, body);
+  const crc = new Uint8Array(4);
+  new DataView(crc.buffer).setUint32(0, crc32(body), true);
+  return element(id, concatBytes([element(CRC32_ID, crc), body]));
+}
+
+/** The element at `header` with every Segment position in it passed through `move` (SeekHead, Cues). */
+function movePositions(bytes: Uint8Array, header: ElementHeader, move: (position: number) => number): Uint8Array<ArrayBuffer> {
+  const parts = children(bytes, header.dataOffset, header.dataOffset + header.size!).map((child) => {
+    const data = bytes.subarray(child.dataOffset, child.dataOffset + child.size!);
+    if (POSITION_MASTERS.has(child.id)) return { id: child.id, bytes: movePositions(bytes, child, move) };
+    if (POSITION_IDS.has(child.id)) {
+      const position = readUint(data);
+      // CueCodecState 0 means "the codec state of the track entry", not a position.
+      return { id: child.id, bytes: element(child.id, encodeUint(position === 0 && child.id === 0xea ? 0 : move(position), data.length)) };
+    }
+    return { id: child.id, bytes: bytes.subarray(child.sizeOffset - encodeId(child.id).length, child.dataOffset + child.size!) };
+  });
+  return master(header.id, parts);
 }
 
 /**
- * The WebM with `tags` added before its first Cluster. Throws a `TypeError` when the bytes are not a WebM
- * file of the shape MediaRecorder writes (an EBML header, then a Segment whose children up to the first
- * Cluster have known sizes, and no SeekHead or Cues whose offsets the insertion would invalidate).
+ * A Segment with a SeekHead or Cues, laid out again with the tag added. Every top-level child must have a
+ * known size. Positions are recomputed until the layout is stable: a moved position may need a wider
+ * integer, which makes its SeekHead or Cues longer and moves what follows.
+ */
+function relayout(webm: Uint8Array, segment: ElementHeader, segmentEnd: number, tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
+  const top = children(webm, segment.dataOffset, segmentEnd);
+  const whole = (child: ElementHeader) => webm.subarray(child.sizeOffset - encodeId(child.id).length, child.dataOffset + child.size!);
+  const relative = (child: ElementHeader) => child.sizeOffset - encodeId(child.id).length - segment.dataOffset;
+  const existingTags = top.find((child) => child.id === TAGS_ID);
+  const tag = encodeTag(tags);
+  // The new top-level list: `from` is the old child an entry replaces (for its old position), `null` for new.
+  const entries: { from: ElementHeader | null; bytes: Uint8Array }[] = [];
+  for (const child of top) {
+    if (child.id === CLUSTER_ID && !existingTags && !entries.some((entry) => entry.from === null)) entries.push({ from: null, bytes: element(TAGS_ID, tag) });
+    if (child === existingTags) {
+      const kept = children(webm, child.dataOffset, child.dataOffset + child.size!).map((part) => ({ id: part.id, bytes: whole(part) }));
+      entries.push({ from: child, bytes: master(TAGS_ID, [...kept, { id: TAG_ID, bytes: tag }]) });
+    } else entries.push({ from: child, bytes: whole(child) });
+  }
+  if (!existingTags && !entries.some((entry) => entry.from === null)) entries.push({ from: null, bytes: element(TAGS_ID, tag) });
+  for (let pass = 0; pass < 8; pass++) {
+    const moved = new Map<number, number>();
+    let at = 0;
+    for (const entry of entries) {
+      if (entry.from) moved.set(relative(entry.from), at);
+      at += entry.bytes.length;
+    }
+    const move = (position: number) => {
+      const target = moved.get(position);
+      if (target === undefined) throw new TypeError(`WebM position ${position} does not point at a top-level element.`);
+      return target;
+    };
+    let changed = false;
+    for (const entry of entries) {
+      if (!entry.from || !OFFSET_ELEMENTS.has(entry.from.id)) continue;
+      const bytes = movePositions(webm, entry.from, move);
+      changed ||= bytes.length !== entry.bytes.length || bytes.some((byte, i) => byte !== entry.bytes[i]);
+      entry.bytes = bytes;
+    }
+    if (!changed) {
+      const body = concatBytes(entries.map((entry) => entry.bytes));
+      // Positions count from the Segment's data, so a wider size field moves none of them.
+      const size =
+        segment.size === null
+          ? webm.subarray(segment.sizeOffset, segment.dataOffset)
+          : body.length < 2 ** (7 * segment.sizeLength) - 1
+            ? encodeSize(body.length, segment.sizeLength)
+            : encodeSize(body.length);
+      return concatBytes([webm.subarray(0, segment.sizeOffset), size, body, webm.subarray(segmentEnd)]);
+    }
+  }
+  throw new TypeError('WebM positions did not settle.');
+}
+
+/**
+ * The WebM with `tags` added (see the top of this file). Throws a `TypeError` when the bytes are not a WebM
+ * file this writer can lay out: an EBML header, then a Segment whose children up to the first Cluster have
+ * known sizes, and all of them when a SeekHead or Cues holds positions.
  */
 export function withWebmTags(webm: Uint8Array, tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
   const header = readHeader(webm, 0);
@@ -108,16 +221,18 @@ export function withWebmTags(webm: Uint8Array, tags: Readonly<Record<string, str
   const segment = readHeader(webm, header.dataOffset + header.size);
   if (segment.id !== SEGMENT_ID) throw new TypeError('WebM file without a Segment.');
   const segmentEnd = segment.size === null ? webm.length : Math.min(webm.length, segment.dataOffset + segment.size);
-  let offset = segment.dataOffset;
-  while (offset < segmentEnd) {
+  // Find the first Cluster, and any SeekHead or Cues (muxers that seek back write Cues after the Clusters).
+  let insertAt: number | null = null;
+  for (let offset = segment.dataOffset; offset < segmentEnd;) {
     const child = readHeader(webm, offset);
-    if (child.id === CLUSTER_ID) break;
-    const offsetElement = OFFSET_ELEMENTS.get(child.id);
-    if (offsetElement) throw new TypeError(`WebM with a ${offsetElement} cannot take tags without rewriting offsets.`);
+    if (OFFSET_ELEMENTS.has(child.id)) return relayout(webm, segment, segmentEnd, tags);
+    if (child.id === CLUSTER_ID) insertAt ??= offset;
+    // A live-written Cluster of unknown size: the rest cannot be walked, and a live muxer writes no Cues.
+    if (child.size === null && child.id === CLUSTER_ID) break;
     if (child.size === null) throw new TypeError('WebM element of unknown size before the first Cluster.');
     offset = child.dataOffset + child.size;
   }
-  const insertAt = Math.min(offset, segmentEnd);
+  insertAt ??= segmentEnd;
   const inserted = encodeTags(tags);
   const segmentSize =
     segment.size === null ? webm.subarray(segment.sizeOffset, segment.dataOffset) : encodeSize(segment.size + inserted.length, segment.sizeLength);

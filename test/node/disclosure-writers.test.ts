@@ -1,4 +1,9 @@
 // The metadata writers of marked files (PNG XMP, WebM tags), read back with ExifTool.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
@@ -90,5 +95,133 @@ test('WebM: files it cannot tag safely are refused with a TypeError', () => {
   assert.throws(() => withWebmTags(new Uint8Array([1, 2, 3, 4]), {}), TypeError, 'not EBML');
   assert.throws(() => withWebmTags(liveWebm().subarray(0, ebmlHeader.length + 6), {}), TypeError, 'truncated');
   const seekHead = hex('114D9B74 80');
-  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, cluster]), {}), /SeekHead/);
+  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, cluster]), {}), /unknown or overlong size/);
+});
+
+/** A short VP8 file as ffmpeg writes it: SeekHead, Void, Info, Tracks, Tags, Clusters, Cues at the end; `.mkv` adds CRC-32 elements. */
+function ffmpegFile(extension: 'webm' | 'mkv'): Uint8Array {
+  return withTempDir((dir) => {
+    const path = join(dir, `in.${extension}`);
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '3', '-c:v', 'libvpx', '-g', '5', path]);
+    return new Uint8Array(readFileSync(path));
+  });
+}
+
+function withTempDir<T>(use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'webm-'));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What ffmpeg reports decoding the whole file, and after seeking to 2 s through the Cues (empty when clean). */
+function ffmpegComplaints(bytes: Uint8Array, extension: string): string {
+  return withTempDir((dir) => {
+    const path = join(dir, `out.${extension}`);
+    writeFileSync(path, bytes);
+    const run = (args: string[]) => spawnSync('ffmpeg', ['-v', 'warning', ...args, '-f', 'null', '-'], { encoding: 'utf8' }).stderr;
+    return run(['-i', path]) + run(['-ss', '2', '-i', path, '-frames:v', '1']);
+  });
+}
+
+// An EBML walker of its own (not the writer's), to check the positions the SeekHead and Cues hold.
+function vint(bytes: Uint8Array, at: number, keepMarker: boolean): [value: number, length: number] {
+  const length = Math.clz32(bytes[at]!) - 23;
+  let value = keepMarker ? bytes[at]! : bytes[at]! & (0xff >> length);
+  for (let i = 1; i < length; i++) value = value * 256 + bytes[at + i]!;
+  return [value, length];
+}
+function walk(bytes: Uint8Array, start: number, end: number): { id: number; at: number; data: number; end: number }[] {
+  const found = [];
+  for (let at = start; at < end;) {
+    const [id, idLength] = vint(bytes, at, true);
+    const [size, sizeLength] = vint(bytes, at + idLength, false);
+    const data = at + idLength + sizeLength;
+    found.push({ id, at, data, end: data + size });
+    at = data + size;
+  }
+  return found;
+}
+const uint = (bytes: Uint8Array, from: number, to: number) => bytes.subarray(from, to).reduce((v, b) => v * 256 + b, 0);
+
+/** The top-level elements with a CRC-32 child (Matroska's checksum of the rest of the element), and those where it is wrong. */
+function checksums(bytes: Uint8Array): { checked: string[]; bad: string[] } {
+  const [ebml] = walk(bytes, 0, bytes.length);
+  const [segment] = walk(bytes, ebml!.end, bytes.length);
+  const checked = walk(bytes, segment!.data, segment!.end).filter(
+    (element) => element.id !== 0xec && bytes[element.data] === 0xbf && bytes[element.data + 1] === 0x84,
+  );
+  const wrong = (element: { data: number; end: number }) =>
+    Buffer.from(bytes.subarray(element.data + 2, element.data + 6)).readUInt32LE() !== crc32(bytes.subarray(element.data + 6, element.end));
+  const name = (element: { id: number }) => element.id.toString(16);
+  return { checked: checked.map(name), bad: checked.filter(wrong).map(name) };
+}
+
+/** Every SeekHead entry and CueClusterPosition that does not point at the element it names (empty when all do). */
+function brokenPositions(bytes: Uint8Array): string[] {
+  const [ebml] = walk(bytes, 0, bytes.length);
+  const [segment] = walk(bytes, ebml!.end, bytes.length);
+  const top = walk(bytes, segment!.data, segment!.end);
+  const idAt = (position: number) => vint(bytes, segment!.data + position, true)[0];
+  const broken: string[] = [];
+  const seekHead = top.find((e) => e.id === 0x114d9b74)!;
+  for (const seek of walk(bytes, seekHead.data, seekHead.end).filter((e) => e.id === 0x4dbb)) {
+    const fields = walk(bytes, seek.data, seek.end);
+    const seekId = fields.find((f) => f.id === 0x53ab)!;
+    const position = fields.find((f) => f.id === 0x53ac)!;
+    const id = uint(bytes, seekId.data, seekId.end);
+    if (idAt(uint(bytes, position.data, position.end)) !== id) broken.push(`Seek ${id.toString(16)}`);
+  }
+  const cues = top.find((e) => e.id === 0x1c53bb6b)!;
+  for (const point of walk(bytes, cues.data, cues.end).filter((e) => e.id === 0xbb)) {
+    for (const positions of walk(bytes, point.data, point.end).filter((e) => e.id === 0xb7)) {
+      const cluster = walk(bytes, positions.data, positions.end).find((e) => e.id === 0xf1)!;
+      if (idAt(uint(bytes, cluster.data, cluster.end)) !== 0x1f43b675) broken.push(`Cue at ${point.at}`);
+    }
+  }
+  return broken;
+}
+
+for (const extension of ['webm', 'mkv'] as const) {
+  test(`WebM: a file from ffmpeg (.${extension}, SeekHead and Cues) is tagged with every position moved; it decodes and seeks cleanly`, () => {
+    const original = ffmpegFile(extension);
+    assert.deepEqual(brokenPositions(original), [], 'the checker accepts ffmpeg’s own file');
+    assert.deepEqual(checksums(original).bad, []);
+    if (extension === 'mkv') assert.ok(checksums(original).checked.includes('1c53bb6b'), 'ffmpeg wrote a CRC-32 in the Cues');
+    const marked = withWebmTags(original, disclosureWebmTags('AI face swap'));
+    const tags = exiftool(marked, extension);
+    assert.equal(tags['Matroska:DigitalSourceType'], AI_DIGITAL_SOURCE_TYPE);
+    assert.equal(tags['ExifTool:Warning'], undefined);
+    assert.deepEqual(brokenPositions(marked), []);
+    assert.deepEqual(checksums(marked).bad, [], 'the CRC-32 of each rewritten element matches');
+    assert.deepEqual(checksums(marked).checked, checksums(original).checked);
+    assert.equal(ffmpegComplaints(marked, extension), '');
+  });
+}
+
+test('WebM negative control: the same tags inserted without moving the positions are caught', () => {
+  const original = ffmpegFile('webm');
+  const [ebml] = walk(original, 0, original.length);
+  const [segment] = walk(original, ebml!.end, original.length);
+  const firstCluster = walk(original, segment!.data, segment!.end).find((e) => e.id === 0x1f43b675)!;
+  const inserted = encodeTags(disclosureWebmTags('AI face swap'));
+  // The Segment grows by the insertion (8-byte size field, as ffmpeg writes it); only the positions stay stale.
+  const size = new Uint8Array(8);
+  new DataView(size.buffer).setBigUint64(0, BigInt(segment!.end - segment!.data + inserted.length));
+  size[0] = 0x01;
+  assert.equal(segment!.data - segment!.at, 12, 'ffmpeg wrote an 8-byte Segment size');
+  const naive = concatBytes([
+    original.subarray(0, segment!.at + 4),
+    size,
+    original.subarray(segment!.data, firstCluster.at),
+    inserted,
+    original.subarray(firstCluster.at),
+  ]);
+  assert.ok(brokenPositions(naive).length > 0, 'the stale positions are reported');
+  const mkv = withWebmTags(ffmpegFile('mkv'), disclosureWebmTags('AI face swap'));
+  const cues = mkv.lastIndexOf(0xf1); // the last CueClusterPosition's ID: change its value, not its CRC
+  mkv[cues + 2] = (mkv[cues + 2]! + 1) % 256;
+  assert.deepEqual(checksums(mkv).bad, ['1c53bb6b'], 'a changed Cues without its CRC-32 is reported');
 });
