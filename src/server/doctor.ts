@@ -98,7 +98,8 @@ class Doctor {
     }
   }
 
-  async call(path: string, body?: unknown, options: { anonymous?: boolean } = {}): Promise<Answer> {
+  /** `finish`: not cancelled by an abort (a create AKOOL may carry out anyway must answer, so it can be closed). */
+  async call(path: string, body?: unknown, options: { anonymous?: boolean; finish?: boolean } = {}): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const { auth } = this.#options;
@@ -107,7 +108,7 @@ class Doctor {
       else headers.authorization = `Bearer ${this.#token ?? ''}`;
     }
     const timeout = AbortSignal.timeout(this.#options.timeoutMs ?? 30_000);
-    const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
+    const signal = this.#signal && !options.finish ? AbortSignal.any([this.#signal, timeout]) : timeout;
     const response = await this.#fetch(this.report.baseUrl + path, {
       method: body === undefined ? 'GET' : 'POST',
       headers,
@@ -216,7 +217,7 @@ async function checkDetect(doctor: Doctor): Promise<SourceImage | undefined> {
 
 async function checkCreate(doctor: Doctor, source: SourceImage): Promise<LiveSession | undefined> {
   return doctor.check('create', async () => {
-    const answer = await doctor.call('/api/open/v3/faceswap/live/create', { sourceImage: [source] });
+    const answer = await doctor.call('/api/open/v3/faceswap/live/create', { sourceImage: [source] }, { finish: true });
     doctor.noteBusinessError(answer);
     const session = answer.body?.data as LiveSession | undefined;
     if (answer.body?.code !== 1000 || typeof session?._id !== 'string') fail(`create refused: ${explain(answer)}`);

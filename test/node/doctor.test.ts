@@ -79,6 +79,19 @@ describe('doctor: accounts that cannot run a session', { timeout: 120_000 }, () 
     assert.equal(emulator.state().detections, 0);
   });
 
+  test('client id and secret: getToken, then every call with the Bearer token', async () => {
+    const emulator = createEmulator({ apiKey: API_KEY, clientId: 'doctor-client', readings: { queueMs: 0 } });
+    const report = await runDoctor({
+      auth: { clientId: 'doctor-client', clientSecret: API_KEY },
+      baseUrl: 'https://akool.test',
+      fetch: async (i, init) => emulator.handle(new Request(i, init)),
+      pollMs: 50,
+    });
+    assert.ok(report.ok, JSON.stringify(report.checks.filter((c) => !c.ok)));
+    assert.match(report.checks[0]!.detail, /client id and secret accepted/);
+    assert.equal(emulator.state().openSessions, 0);
+  });
+
   test('exhausted quota: create fails with quota-exhausted, the readings before it are still read', async () => {
     const { emulator, run } = doctorOn({}, { credit: 0 });
     const report = await run();
@@ -146,6 +159,27 @@ describe('the doctor command', { timeout: 300_000 }, () => {
     const none = await runCli(['doctor'], { AKOOL_API_KEY: '', AKOOL_CLIENT_ID: '', AKOOL_CLIENT_SECRET: '' });
     assert.equal(none.code, 2);
     assert.match(none.out, /No key: set AKOOL_API_KEY/);
+  });
+
+  test('Ctrl-C while AKOOL keeps the session queued: the command closes it, then exits 1', async () => {
+    const emulator = await startEmulator({ apiKey: API_KEY, readings: { queueMs: 600_000 } });
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'doctor', '--base-url', emulator.url], {
+        env: { ...process.env, AKOOL_API_KEY: API_KEY },
+        stdio: 'pipe',
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      while (emulator.sessions().length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      assert.equal(await exited, 1);
+      assert.match(out, /FAIL\s+status\s+aborted/);
+      assert.match(out, /Every session it opened is closed/);
+      assert.equal(emulator.state().openSessions, 0);
+    } finally {
+      await emulator.close();
+    }
   });
 
   test('emulator --reading: flags set the readings, a wrong one is refused with the list of values', async () => {
