@@ -24,7 +24,9 @@ type FaceSourcePickerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['fa
     'on:face-source-change'?: (event: EventOf<'face-source-change'>) => void;
   };
 type FaceswapPlayerSvelteAttributes = HTMLAttributes<HTMLElementTagNameMap['faceswap-player']> &
-  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
+  PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'networkQuality' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
+    /** Show how well the connection carries the swapped video (good, fair, poor), judged from the round trip and packet loss the transport measures. Nothing is shown for the in-browser engine, which has no network path. */
+    'network-quality'?: true | '' | null;
     /** Hide the full screen, snapshot and record buttons. */
     'no-controls'?: true | '' | null;
     /** Hides the "AI face swap" label. The EU AI Act (Art. 50(4)) requires whoever shows a deepfake to disclose it, so the player warns once in the console; use it only where the page discloses in its own way. */

@@ -18,7 +18,7 @@ type FaceSourcePickerVueProps = PropsOf<'face-source-picker', 'tokenEndpoint' | 
   /** Deprecated alias of `faceswap-source-change`, fired right after it with the same detail until the next minor version; reading its detail warns once. */
   onFaceSourceChange?: (event: EventOf<'face-source-change'>) => void;
 };
-type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
+type FaceswapPlayerVueProps = PropsOf<'faceswap-player', 'session' | 'fit' | 'mirror' | 'preview' | 'stats' | 'networkQuality' | 'noControls' | 'noDisclosure' | 'markCorner' | 'noFileMarks' | 'strings'> & {
   /** Recording started; detail `{mimeType}`. */
   onFaceswapRecordingStart?: (event: EventOf<'faceswap-recording-start'>) => void;
   /** Recording ended; detail `{blob, durationMs}`. */

@@ -1,6 +1,22 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SessionStats } from '../session/session-api.js';
 
+/** How well the connection carries the swapped video, judged from round trip and packet loss. */
+export type NetworkQuality = 'good' | 'fair' | 'poor';
+
+/** Upper bounds of `good` and `fair` (WebRTC video degrades visibly past about 150 ms and 2 % loss). */
+const QUALITY_LIMITS = { good: { rttMs: 150, packetLoss: 0.02 }, fair: { rttMs: 400, packetLoss: 0.08 } };
+
+/**
+ * The quality level of a stats reading: the worse of what its round trip and its packet loss say, or `null`
+ * when it has neither (the in-browser engine, which has no network path).
+ */
+export function networkQuality({ rttMs, packetLoss }: SessionStats): NetworkQuality | null {
+  if (rttMs === undefined && packetLoss === undefined) return null;
+  const within = (limits: { rttMs: number; packetLoss: number }) => (rttMs ?? 0) <= limits.rttMs && (packetLoss ?? 0) <= limits.packetLoss;
+  return within(QUALITY_LIMITS.good) ? 'good' : within(QUALITY_LIMITS.fair) ? 'fair' : 'poor';
+}
+
 export interface StatsOptions {
   /** Whether figures are wanted now (checked after every update of the host). */
   active: () => boolean;
@@ -17,6 +33,11 @@ export interface StatsOptions {
 export class StatsController implements ReactiveController {
   /** The latest reading, or `null`. */
   value: SessionStats | null = null;
+
+  /** The network quality of the latest reading, or `null` (no reading, or one without network figures). */
+  get quality(): NetworkQuality | null {
+    return this.value ? networkQuality(this.value) : null;
+  }
 
   private readonly host: ReactiveControllerHost;
   private readonly options: StatsOptions;

@@ -52,6 +52,10 @@ export interface FaceswapStrings {
   statsResolution: string;
   statsRtt: string;
   statsLoss: string;
+  /** The player's network-quality indicator (`network-quality`), one label per level. */
+  networkGood: string;
+  networkFair: string;
+  networkPoor: string;
   /** The visible disclosure over the swapped video, also burned into saved pictures and recordings. */
   aiLabel: string;
   /** Announced once to screen readers when the swapped video first shows. */

@@ -14,6 +14,8 @@ export const tokens = css`
     --_muted: var(--faceswap-muted, #5d6170);
     --_border: var(--faceswap-border, #d4d6de);
     --_danger: var(--faceswap-danger, #c62828);
+    --_success: var(--faceswap-success, #22a55b);
+    --_warning: var(--faceswap-warning, #e3a008);
     --_overlay: var(--faceswap-overlay, rgb(12 13 18 / 0.72));
     --_on-overlay: var(--faceswap-on-overlay, #ffffff);
     --_radius: var(--faceswap-radius, 12px);

@@ -164,7 +164,6 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       height: remote.receiveResolutionHeight || undefined,
       rttMs: rtc?.RTT,
       packetLoss: remote.packetLossRate, // already 0..1
-      bitrateKbps: remote.receiveBitrate / 1000,
     };
   }
 

@@ -123,10 +123,13 @@ export class FakeTransport extends EventSource<RtcTransportEventMap> implements 
     this.sources.push(source);
   }
 
+  /** Network figures the fake reports with its stats, as the Agora cloud measures them (none by default). */
+  network: Pick<TransportStats, 'rttMs' | 'packetLoss'> = {};
+
   async getStats(): Promise<TransportStats> {
     this.calls.push('getStats');
     const settings = this.#remoteTrack?.getSettings();
-    return settings ? { fps: settings.frameRate, width: settings.width, height: settings.height } : {};
+    return settings ? { fps: settings.frameRate, width: settings.width, height: settings.height, ...this.network } : {};
   }
 
   async leave(): Promise<void> {

@@ -17,8 +17,6 @@ export interface TransportStats {
   rttMs?: number;
   /** Share of packets lost on the receiving side, 0..1. */
   packetLoss?: number;
-  /** Received video bitrate in kilobits per second. */
-  bitrateKbps?: number;
 }
 
 /** The visitor's captured media, owned by the controller (the transport never stops these tracks). */

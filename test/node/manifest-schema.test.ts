@@ -6,7 +6,7 @@
 // attributes and events unchecked: each element is also validated against CustomElementDeclaration itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 
@@ -76,4 +76,35 @@ test('the manifest lists the three elements with their documented API', () => {
     assert.ok(events.has(name), `session event ${name}`);
   }
   assert.ok(byTag.get('face-source-picker')!.events?.some((e) => e.name === 'faceswap-source-change'));
+});
+
+/** The part names an element's templates set (`part="button start-button"`), from the files of its folder. */
+function partsInTemplates(tag: string): Set<string> {
+  const folder = `${root}src/components/${tag}/`;
+  const sources = readdirSync(folder)
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.styles.ts'))
+    .map((name) => readFileSync(folder + name, 'utf8'));
+  return new Set(sources.flatMap((source) => [...source.matchAll(/\bpart="([^"$]+)"/g)].flatMap((match) => match[1].split(/\s+/))));
+}
+
+test('every part an element renders is in the manifest, and every part in the manifest is rendered', () => {
+  for (const [tag, element] of byTag) {
+    const rendered = partsInTemplates(tag);
+    assert.ok(rendered.size > 3, `<${tag}>: parts found in its templates`);
+    const documented = new Set((element.cssParts ?? []).map((part) => part.name));
+    assert.deepEqual(
+      [...rendered].filter((name) => !documented.has(name)),
+      [],
+      `<${tag}> parts missing from the manifest`,
+    );
+    assert.deepEqual(
+      [...documented].filter((name) => !rendered.has(name)),
+      [],
+      `<${tag}> manifest parts no template renders`,
+    );
+  }
+  // Negative control: a picker manifest without the camera view's buttons is caught.
+  const picker = byTag.get('face-source-picker')!;
+  const withoutCapture = new Set((picker.cssParts ?? []).map((part) => part.name).filter((name) => name !== 'capture-button'));
+  assert.ok([...partsInTemplates('face-source-picker')].some((name) => !withoutCapture.has(name)));
 });

@@ -102,9 +102,9 @@ export const styles = css`
     box-shadow: 0 0 0 1px rgb(0 0 0 / 0.5);
   }
   .face[aria-pressed='true'] {
-    border-color: var(--faceswap-face-box-selected-color, #22c55e);
+    border-color: var(--faceswap-face-box-selected-color, var(--_success));
     border-width: 3px;
-    background: color-mix(in srgb, var(--faceswap-face-box-selected-color, #22c55e) 15%, transparent);
+    background: color-mix(in srgb, var(--faceswap-face-box-selected-color, var(--_success)) 15%, transparent);
   }
   .face-label {
     position: absolute;
@@ -119,7 +119,7 @@ export const styles = css`
     white-space: nowrap;
   }
   .face[aria-pressed='true'] .face-label {
-    background: var(--faceswap-face-box-selected-color, #22c55e);
+    background: var(--faceswap-face-box-selected-color, var(--_success));
   }
   .message {
     display: flex;

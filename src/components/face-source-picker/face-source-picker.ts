@@ -69,6 +69,8 @@ async function preparePhoto(blob: Blob): Promise<PreparedImage> {
  * @csspart upload-button - Opens the file dialog.
  * @csspart camera-button - Opens the camera to take a photo.
  * @csspart camera - The camera view while taking a photo.
+ * @csspart capture-button - Takes the photo from the camera view.
+ * @csspart cancel-button - Closes the camera view without a photo.
  * @csspart stage - The chosen photo with the face boxes.
  * @csspart image - The chosen photo.
  * @csspart face - A box around a found face (a button).
@@ -79,7 +81,8 @@ async function preparePhoto(blob: Blob): Promise<PreparedImage> {
  * @cssprop [--faceswap-thumb-size=4.5rem] - Size of gallery thumbnails.
  * @cssprop [--faceswap-picker-image-height=18rem] - Maximum height of the chosen photo.
  * @cssprop [--faceswap-face-box-color=#ffd43b] - Colour of face boxes.
- * @cssprop [--faceswap-face-box-selected-color=#22c55e] - Colour of the chosen face's box.
+ * @cssprop [--faceswap-face-box-selected-color=var(--faceswap-success)] - Colour of the chosen face's box.
+ * @cssprop [--faceswap-success=#22a55b] - Status colour for success: the chosen face's box unless `--faceswap-face-box-selected-color` is set.
  * @cssprop [--faceswap-accent=#4f46e5] - Accent colour (chosen thumbnail, drop highlight).
  * @cssprop [--faceswap-surface=#ffffff] - Background of the picker.
  * @cssprop [--faceswap-border=#d4d6de] - Border colour.

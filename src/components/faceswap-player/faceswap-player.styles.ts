@@ -164,6 +164,42 @@ export const styles = css`
     text-align: end;
     font-variant-numeric: tabular-nums;
   }
+  /* Bottom start, over the control bar's gradient; the buttons sit at the end. */
+  .network {
+    position: absolute;
+    z-index: 1;
+    inset-block-end: 1.1rem;
+    inset-inline-start: 0.9rem;
+    display: inline-flex;
+    align-items: flex-end;
+    gap: 2px;
+    height: 1rem;
+    color: var(--_success);
+  }
+  .network .bar {
+    width: 4px;
+    border-radius: 1px;
+    background: currentColor;
+  }
+  .network .bar:nth-child(1) {
+    height: 40%;
+  }
+  .network .bar:nth-child(2) {
+    height: 70%;
+  }
+  .network .bar:nth-child(3) {
+    height: 100%;
+  }
+  .network[data-quality='fair'] {
+    color: var(--_warning);
+  }
+  .network[data-quality='fair'] .bar:nth-child(3),
+  .network[data-quality='poor'] .bar:nth-child(n + 2) {
+    background: rgb(255 255 255 / 0.3);
+  }
+  .network[data-quality='poor'] {
+    color: var(--_danger);
+  }
   .controls {
     position: absolute;
     inset-inline: 0;

@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../../controllers/localize-controller.js';
 import { RecordingController } from '../../controllers/recording-controller.js';
 import { SessionLinkController } from '../../controllers/session-link-controller.js';
-import { StatsController } from '../../controllers/stats-controller.js';
+import { StatsController, type NetworkQuality } from '../../controllers/stats-controller.js';
 import { TickerController } from '../../controllers/ticker-controller.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { MARK_CORNERS, type FileMark, type MarkCorner } from '../../internal/disclosure.js';
@@ -21,6 +21,7 @@ export type PlayerFit = 'cover' | 'contain';
 export type PlayerMirror = 'auto' | 'on' | 'off';
 const FITS: readonly PlayerFit[] = ['cover', 'contain'];
 const MIRRORS: readonly PlayerMirror[] = ['auto', 'on', 'off'];
+const NETWORK_TERMS = { good: 'networkGood', fair: 'networkFair', poor: 'networkPoor' } as const satisfies Record<NetworkQuality, string>;
 
 /** Saves through the browser's download UI; the helpers load with the first file saved. */
 async function saveFile(blob: Blob, extension: string): Promise<void> {
@@ -58,6 +59,7 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @csspart disclosure - The "AI face swap" label over the swapped video (unless `no-disclosure`).
  * @csspart recording-indicator - The "Recording m:ss" badge.
  * @csspart stats - The statistics overlay (with `stats`).
+ * @csspart network-quality - The network-quality indicator (with `network-quality`); its `data-quality` is `good`, `fair` or `poor`.
  * @csspart controls - The bar with full screen, snapshot and record buttons (hidden with `no-controls`).
  * @csspart button - Every button of the player.
  * @csspart record-button - The record toggle (only where MediaRecorder can record video).
@@ -72,6 +74,9 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @cssprop [--faceswap-preview-width=28%] - Width of the picture-in-picture preview.
  * @cssprop [--faceswap-recording-color=#ff3b30] - Colour of the recording dot and the active record button.
  * @cssprop [--faceswap-radius=12px] - Corner radius.
+ * @cssprop [--faceswap-success=#22a55b] - Colour of a good connection.
+ * @cssprop [--faceswap-warning=#e3a008] - Colour of a fair connection.
+ * @cssprop [--faceswap-danger=#c62828] - Colour of a poor connection and of the error icon.
  * @cssprop [--faceswap-disclosure-background=rgb(0 0 0 / 0.78)] - Background of the "AI face swap" label.
  * @cssprop [--faceswap-disclosure-color=#ffffff] - Text colour of the label.
  * @cssprop [--faceswap-disclosure-font-size=0.8125rem] - Text size of the label.
@@ -85,7 +90,7 @@ export class FaceswapPlayer extends LitElement {
   });
   private readonly recorder = new RecordingController(this);
   private readonly statsReader = new StatsController(this, {
-    active: () => this.stats && (this.state === 'live' || this.state === 'reconnecting'),
+    active: () => (this.stats || this.networkQuality) && (this.state === 'live' || this.state === 'reconnecting'),
     read: () => this.link.session?.getStats(),
   });
   private boundTrack: MediaStreamTrack | null = null;
@@ -117,6 +122,12 @@ export class FaceswapPlayer extends LitElement {
 
   /** Show frame rate, resolution, round trip and packet loss over the video. */
   @property({ type: Boolean, reflect: true }) stats = false;
+
+  /**
+   * Show how well the connection carries the swapped video (good, fair, poor), judged from the round trip and
+   * packet loss the transport measures. Nothing is shown for the in-browser engine, which has no network path.
+   */
+  @property({ type: Boolean, attribute: 'network-quality', reflect: true }) networkQuality = false;
 
   /** Hide the full screen, snapshot and record buttons. */
   @property({ type: Boolean, attribute: 'no-controls', reflect: true }) noControls = false;
@@ -386,6 +397,15 @@ export class FaceswapPlayer extends LitElement {
     </dl>`;
   }
 
+  private renderNetworkQuality() {
+    const quality = this.networkQuality ? this.statsReader.quality : null;
+    if (!quality) return nothing;
+    const label = this.localize.term(NETWORK_TERMS[quality]);
+    return html`<div class="network" part="network-quality" data-quality=${quality} role="img" aria-label=${label} title=${label}>
+      <span class="bar"></span><span class="bar"></span><span class="bar"></span>
+    </div>`;
+  }
+
   /**
    * The label over the swapped video (first in the box: the reconnecting banner and the statistics move
    * below it; above every overlay so nothing covers it), and the live region that tells screen readers once
@@ -428,7 +448,7 @@ export class FaceswapPlayer extends LitElement {
           ></video>`
           : nothing
       }
-      ${this.renderDisclosure()} ${this.renderOverlay()} ${this.renderStats()}
+      ${this.renderDisclosure()} ${this.renderOverlay()} ${this.renderStats()} ${this.renderNetworkQuality()}
       ${this.recording ? html`<div class="recording-indicator" part="recording-indicator">${term('recording', { time: elapsed })}</div>` : nothing}
       <div class="controls" part="controls" role="group" aria-label=${term('playerControls')} ?hidden=${this.noControls}>
         ${

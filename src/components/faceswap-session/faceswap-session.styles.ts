@@ -37,7 +37,7 @@ export const styles = css`
     background: var(--_muted);
   }
   :host([state='live']) .status::before {
-    background: #22a55b;
+    background: var(--_success);
   }
   :host([state='error']) .status::before {
     background: var(--_danger);
@@ -46,7 +46,7 @@ export const styles = css`
   :host([state='preparing']) .status::before,
   :host([state='waiting']) .status::before,
   :host([state='reconnecting']) .status::before {
-    background: #e3a008;
+    background: var(--_warning);
   }
   .camera-select {
     min-height: 2.5rem;

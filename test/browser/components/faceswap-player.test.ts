@@ -251,6 +251,31 @@ describe('<faceswap-player>', () => {
     expect(inShadow(player, '[part~=stats]')).to.equal(null);
   });
 
+  it("shows a translated network-quality indicator from the transport's round trip and loss with `network-quality`", async () => {
+    const { session, player, transports } = await playerFixture(undefined, 'network-quality');
+    const indicator = () => inShadow(player, '[part~=network-quality]');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await until(() => transports[0].calls.filter((call) => call === 'getStats').length >= 1, 'stats read');
+    await player.updateComplete;
+    expect(indicator(), 'no network figures (as with the in-browser engine): nothing shown').to.equal(null);
+    transports[0].network = { rttMs: 40, packetLoss: 0.001 };
+    await until(() => indicator()?.getAttribute('data-quality') === 'good', 'good', 4000);
+    expect(indicator()!.getAttribute('aria-label')).to.equal('Good connection');
+    transports[0].network = { rttMs: 250, packetLoss: 0.01 };
+    await until(() => indicator()?.getAttribute('data-quality') === 'fair', 'fair', 4000);
+    transports[0].network = { rttMs: 60, packetLoss: 0.2 };
+    await until(() => indicator()?.getAttribute('data-quality') === 'poor', 'poor on loss alone', 4000);
+    session.lang = 'es';
+    await until(() => indicator()?.getAttribute('aria-label') === 'Conexión débil', 'translated');
+    expect(getComputedStyle(indicator()!).color, 'poor uses --faceswap-danger').to.equal('rgb(198, 40, 40)');
+    player.style.setProperty('--faceswap-danger', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(indicator()!).color).to.equal('rgb(1, 2, 3)');
+    player.networkQuality = false;
+    await player.updateComplete;
+    expect(indicator()).to.equal(null);
+  });
+
   it('takes a PNG snapshot of the frame on screen', async () => {
     const { session, player } = await playerFixture();
     let failure: DOMException | null = null;

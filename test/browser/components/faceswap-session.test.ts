@@ -41,6 +41,11 @@ describe('<faceswap-session>', () => {
     expect(el.state).to.equal('live');
     await el.updateComplete;
     expect(el.getAttribute('state')).to.equal('live');
+    // The status dot takes the status colour tokens.
+    const dot = () => getComputedStyle(inShadow(el, '[part~=status]')!, '::before').backgroundColor;
+    expect(dot()).to.equal('rgb(34, 165, 91)');
+    el.style.setProperty('--faceswap-success', 'rgb(1, 2, 3)');
+    expect(dot()).to.equal('rgb(1, 2, 3)');
   });
 
   it('runs a session: state changes, live and ended events, reflected state on every element', async () => {
