@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { dataUrl, post, samplePhoto } from './server-helpers.js';
+import { startEmulator } from '../../src/server/emulator/server.js';
+import { API_KEY, SOURCE, dataUrl, post, samplePhoto } from './server-helpers.js';
 
 let child: ChildProcess;
 let base: string;
@@ -14,43 +15,48 @@ let control: string;
 let port: number;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-before(async () => {
-  // No HOST: the default must be loopback.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
-  delete env.AKOOL_API_KEY;
+/** `npm start` with `env` (no HOST: the default must be loopback); resolves its URL and, in emulator mode, the control URL. */
+async function startDemo(extraEnv: NodeJS.ProcessEnv) {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...extraEnv };
+  if (!extraEnv.AKOOL_API_KEY) delete env.AKOOL_API_KEY;
   delete env.HOST;
   delete env.PUBLIC_URL;
-  child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  [base, control] = await new Promise<[string, string]>((resolve, reject) => {
+  const demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [url, controlUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`npm start printed no URL: ${out}`)), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    demo.stdout!.on('data', (chunk: Buffer) => {
       out += chunk;
-      const url = /demo: (http:\/\/\S+?)\/ /.exec(out);
-      const controlUrl = /emulator control \(loopback only\): (\S+)/.exec(out);
-      if (url && controlUrl) {
+      const started = /demo: (http:\/\/\S+?)\/ /.exec(out);
+      const controlLine = /emulator control \(loopback only\): (\S+)/.exec(out);
+      if (started && (controlLine || extraEnv.AKOOL_API_KEY)) {
         clearTimeout(timer);
-        resolve([url[1]!, controlUrl[1]!]);
+        resolve([started[1]!, controlLine?.[1] ?? '']);
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk));
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}): ${out}`)));
+    demo.stderr!.on('data', (chunk: Buffer) => (out += chunk));
+    demo.once('exit', (code) => reject(new Error(`npm start exited (${code}): ${out}`)));
   });
-  port = Number(new URL(base).port);
+  return { child: demo, url, controlUrl, port: Number(new URL(url).port) };
+}
+
+async function stopDemo(demo: ChildProcess): Promise<void> {
+  if (demo.exitCode !== null) return;
+  const exited = new Promise((resolve) => demo.once('exit', resolve));
+  demo.kill('SIGTERM');
+  await exited;
+}
+
+before(async () => {
+  ({ child, url: base, controlUrl: control, port } = await startDemo({}));
 });
 
-after(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-});
+after(() => stopDemo(child));
 
 /** Sends bytes as they are (request targets fetch would normalise) and resolves the status line's code. */
-function raw(request: string): Promise<number> {
+function raw(request: string, toPort = port): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const socket = connect(toPort, '127.0.0.1', () => socket.write(request));
     let answer = '';
     socket.setTimeout(30_000, () => socket.destroy(new Error('no answer')));
     socket.on('data', (chunk) => {
@@ -148,13 +154,48 @@ test('no SSRF: a forged Host cannot make detect fetch another loopback port (dec
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   const other = (target.address() as AddressInfo).port;
   try {
+    const answers: string[] = [];
     for (const url of [`http://127.0.0.1:${other}/face.jpg`, `http://2130706433:${other}/face.jpg`, `http://[::ffff:127.0.0.1]:${other}/face.jpg`]) {
       const answer = await post(`${base}/api/faceswap/detect`, { url }, { host: `127.0.0.1:${other}` });
       assert.notEqual(answer.status, 200, url);
+      answers.push(`${answer.status} ${answer.text.replaceAll(String(other), 'PORT')}`);
     }
     assert.equal(hits, 0, 'the server fetched a caller-chosen loopback URL');
-  } finally {
+    // The same URLs on a port where nothing listens answer the same: the error text tells nothing about reachability.
     target.closeAllConnections();
     await new Promise((resolve) => target.close(resolve));
+    for (const [i, url] of [
+      `http://127.0.0.1:${other}/face.jpg`,
+      `http://2130706433:${other}/face.jpg`,
+      `http://[::ffff:127.0.0.1]:${other}/face.jpg`,
+    ].entries()) {
+      const answer = await post(`${base}/api/faceswap/detect`, { url }, { host: `127.0.0.1:${other}` });
+      assert.equal(`${answer.status} ${answer.text.replaceAll(String(other), 'PORT')}`, answers[i], url);
+    }
+  } finally {
+    if (target.listening) {
+      target.closeAllConnections();
+      await new Promise((resolve) => target.close(resolve));
+    }
+  }
+});
+
+test('AKOOL mode: the requests that once ended the process are answered 400, and the sessions it holds stay tracked', async () => {
+  const akool = await startEmulator({ apiKey: API_KEY, statusDelayMs: 0 });
+  const demo = await startDemo({ AKOOL_API_KEY: API_KEY, AKOOL_BASE_URL: akool.url });
+  try {
+    const grant = await post(`${demo.url}/api/faceswap/sessions`, { source: SOURCE });
+    assert.equal(grant.status, 200, grant.text);
+    assert.equal(grant.json.engine, 'akool');
+    assert.equal(await raw('GET /faceswap-engine/human/%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', demo.port), 400);
+    assert.equal(await raw('GET http://[::1/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', demo.port), 400);
+    const beat = await post(`${demo.url}/api/faceswap/sessions/${grant.json.sessionId}/heartbeat`, { sessionKey: grant.json.sessionKey });
+    assert.equal(beat.status, 200, 'the same process still knows the session');
+    const close = await post(`${demo.url}/api/faceswap/sessions/${grant.json.sessionId}/close`, { sessionKey: grant.json.sessionKey });
+    assert.equal(close.status, 200);
+    assert.equal(akool.state().openSessions, 0);
+  } finally {
+    await stopDemo(demo.child);
+    await akool.close();
   }
 });
