@@ -345,18 +345,47 @@ describe('<faceswap-session>', () => {
     expect(shadowText(el, '[part~=start-button]')).to.equal('Start');
   });
 
-  it('lists cameras in a select when there are several, and switches to the chosen one', async function () {
-    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
-    if (devices.length < 2) this.skip(); // The engine's fake capture offers one camera: nothing to switch.
-    const { el } = await sessionFixture();
-    await el.start();
-    await until(() => el.state === 'live', 'live');
-    const select = await until(() => inShadow<HTMLSelectElement>(el, '[part~=camera-select]'), 'camera select');
-    expect(select.options.length).to.equal(devices.length);
-    const target = select.options[1].value;
-    select.value = target;
-    select.dispatchEvent(new Event('change'));
-    await until(() => el.details.localStream?.getVideoTracks()[0]?.getSettings().deviceId === target, 'switched camera');
+  it('lists cameras in a select when there are several, and switches to the chosen one', async () => {
+    // The browser's fake capture offers one camera; a second one is added: a device entry and a canvas stream for it.
+    const second = { deviceId: 'second-camera', groupId: 'second', kind: 'videoinput', label: 'Second camera', toJSON: () => ({}) } as MediaDeviceInfo;
+    const mediaDevices = navigator.mediaDevices;
+    const enumerate = mediaDevices.enumerateDevices;
+    mediaDevices.enumerateDevices = async () => [...(await enumerate.call(mediaDevices)), second];
+    const secondCamera = () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+      canvas.getContext('2d')!.fillRect(0, 0, 320, 240);
+      const track = canvas.captureStream(15).getVideoTracks()[0];
+      const settings = track.getSettings.bind(track);
+      track.getSettings = () => ({ ...settings(), deviceId: second.deviceId });
+      return new MediaStream([track]);
+    };
+    const options = fakePlatform();
+    options.platform.getUserMedia = (constraints) => {
+      const video = constraints.video as MediaTrackConstraints | false;
+      const wanted = video && (video.deviceId as ConstrainDOMStringParameters | undefined)?.exact;
+      return wanted === second.deviceId ? Promise.resolve(secondCamera()) : mediaDevices.getUserMedia(constraints);
+    };
+    try {
+      const { el, transports } = await sessionFixture(options);
+      await el.start();
+      await until(() => el.state === 'live', 'live');
+      const first = el.details.localStream!.getVideoTracks()[0];
+      const select = await until(() => inShadow<HTMLSelectElement>(el, '[part~=camera-select]'), 'camera select');
+      expect([...select.options].map((option) => option.textContent))
+        .to.have.length(2)
+        .and.to.include('Second camera');
+      expect(select.value, 'the camera in use is selected').to.equal(first.getSettings().deviceId);
+      select.value = second.deviceId;
+      select.dispatchEvent(new Event('change'));
+      await until(() => el.details.localStream?.getVideoTracks()[0]?.getSettings().deviceId === second.deviceId, 'switched camera');
+      expect(first.readyState, 'the old camera is released').to.equal('ended');
+      expect(transports[0].published.at(-1)!.video.getSettings().deviceId, 'the new camera is published').to.equal(second.deviceId);
+      expect(el.state).to.equal('live');
+      await el.updateComplete;
+      expect(select.value).to.equal(second.deviceId);
+    } finally {
+      mediaDevices.enumerateDevices = enumerate;
+    }
   });
 
   it('takes a PNG snapshot of the swapped video', async () => {
