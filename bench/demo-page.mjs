@@ -57,8 +57,8 @@ function parseStat(text) {
 }
 
 /**
- * CPU seconds of `pid` and every process below it, in total and per thread name with the process type
- * (`renderer/CrRendererMain`, `gpu-process/VizCompositorThread`, ...): where the time goes.
+ * CPU seconds of each thread of `pid` and every process below it, by `pid/tid`, with its kind: the process
+ * type and thread name (`renderer/CrRendererMain`, `gpu-process/VizCompositorThread`, ...).
  */
 function treeCpu(pid) {
   const children = new Map();
@@ -73,7 +73,6 @@ function treeCpu(pid) {
     }
   }
   const threads = new Map();
-  let total = 0;
   const stack = [pid];
   while (stack.length) {
     const next = stack.pop();
@@ -83,26 +82,34 @@ function treeCpu(pid) {
       type = /--type=(\S+)/.exec(readFileSync(`/proc/${next}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] ?? 'browser';
       for (const tid of readdirSync(`/proc/${next}/task`)) {
         const { name, cpu } = parseStat(readFileSync(`/proc/${next}/task/${tid}/stat`, 'utf8'));
-        const key = `${type}/${name.replace(/\d+$/, '')}`;
-        threads.set(key, (threads.get(key) ?? 0) + cpu);
-        total += cpu;
+        threads.set(`${next}/${tid}`, { kind: `${type}/${name.replace(/\d+$/, '')}`, cpu });
       }
     } catch {
       // exited meanwhile
     }
   }
-  return { total, threads };
+  return threads;
 }
 
-/** The CPU used between two treeCpu readings: total seconds and the busiest thread kinds, in ms per presented frame. */
+/**
+ * The CPU used between two treeCpu readings: total seconds and the busiest thread kinds, in ms per presented
+ * frame. Compared thread by thread, so a thread that ended in between (its time gone from /proc) takes nothing
+ * off the total; what it used in the window is missed.
+ */
 function cpuBetween(before, after, frames) {
-  const perThread = [...after.threads]
-    .map(([key, cpu]) => [key, cpu - (before.threads.get(key) ?? 0)])
+  const byKind = new Map();
+  let seconds = 0;
+  for (const [id, { kind, cpu }] of after) {
+    const used = cpu - (before.get(id)?.cpu ?? 0);
+    seconds += used;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + used);
+  }
+  const perThread = [...byKind]
     .filter(([, cpu]) => cpu > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10)
     .map(([key, cpu]) => [key, round((cpu * 1000) / Math.max(1, frames), 1)]);
-  return { seconds: after.total - before.total, busiestThreadsMsPerFrame: Object.fromEntries(perThread) };
+  return { seconds, busiestThreadsMsPerFrame: Object.fromEntries(perThread) };
 }
 
 /**
@@ -113,7 +120,23 @@ function instrument(hideProcessor, bare, platformUrl) {
   if (hideProcessor) delete window.MediaStreamTrackProcessor;
   if (bare) for (const name of ['preview', 'stats']) document.querySelector('faceswap-player').removeAttribute(name);
   const session = document.querySelector('faceswap-session');
-  window.__bench = { transports: [] };
+  window.__bench = { transports: [], calls: [] };
+  // How long the camera and the token endpoint take after Start (outside the engine, but part of the wait).
+  const timed = (name, call) =>
+    async function (...args) {
+      const started = performance.now();
+      try {
+        return await call.apply(this, args);
+      } finally {
+        window.__bench.calls.push({
+          name: name === 'fetch' ? `fetch ${new URL(String(args[0]?.url ?? args[0]), location.href).pathname}` : name,
+          started,
+          ms: performance.now() - started,
+        });
+      }
+    };
+  navigator.mediaDevices.getUserMedia = timed('getUserMedia', navigator.mediaDevices.getUserMedia);
+  window.fetch = timed('fetch', window.fetch);
   const kept = (create) => async (engine, options) => {
     const transport = await create(engine, options);
     if (transport) window.__bench.transports.push(transport);
@@ -148,7 +171,9 @@ function startAndTimeFirstSwap() {
       const transport = window.__bench.transports.at(-1);
       if (transport?.engineStats?.()?.swapping) {
         clearTimeout(timer);
-        resolve({ ms: now - started, liveAtMs: window.__bench.liveAt - started });
+        session.removeEventListener('faceswap-state-change', onState);
+        const calls = window.__bench.calls.filter((call) => call.started >= started).map((call) => `${call.name} ${Math.round(call.ms)} ms`);
+        resolve({ ms: now - started, liveAtMs: window.__bench.liveAt - started, states, calls });
       } else video.requestVideoFrameCallback(onFrame);
     };
     // The player binds its <video> when the swapped track arrives; until then there is nothing to present.
@@ -158,6 +183,10 @@ function startAndTimeFirstSwap() {
       else setTimeout(watch, 5);
     };
     session.addEventListener('faceswap-live', () => (window.__bench.liveAt = performance.now()), { once: true });
+    // Where the start time goes: when each state was entered, in ms after the click.
+    const states = {};
+    const onState = (event) => (states[event.detail.state] ??= Math.round(performance.now() - started));
+    session.addEventListener('faceswap-state-change', onState);
     button.click();
     watch();
   });
@@ -195,6 +224,8 @@ function stopCounting() {
     width: video.videoWidth,
     height: video.videoHeight,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
+    // 1 when the run took the transport prepared while the face was chosen (the model warm), 2 when it made another.
+    transportsCreated: window.__bench.transports.length,
   };
 }
 
@@ -252,6 +283,9 @@ async function once(url, onBrowser) {
       prewarmMs: round(prewarmMs, 0),
       startToFirstSwapMs: round(first.ms, 0),
       startToLiveMs: round(first.liveAtMs, 0),
+      startStatesMs: first.states,
+      startCalls: first.calls,
+      transportsCreated: counted.transportsCreated,
       presentedFps: round(fps),
       cpuMsPerFrame: round((cpuSeconds * 1000) / Math.max(1, counted.frames), 1),
       browserCpuCores: round(cpuSeconds / (counted.elapsedMs / 1000), 2),

@@ -213,8 +213,14 @@ async function webkit(url, options) {
           visit.toString(),
           options,
         );
-        for (;;) {
-          const value = await browser.execute(() => window.__benchResult);
+        for (let polls = 0; ; polls++) {
+          const value = await browser
+            .execute(() => window.__benchResult)
+            .catch(async (error) => {
+              // Say where the driver gave up and whether the page still answers a trivial script.
+              const alive = await browser.execute(() => `${document.readyState} ${location.pathname}`).catch((again) => `no: ${again.message}`);
+              throw new Error(`poll ${polls} (${polls / 2} s into the visit) failed: ${error.message}; the page then answered: ${alive}`);
+            });
           if (value) return value;
           await new Promise((r) => setTimeout(r, 500));
         }
