@@ -2,11 +2,14 @@
 // WebGL2; under Xvfb Mesa's llvmpipe gives it), measured as bench/demo-page.mjs measures Chromium: a gallery
 // face, Start, frames presented by the player's <video> per second, Start to first swapped frame, browser CPU
 // per frame. Their fake cameras show no face, so the camera is the webcam clip (test/fixtures/media) played in
-// the page and captured from a canvas at 20 fps (that drawing is counted in the browser's CPU too).
+// the page and captured from a canvas at 20 fps (that drawing is counted in the browser's CPU too). The clip
+// goes into the page as data (npm start serves nothing outside demo/, src/ and node_modules/: the clip's URL was
+// refused, so play() rejected: "The operation is not supported" in WebKitGTK, "not suitable" in Firefox), as VP8
+// WebM made here with ffmpeg (WebKitGTK's GStreamer here has no H.264 decoder).
 // A browser the engine cannot run in must end in `unsupported-browser`, which is reported as such.
 // Prints JSON. Run: xvfb-run -a node bench/other-browsers.mjs [--browsers firefox,webkit] [--seconds 10]
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
@@ -51,7 +54,7 @@ function treeCpuSeconds(pid) {
  * Runs in the page (serialised, so self-contained): the clip as camera, the first gallery face, Start, then
  * the figures. Resolves with the result, or with `{error}` when the session fails (e.g. unsupported-browser).
  */
-async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ }) {
+async function visit({ clipBase64, platformUrl, thinkMs: think, seconds: window_ }) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const until = async (check, what, ms = 180000) => {
     const end = performance.now() + ms;
@@ -68,7 +71,7 @@ async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ })
   const player = document.querySelector('faceswap-player');
   // The camera: the clip drawn into a canvas, captured at 20 fps.
   const clip = document.createElement('video');
-  clip.src = clipUrl;
+  clip.src = URL.createObjectURL(new Blob([Uint8Array.from(atob(clipBase64), (c) => c.charCodeAt(0))], { type: 'video/webm' }));
   clip.muted = true;
   clip.loop = true;
   clip.playsInline = true;
@@ -107,12 +110,12 @@ async function visit({ clipUrl, platformUrl, thinkMs: think, seconds: window_ })
   const started = performance.now();
   session.shadowRoot.querySelector('[part~=start-button]').click();
   const firstSwap = await until(() => {
-    if (session.state === 'error') return { error: session.details.error?.code ?? 'error' };
+    if (session.state === 'error') return { failure: session.details.error?.code ?? 'error' };
     return transports.at(-1)?.engineStats?.()?.swapping ? { ms: performance.now() - started } : null;
   }, 'first swapped frame');
-  if (firstSwap.error) {
+  if (firstSwap.failure) {
     drawing = false;
-    return { error: firstSwap.error };
+    return { failure: firstSwap.failure };
   }
   await sleep(2000);
   let frames = 0;
@@ -147,7 +150,7 @@ async function measure(pid, runVisit) {
   const before = { cpu: treeCpuSeconds(pid), at: Date.now() };
   const result = await runVisit();
   const cpuSeconds = treeCpuSeconds(pid) - before.cpu;
-  if (result.error) return { error: result.error };
+  if (result.failure) return { error: result.failure };
   return {
     startToFirstSwapMs: round(result.startToFirstSwapMs, 0),
     presentedFps: round((result.frames * 1000) / result.elapsedMs),
@@ -207,20 +210,16 @@ async function webkit(url, options) {
             window.__benchResult = null;
             new Function(`return ${source}`)()(opts).then(
               (value) => (window.__benchResult = value),
-              (error) => (window.__benchResult = { error: String(error?.message ?? error) }),
+              (error) => (window.__benchResult = { failure: String(error?.message ?? error) }),
             );
           },
           visit.toString(),
           options,
         );
-        for (let polls = 0; ; polls++) {
-          const value = await browser
-            .execute(() => window.__benchResult)
-            .catch(async (error) => {
-              // Say where the driver gave up and whether the page still answers a trivial script.
-              const alive = await browser.execute(() => `${document.readyState} ${location.pathname}`).catch((again) => `no: ${again.message}`);
-              throw new Error(`poll ${polls} (${polls / 2} s into the visit) failed: ${error.message}; the page then answered: ${alive}`);
-            });
+        // As JSON text: webdriverio takes an object with an `error` key in a script's result for a driver error.
+        for (;;) {
+          const text = await browser.execute(() => JSON.stringify(window.__benchResult ?? null));
+          const value = JSON.parse(text);
           if (value) return value;
           await new Promise((r) => setTimeout(r, 500));
         }
@@ -230,18 +229,49 @@ async function webkit(url, options) {
       await browser.deleteSession().catch(() => {});
     }
   } finally {
+    // WebKitWebDriver can outlive SIGTERM (one was left running after a refused script): killed outright after 3 s.
     driver.kill();
+    setTimeout(() => driver.exitCode === null && driver.kill('SIGKILL'), 3000).unref();
   }
 }
 
 const clip = `${root}test/fixtures/media/webcam-talking.mp4`;
 if (!existsSync(clip)) throw new Error(`${clip} is missing`);
+const webm = `${root}test/fixtures/generated/webcam-talking-vp8.webm`;
+if (!existsSync(webm)) {
+  const args = [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    clip,
+    '-t',
+    '30',
+    '-an',
+    '-vf',
+    'scale=640:480',
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '1M',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-f',
+    'webm',
+    `${webm}.part`,
+  ];
+  if (spawnSync('ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('ffmpeg could not make the VP8 clip');
+  renameSync(`${webm}.part`, webm); // only a whole file is ever taken for the clip
+}
 const server = await startDemoServer();
 const results = {};
 try {
   const image = `data:image/jpeg;base64,${readFileSync(`${root}demo/faces/ada.jpg`).toString('base64')}`;
   await fetch(new URL('/api/faceswap/detect', server.url), { method: 'POST', body: JSON.stringify({ image, singleFace: true }) });
-  const options = { clipUrl: `/@fs${clip}`, platformUrl: `/@fs${root}src/session/platform.ts`, thinkMs, seconds };
+  // The clip goes into the page as data: npm start serves nothing outside demo/, src/ and node_modules/.
+  const options = { clipBase64: readFileSync(webm).toString('base64'), platformUrl: `/@fs${root}src/session/platform.ts`, thinkMs, seconds };
   for (const name of browsers) {
     const load = round(loadavg()[0], 2);
     try {
