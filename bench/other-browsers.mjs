@@ -54,7 +54,7 @@ function treeCpuSeconds(pid) {
  * Runs in the page (serialised, so self-contained): the clip as camera, the first gallery face, Start, then
  * the figures. Resolves with the result, or with `{error}` when the session fails (e.g. unsupported-browser).
  */
-async function visit({ clipBase64, platformUrl, thinkMs: think, seconds: window_ }) {
+async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, seconds: window_ }) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const until = async (check, what, ms = 180000) => {
     const end = performance.now() + ms;
@@ -71,7 +71,7 @@ async function visit({ clipBase64, platformUrl, thinkMs: think, seconds: window_
   const player = document.querySelector('faceswap-player');
   // The camera: the clip drawn into a canvas, captured at 20 fps.
   const clip = document.createElement('video');
-  clip.src = URL.createObjectURL(new Blob([Uint8Array.from(atob(clipBase64), (c) => c.charCodeAt(0))], { type: 'video/webm' }));
+  clip.src = URL.createObjectURL(new Blob([Uint8Array.from(atob(clipBase64), (c) => c.charCodeAt(0))], { type: clipType }));
   clip.muted = true;
   clip.loop = true;
   clip.playsInline = true;
@@ -271,11 +271,19 @@ try {
   const image = `data:image/jpeg;base64,${readFileSync(`${root}demo/faces/ada.jpg`).toString('base64')}`;
   await fetch(new URL('/api/faceswap/detect', server.url), { method: 'POST', body: JSON.stringify({ image, singleFace: true }) });
   // The clip goes into the page as data: npm start serves nothing outside demo/, src/ and node_modules/.
-  const options = { clipBase64: readFileSync(webm).toString('base64'), platformUrl: `/@fs${root}src/session/platform.ts`, thinkMs, seconds };
+  const options = {
+    clipBase64: readFileSync(webm).toString('base64'),
+    clipType: 'video/webm',
+    platformUrl: `/@fs${root}src/session/platform.ts`,
+    thinkMs,
+    seconds,
+  };
   for (const name of browsers) {
     const load = round(loadavg()[0], 2);
     try {
-      const result = await (name === 'firefox' ? firefox : webkit)(server.url, options);
+      // Firefox refused the VP8 WebM ("not suitable") and plays the H.264 mp4; WebKitGTK the other way round.
+      const clipOptions = name === 'firefox' ? { clipBase64: readFileSync(clip).toString('base64'), clipType: 'video/mp4' } : {};
+      const result = await (name === 'firefox' ? firefox : webkit)(server.url, { ...options, ...clipOptions });
       results[name] = { loadAverage1m: load, ...result };
     } catch (error) {
       results[name] = { loadAverage1m: load, failed: String(error?.message ?? error).split('\n')[0] };
