@@ -6,7 +6,9 @@
 // Options: --camera a,b / --source x,y (default: all), --bursts N (analysed runs of --burst-length frames per
 // clip, default 8 x 2), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
 // negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
-// --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table).
+// --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table),
+// --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
+// the machine's load; by default each frame waits for the model, see recordEngine in quality-run.ts).
 //
 // Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
 // updates/s, per-frame main-thread processing time, and the identity share (face-api's recognition model:
@@ -215,6 +217,7 @@ async function runQuality(): Promise<void> {
     secondModel: !process.argv.includes('--no-second-model'),
     controls: !process.argv.includes('--no-controls'),
     maxFrames: arg('--frames') ? Number(arg('--frames')) : undefined,
+    realtime: process.argv.includes('--realtime'),
     pictureWidth: 640,
   };
   const picturesDir = arg('--pictures');

@@ -262,6 +262,14 @@ export class FaceSwapEngine {
     return { ...drawn, points: drawn.points.slice(), sourcePoints: this.#sourcePoints.slice(), triangles: drawn.triangles.slice(), alpha: drawn.alpha.slice() };
   }
 
+  /**
+   * Whether a camera frame is with the landmark model now. Quality benchmarks hand the next frame in only once it
+   * is not, so every frame is measured as on a machine where the model keeps pace with the camera.
+   */
+  get measuring(): boolean {
+    return this.#landmarksBusy;
+  }
+
   /** Main-thread milliseconds of each frame drawn since the last call (for benchmarks). */
   takeFrameTimings(): number[] {
     const timings = this.#frameTimings;

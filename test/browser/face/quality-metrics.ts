@@ -21,6 +21,12 @@ export const QUALITY_TARGETS = {
   identityShare: 0.9,
 } as const;
 
+/**
+ * face-api's usual threshold for "the same person". A source this close to the camera person (the demo photos
+ * show some people twice) leaves nothing for the identity metric to tell apart: it is reported, not judged.
+ */
+export const SAME_PERSON_DISTANCE = 0.6;
+
 /** Below these input amplitudes a camera shows too little of the expression for its transfer to be measured. */
 const MIN_MOUTH_AMPLITUDE = 0.06;
 const MIN_EYE_AMPLITUDE = 0.05;
@@ -365,6 +371,8 @@ export interface QualityMetrics {
   identity: {
     shownFrames: number;
     fadedFrames: number;
+    /** face-api distance between the source and the camera person; below SAME_PERSON_DISTANCE identity is not judged. */
+    sourceToCamera: number | null;
     faceApi: { toSource: number | null; toCamera: number | null; closerToSourceShare: number | null };
     human: { toSource: number | null; toCamera: number | null; closerToSourceShare: number | null };
   };
@@ -438,6 +446,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     ),
   );
 
+  const sourceToCamera = descriptorDistance(ids.source.descriptor, ids.camera);
   const detectedShare = withInput.length ? both.length / withInput.length : NaN;
   const errorP95 = percentile(errors, 0.95);
   const maybe = (value: number, ok: (v: number) => boolean) => (Number.isFinite(value) ? ok(value) : null);
@@ -454,7 +463,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     folds,
     seams: { borderDeltaE: round(borderOut, 2), inputBorderDeltaE: round(borderIn, 2), ratio: round(borderOut / borderIn, 2) },
     temporal: { landmarkJitterExcess: round(landmarkJitter, 4), brightnessJitterExcess: round(brightnessJitter, 2) },
-    identity: { shownFrames: shown.length, fadedFrames: both.length - shown.length, faceApi, human },
+    identity: { shownFrames: shown.length, fadedFrames: both.length - shown.length, sourceToCamera: round(sourceToCamera), faceApi, human },
     pass: {
       detected: maybe(detectedShare, (v) => v >= T.detectedShare),
       landmarks: maybe(errorP95, (v) => v <= T.landmarkErrorP95),
@@ -466,7 +475,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
         Number.isFinite(landmarkJitter) && Number.isFinite(brightnessJitter)
           ? landmarkJitter <= T.landmarkJitterExcess && brightnessJitter <= T.brightnessJitterExcess
           : null,
-      identity: faceApi.closerToSourceShare === null ? null : faceApi.closerToSourceShare >= T.identityShare,
+      identity: faceApi.closerToSourceShare === null || !(sourceToCamera >= SAME_PERSON_DISTANCE) ? null : faceApi.closerToSourceShare >= T.identityShare,
     },
   };
 }

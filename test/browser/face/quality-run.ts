@@ -71,9 +71,17 @@ export interface EngineRecording {
 /**
  * Feeds every frame of `video` to a new engine swapping in `sourceUrl`, at most at the video's frame rate and
  * one frame at a time (the next frame goes in once the previous one came out), so no frame is dropped and
- * each output frame is paired with its input by timestamp.
+ * each output frame is paired with its input by timestamp. Unless `realtime`, a frame also waits until the
+ * landmark model is done with the previous one: every frame is measured, as on a machine with a core free for
+ * the model (about 20 runs a second here), so what is measured is the method, not how busy the machine was.
  */
-export async function recordEngine(video: Y4mVideo, sourceUrl: string, sampled: Set<number>, urls: EngineAssetUrls): Promise<EngineRecording> {
+export async function recordEngine(
+  video: Y4mVideo,
+  sourceUrl: string,
+  sampled: Set<number>,
+  urls: EngineAssetUrls,
+  realtime = false,
+): Promise<EngineRecording> {
   const engine = new FaceSwapEngine(urls);
   const input = new scope.MediaStreamTrackGenerator({ kind: 'video' });
   const writer = input.writable.getWriter();
@@ -96,6 +104,7 @@ export async function recordEngine(video: Y4mVideo, sourceUrl: string, sampled: 
   const push = async (index: number, timeoutMs: number): Promise<{ frame: VideoFrame | null; timestamp: number }> => {
     const wait = lastPush + period - performance.now();
     if (wait > 0) await sleep(wait);
+    for (const until = performance.now() + 5000; !realtime && engine.measuring && performance.now() < until;) await sleep(2);
     const timestamp = Math.round(tick++ * period * 1000);
     const out = new Promise<VideoFrame | null>((resolve) => {
       waiters.set(timestamp, resolve);
@@ -186,6 +195,7 @@ export interface CameraAnalysis {
   /** Where the paste control puts the source face: the median input face box, grown. */
   pasteBox: FaceInfo['box'] | null;
   controls: Record<'raw' | 'blanked' | 'shaken', Map<number, AnalysedFrame>>;
+  realtime: boolean;
 }
 
 function drawn(from: HTMLCanvasElement, draw: (ctx: CanvasRenderingContext2D) => void): HTMLCanvasElement {
@@ -237,6 +247,8 @@ export interface CameraOptions {
   maxFrames?: number;
   /** Prepare the source-free negative controls (default true). */
   controls?: boolean;
+  /** Feed the engine at the camera's pace whatever the landmark model keeps up with (see recordEngine). */
+  realtime?: boolean;
 }
 
 export async function analyseCamera(name: string, url: string, options: CameraOptions): Promise<CameraAnalysis> {
@@ -267,6 +279,7 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
     cameraEmbedding: embeddings.length ? meanDescriptor(embeddings) : null,
     pasteBox,
     controls,
+    realtime: options.realtime === true,
   };
 }
 
@@ -343,7 +356,7 @@ export async function measurePair(
   withControls = camera.controls.blanked.size > 0,
 ): Promise<PairOutput> {
   const sampled = new Set(camera.sampled);
-  const recording = await recordEngine(camera.video, source.url, sampled, urls);
+  const recording = await recordEngine(camera.video, source.url, sampled, urls, camera.realtime);
   const ids = { source: source.face, sourceEmbedding: source.embedding, camera: camera.camera, cameraEmbedding: camera.cameraEmbedding };
 
   const enginePairs: PairedFrame[] = [];
