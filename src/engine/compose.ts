@@ -8,17 +8,23 @@ import type { FaceDraw } from './renderer.js';
  *   difference between the source's and the camera person's usual shapes, both seen from the front (a tilted
  *   or turned photo is rotated to frontal first, so its pose never reaches the output);
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
- *   so do parts the photo itself hardly shows (its far cheek); the eye openings are left to the camera, as
- *   the mouth opening already is (the mesh has no triangles there), so blinks and speech show;
- * - colour: per vertex, the camera's low-frequency colour over the source's, both smoothed over the mesh,
- *   so lighting and skin tone follow the camera face locally instead of through one global gain.
+ *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
+ *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
+ *   camera's lids, so blinks show and the face keeps the eyes it is recognised by;
+ * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
+ *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
+ *   features (brows, eyes, lips) keep the source's own colour under that gain.
  */
 
 /** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */
 const YAW_FADE: [number, number] = [0.7, 0.95];
 const PITCH_FADE: [number, number] = [0.55, 0.8];
-/** Smoothing passes over the mesh for the colour fields (each pass reaches one ring of neighbours further). */
-const COLOUR_SMOOTHING = 3;
+/**
+ * Smoothing passes over the mesh for the colour fields (each pass reaches one ring of neighbours further): wide
+ * enough that only lighting and skin tone pass from the camera, not its features' shading (3 passes let the
+ * camera person's brows and eye sockets through, and the output read as them to face recognition).
+ */
+const COLOUR_SMOOTHING = 12;
 const GAIN_RANGE: [number, number] = [0.4, 2.5];
 /** Weight of each landmark update in the running camera colour (lighting changes slowly; this stops flicker). */
 const COLOUR_RATE = 0.35;
@@ -75,7 +81,7 @@ export class FaceComposer {
     this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
     this.#sourceVisibility = Float32Array.from(perVertex, (f) => smoothstep(0.05, 0.3, f));
-    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, mesh.openingEdge);
+    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, mesh.feature);
     this.#cameraFrontal = null;
     this.#updateGain();
   }
@@ -94,7 +100,7 @@ export class FaceComposer {
     if (!this.#cameraFrontal) this.#cameraFrontal = frontal;
     else for (let i = 0; i < frontal.length; i++) this.#cameraFrontal[i] += SHAPE_RATE * (frontal[i] - this.#cameraFrontal[i]);
     if (this.#sourceFrontal) this.#offsets = identityOffsets(this.#sourceFrontal, this.#cameraFrontal, this.#mesh);
-    const colour = smoothOverMesh(vertexColour, 3, this.#mesh, COLOUR_SMOOTHING, this.#mesh.openingEdge);
+    const colour = smoothOverMesh(vertexColour, 3, this.#mesh, COLOUR_SMOOTHING, this.#mesh.feature);
     if (!this.#cameraColour) this.#cameraColour = colour;
     else for (let i = 0; i < colour.length; i++) this.#cameraColour[i] += COLOUR_RATE * (colour[i] - this.#cameraColour[i]);
     this.#updateGain();
@@ -129,7 +135,7 @@ export class FaceComposer {
     let count = 0;
     const triangles = mesh.triangles;
     for (let t = 0; t < this.#triangleCount; t++) {
-      if (mesh.eyeInterior[t] || facing[t] <= 0.02 || !this.#sourceTriangleOk[t]) continue;
+      if (facing[t] <= 0.02 || !this.#sourceTriangleOk[t]) continue;
       out.indices[count++] = triangles[t * 3];
       out.indices[count++] = triangles[t * 3 + 1];
       out.indices[count++] = triangles[t * 3 + 2];

@@ -49,12 +49,13 @@ export function featherWeights(uv: Float32Array, feather = 0.2): Float32Array {
 /** The eye openings (upper and lower lid margins), the person's right eye then left. */
 export const RIGHT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
 export const LEFT_EYE = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
+/** The eyebrows (their upper and lower edges), the person's right then left. */
+export const BROWS = [70, 63, 105, 66, 107, 55, 65, 52, 53, 46, 300, 293, 334, 296, 336, 285, 295, 282, 283, 276];
 /** The lips' outer contour. */
 export const LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185];
 /** The lips' inner contour: the edge of the mouth opening, which the mesh leaves open. */
 export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191];
 
-const EYE_EDGE_ALPHA = 0.6;
 const LIP_BODY_ALPHA = 0.4;
 
 function insidePolygon(x: number, y: number, uv: Float32Array, polygon: number[]): boolean {
@@ -81,8 +82,6 @@ export interface MeshTopology {
   triangles: Uint16Array;
   /** Per triangle: +1 or -1, the sign of its area on the canonical (frontal) face. */
   winding: Int8Array;
-  /** Per triangle: 1 when it lies inside an eye opening (drawn from the camera, so blinks show). */
-  eyeInterior: Uint8Array;
   /** Neighbours of vertex v: `neighbours[start[v]] .. neighbours[start[v + 1] - 1]`. */
   start: Uint32Array;
   neighbours: Uint16Array;
@@ -91,8 +90,15 @@ export interface MeshTopology {
   /** Per vertex: 1 on the edges of the eye and mouth openings, whose colour there is not skin. */
   openingEdge: Uint8Array;
   /**
-   * Per vertex, how much of the source is drawn at most: less on the opening edges, so the camera's own lids
-   * and lip edges (and what is between them) show through and carry blinks and speech.
+   * Per vertex: 1 where the colour sampled around it is a feature (eyes and the lids next to them, brows,
+   * lips), not skin. Local colour is matched on skin only, so a feature's own colour (the camera's dark brows,
+   * the source's red lips) never passes from one face to the other through the colour gain.
+   */
+  feature: Uint8Array;
+  /**
+   * Per vertex, how much of the source is drawn at most: less towards the mouth opening, so the camera's own lip
+   * edges (and what is between them) show through and carry speech. The eyes are the source's, drawn on the
+   * camera's lids: the mesh closes them when the camera blinks, and the eyes are what a face is recognised by.
    */
   openingAlpha: Float32Array;
   /** Blend weight per vertex (featherWeights). */
@@ -103,14 +109,10 @@ export interface MeshTopology {
 export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopology {
   const count = triangles.length / 3;
   const winding = new Int8Array(count);
-  const eyeInterior = new Uint8Array(count);
-  const right = new Set(RIGHT_EYE);
-  const left = new Set(LEFT_EYE);
   const sets: Set<number>[] = Array.from({ length: MESH_POINTS }, () => new Set());
   for (let t = 0; t < count; t++) {
     const [a, b, c] = [triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]];
     winding[t] = signedArea(uv, a, b, c) >= 0 ? 1 : -1;
-    if ([a, b, c].every((v) => right.has(v)) || [a, b, c].every((v) => left.has(v))) eyeInterior[t] = 1;
     sets[a].add(b).add(c);
     sets[b].add(a).add(c);
     sets[c].add(a).add(b);
@@ -126,13 +128,15 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   for (const v of LEFT_EYE) region[v] = 3;
   const openingEdge = new Uint8Array(MESH_POINTS);
   for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...LIPS_INNER]) openingEdge[v] = 1;
+  const feature = Uint8Array.from(region, (r) => (r ? 1 : 0));
+  for (const v of BROWS) feature[v] = 1;
+  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) for (let i = start[v]; i < start[v + 1]; i++) feature[neighbours[i]] = 1;
   const openingAlpha = new Float32Array(MESH_POINTS).fill(1);
-  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) openingAlpha[v] = EYE_EDGE_ALPHA;
   // The lips from the camera's own towards the opening: a photo's open mouth (its teeth) never shows.
   const outerLips = new Set(LIPS_OUTER);
   for (let v = 0; v < MESH_POINTS; v++) if (region[v] === 1 && !outerLips.has(v)) openingAlpha[v] = LIP_BODY_ALPHA;
   for (const v of LIPS_INNER) openingAlpha[v] = 0;
-  return { triangles, winding, eyeInterior, start, neighbours, region, openingEdge, openingAlpha, feather: featherWeights(uv) };
+  return { triangles, winding, start, neighbours, region, openingEdge, feature, openingAlpha, feather: featherWeights(uv) };
 }
 
 /**
@@ -234,7 +238,7 @@ export function smoothOverMesh(field: Float32Array, channels: number, mesh: Mesh
  * camera's own stays; the result is smoothed over the mesh so neighbouring offsets cannot cross and fold.
  * Offsets are capped at `limit` (unit-scale distance).
  */
-export function identityOffsets(sourceFrontal: Float32Array, cameraFrontal: Float32Array, mesh: MeshTopology, limit = 0.08): Float32Array {
+export function identityOffsets(sourceFrontal: Float32Array, cameraFrontal: Float32Array, mesh: MeshTopology, limit = 0.12): Float32Array {
   const offsets = new Float32Array(MESH_POINTS * 3);
   for (let i = 0; i < offsets.length; i++) offsets[i] = sourceFrontal[i] - cameraFrontal[i];
   for (let region = 1; region <= 3; region++) {

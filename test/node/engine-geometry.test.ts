@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  BROWS,
   identityOffsets,
   LEFT_EYE,
   LIPS_INNER,
@@ -173,9 +174,9 @@ describe('mesh facing and culling', () => {
     assert.ok(Math.abs(perVertex[30] - Math.cos(turn)) < 1e-5);
   });
 
-  it('knows the eye openings as triangles of lid vertices only', () => {
-    const eyeMesh = meshTopology(Uint16Array.of(RIGHT_EYE[0], RIGHT_EYE[1], RIGHT_EYE[2], LEFT_EYE[0], 1, 2), uv);
-    assert.deepEqual(Array.from(eyeMesh.eyeInterior), [1, 0]);
+  it('marks the features (eyes, the lids next to them, brows, lips) so colour is matched on skin only', () => {
+    for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER]) assert.equal(mesh.feature[v], 1, `vertex ${v}`);
+    assert.ok(mesh.feature.includes(0), 'the rest is skin');
   });
 
   it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
