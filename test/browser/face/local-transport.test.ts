@@ -112,9 +112,8 @@ describe('LocalTransport with a real face camera', function () {
     }
     console.log(`identity: ${closerToSource}/${analysed} output faces closer to the source`);
     expect(analysed, 'output frames with a face').to.be.at.least(10);
-    // Known gap of the mesh-textured engine (camera geometry, source texture): 4/12 measured, the target is 0.8.
-    // The floor still fails the raw camera passed through (0/12).
-    expect(closerToSource / analysed).to.be.at.least(0.2);
+    // The raw camera passed through gives 0/12.
+    expect(closerToSource / analysed).to.be.at.least(0.8);
   });
 
   it('swaps through the fallbacks of browsers without MediaStreamTrackProcessor (video element in, canvas capture out)', async () => {

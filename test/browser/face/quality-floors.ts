@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
+import { SAME_PERSON_DISTANCE } from './quality-metrics.js';
 import { analyseCamera, analyseSource, measurePair, type CameraAnalysis, type PairResult } from './quality-run.js';
 
 // The engine's quality floors, asserted by the quality-*.test.ts files on a representative subset of the matrix
@@ -31,10 +32,10 @@ type Floors = typeof FLOORS;
  * FLOORS on that pair.
  */
 const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {
+  // face-api's 68 landmarks follow Ada's painted make-up (the dark marks under her eyes) as much as her features: 0.114-0.117 measured.
   'webcam-talking x ada': { landmarkErrorP95: 0.16 },
-  // With the camera's own 3D mesh carrying the source, Ben's texture no longer reads as Ben to face-api (0 of 8).
-  'webcam-talking x ben': { mouthCarried: 0.3, identityShare: null },
-  'photo-roll x ben': { landmarkErrorP95: 0.4, landmarkJitterExcess: 0.05, mouthCarried: null, identityShare: null },
+  // Ben's smiling, tilted photo on the camera man's mesh: 4-5 of 8 frames closer to Ben (0.5-0.625 measured).
+  'webcam-talking x ben': { identityShare: 0.375 },
 };
 
 function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {
@@ -109,7 +110,14 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       }));
 
     it('looks like the source person, not the camera person', () =>
-      each((r) => check(r, 'identityShare', r.engine.identity.faceApi.closerToSourceShare, 'at least', 'closer to the source')));
+      each((r) => {
+        // The same person in both (see SAME_PERSON_DISTANCE in quality-metrics.ts): nothing to tell apart.
+        if (r.engine.identity.sourceToCamera! < SAME_PERSON_DISTANCE) {
+          console.log(`${r.camera} x ${r.source}: identity not judged, the source is ${r.engine.identity.sourceToCamera} from the camera person`);
+          return;
+        }
+        check(r, 'identityShare', r.engine.identity.faceApi.closerToSourceShare, 'at least', 'closer to the source');
+      }));
 
     if (!controls) return;
     it('fails every metric with its negative control (static paste, raw camera, blanked, shaken, mirrored mesh)', () => {

@@ -43,6 +43,13 @@ describe('a local-engine session with the face camera', function () {
   this.timeout(120000);
   let controller: SessionController | null = null;
 
+  // The emulator's face detector loads on its first use; on a loaded machine that alone outlasts the endpoint's
+  // 15 s upstream limit and the first detect answers 504.
+  before(async function () {
+    this.timeout(180000);
+    expect((await fetch('/__test/detector/warm-up', { method: 'POST' })).ok, 'detector warmed up').to.equal(true);
+  });
+
   afterEach(async () => {
     await controller?.dispose();
     controller = null;
@@ -91,11 +98,10 @@ describe('a local-engine session with the face camera', function () {
     const source = await analyseFace(await loadImage(faces[0].source.path));
     const output = await analyseFace(pair.output);
     expect(source && output && pair.face, 'faces found by face-api').to.be.ok;
-    // Identity on one frame pair is no longer asserted: the rewritten engine sits below its identity target (see the
-    // share over many frames in local-transport.test.ts); the face region must still be replaced, not passed through.
-    console.log(
-      `identity: ${descriptorDistance(output!.descriptor, source!.descriptor).toFixed(3)} to the source, ${descriptorDistance(output!.descriptor, pair.face!.descriptor).toFixed(3)} to the camera face`,
-    );
+    const toSource = descriptorDistance(output!.descriptor, source!.descriptor);
+    const toCamera = descriptorDistance(output!.descriptor, pair.face!.descriptor);
+    console.log(`identity: ${toSource.toFixed(3)} to the source, ${toCamera.toFixed(3)} to the camera face`);
+    expect(toSource, 'output closer to the source than to the camera face').to.be.below(toCamera);
     expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 0.6), true), 'inside the face').to.be.above(12);
     expect(meanDifference(pair.input, pair.output, grow(pair.face!.box, 1.6), false), 'outside the face').to.be.below(5);
 
