@@ -95,6 +95,16 @@ export function codeForAkool(upstreamCode: number): FaceswapErrorCode {
   }
 }
 
+/** The JSON object a body holds, or undefined when it is not JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** AKOOL codes that mean it no longer knows the session: closing it again has nothing left to do. */
 export function isGoneCode(upstreamCode: number | undefined): boolean {
   return upstreamCode === 1003 || upstreamCode === 1008 || upstreamCode === 1014;
@@ -291,13 +301,8 @@ export class AkoolClient {
       } catch (error) {
         throw this.transportError(error, controller.signal, endpoint, timeoutMs);
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+      const parsed = parseJsonObject(text);
+      const isObject = parsed !== undefined;
       if (!response.ok) {
         // AKOOL documents detect failures as HTTP 400/500 with error_code/error_msg.
         const errorCode = isObject ? (parsed as { error_code?: unknown }).error_code : undefined;

@@ -6,7 +6,7 @@
  * opened, also when aborted. WHATWG APIs only; the key and the RTC token are never part of the report.
  */
 import { readFile } from 'node:fs/promises';
-import { AKOOL_BASE_URL, codeForAkool, type AkoolAuth } from './akool-client.js';
+import { AKOOL_BASE_URL, codeForAkool, parseJsonObject, type AkoolAuth } from './akool-client.js';
 import type { DetectFacesResponse, LiveSession, SourceImage } from './akool-types.js';
 import { parseLandmarks, regionToBox } from './detect-result.js';
 
@@ -115,15 +115,7 @@ class Doctor {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-    return { status: response.status, body: isObject ? (parsed as Record<string, unknown>) : undefined };
+    return { status: response.status, body: parseJsonObject(await response.text()) };
   }
 
   /** Notes how a business error arrived (HTTP 200 or 4xx) the first time one does. */

@@ -1,22 +1,13 @@
 // The token endpoint as a page sees it: same-origin `/api/faceswap/*` on the test server (wtr-api-plugin).
 import { expect } from '@open-wc/testing';
 import { facelessCanvas } from '../../support/faceless.js';
+import { photoDataUrl } from '../../support/photo.js';
 
 const api = '/api/faceswap';
 
 async function postJson(url: string, body: unknown) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, json: await response.json() };
-}
-
-async function photoDataUrl(path: string): Promise<string> {
-  const blob = await (await fetch(path)).blob();
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(blob);
-  });
 }
 
 async function upstreamSession(id: string) {

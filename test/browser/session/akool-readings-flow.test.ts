@@ -12,6 +12,7 @@ import type { FaceSource } from '../../../src/core/protocol.js';
 import { AgoraTransport } from '../../../src/rtc/agora-transport.js';
 import type { SessionPlatform } from '../../../src/session/session-api.js';
 import type { EmulatorReadings } from '../../../src/server/emulator/readings.js';
+import { photoDataUrl } from '../../support/photo.js';
 import { until } from '../../support/until.js';
 import { FakeAgoraSdk, FakeRemoteVideoTrack, canvasTrack, type FakeClient } from '../agora/fake-agora-sdk.js';
 
@@ -81,16 +82,6 @@ class AgoraCloud extends FakeAgoraSdk {
     this.publishers.push(session.video_uid);
     client.emit('user-published', worker, 'video');
   }
-}
-
-async function photoDataUrl(path: string): Promise<string> {
-  const blob = await (await fetch(path)).blob();
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(blob);
-  });
 }
 
 /** Detects the bundled demo face through the endpoint; its landmarks must lie inside the box it reports. */
@@ -168,9 +159,13 @@ async function runToLive(readings: Partial<EmulatorReadings>): Promise<Flow> {
   return flow;
 }
 
-/** A fresh endpoint (what it learnt of the last reading, such as a missing `/live/info`, is forgotten) and emulator. */
+/**
+ * A fresh endpoint (what it learnt of the last reading, such as a missing `/live/info`, is forgotten) and emulator.
+ * The endpoint waits longer for AKOOL than by default: on a loaded machine one detection can take over 15 s, and
+ * timeouts are not what this file tests.
+ */
 async function setReadings(readings: Partial<EmulatorReadings>): Promise<void> {
-  await call('POST', '/__test/handler/config', {});
+  await call('POST', '/__test/handler/config', { upstreamTimeoutMs: 60_000 });
   await call('POST', '/__test/emulator/reset', {});
   await call('POST', '/__test/emulator/readings', { queueMs: 0, ...readings });
 }
@@ -186,6 +181,9 @@ describe('the akool flow under every reading of AKOOL', function () {
   beforeEach(async () => {
     await call('GET', '/__test/handler/warnings');
     leftOpen = (await call('GET', '/__test/handler/open')).open;
+  });
+  after(async () => {
+    await call('POST', '/__test/handler/config', {});
   });
   afterEach(async () => {
     flow?.cloud.stop();
