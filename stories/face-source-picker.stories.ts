@@ -118,6 +118,47 @@ export const SourcesProperty: Story = {
   },
 };
 
+/**
+ * A face the visitor uploads needs their confirmation that they may use it (`consent="uploads"`, the
+ * default). Unconfirmed, Start ends in the fatal `consent-required` before the camera opens; once the box is
+ * ticked the same face starts.
+ */
+export const ConsentForAnUpload: Story = {
+  render: () => {
+    installPageDetect();
+    return html`<faceswap-session .platform=${fakePlatform({ remote: 'echo' })} .tokenProvider=${pageGrant('akool')}>
+      <div class="story-row">
+        <face-source-picker token-endpoint=${STORY_ENDPOINT}>${gallery()}</face-source-picker>
+        <faceswap-player></faceswap-player>
+      </div>
+    </faceswap-session>`;
+  },
+  play: async ({ canvasElement, step }) => {
+    const session = canvasElement.querySelector('faceswap-session')!;
+    const picker = canvasElement.querySelector('face-source-picker')!;
+    const photo = await (await fetch(sampleFaces[0].src)).blob();
+    await step('Uploaded: the confirmation is asked for', async () => {
+      void picker.chooseFile(new File([photo], 'portrait.jpg', { type: 'image/jpeg' }));
+      await expectStatus(picker, 'selected');
+      await expect(part(picker, 'consent'), 'the confirmation').toBeVisible();
+      await expect(part<HTMLInputElement>(picker, 'consent-checkbox')?.checked).toBe(false);
+      await expect(picker.value?.consent).toBe('pending');
+    });
+    await step('Not confirmed: the session refuses to start', async () => {
+      await pressStartStop(session);
+      await expectState(session, 'error');
+      await expect(session.details.error?.code).toBe('consent-required');
+      await expect(session.details.localStream, 'no camera opened').toBeNull();
+    });
+    await step('Confirmed: the same face starts', async () => {
+      await userEvent.click(part(picker, 'consent-checkbox')!);
+      await expect(picker.value?.consent).toBe('confirmed');
+      await pressStartStop(session);
+      await expectState(session, 'live');
+    });
+  },
+};
+
 /** A file that is not a JPEG, PNG or WebP photo is refused before any upload. */
 export const ErrorWrongFileType: Story = {
   render: () => html`<face-source-picker token-endpoint="/api/faceswap">${gallery()}</face-source-picker>`,

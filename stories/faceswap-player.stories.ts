@@ -1,11 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { getStorybookHelpers } from '@wc-toolkit/storybook-helpers';
 import { html, type TemplateResult } from 'lit';
-import { expect } from 'storybook/test';
+import { expect, userEvent } from 'storybook/test';
 import type { FaceswapPlayer } from '../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../src/components/faceswap-session/faceswap-session.js';
 import type { FakeTransport, FakeTransportOptions } from '../src/rtc/fake-transport.js';
 import { FaceswapError } from '../src/core/errors.js';
+import { translationFor } from '../src/i18n/registry.js';
 import type { SessionState } from '../src/core/protocol.js';
 import { expectOverlay, expectRetry, expectState, part, pressStartStop } from './assertions.js';
 import { fakePlatform, pageGrant, sampleFaces, withTimeouts } from './support.js';
@@ -112,10 +113,40 @@ export const AutoplayBlocked = playerStory({
     await expectState(session, 'live');
     transport()?.emitAutoplayFailed();
   },
-  // Pressing it plays the video, but the overlay stays while the session still reports the block (its
-  // autoplayBlocked is cleared only by the next start), so the story checks the button and stops there.
+  // The visitor's tap is the gesture the browser waited for: the video plays and the overlay goes.
   interact: async (player) => {
-    await expect(part(player, 'play-button'), 'the tap-to-start button').not.toBeNull();
+    const button = part<HTMLButtonElement>(player, 'play-button');
+    await expect(button, 'the tap-to-start button').not.toBeNull();
+    await userEvent.click(button!);
+    await expectOverlay(player, 'none');
+    await expect(part(player, 'play-button'), 'the tap-to-start button after the tap').toBeNull();
+  },
+});
+
+/**
+ * The "AI face swap" label over the live video (on by default; EU AI Act Art. 50(4)), and the one-time
+ * announcement screen readers hear.
+ */
+export const DisclosureLabel = playerStory({
+  transport: { remote: 'echo' },
+  player: () => html`<faceswap-player></faceswap-player>`,
+  interact: async (player) => {
+    const strings = translationFor(player.closest('[lang]')?.getAttribute('lang'));
+    const label = part(player, 'disclosure');
+    await expect(label, 'the disclosure label').not.toBeNull();
+    await expect(label).toBeVisible();
+    await expect(label!.textContent?.trim()).toBe(strings.aiLabel);
+    await expect(player.shadowRoot!.querySelector('[role="status"]')?.textContent?.trim(), 'the announcement').toBe(strings.aiDisclosure);
+  },
+});
+
+/** `no-disclosure`: no label (the page discloses in its own way; the console warns once about Art. 50(4)). */
+export const NoDisclosure = playerStory({
+  transport: { remote: 'echo' },
+  player: () => html`<faceswap-player no-disclosure></faceswap-player>`,
+  interact: async (player) => {
+    await expect(player.hasAttribute('no-disclosure')).toBe(true);
+    await expect(part(player, 'disclosure'), 'no disclosure label').toBeNull();
   },
 });
 

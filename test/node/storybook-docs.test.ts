@@ -106,6 +106,14 @@ test('each element docs page shows the API of custom-elements.json and every sto
           await page.goto(`${server!.base}iframe.html?id=${docsId}&viewMode=docs`, { waitUntil: 'load', timeout: 60_000 });
           await page.waitForSelector('[data-api="methods"]', { timeout: 60_000 });
           await page.waitForFunction(() => document.querySelectorAll('[id^="anchor--"]').length > 0, { timeout: 60_000 });
+          // The snippet's highlighted source renders after the tables on a loaded machine: wait for it (or the timeout).
+          await page
+            .waitForFunction(
+              (t: string) => [...document.querySelectorAll('.docblock-source pre')].some((pre) => pre.textContent?.includes(`<${t}`)),
+              { timeout: 60_000 },
+              tag,
+            )
+            .catch(() => undefined);
           const shown = (await page.evaluate(READ_PAGE)) as PageApi;
           const methods = (element.members ?? []).filter((m) => m.kind === 'method' && !m.static && (m.privacy ?? 'public') === 'public');
 
