@@ -40,8 +40,8 @@ export interface AkoolClientOptions {
   fetch?: typeof fetch;
 }
 
-/** How an AKOOL call failed; the handler picks the HTTP status from it. */
-export type AkoolFailureKind = 'business' | 'http' | 'timeout' | 'network' | 'malformed';
+/** How an AKOOL call failed; the handler picks the HTTP status from it. `config`: no usable credentials were given. */
+export type AkoolFailureKind = 'business' | 'http' | 'timeout' | 'network' | 'malformed' | 'config';
 
 /** A failed AKOOL call: a `FaceswapError` with the stable code plus what AKOOL said. */
 export class AkoolError extends FaceswapError {
@@ -61,6 +61,12 @@ export class AkoolError extends FaceswapError {
     this.endpoint = details.endpoint;
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
   }
+}
+
+function hasCredentials(auth: AkoolAuth | undefined): boolean {
+  const fields = auth as Partial<Record<'apiKey' | 'clientId' | 'clientSecret', unknown>> | undefined;
+  const filled = (value: unknown) => typeof value === 'string' && value !== '';
+  return fields !== undefined && (filled(fields.apiKey) || (filled(fields.clientId) && filled(fields.clientSecret)));
 }
 
 /**
@@ -149,12 +155,11 @@ export class AkoolClient {
   /** `/live/info` answered HTTP 404: this AKOOL has no status call, so it is not asked again. */
   private liveInfoMissing = false;
 
+  /**
+   * Missing credentials are not refused here but on the first AKOOL call (an `AkoolError` of kind `config`):
+   * a handler built at module scope must load where the key is absent, as in `next build`.
+   */
   constructor(options: AkoolClientOptions) {
-    const auth = options.auth as Partial<Record<'apiKey' | 'clientId' | 'clientSecret', unknown>> | undefined;
-    const filled = (v: unknown) => typeof v === 'string' && v !== '';
-    if (!auth || !(filled(auth.apiKey) || (filled(auth.clientId) && filled(auth.clientSecret)))) {
-      throw new TypeError('AKOOL auth needs a non-empty apiKey, or clientId and clientSecret');
-    }
     this.auth = options.auth;
     this.baseUrl = (options.baseUrl ?? AKOOL_BASE_URL).replace(/\/+$/, '');
     this.detectUrl = options.detectUrl ?? this.baseUrl + DETECT_PATH;
@@ -168,7 +173,7 @@ export class AkoolClient {
    * Accepts both documented shapes, `{code, token}` and `{code, data: {token}}`.
    */
   async getToken(): Promise<string> {
-    if (!('clientId' in this.auth)) throw new TypeError('getToken needs clientId and clientSecret');
+    if (!this.auth || !('clientId' in this.auth)) throw new TypeError('getToken needs clientId and clientSecret');
     const { clientId, clientSecret } = this.auth;
     this.token ??= this.call<GetTokenResponse>(this.baseUrl + '/api/open/v3/getToken', {
       body: { clientId, clientSecret },
@@ -271,6 +276,12 @@ export class AkoolClient {
 
   private async call<T>(url: string, options: CallOptions): Promise<T> {
     const endpoint = new URL(url).pathname;
+    if (!hasCredentials(this.auth)) {
+      throw new AkoolError('unauthorized', 'No AKOOL credentials are configured: give auth a non-empty apiKey, or clientId and clientSecret.', {
+        kind: 'config',
+        endpoint,
+      });
+    }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (!options.anonymous) {

@@ -47,6 +47,7 @@ export function httpStatusFor(error: FaceswapError): number {
   if (error instanceof MethodNotAllowed) return 405;
   if (error instanceof RetryLater) return error.status;
   if (error instanceof AkoolError) {
+    if (error.kind === 'config') return 500;
     if (error.kind === 'timeout') return 504;
     if (error.kind === 'network') return 503;
     if (error.kind !== 'business') return 502;
@@ -75,6 +76,7 @@ export function httpStatusFor(error: FaceswapError): number {
 }
 
 export function errorAnswer(error: unknown, logger: Pick<Console, 'error'>): Response {
+  if (error instanceof AkoolError && error.kind === 'config') logger.error(`faceswap: ${error.message}`);
   if (error instanceof FaceswapError) {
     const headers: Record<string, string> =
       error instanceof MethodNotAllowed ? { allow: error.allow } : error instanceof RetryLater ? { 'retry-after': String(error.retryAfterSeconds) } : {};

@@ -1,9 +1,10 @@
 // The AKOOL client against the emulator and against small stand-ins for AKOOL's odd answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AkoolClient, AkoolError, codeForAkool } from '../../src/server/akool-client.js';
+import { AkoolClient, AkoolError, codeForAkool, type AkoolAuth } from '../../src/server/akool-client.js';
+import { createFaceswapHandler } from '../../src/server/handler.js';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
-import { API_KEY, SOURCE, listen } from './server-helpers.js';
+import { API_KEY, SECRET, SOURCE, listen } from './server-helpers.js';
 
 async function rejectsWith(promise: Promise<unknown>, check: Partial<Pick<AkoolError, 'code' | 'kind' | 'upstreamCode' | 'httpStatus'>>) {
   await assert.rejects(promise, (error: unknown) => {
@@ -114,6 +115,49 @@ describe('AkoolClient and the other documented shapes', () => {
       await rejectsWith(keyed.quotaInfo(), { kind: 'business', upstreamCode: 1101, httpStatus: 401, code: 'unauthorized' });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('AkoolClient and the handler without credentials (as in `next build` with no AKOOL_API_KEY)', () => {
+  const missing = [{ apiKey: '' }, { clientId: 'cid', clientSecret: '' }, undefined] as unknown as AkoolAuth[];
+
+  test('constructing does not throw; the first call fails with a typed config error and sends nothing', async () => {
+    let requests = 0;
+    const countingFetch: typeof fetch = async () => {
+      requests += 1;
+      return new Response('{}');
+    };
+    for (const auth of missing) {
+      const client = new AkoolClient({ auth, fetch: countingFetch });
+      await rejectsWith(client.createLive({ sourceImage: [SOURCE] }), { kind: 'config', code: 'unauthorized' });
+      await rejectsWith(client.quotaInfo(), { kind: 'config', code: 'unauthorized' });
+    }
+    assert.equal(requests, 0);
+  });
+
+  test('a handler built without a key loads, answers 500 unauthorized on use and logs why', async () => {
+    const logged: string[] = [];
+    const handler = createFaceswapHandler({
+      auth: { apiKey: process.env.FACESWAP_TEST_UNSET_KEY ?? '' },
+      secret: SECRET,
+      reaperIntervalMs: 0,
+      logger: { warn: () => {}, error: (message: string) => logged.push(message) },
+    });
+    try {
+      const answer = await handler(
+        new Request('http://site.test/api/faceswap/sessions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ source: SOURCE }),
+        }),
+      );
+      assert.equal(answer.status, 500);
+      assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'unauthorized');
+      assert.equal(logged.length, 1);
+      assert.match(logged[0]!, /No AKOOL credentials are configured/);
+    } finally {
+      handler.close();
     }
   });
 });
