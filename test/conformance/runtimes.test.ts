@@ -4,16 +4,19 @@
 // install or does not start on this machine is skipped with the reason, never silently.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import { freePort } from '../../scripts/free-port.mjs';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
+import { toNodeListener } from '../../src/server/node-adapter.js';
 import { REAP_PATH, type RuntimeSettings } from './runtimes/app.js';
 import { CHECKS, warmUpDetector, type ServerUnderTest } from './suite.js';
 
@@ -27,8 +30,8 @@ interface Runtime {
   /** The binary the npm package installed, or why there is none. */
   binary(): string;
   version: string[];
-  /** Starts the bundled entry; resolves with the origin it serves. */
-  start(bundle: string, settings: RuntimeSettings, dir: string): Promise<{ child: ChildProcess; origin: string }>;
+  /** Starts the bundled entry with these variables (workerd: text bindings); resolves with the origin it serves. */
+  start(bundle: string, vars: Record<string, string>, dir: string): Promise<{ child: ChildProcess; origin: string }>;
 }
 
 /** Resolves a package's executable the way its own bin script does, so a missing platform binary is reported. */
@@ -74,7 +77,7 @@ const RUNTIMES: Runtime[] = [
     name: 'workerd',
     binary: () => packageBinary('workerd', 'bin/workerd'),
     version: ['--version'],
-    async start(bundle, settings, dir) {
+    async start(bundle, vars, dir) {
       const port = await freePort();
       // The "internet" service replaces workerd's default outbound network, which reaches public addresses only:
       // the emulator listens on loopback.
@@ -91,7 +94,9 @@ const config :Workerd.Config = (
 const faceswap :Workerd.Worker = (
   modules = [(name = "worker.js", esModule = embed "${basename(bundle)}")],
   compatibilityDate = "2025-09-01",
-  bindings = [(name = "SETTINGS", text = ${JSON.stringify(JSON.stringify(settings))})],
+  bindings = [${Object.entries(vars)
+    .map(([name, value]) => `(name = "${name}", text = ${JSON.stringify(value)})`)
+    .join(', ')}],
 );
 `,
       );
@@ -105,24 +110,24 @@ const faceswap :Workerd.Worker = (
     name: 'Deno',
     binary: () => packageBinary('deno', process.platform === 'win32' ? 'deno.exe' : 'deno'),
     version: ['--version'],
-    async start(bundle, settings) {
-      const child = spawn(this.binary(), ['run', '--allow-net', '--allow-env=FACESWAP_SETTINGS', '--no-prompt', bundle], {
+    async start(bundle, vars) {
+      const port = await freePort();
+      const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--allow-net', '--allow-env', '--unstable-cron', '--no-prompt', bundle];
+      const child = spawn(this.binary(), args, {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, FACESWAP_SETTINGS: JSON.stringify(settings), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+        env: { ...process.env, ...vars, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
       });
-      const [, port] = await waitFor(child, /listening (\d+)/, 'deno');
-      return { child, origin: `http://127.0.0.1:${port}` };
+      const origin = `http://127.0.0.1:${port}`;
+      await Promise.race([untilAnswers(origin), waitFor(child, /(?!)/, 'deno')]);
+      return { child, origin };
     },
   },
   {
     name: 'Bun',
     binary: () => packageBinary('bun', 'bin/bun.exe'),
     version: ['--version'],
-    async start(bundle, settings) {
-      const child = spawn(this.binary(), ['run', bundle], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, FACESWAP_SETTINGS: JSON.stringify(settings) },
-      });
+    async start(bundle, vars) {
+      const child = spawn(this.binary(), ['run', bundle], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...vars } });
       const [, port] = await waitFor(child, /listening (\d+)/, 'bun');
       return { child, origin: `http://127.0.0.1:${port}` };
     },
@@ -171,7 +176,7 @@ for (const runtime of RUNTIMES) {
         allowedOrigin: ALLOWED_ORIGIN,
         heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
       };
-      const started = await runtime.start(bundle, settings, workDir);
+      const started = await runtime.start(bundle, { FACESWAP_SETTINGS: JSON.stringify(settings) }, workDir);
       child = started.child;
       sut = {
         endpoint: `${started.origin}/api/faceswap`,
@@ -189,3 +194,123 @@ for (const runtime of RUNTIMES) {
     test('no session is left open at AKOOL', () => assert.equal(emulator.state().openSessions, 0));
   });
 }
+
+// The host templates (templates/), each run where its platform's runtime installs from npm: the Worker in workerd,
+// Deno Deploy's module under `deno serve`, the Vercel and Netlify functions' exports on Node as those platforms
+// call them. The package specifier resolves to this checkout's source. Every check runs except the reaper's: a
+// template reaps from its platform's cron, which no local runtime fires.
+const templates = join(here, '../../templates');
+const packageSource: Plugin = {
+  name: 'faceswap-elements-from-source',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^(npm:)?faceswap-elements\/server$/ }, () => ({ path: join(here, '../../src/server/index.ts') }));
+  },
+};
+const TEMPLATE_CHECKS = CHECKS.filter((check) => !check.name.includes('reaper'));
+
+async function bundleTemplate(entry: string, platform: 'neutral' | 'node'): Promise<string> {
+  const outfile = join(workDir, `template-${basename(entry).replace(/\W+/g, '-')}.mjs`);
+  await build({
+    entryPoints: [resolve(templates, entry)],
+    bundle: true,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    outfile,
+    plugins: [packageSource],
+    external: ['redis'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** The variables a site owner sets on the platform, here pointing at the emulator. */
+function templateVars(): Record<string, string> {
+  return {
+    AKOOL_API_KEY: emulator.apiKey,
+    AKOOL_BASE_URL: emulator.url,
+    FACESWAP_ENGINE: 'local',
+    FACESWAP_SECRET: randomBytes(32).toString('hex'),
+    FACESWAP_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+  };
+}
+
+/** A made-up visitor address per request, in the header the template's platform would set (or the test's own). */
+const visitor = (header: string) => () => ({ [header]: `198.51.100.${1 + Math.floor(Math.random() * 254)}` });
+const TEST_VISITOR = 'x-test-visitor';
+
+function templateSuite(
+  name: string,
+  skip: string | undefined,
+  visitorHeaders: () => Record<string, string>,
+  start: () => Promise<{ origin: string; stop(): void | Promise<void> }>,
+): void {
+  describe(`host template conformance: ${name}`, { skip }, () => {
+    let running: { origin: string; stop(): void | Promise<void> };
+    let sut: ServerUnderTest;
+    before(async () => {
+      running = await start();
+      sut = {
+        endpoint: `${running.origin}/api/faceswap`,
+        emulator,
+        origin: running.origin,
+        allowedOrigin: ALLOWED_ORIGIN,
+        heartbeatTimeoutMs: 45_000,
+        reap: () => Promise.reject(new Error('templates reap from a platform cron')),
+        visitorHeaders,
+      };
+    });
+    after(() => running?.stop());
+    for (const check of TEMPLATE_CHECKS) test(check.name, () => check.run(sut));
+    test('no session is left open at AKOOL', () => assert.equal(emulator.state().openSessions, 0));
+  });
+}
+
+/** Serves a Node-hosted function module's fetch-style export on loopback, as its platform would call it. */
+async function serveOnNode(handle: (request: Request) => Promise<Response>) {
+  const server: Server = createServer(toNodeListener(handle));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+const [workerd, deno] = RUNTIMES;
+templateSuite('Cloudflare Workers (templates/cloudflare-workers) in workerd', unavailable(workerd!), visitor('cf-connecting-ip'), async () => {
+  const { child, origin } = await workerd!.start(await bundleTemplate('cloudflare-workers/src/index.ts', 'neutral'), templateVars(), workDir);
+  return { origin, stop: () => void child.kill() };
+});
+templateSuite('Deno Deploy (templates/deno-deploy) under deno serve', unavailable(deno!), visitor(TEST_VISITOR), async () => {
+  // Deno names the peer itself: a wrapper stands in a distinct peer per request, as distinct visitors would be.
+  const wrapper = join(workDir, 'deno-visitors.ts');
+  writeFileSync(
+    wrapper,
+    `import template from ${JSON.stringify(join(templates, 'deno-deploy/main.ts'))};
+export default { fetch: (request, info) => template.fetch(request, { ...info, remoteAddr: { ...info.remoteAddr, hostname: request.headers.get('${TEST_VISITOR}') ?? info.remoteAddr.hostname } }) };
+`,
+  );
+  const { child, origin } = await deno!.start(await bundleTemplate(wrapper, 'neutral'), templateVars(), workDir);
+  return { origin, stop: () => void child.kill() };
+});
+templateSuite('Vercel function (templates/vercel) on Node', undefined, visitor('x-real-ip'), async () => {
+  Object.assign(process.env, templateVars());
+  const fn = (await import(pathToFileURL(await bundleTemplate('vercel/api/faceswap/[...path].ts', 'node')).href)) as Record<
+    string,
+    (request: Request) => Promise<Response>
+  >;
+  const route = (request: Request) => (fn[request.method] ?? (() => Promise.resolve(new Response(null, { status: 405 }))))(request);
+  return serveOnNode(route);
+});
+templateSuite('Netlify function (templates/netlify) on Node', undefined, visitor(TEST_VISITOR), async () => {
+  Object.assign(process.env, templateVars());
+  const fn = (await import(pathToFileURL(await bundleTemplate('netlify/netlify/functions/faceswap.mts', 'node')).href)) as {
+    default: (request: Request, context: { ip: string }) => Promise<Response>;
+    config: { path: string };
+  };
+  assert.equal(fn.config.path, '/api/faceswap/*');
+  return serveOnNode((request) => fn.default(request, { ip: request.headers.get(TEST_VISITOR) ?? '127.0.0.1' }));
+});

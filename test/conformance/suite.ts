@@ -26,6 +26,11 @@ export interface ServerUnderTest {
    * The server trusts the peer 127.0.0.1 (and no other) as a proxy, so the suite names visitors by X-Forwarded-For.
    */
   setLimits(limits: Partial<BudgetLimits> | undefined): Promise<void>;
+  /**
+   * Headers that make each request come from a new visitor, where the server takes the visitor's address from its
+   * platform (a host template with default rate limits: one loopback address would exhaust them).
+   */
+  visitorHeaders?(): Record<string, string>;
 }
 
 /** The billing budget both implementations keep (see the README's billing budget). */
@@ -61,7 +66,7 @@ interface CallInit {
 }
 
 async function call(server: ServerUnderTest, path: string, init: CallInit = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...init.headers };
+  const headers: Record<string, string> = { ...server.visitorHeaders?.(), ...init.headers };
   let body: string | undefined = init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
