@@ -1,10 +1,13 @@
 // Shared by the Node tests that open built artefacts in a real browser (test/node/storybook-render.test.ts,
 // test/node/cdn-flow.test.ts): a static file server on loopback and headless Chromium with a fake camera.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { CHROMIUM, chromiumArgs } from '../../scripts/chromium.mjs';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -90,4 +93,34 @@ export function launchChromium(options: { fakeVideo?: string; autoplay?: boolean
   const args = chromiumArgs({ autoplay: options.autoplay !== false });
   if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, protocolTimeout: 120_000 });
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cdnFile = join(root, 'dist/cdn/faceswap-elements.js');
+const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Builds dist/cdn when a source is newer than it. */
+export function ensureCdnBuild(): void {
+  const built = existsSync(cdnFile) ? statSync(cdnFile).mtimeMs : 0;
+  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'vite.cdn.config.ts')));
+  if (built > sources) return;
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  assert.equal(result.status, 0, `CDN build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** The face video camera when it can be made (ffmpeg), else Chromium's synthetic pattern. */
+export function cameraVideo(): string | undefined {
+  if (!existsSync(faceVideo)) spawnSync(process.execPath, ['scripts/make-test-camera.mjs'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  return existsSync(faceVideo) ? faceVideo : undefined;
 }

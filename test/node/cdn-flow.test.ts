@@ -4,9 +4,7 @@
 // in-browser engine -> live swapped video -> stop closes the server session. Builds dist/cdn when stale.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, ConsoleMessage } from 'puppeteer-core';
@@ -14,37 +12,9 @@ import { createEmulator } from '../../src/server/emulator/server.js';
 import { engineAssetRoutes } from '../../src/server/engine-assets.js';
 import { createFaceswapHandler } from '../../src/server/handler.js';
 import { toNodeListener } from '../../src/server/node-adapter.js';
-import { launchChromium, startStaticServer, type StaticServer } from '../cdn/harness.js';
+import { cameraVideo, ensureCdnBuild, launchChromium, startStaticServer, type StaticServer } from '../cdn/harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cdnFile = join(root, 'dist/cdn/faceswap-elements.js');
-const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function ensureCdnBuild(): void {
-  const built = existsSync(cdnFile) ? statSync(cdnFile).mtimeMs : 0;
-  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'vite.cdn.config.ts')));
-  if (built > sources) return;
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  assert.equal(result.status, 0, `CDN build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-/** The face video camera when it can be made (ffmpeg), else Chromium's synthetic pattern. */
-function cameraVideo(): string | undefined {
-  if (!existsSync(faceVideo)) spawnSync(process.execPath, ['scripts/make-test-camera.mjs'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-  return existsSync(faceVideo) ? faceVideo : undefined;
-}
-
 test('a page with only the CDN file runs the full local-engine flow', { timeout: 240_000 }, async () => {
   ensureCdnBuild();
   const apiKey = randomBytes(12).toString('hex');
