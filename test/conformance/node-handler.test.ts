@@ -10,19 +10,10 @@ import { createFaceswapHandler, type FaceswapHandler, type HandlerContext } from
 import { toNodeListener } from '../../src/server/node-adapter.js';
 import { SessionKeys } from '../../src/server/session-key.js';
 import { MemorySessionStore } from '../../src/server/session-store.js';
-import { CHECKS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from './suite.js';
+import { CHECKS, SUITE_LIMITS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from './suite.js';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 const HEARTBEAT_TIMEOUT_MS = 1000;
-const SUITE_LIMITS: BudgetLimits = {
-  maxSessionsPerVisitor: 100,
-  maxSessions: 100,
-  sourceUpdatesPerMinute: 1000,
-  heartbeatsPerMinute: 1000,
-  maxConcurrentDetects: 4,
-  // The emulator's detector runs in this process; on a loaded machine a detect can take seconds.
-  upstreamTimeoutMs: 60_000,
-};
 
 async function listen(handle: (request: Request, context?: HandlerContext) => Promise<Response>): Promise<{ server: Server; origin: string }> {
   const server = createServer(toNodeListener(handle));

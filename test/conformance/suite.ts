@@ -44,6 +44,17 @@ export interface BudgetLimits {
   upstreamTimeoutMs: number;
 }
 
+/** Limits high enough for every check but the budget checks, which set their own. */
+export const SUITE_LIMITS: BudgetLimits = {
+  maxSessionsPerVisitor: 100,
+  maxSessions: 100,
+  sourceUpdatesPerMinute: 1000,
+  heartbeatsPerMinute: 1000,
+  maxConcurrentDetects: 4,
+  // The emulator's detector runs in this process; on a loaded machine a detect can take seconds.
+  upstreamTimeoutMs: 60_000,
+};
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const FACE_PHOTO = `data:image/jpeg;base64,${readFileSync(`${root}stories/assets/faces/ada.jpg`).toString('base64')}`;
 const LANDMARKS = /^\d+(\.\d+)?,\d+(\.\d+)?(:\d+(\.\d+)?,\d+(\.\d+)?){3}$/;
