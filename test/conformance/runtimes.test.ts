@@ -203,7 +203,7 @@ for (const runtime of RUNTIMES) {
       };
     });
     after(() => {
-      child?.kill();
+      child?.kill('SIGKILL');
     });
     for (const check of CHECKS) {
       const without = runtime.withoutPeerAddress?.find((prefix) => check.name.startsWith(prefix));
@@ -304,7 +304,7 @@ async function serveOnNode(handle: (request: Request) => Promise<Response>) {
 const [workerd, deno] = RUNTIMES;
 templateSuite('Cloudflare Workers (templates/cloudflare-workers) in workerd', unavailable(workerd!), visitor('cf-connecting-ip'), async () => {
   const { child, origin } = await workerd!.start(await bundleTemplate('cloudflare-workers/src/index.ts', 'neutral'), templateVars(), workDir);
-  return { origin, stop: () => void child.kill() };
+  return { origin, stop: () => void child.kill('SIGKILL') };
 });
 templateSuite('Deno Deploy (templates/deno-deploy) under deno serve', unavailable(deno!), visitor(TEST_VISITOR), async () => {
   // Deno names the peer itself: a wrapper stands in a distinct peer per request, as distinct visitors would be.
@@ -316,7 +316,7 @@ export default { fetch: (request, info) => template.fetch(request, { ...info, re
 `,
   );
   const { child, origin } = await deno!.start(await bundleTemplate(wrapper, 'neutral'), templateVars(), workDir);
-  return { origin, stop: () => void child.kill() };
+  return { origin, stop: () => void child.kill('SIGKILL') };
 });
 templateSuite('Vercel function (templates/vercel) on Node', undefined, visitor('x-real-ip'), async () => {
   Object.assign(process.env, templateVars());
