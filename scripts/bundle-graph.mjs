@@ -10,10 +10,11 @@ import { minifyTemplateLiterals } from './minify-template-literals.mjs';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * The budget for the registering entry with Lit: 28 KiB since the AI-disclosure label, the consent checkbox and
- * the queued state joined the elements (27,979 B measured then; 25 KiB before them).
+ * The budget for the registering entry with Lit: 29 KiB since the read-only state, the renamed picker event with its
+ * deprecated alias, the network-quality indicator and the status colour tokens joined the elements (29,262 B
+ * measured then; 28 KiB after the AI-disclosure label, the consent checkbox and the queued state; 25 KiB before).
  */
-export const BUDGET_GZIP = 28 * 1024;
+export const BUDGET_GZIP = 29 * 1024;
 
 export function size(list) {
   const code = list.map((c) => c.code).join('\n');
