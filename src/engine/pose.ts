@@ -6,7 +6,7 @@
  */
 
 /** Symmetric pairs (the person's right side first, which a frontal face shows on the image's left). */
-const ACROSS: ReadonlyArray<readonly [number, number]> = [
+export const ACROSS: ReadonlyArray<readonly [number, number]> = [
   [33, 263],
   [133, 362],
   [234, 454],

@@ -11,6 +11,7 @@ import { toNodeListener } from '../../src/server/node-adapter.js';
 import { SessionKeys } from '../../src/server/session-key.js';
 import { MemorySessionStore } from '../../src/server/session-store.js';
 import { CHECKS, SUITE_LIMITS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from './suite.js';
+import { budgetOptions } from './budget-options.js';
 
 const ALLOWED_ORIGIN = 'https://shop.example';
 const HEARTBEAT_TIMEOUT_MS = 1000;
@@ -35,17 +36,8 @@ async function startNodeServer(options: { skipSessionKeyCheck?: boolean } = {}) 
       secret,
       store,
       allowedOrigins: [ALLOWED_ORIGIN],
-      trustedProxies: ['127.0.0.1'],
+      ...budgetOptions(limits),
       heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
-      reaperIntervalMs: 0,
-      sessionRateLimit: false,
-      detectRateLimit: false,
-      maxSessionsPerVisitor: limits.maxSessionsPerVisitor,
-      maxSessions: limits.maxSessions,
-      sourceUpdateLimit: { max: limits.sourceUpdatesPerMinute, windowMs: 60_000 },
-      heartbeatLimit: { max: limits.heartbeatsPerMinute, windowMs: 60_000 },
-      maxConcurrentDetects: limits.maxConcurrentDetects,
-      upstreamTimeoutMs: limits.upstreamTimeoutMs,
       logger: { warn: () => {}, error: () => {} },
     });
   let handler = build(SUITE_LIMITS);

@@ -15,7 +15,7 @@ import {
   triangleFacing,
   vertexFacing,
 } from '../../src/engine/mesh.js';
-import { addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
+import { ACROSS, addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
 
 /** A deterministic pseudo-random sequence in [-1, 1). */
 function noise(seed: number) {
@@ -23,19 +23,7 @@ function noise(seed: number) {
   return () => (s = (s * 1103515245 + 12345) % 2147483648) / 1073741824 - 1;
 }
 
-/** The symmetric pairs and midline points pose.ts reads, so a synthetic face can be built symmetric. */
-const PAIRS = [
-  [33, 263],
-  [133, 362],
-  [234, 454],
-  [93, 323],
-  [132, 361],
-  [58, 288],
-  [127, 356],
-  [70, 300],
-  [105, 334],
-  [61, 291],
-];
+/** Midline points: with pose.ts's symmetric pairs (ACROSS), what makes a synthetic face symmetric where pose.ts looks. */
 const MIDLINE = [10, 152, 151, 175, 9, 199, 168, 18];
 
 /** A face-like cloud in its own frame (x right, y down, z away), symmetric where pose.ts looks. */
@@ -47,7 +35,7 @@ function frontalCloud(seed = 1): Float64Array {
     cloud[v * 3 + 1] = 80 * rand();
     cloud[v * 3 + 2] = 30 * rand();
   }
-  for (const [r, l] of PAIRS) {
+  for (const [r, l] of ACROSS) {
     cloud[l * 3] = -cloud[r * 3];
     cloud[l * 3 + 1] = cloud[r * 3 + 1];
     cloud[l * 3 + 2] = cloud[r * 3 + 2];

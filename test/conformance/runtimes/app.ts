@@ -4,6 +4,7 @@
 // runtime's entry beside this file wraps it in that runtime's server API; all are bundled by esbuild.
 import { createFaceswapHandler, MemorySessionStore, type FaceswapHandler, type HandlerContext } from '../../../src/server/index.js';
 import type { BudgetLimits } from '../suite.js';
+import { budgetOptions } from '../budget-options.js';
 
 /** What the test passes to the runtime (an env binding or variable holding this as JSON). */
 export interface RuntimeSettings {
@@ -29,17 +30,8 @@ export function conformanceApp(settings: RuntimeSettings): (request: Request, co
       secret: settings.secret,
       store,
       allowedOrigins: [settings.allowedOrigin],
-      trustedProxies: ['127.0.0.1'],
+      ...budgetOptions(limits),
       heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
-      reaperIntervalMs: 0,
-      sessionRateLimit: false,
-      detectRateLimit: false,
-      maxSessionsPerVisitor: limits.maxSessionsPerVisitor,
-      maxSessions: limits.maxSessions,
-      sourceUpdateLimit: { max: limits.sourceUpdatesPerMinute, windowMs: 60_000 },
-      heartbeatLimit: { max: limits.heartbeatsPerMinute, windowMs: 60_000 },
-      maxConcurrentDetects: limits.maxConcurrentDetects,
-      upstreamTimeoutMs: limits.upstreamTimeoutMs,
       logger: { warn: () => {}, error: (message: string) => console.error(message) },
     });
   return async (request, context) => {
