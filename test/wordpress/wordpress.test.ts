@@ -10,21 +10,13 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
 import { launchChromium } from '../cdn/harness.js';
-import { CHECKS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from '../conformance/suite.js';
+import { CHECKS, SUITE_LIMITS, warmUpDetector, type BudgetLimits, type ServerUnderTest } from '../conformance/suite.js';
 import { startWordPress, type WordPressSite } from './wordpress-site.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const zip = join(root, 'build/faceswap-elements-wordpress.zip');
 const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
 const ALLOWED_ORIGIN = 'https://shop.example';
-const SUITE_LIMITS: BudgetLimits = {
-  maxSessionsPerVisitor: 100,
-  maxSessions: 100,
-  sourceUpdatesPerMinute: 1000,
-  heartbeatsPerMinute: 1000,
-  maxConcurrentDetects: 4,
-  upstreamTimeoutMs: 60_000,
-};
 
 /** The plugin's settings for a set of limits (its names and units). */
 const limitSettings = (limits: BudgetLimits) => ({
