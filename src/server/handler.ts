@@ -22,7 +22,14 @@ export { httpStatusFor } from './http-answers.js';
 
 /** What the host passes along with each request (the node adapter fills `clientAddress` from the socket). */
 export interface HandlerContext {
+  /** The socket's peer address (the node adapter passes it). */
   clientAddress?: string;
+  /**
+   * Keeps the runtime alive for work that outlives the response: Workers' and Netlify's `context.waitUntil`,
+   * Vercel's `waitUntil` (`@vercel/functions`), Next.js's `after`. On runtimes that stop a request's work once
+   * its response is sent, a session AKOOL creates after the visitor's 504 can only be closed through it.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 export interface FaceswapHandlerOptions {
@@ -238,7 +245,7 @@ async function route(config: HandlerConfig, request: Request, context: HandlerCo
     requireMethod(method, 'POST');
     const wait = rateLimited(config, config.sessionLimiter, request, context);
     if (wait > 0) return rateLimitAnswer(wait);
-    return json(200, await createSession(config, request, visitorOf(config, request, context)));
+    return json(200, await createSession(config, request, visitorOf(config, request, context), context?.waitUntil));
   }
   const match = /^\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(path);
   if (match) {

@@ -81,9 +81,15 @@ export async function reap(config: SessionRouteConfig): Promise<string[]> {
 
 /**
  * Creates a session for `visitor` within the caps. A create AKOOL has not answered by `upstreamTimeoutMs`
- * gets 504, but is still awaited (its place still taken) so the session it opens late is closed, not billed.
+ * gets 504, but is still awaited (its place still taken) so the session it opens late is closed, not billed;
+ * `waitUntil` (the runtime's, see `HandlerContext`) keeps that wait alive after the 504 is sent.
  */
-export async function createSession(config: SessionRouteConfig, request: Request, visitor: string): Promise<SessionGrant> {
+export async function createSession(
+  config: SessionRouteConfig,
+  request: Request,
+  visitor: string,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<SessionGrant> {
   const source = parseSource((await readJsonBody(request, SMALL_BODY_LIMIT)).source);
   const release = await config.caps.reserve(visitor);
   const creating = config.client.createLive({ sourceImage: [source] }, config.lateCreateTimeoutMs);
@@ -95,7 +101,8 @@ export async function createSession(config: SessionRouteConfig, request: Request
     throw error;
   }
   if (live === 'timeout') {
-    void closeLateSession(config, creating).finally(release);
+    const closing = closeLateSession(config, creating).finally(release);
+    waitUntil?.(closing);
     const endpoint = '/api/open/v3/faceswap/live/create';
     throw new AkoolError('upstream-error', `AKOOL ${endpoint} did not answer within ${config.upstreamTimeoutMs} ms`, { kind: 'timeout', endpoint });
   }

@@ -18,7 +18,7 @@ import { freePort } from '../../scripts/free-port.mjs';
 import { startEmulator, type RunningEmulator } from '../../src/server/emulator/server.js';
 import { toNodeListener } from '../../src/server/node-adapter.js';
 import { LIMITS_PATH, REAP_PATH, type RuntimeSettings } from './runtimes/app.js';
-import { CHECKS, SUITE_LIMITS, warmUpDetector, type ServerUnderTest } from './suite.js';
+import { assertLateCreateClosed, CHECKS, SUITE_LIMITS, warmUpDetector, type ServerUnderTest } from './suite.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -32,8 +32,6 @@ interface Runtime {
   version: string[];
   /** Checks that need the peer's address (trusted proxies, visitors named by X-Forwarded-For), where there is none. */
   withoutPeerAddress?: string[];
-  /** Checks this runtime fails today for a reason the handler does not yet address (reported as skipped with it). */
-  knownGaps?: { check: string; why: string }[];
   /** Starts the bundled entry with these variables (workerd: text bindings); resolves with the origin it serves. */
   start(bundle: string, vars: Record<string, string>, dir: string): Promise<{ child: ChildProcess; origin: string }>;
 }
@@ -83,12 +81,6 @@ const RUNTIMES: Runtime[] = [
     version: ['--version'],
     // On Cloudflare the edge names the visitor in cf-connecting-ip (templates/cloudflare-workers reads it).
     withoutPeerAddress: ['proxies:', 'budget: open sessions are capped per visitor'],
-    knownGaps: [
-      {
-        check: 'budget: a create AKOOL answers after the timeout',
-        why: 'workerd cancels a request’s outgoing fetches once its response is sent, and the handler has no ctx.waitUntil hook to keep awaiting the late create',
-      },
-    ],
     async start(bundle, vars, dir) {
       const port = await freePort();
       // The "internet" service replaces workerd's default outbound network, which reaches public addresses only:
@@ -207,8 +199,7 @@ for (const runtime of RUNTIMES) {
     });
     for (const check of CHECKS) {
       const without = runtime.withoutPeerAddress?.find((prefix) => check.name.startsWith(prefix));
-      const known = runtime.knownGaps?.find((gap) => check.name.startsWith(gap.check));
-      const skip = without ? `${runtime.name} gives a Worker no peer address to trust or tell visitors apart by` : known && `known gap: ${known.why}`;
+      const skip = without && `${runtime.name} gives a Worker no peer address to trust or tell visitors apart by`;
       test(check.name, { skip }, () => check.run(sut));
     }
     test('no session is left open at AKOOL', () => assert.equal(emulator.state().openSessions, 0));
@@ -260,11 +251,15 @@ function templateVars(): Record<string, string> {
 const visitor = (header: string) => () => ({ [header]: `198.51.100.${1 + Math.floor(Math.random() * 254)}` });
 const TEST_VISITOR = 'x-test-visitor';
 
+/** The production upstream timeout the templates keep (createFaceswapHandler's default). */
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 15_000;
+
 function templateSuite(
   name: string,
   skip: string | undefined,
   visitorHeaders: () => Record<string, string>,
   start: () => Promise<{ origin: string; stop(): void | Promise<void> }>,
+  { lateCreate = false } = {},
 ): void {
   describe(`host template conformance: ${name}`, { skip }, () => {
     let running: { origin: string; stop(): void | Promise<void> };
@@ -284,6 +279,11 @@ function templateSuite(
     });
     after(() => running?.stop());
     for (const check of TEMPLATE_CHECKS) test(check.name, () => check.run(sut));
+    if (lateCreate) {
+      // The host stops a request's work once it has answered: only the template's waitUntil keeps the close alive.
+      test('a create AKOOL answers after the default timeout gets 504, and the late session is closed (waitUntil)', () =>
+        assertLateCreateClosed(sut, DEFAULT_UPSTREAM_TIMEOUT_MS));
+    }
     test('no session is left open at AKOOL', () => assert.equal(emulator.state().openSessions, 0));
   });
 }
@@ -302,10 +302,16 @@ async function serveOnNode(handle: (request: Request) => Promise<Response>) {
 }
 
 const [workerd, deno] = RUNTIMES;
-templateSuite('Cloudflare Workers (templates/cloudflare-workers) in workerd', unavailable(workerd!), visitor('cf-connecting-ip'), async () => {
-  const { child, origin } = await workerd!.start(await bundleTemplate('cloudflare-workers/src/index.ts', 'neutral'), templateVars(), workDir);
-  return { origin, stop: () => void child.kill('SIGKILL') };
-});
+templateSuite(
+  'Cloudflare Workers (templates/cloudflare-workers) in workerd',
+  unavailable(workerd!),
+  visitor('cf-connecting-ip'),
+  async () => {
+    const { child, origin } = await workerd!.start(await bundleTemplate('cloudflare-workers/src/index.ts', 'neutral'), templateVars(), workDir);
+    return { origin, stop: () => void child.kill('SIGKILL') };
+  },
+  { lateCreate: true },
+);
 templateSuite('Deno Deploy (templates/deno-deploy) under deno serve', unavailable(deno!), visitor(TEST_VISITOR), async () => {
   // Deno names the peer itself: a wrapper stands in a distinct peer per request, as distinct visitors would be.
   const wrapper = join(workDir, 'deno-visitors.ts');
@@ -330,9 +336,9 @@ templateSuite('Vercel function (templates/vercel) on Node', undefined, visitor('
 templateSuite('Netlify function (templates/netlify) on Node', undefined, visitor(TEST_VISITOR), async () => {
   Object.assign(process.env, templateVars());
   const fn = (await import(pathToFileURL(await bundleTemplate('netlify/netlify/functions/faceswap.mts', 'node')).href)) as {
-    default: (request: Request, context: { ip: string }) => Promise<Response>;
+    default: (request: Request, context: { ip: string; waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
     config: { path: string };
   };
   assert.equal(fn.config.path, '/api/faceswap/*');
-  return serveOnNode((request) => fn.default(request, { ip: request.headers.get(TEST_VISITOR) ?? '127.0.0.1' }));
+  return serveOnNode((request) => fn.default(request, { ip: request.headers.get(TEST_VISITOR) ?? '127.0.0.1', waitUntil: () => {} }));
 });

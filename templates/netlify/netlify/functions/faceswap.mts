@@ -24,6 +24,7 @@ export const faceswap = createFaceswapHandler({
   reaperIntervalMs: 0,
 });
 
-export default (request: Request, context: Context) => faceswap(request, { clientAddress: context.ip });
+// waitUntil: a session AKOOL creates after the visitor's 504 is still closed (the function freezes once it answers).
+export default (request: Request, context: Context) => faceswap(request, { clientAddress: context.ip, waitUntil: (promise) => context.waitUntil(promise) });
 
 export const config: Config = { path: '/api/faceswap/*' };

@@ -1,5 +1,6 @@
 // The token endpoint as a Vercel Function (Web signature, Node runtime). Project environment variables:
 // AKOOL_API_KEY, FACESWAP_SECRET, FACESWAP_ALLOWED_ORIGINS (comma-separated), and CRON_SECRET for the reaper.
+import { waitUntil } from '@vercel/functions';
 import { createFaceswapHandler, RedisSessionStore } from 'faceswap-elements/server';
 
 // Each function instance has its own memory: with REDIS_URL set (any Redis the functions can reach), every instance
@@ -26,6 +27,7 @@ export const faceswap = createFaceswapHandler({
   clientAddress: (request) => request.headers.get('x-real-ip') ?? undefined,
 });
 
-export const GET = (request: Request) => faceswap(request);
-export const POST = (request: Request) => faceswap(request);
-export const OPTIONS = (request: Request) => faceswap(request);
+// waitUntil: a session AKOOL creates after the visitor's 504 is still closed (the function freezes once it answers).
+export const GET = (request: Request) => faceswap(request, { waitUntil });
+export const POST = (request: Request) => faceswap(request, { waitUntil });
+export const OPTIONS = (request: Request) => faceswap(request, { waitUntil });
