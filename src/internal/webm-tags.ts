@@ -6,7 +6,9 @@ import { concatBytes, crc32 } from './bytes.js';
  * or Cues) the Tags element is inserted before the first Cluster, where readers look (ExifTool stops there).
  * A file written by a muxer that seeks back (ffmpeg, mkvmerge: SeekHead, Cues, often Tags) is laid out
  * again: the tag joins its Tags element (or a new one before the first Cluster) and every Segment position in
- * the SeekHead and the Cues is moved to where its element now is. Pure bytes in, bytes out: no DOM, no Node APIs.
+ * the SeekHead and the Cues is moved to where its element now is. Firefox's MediaRecorder writes an empty
+ * SeekHead in a live-written file, so that layout also walks Clusters of unknown size. Pure bytes in, bytes
+ * out: no DOM, no Node APIs.
  */
 
 const EBML_ID = 0x1a45dfa3;
@@ -22,6 +24,11 @@ const TAG_STRING_ID = 0x4487;
 const SEEK_HEAD_ID = 0x114d9b74;
 const CUES_ID = 0x1c53bb6b;
 const CRC32_ID = 0xbf;
+/**
+ * The Segment's children (and the start of a next EBML document): a Cluster of unknown size ends where one of
+ * them begins, as Matroska defines for live-written files (RFC 9559, "Unknown-Sized Element").
+ */
+const SEGMENT_LEVEL_IDS = new Set([SEEK_HEAD_ID, 0x1549a966, 0x1654ae6b, CLUSTER_ID, CUES_ID, 0x1941a469, 0x1043a770, TAGS_ID, EBML_ID, SEGMENT_ID]);
 /** Elements that hold Segment positions (byte offsets from the start of the Segment's data). */
 const OFFSET_ELEMENTS = new Set([SEEK_HEAD_ID, CUES_ID]);
 /** Inside those: the masters to walk (Seek, CuePoint, CueTrackPositions, CueReference) ... */
@@ -38,6 +45,12 @@ interface ElementHeader {
   sizeOffset: number;
   sizeLength: number;
   dataOffset: number;
+}
+
+/** An element with its end, the end found by walking its children when its size is unknown. */
+interface Element extends ElementHeader {
+  start: number;
+  end: number;
 }
 
 function readVint(bytes: Uint8Array, offset: number, keepMarker: boolean): { value: number; length: number; allOnes: boolean } {
@@ -119,14 +132,34 @@ function encodeUint(value: number, width: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(bytes);
 }
 
-/** The elements from `start` to `end`, each of known size and inside the range. */
-function children(bytes: Uint8Array, start: number, end: number): ElementHeader[] {
-  const found: ElementHeader[] = [];
+/**
+ * Where the element at `header` ends, at most at `limit`. A Cluster of unknown size ends at the first element
+ * that cannot be one of its children (a Segment-level element); any other element must have a known size.
+ */
+function elementEnd(bytes: Uint8Array, header: ElementHeader, limit: number): number {
+  if (header.size !== null) {
+    if (header.dataOffset + header.size > limit) throw new TypeError('WebM element of overlong size.');
+    return header.dataOffset + header.size;
+  }
+  if (header.id !== CLUSTER_ID) throw new TypeError('WebM element of unknown size that is not a Cluster.');
+  let offset = header.dataOffset;
+  while (offset < limit) {
+    const child = readHeader(bytes, offset);
+    if (SEGMENT_LEVEL_IDS.has(child.id)) break;
+    if (child.size === null || child.dataOffset + child.size > limit) throw new TypeError('WebM Cluster with a block of unknown or overlong size.');
+    offset = child.dataOffset + child.size;
+  }
+  return offset;
+}
+
+/** The elements from `start` to `end`, each inside the range (Clusters of unknown size included). */
+function children(bytes: Uint8Array, start: number, end: number): Element[] {
+  const found: Element[] = [];
   for (let offset = start; offset < end;) {
     const child = readHeader(bytes, offset);
-    if (child.size === null || child.dataOffset + child.size > end) throw new TypeError('WebM element of unknown or overlong size.');
-    found.push(child);
-    offset = child.dataOffset + child.size;
+    const element = { ...child, start: offset, end: elementEnd(bytes, child, end) };
+    found.push(element);
+    offset = element.end;
   }
   return found;
 }
@@ -141,37 +174,37 @@ function master(id: number, parts: readonly { id: number; bytes: Uint8Array }[])
 }
 
 /** The element at `header` with every Segment position in it passed through `move` (SeekHead, Cues). */
-function movePositions(bytes: Uint8Array, header: ElementHeader, move: (position: number) => number): Uint8Array<ArrayBuffer> {
-  const parts = children(bytes, header.dataOffset, header.dataOffset + header.size!).map((child) => {
-    const data = bytes.subarray(child.dataOffset, child.dataOffset + child.size!);
+function movePositions(bytes: Uint8Array, header: Element, move: (position: number) => number): Uint8Array<ArrayBuffer> {
+  const parts = children(bytes, header.dataOffset, header.end).map((child) => {
+    const data = bytes.subarray(child.dataOffset, child.end);
     if (POSITION_MASTERS.has(child.id)) return { id: child.id, bytes: movePositions(bytes, child, move) };
     if (POSITION_IDS.has(child.id)) {
       const position = readUint(data);
       // CueCodecState 0 means "the codec state of the track entry", not a position.
       return { id: child.id, bytes: element(child.id, encodeUint(position === 0 && child.id === 0xea ? 0 : move(position), data.length)) };
     }
-    return { id: child.id, bytes: bytes.subarray(child.sizeOffset - encodeId(child.id).length, child.dataOffset + child.size!) };
+    return { id: child.id, bytes: bytes.subarray(child.start, child.end) };
   });
   return master(header.id, parts);
 }
 
 /**
  * A Segment with a SeekHead or Cues, laid out again with the tag added. Every top-level child must have a
- * known size. Positions are recomputed until the layout is stable: a moved position may need a wider
+ * known size, or be a Cluster of unknown size. Positions are recomputed until the layout is stable: a moved position may need a wider
  * integer, which makes its SeekHead or Cues longer and moves what follows.
  */
 function relayout(webm: Uint8Array, segment: ElementHeader, segmentEnd: number, tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
   const top = children(webm, segment.dataOffset, segmentEnd);
-  const whole = (child: ElementHeader) => webm.subarray(child.sizeOffset - encodeId(child.id).length, child.dataOffset + child.size!);
-  const relative = (child: ElementHeader) => child.sizeOffset - encodeId(child.id).length - segment.dataOffset;
+  const whole = (child: Element) => webm.subarray(child.start, child.end);
+  const relative = (child: Element) => child.start - segment.dataOffset;
   const existingTags = top.find((child) => child.id === TAGS_ID);
   const tag = encodeTag(tags);
   // The new top-level list: `from` is the old child an entry replaces (for its old position), `null` for new.
-  const entries: { from: ElementHeader | null; bytes: Uint8Array }[] = [];
+  const entries: { from: Element | null; bytes: Uint8Array }[] = [];
   for (const child of top) {
     if (child.id === CLUSTER_ID && !existingTags && !entries.some((entry) => entry.from === null)) entries.push({ from: null, bytes: element(TAGS_ID, tag) });
     if (child === existingTags) {
-      const kept = children(webm, child.dataOffset, child.dataOffset + child.size!).map((part) => ({ id: part.id, bytes: whole(part) }));
+      const kept = children(webm, child.dataOffset, child.end).map((part) => ({ id: part.id, bytes: whole(part) }));
       entries.push({ from: child, bytes: master(TAGS_ID, [...kept, { id: TAG_ID, bytes: tag }]) });
     } else entries.push({ from: child, bytes: whole(child) });
   }
@@ -213,7 +246,7 @@ function relayout(webm: Uint8Array, segment: ElementHeader, segmentEnd: number, 
 /**
  * The WebM with `tags` added (see the top of this file). Throws a `TypeError` when the bytes are not a WebM
  * file this writer can lay out: an EBML header, then a Segment whose children up to the first Cluster have
- * known sizes, and all of them when a SeekHead or Cues holds positions.
+ * known sizes, and all but Clusters when it has a SeekHead or Cues.
  */
 export function withWebmTags(webm: Uint8Array, tags: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
   const header = readHeader(webm, 0);

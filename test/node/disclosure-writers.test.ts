@@ -95,7 +95,64 @@ test('WebM: files it cannot tag safely are refused with a TypeError', () => {
   assert.throws(() => withWebmTags(new Uint8Array([1, 2, 3, 4]), {}), TypeError, 'not EBML');
   assert.throws(() => withWebmTags(liveWebm().subarray(0, ebmlHeader.length + 6), {}), TypeError, 'truncated');
   const seekHead = hex('114D9B74 80');
-  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, cluster]), {}), /unknown or overlong size/);
+  const unknownSizeInfo = hex('1549A966 FF 2AD7B1 83 0F4240');
+  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, unknownSizeInfo, cluster]), {}), /not a Cluster/);
+  const overlongBlock = hex('1F43B675 FF E7 81 00 A3 90 81 0000 80 00');
+  assert.throws(() => withWebmTags(concatBytes([ebmlHeader, hex('18538067 01FFFFFFFFFFFFFF'), seekHead, info, overlongBlock]), {}), /overlong size/);
+});
+
+// Firefox's MediaRecorder (scripts/record-firefox-webm.mjs made the fixture): an empty SeekHead, then Info, Tracks
+// and Clusters, the Segment and every Cluster of unknown size, so the SeekHead layout must walk such Clusters.
+const firefoxRecording = () => new Uint8Array(readFileSync('test/fixtures/media/firefox-recording.webm'));
+const UNKNOWN_8 = '01ffffffffffffff';
+
+/** Sizes of the top-level elements of a live-written file, found by ID (the fixture's Clusters cannot be walked by size). */
+function liveLayout(bytes: Uint8Array): { segmentSize: string; seekHeadSize: number; clusterSizes: string[] } {
+  const [ebml] = walk(bytes, 0, bytes.length);
+  const segmentSize = Buffer.from(bytes.subarray(ebml!.end + 4, ebml!.end + 12)).toString('hex');
+  const [seekHead] = walk(bytes, ebml!.end + 12, ebml!.end + 24);
+  const clusterSizes: string[] = [];
+  for (let at = Buffer.from(bytes).indexOf(Buffer.from('1f43b675', 'hex')); at >= 0; at = Buffer.from(bytes).indexOf(Buffer.from('1f43b675', 'hex'), at + 4)) {
+    clusterSizes.push(Buffer.from(bytes.subarray(at + 4, at + 12)).toString('hex'));
+  }
+  return { segmentSize, seekHeadSize: seekHead!.id === 0x114d9b74 ? seekHead!.end - seekHead!.data : -1, clusterSizes };
+}
+
+/** Frames ffprobe decodes from a file. */
+function decodedFrames(bytes: Uint8Array): number {
+  return withTempDir((dir) => {
+    writeFileSync(join(dir, 'in.webm'), bytes);
+    const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', join(dir, 'in.webm')];
+    return Number(execFileSync('ffprobe', args, { encoding: 'utf8' }).trim());
+  });
+}
+
+test('WebM: a Firefox recording (empty SeekHead, Segment and Clusters of unknown size) is tagged; ExifTool reads the tags, every frame still decodes', () => {
+  const original = firefoxRecording();
+  const layout = liveLayout(original);
+  assert.equal(layout.segmentSize, UNKNOWN_8, 'the fixture is a live-written Segment');
+  assert.equal(layout.seekHeadSize, 0, 'with an empty SeekHead first');
+  assert.ok(layout.clusterSizes.length >= 2 && layout.clusterSizes.every((size) => size === UNKNOWN_8), 'and several Clusters of unknown size');
+  assert.equal(exiftool(original, 'webm')['Matroska:DigitalSourceType'], undefined, 'negative control: the recording as Firefox made it is unmarked');
+
+  const marked = withWebmTags(original, disclosureWebmTags('AI face swap'));
+  const tags = exiftool(marked, 'webm');
+  assert.equal(tags['Matroska:DigitalSourceType'], AI_DIGITAL_SOURCE_TYPE);
+  assert.equal(tags['Matroska:Description'], 'AI face swap');
+  assert.equal(tags['Track1:VideoCodecID'], 'V_VP8');
+  assert.equal(tags['ExifTool:Warning'], undefined);
+  assert.deepEqual(liveLayout(marked).clusterSizes, layout.clusterSizes);
+  // The Tags element sits right before the first Cluster, and the Clusters are the same bytes.
+  const clusters = original.subarray(Buffer.from(original).indexOf(Buffer.from('1f43b675', 'hex')));
+  const tagsThenClusters = Buffer.from(concatBytes([encodeTags(disclosureWebmTags('AI face swap')), clusters]));
+  assert.ok(
+    Buffer.from(marked)
+      .subarray(marked.length - tagsThenClusters.length)
+      .equals(tagsThenClusters),
+  );
+  const frames = decodedFrames(original);
+  assert.ok(frames > 20, `the fixture has frames (${frames})`);
+  assert.equal(decodedFrames(marked), frames);
 });
 
 /** A short VP8 file as ffmpeg writes it: SeekHead, Void, Info, Tracks, Tags, Clusters, Cues at the end; `.mkv` adds CRC-32 elements. */

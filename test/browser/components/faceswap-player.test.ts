@@ -3,6 +3,7 @@ import '../../../src/index.js';
 import type { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 import { pickRecordingType } from '../../../src/internal/recording.js';
+import { AI_DIGITAL_SOURCE_TYPE } from '../../../src/internal/disclosure.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from './helpers.js';
 
@@ -315,6 +316,11 @@ describe('<faceswap-player>', () => {
     expect(blob.size).to.be.greaterThan(1000);
     expect(blob.type).to.match(/^video\/(webm|mp4)$/);
     expect(await decodedSize(blob), 'the browser decodes a frame of the file').to.match(/^\d+x\d+$/);
+    // This browser's WebM layout (Firefox: Clusters of unknown size after an empty SeekHead) got the disclosure tags.
+    if (blob.type === 'video/webm') {
+      const tagged = new TextDecoder('latin1').decode(await blob.arrayBuffer()).includes(AI_DIGITAL_SOURCE_TYPE);
+      expect(tagged, 'the recording carries the digital source type tag').to.equal(true);
+    }
     await player.updateComplete;
     expect(player.hasAttribute('recording')).to.equal(false);
     expect(inShadow(player, '[part~=recording-indicator]')).to.equal(null);
