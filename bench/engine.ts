@@ -149,7 +149,8 @@ try {
   await page.waitForFunction('typeof window.runBench === "function"');
   // The page calls these around its measuring window: the browser's CPU use over exactly that window.
   const pid = browser.process()?.pid;
-  const window: { cpuMs?: number; wallMs?: number; load?: number } = {};
+  // Not named `window`: the page functions below refer to the page's own `window`.
+  const cpuWindow: { cpuMs?: number; wallMs?: number; load?: number } = {};
   let cpuStart = 0;
   let wallStart = 0;
   await page.exposeFunction('benchWindow', (phase: string) => {
@@ -158,9 +159,9 @@ try {
       cpuStart = treeCpuMs(pid);
       wallStart = Date.now();
     } else {
-      window.cpuMs = treeCpuMs(pid) - cpuStart;
-      window.wallMs = Date.now() - wallStart;
-      window.load = loadavg()[0];
+      cpuWindow.cpuMs = treeCpuMs(pid) - cpuStart;
+      cpuWindow.wallMs = Date.now() - wallStart;
+      cpuWindow.load = loadavg()[0];
     }
   });
   const { result, shots } = (await page.evaluate((opts) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(opts), {
@@ -180,9 +181,9 @@ try {
   const machine = {
     cores: cpus().length,
     // Other work on the machine during the run: with a load above the core count the figures above are floors.
-    loadAverage1m: window.load === undefined ? undefined : Math.round(window.load * 10) / 10,
-    browserCoresUsed: window.cpuMs && window.wallMs ? Math.round((window.cpuMs / window.wallMs) * 100) / 100 : undefined,
-    browserCpuMsPerOutputFrame: window.cpuMs && frames ? Math.round(window.cpuMs / frames) : undefined,
+    loadAverage1m: cpuWindow.load === undefined ? undefined : Math.round(cpuWindow.load * 10) / 10,
+    browserCoresUsed: cpuWindow.cpuMs && cpuWindow.wallMs ? Math.round((cpuWindow.cpuMs / cpuWindow.wallMs) * 100) / 100 : undefined,
+    browserCpuMsPerOutputFrame: cpuWindow.cpuMs && frames ? Math.round(cpuWindow.cpuMs / frames) : undefined,
   };
   console.log(
     JSON.stringify(

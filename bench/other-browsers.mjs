@@ -59,7 +59,7 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
   const until = async (check, what, ms = 180000) => {
     const end = performance.now() + ms;
     for (;;) {
-      const value = check();
+      const value = await check();
       if (value) return value;
       if (performance.now() > end) throw new Error(`timed out: ${what}`);
       await sleep(20);
@@ -111,7 +111,10 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
   session.shadowRoot.querySelector('[part~=start-button]').click();
   const firstSwap = await until(() => {
     if (session.state === 'error') return { failure: session.details.error?.code ?? 'error' };
-    return transports.at(-1)?.engineStats?.()?.swapping ? { ms: performance.now() - started } : null;
+    return transports
+      .at(-1)
+      ?.getStats()
+      .then((stats) => (stats.engine?.swapping ? { ms: performance.now() - started } : null));
   }, 'first swapped frame');
   if (firstSwap.failure) {
     drawing = false;
@@ -131,7 +134,7 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
   await sleep(window_ * 1000);
   counting = false;
   const elapsed = performance.now() - from;
-  const stats = transports.at(-1).engineStats();
+  const { width, height, engine: stats } = await transports.at(-1).getStats();
   await session.stop();
   drawing = false;
   return {
@@ -140,7 +143,7 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
     elapsedMs: elapsed,
     landmarkFps: stats.landmarkFps,
     landmarkBackend: stats.landmarkBackend,
-    resolution: `${stats.width}x${stats.height}`,
+    resolution: `${width}x${height}`,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
   };
 }

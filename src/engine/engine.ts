@@ -94,6 +94,14 @@ class Window {
   }
 }
 
+/**
+ * The User Timing name of each output frame's main-thread work: DevTools' Performance panel shows these measures,
+ * and a `PerformanceObserver` of `measure` entries reads them (bench/engine-page.ts does).
+ */
+export const FRAME_MEASURE = 'faceswap-frame';
+/** The page's timeline keeps every measure until cleared: past this many the engine clears its own (observers saw them). */
+const KEPT_FRAME_MEASURES = 1000;
+
 const FADE_PER_MS = 1 / 200;
 /** The face is gone (the camera shows through) after this many landmark runs in a row without one. */
 const LOST_AFTER_MISSES = 3;
@@ -142,7 +150,7 @@ export class FaceSwapEngine {
   #hasSource = false;
   #swapping = false;
   #disposed = false;
-  #frameTimings: number[] = [];
+  #measuredFrames = 0;
   #rejectReady: ((error: Error) => void) | null = null;
 
   constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
@@ -270,13 +278,6 @@ export class FaceSwapEngine {
     return this.#landmarksBusy;
   }
 
-  /** Main-thread milliseconds of each frame drawn since the last call (for benchmarks). */
-  takeFrameTimings(): number[] {
-    const timings = this.#frameTimings;
-    this.#frameTimings = [];
-    return timings;
-  }
-
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -358,10 +359,11 @@ export class FaceSwapEngine {
       this.track = this.#output.track;
       this.onFirstFrame?.();
     }
-    const ms = performance.now() - started;
-    this.#frameMs.add(started, ms);
-    if (this.#frameTimings.length < 10000) this.#frameTimings.push(ms);
-    this.#outputWindow.add(performance.now());
+    const ended = performance.now();
+    this.#frameMs.add(started, ended - started);
+    this.#outputWindow.add(ended);
+    performance.measure(FRAME_MEASURE, { start: started, end: ended });
+    if (++this.#measuredFrames % KEPT_FRAME_MEASURES === 0) performance.clearMeasures(FRAME_MEASURE);
   }
 
   /** Hands this frame to the landmark worker (one frame in flight at a time). */

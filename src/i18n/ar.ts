@@ -38,6 +38,8 @@ export const ar: FaceswapStrings = {
   statsResolution: 'الدقة',
   statsRtt: 'زمن الذهاب والإياب',
   statsLoss: 'فقدان الحزم',
+  statsTracking: 'تتبع الوجه',
+  statsFrameTime: 'زمن الإطار',
   networkGood: 'اتصال جيد',
   networkFair: 'اتصال متوسط',
   networkPoor: 'اتصال ضعيف',

@@ -39,6 +39,8 @@ export const en: FaceswapStrings = {
   statsResolution: 'Resolution',
   statsRtt: 'Round trip',
   statsLoss: 'Packet loss',
+  statsTracking: 'Face tracking',
+  statsFrameTime: 'Frame time',
   networkGood: 'Good connection',
   networkFair: 'Fair connection',
   networkPoor: 'Poor connection',

@@ -38,6 +38,8 @@ export const es: FaceswapStrings = {
   statsResolution: 'Resolución',
   statsRtt: 'Ida y vuelta',
   statsLoss: 'Pérdida de paquetes',
+  statsTracking: 'Seguimiento facial',
+  statsFrameTime: 'Tiempo por fotograma',
   networkGood: 'Conexión buena',
   networkFair: 'Conexión aceptable',
   networkPoor: 'Conexión débil',

@@ -38,6 +38,8 @@ export const fr: FaceswapStrings = {
   statsResolution: 'Résolution',
   statsRtt: 'Aller-retour',
   statsLoss: 'Perte de paquets',
+  statsTracking: 'Suivi du visage',
+  statsFrameTime: 'Temps par image',
   networkGood: 'Bonne connexion',
   networkFair: 'Connexion moyenne',
   networkPoor: 'Connexion faible',

@@ -52,6 +52,9 @@ export interface FaceswapStrings {
   statsResolution: string;
   statsRtt: string;
   statsLoss: string;
+  /** The in-browser engine's rows of the statistics overlay: face-tracking updates per second, main-thread time per frame. */
+  statsTracking: string;
+  statsFrameTime: string;
   /** The player's network-quality indicator (`network-quality`), one label per level. */
   networkGood: string;
   networkFair: string;

@@ -1,5 +1,5 @@
 import { engineAssetUrls, type EngineAssetUrls } from '../engine/assets.js';
-import { FaceSwapEngine, SourceFaceError, type EngineOptions, type EngineStats } from '../engine/engine.js';
+import { FaceSwapEngine, SourceFaceError, type EngineOptions } from '../engine/engine.js';
 import { webgl2Available } from '../engine/renderer.js';
 import { abortError, FaceswapError } from '../core/errors.js';
 import type { FaceSource, RtcCredentials } from '../core/protocol.js';
@@ -119,17 +119,8 @@ export class LocalTransport extends EventSource<RtcTransportEventMap> implements
   async getStats(): Promise<TransportStats> {
     const stats = this.#engine?.stats();
     if (!stats) return {};
-    return { fps: Math.round(stats.fps), width: stats.width, height: stats.height };
-  }
-
-  /** The engine's own figures (landmark rate, per-frame cost), beyond the RtcTransport contract; for benchmarks. */
-  engineStats(): EngineStats | null {
-    return this.#engine?.stats() ?? null;
-  }
-
-  /** Main-thread milliseconds per output frame since the last call; for benchmarks. */
-  takeFrameTimings(): number[] {
-    return this.#engine?.takeFrameTimings() ?? [];
+    const { fps, width, height, ...engine } = stats;
+    return { fps: Math.round(fps), width, height, engine };
   }
 
   async leave(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { FaceswapError } from '../core/errors.js';
 import type { VideoConfig } from '../core/video.js';
 import type { EngineName, FaceSource, RtcCredentials } from '../core/protocol.js';
+import type { EngineStats } from '../engine/engine.js';
 
 /** The media path of one session: AgoraTransport (AKOOL cloud) or LocalTransport (in-browser engine). */
 
@@ -17,6 +18,8 @@ export interface TransportStats {
   rttMs?: number;
   /** Share of packets lost on the receiving side, 0..1. */
   packetLoss?: number;
+  /** The in-browser engine's own figures (the `local` engine only): face tracking rate and per-frame cost. */
+  engine?: Omit<EngineStats, 'fps' | 'width' | 'height'>;
 }
 
 /** The visitor's captured media, owned by the controller (the transport never stops these tracks). */

@@ -14,6 +14,7 @@ import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
 import { warnOnce } from '../../internal/warn.js';
 import type { SessionState } from '../../core/protocol.js';
+import type { SessionStats } from '../../session/session-api.js';
 import { overlay } from './overlay.js';
 import { styles } from './faceswap-player.styles.js';
 
@@ -120,7 +121,10 @@ export class FaceswapPlayer extends LitElement {
   /** Show the visitor's own camera as a small picture in picture. */
   @property({ type: Boolean, reflect: true }) preview = false;
 
-  /** Show frame rate, resolution, round trip and packet loss over the video. */
+  /**
+   * Show frame rate, resolution, round trip and packet loss over the video; with the in-browser engine also its
+   * face-tracking rate and main-thread time per frame.
+   */
   @property({ type: Boolean, reflect: true }) stats = false;
 
   /**
@@ -387,14 +391,22 @@ export class FaceswapPlayer extends LitElement {
     const stats = this.statsReader.value;
     if (!this.stats || !stats) return nothing;
     const term = this.localize.term;
-    const { fps, width, height, rttMs, packetLoss } = stats;
+    const { fps, width, height, rttMs, packetLoss, engine } = stats;
     const dash = '–';
     return html`<dl class="stats" part="stats" aria-label=${term('stats')}>
       <dt>${term('statsFps')}</dt><dd>${fps === undefined ? dash : Math.round(fps)}</dd>
       <dt>${term('statsResolution')}</dt><dd>${width && height ? `${width}×${height}` : dash}</dd>
       <dt>${term('statsRtt')}</dt><dd>${rttMs === undefined ? dash : `${Math.round(rttMs)} ms`}</dd>
       <dt>${term('statsLoss')}</dt><dd>${packetLoss === undefined ? dash : `${(packetLoss * 100).toFixed(1)} %`}</dd>
+      ${engine ? this.renderEngineStats(engine) : nothing}
     </dl>`;
+  }
+
+  /** The in-browser engine's rows: how often the face is tracked, and the page's own work per frame. */
+  private renderEngineStats({ landmarkFps, frameMsMedian }: NonNullable<SessionStats['engine']>) {
+    const term = this.localize.term;
+    return html`<dt>${term('statsTracking')}</dt><dd>${Math.round(landmarkFps)}/s</dd>
+      <dt>${term('statsFrameTime')}</dt><dd>${frameMsMedian.toFixed(1)} ms</dd>`;
   }
 
   private renderNetworkQuality() {

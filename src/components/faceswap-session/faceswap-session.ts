@@ -157,7 +157,10 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     return this.core.on('change', listener);
   }
 
-  /** Current media figures of the swapped video (frame rate, resolution, round trip, loss); `{}` while none runs. */
+  /**
+   * Current media figures of the swapped video (frame rate, resolution, round trip, loss; with the local engine
+   * also its own figures under `engine`); `{}` while none runs.
+   */
   getStats(): Promise<SessionStats> {
     return this.core.getStats();
   }

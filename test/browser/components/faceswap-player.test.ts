@@ -252,6 +252,22 @@ describe('<faceswap-player>', () => {
     expect(inShadow(player, '[part~=stats]')).to.equal(null);
   });
 
+  it("adds the in-browser engine's tracking rate and frame time to the statistics when the transport reports them", async () => {
+    const { session, player, transports } = await playerFixture(undefined, 'stats');
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await until(() => inShadow(player, '[part~=stats]'), 'stats overlay');
+    expect(shadowText(player, '[part~=stats]'), 'no engine figures (as from Agora): no engine rows').not.to.contain('Face tracking');
+    const engine = { landmarkFps: 14.6, frameMsMedian: 3.21, frameMsP95: 6, landmarkMsMedian: 40, swapping: true, landmarkMisses: 0, landmarkBackend: 'wasm' };
+    const read = transports[0].getStats.bind(transports[0]);
+    transports[0].getStats = async () => ({ ...(await read()), engine });
+    await until(() => shadowText(player, '[part~=stats]').includes('Face tracking'), 'engine rows', 4000);
+    const text = shadowText(player, '[part~=stats]');
+    expect(text).to.contain('15/s');
+    expect(text).to.contain('Frame time');
+    expect(text).to.contain('3.2 ms');
+  });
+
   it("shows a translated network-quality indicator from the transport's round trip and loss with `network-quality`", async () => {
     const { session, player, transports } = await playerFixture(undefined, 'network-quality');
     const indicator = () => inShadow(player, '[part~=network-quality]');

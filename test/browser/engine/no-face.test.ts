@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
+import { FRAME_MEASURE } from '../../../src/engine/engine.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 
 // Chromium's synthetic fake camera here (no face in it): with a source set, the engine must keep looking for
@@ -31,6 +32,9 @@ describe('LocalTransport without a face in the camera', function () {
   it('passes the camera frames through while it keeps looking for a face', async () => {
     const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 20 } });
     const transport = new LocalTransport({ assetUrls: nodeModulesAssetUrls() });
+    const frameMeasures: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => frameMeasures.push(...list.getEntriesByName(FRAME_MEASURE)));
+    observer.observe({ type: 'measure' });
     try {
       const remote = new Promise<MediaStreamTrack>((resolve) => transport.on('remote-video', (t) => t && resolve(t)));
       await transport.join({ appId: '', channel: 'no-face', uid: 1, token: 'local' }, new AbortController().signal);
@@ -39,12 +43,17 @@ describe('LocalTransport without a face in the camera', function () {
       const output = attach(new MediaStream([await remote]));
       const input = attach(camera);
       // Landmark runs take longer on a loaded machine: wait for a few of them rather than a fixed time.
-      for (let waited = 0; waited < 30000 && transport.engineStats()!.landmarkMisses <= 3; waited += 250) {
+      const engineStats = async () => (await transport.getStats()).engine!;
+      for (let waited = 0; waited < 30000 && (await engineStats()).landmarkMisses <= 3; waited += 250) {
         await new Promise((r) => setTimeout(r, 250));
       }
-      const stats = transport.engineStats()!;
+      const stats = await engineStats();
       expect(stats.landmarkMisses, 'landmark runs without a face').to.be.above(3);
       expect(stats.swapping).to.equal(false);
+      // Each output frame is a User Timing measure of its main-thread work.
+      frameMeasures.push(...observer.takeRecords().filter((entry) => entry.name === FRAME_MEASURE));
+      expect(frameMeasures.length, 'frame measures').to.be.above(10);
+      expect(frameMeasures.every((entry) => entry.duration >= 0 && entry.duration < 1000)).to.equal(true);
 
       // Same frame on both sides: the output equals the camera, up to the display conversion.
       let best = Infinity;
@@ -59,6 +68,7 @@ describe('LocalTransport without a face in the camera', function () {
       }
       expect(best).to.be.below(2);
     } finally {
+      observer.disconnect();
       await transport.leave();
       for (const track of camera.getTracks()) track.stop();
     }

@@ -4,6 +4,7 @@ import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { SessionController } from '../../../src/session/controller.js';
 import type { TransportOptions } from '../../../src/rtc/transport.js';
 import type { DetectResponse, SessionState } from '../../../src/core/protocol.js';
+import { until } from '../../support/until.js';
 import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDifference, samplePairs } from './face-check.js';
 
 // The whole offline path a visitor gets without an AKOOL account: the token endpoint on the emulator
@@ -28,15 +29,6 @@ async function detectedSource(): Promise<DetectResponse['faces'][number]['source
   });
   expect(detect.status).to.equal(200);
   return ((await detect.json()) as DetectResponse).faces[0].source;
-}
-
-/** Resolves once `check` holds, polling; fails the test when it never does. */
-async function until(check: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('a local-engine session with the face camera', function () {
@@ -128,22 +120,23 @@ describe('a local-engine session with the face camera', function () {
     );
     await controller.setSource(source);
     // The endpoint grants the local engine (GET /health), so its model loads now, before any start().
-    await until(() => (transports[0]?.engineStats()?.landmarkBackend ?? '') !== '', 'the model loaded before start');
+    const landmarkBackend = async (transport: LocalTransport | undefined) => (await transport?.getStats())?.engine?.landmarkBackend;
+    await until(() => landmarkBackend(transports[0]), 'the model loaded before start', 60_000);
     expect(controller.snapshot.state).to.equal('idle');
     expect(controller.snapshot.localStream, 'no camera before start').to.equal(null);
 
     await controller.stop();
-    expect(transports[0].engineStats(), 'released on stop').to.equal(null);
+    expect(await transports[0].getStats(), 'released on stop').to.deep.equal({});
 
     // Chosen again and started: the run takes the prepared transport instead of loading another model.
     await controller.setSource(null);
     await controller.setSource(source);
-    await until(() => (transports[1]?.engineStats()?.landmarkBackend ?? '') !== '', 'prepared again');
+    await until(() => landmarkBackend(transports[1]), 'prepared again', 60_000);
     await controller.start();
-    await until(() => controller!.snapshot.state === 'live' || controller!.snapshot.state === 'error', 'live');
+    await until(() => controller!.snapshot.state === 'live' || controller!.snapshot.state === 'error', 'live', 60_000);
     expect(controller.snapshot.state).to.equal('live');
     expect(transports.length, 'no third transport').to.equal(2);
     await controller.dispose();
-    expect(transports[1].engineStats(), 'released on dispose').to.equal(null);
+    expect(await transports[1].getStats(), 'released on dispose').to.deep.equal({});
   });
 });
