@@ -345,13 +345,26 @@ export class FaceSourcePicker extends LitElement {
     return [...this.slottedSources, ...fromProperty];
   }
 
-  private readonly onSlotChange = (event: Event) => {
-    const slot = event.target as HTMLSlotElement;
-    this.slottedSources = slot
+  private readonly onSlotChange = (event: Event) => this.readGallery(event.target as HTMLSlotElement);
+
+  /** The slotted `<img>` gallery, as thumbnails. */
+  private readGallery(slot: HTMLSlotElement): void {
+    const sources = slot
       .assignedElements({ flatten: true })
       .filter((element): element is HTMLImageElement => element instanceof HTMLImageElement && !!element.getAttribute('src'))
       .map((img) => ({ src: img.getAttribute('src')!, label: img.alt || undefined }));
-  };
+    const same =
+      sources.length === this.slottedSources.length &&
+      sources.every((s, i) => s.src === this.slottedSources[i]!.src && s.label === this.slottedSources[i]!.label);
+    if (!same) this.slottedSources = sources;
+  }
+
+  protected override firstUpdated(): void {
+    // A slot hydrated from server-rendered markup (Lit SSR) got its images before this element listened for
+    // slotchange, so the gallery is read once here too.
+    const slot = this.renderRoot.querySelector<HTMLSlotElement>('slot:not([name])');
+    if (slot) this.readGallery(slot);
+  }
 
   private readonly onPaste = (event: ClipboardEvent) => {
     const file = imageFromDataTransfer(event.clipboardData);

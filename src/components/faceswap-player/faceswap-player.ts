@@ -108,6 +108,12 @@ export class FaceswapPlayer extends LitElement {
    */
   @state() private autoplayAnswered = false;
   @state() private fullscreen = false;
+  /**
+   * What this browser can do, found after the first render: a server (Lit SSR) knows neither, and the first
+   * client render must match the server's markup for it to hydrate.
+   */
+  @state() private canRecord = false;
+  @state() private canFullscreen = false;
 
   /** The id of a `<faceswap-session>` to show, when the player is not inside it. */
   @property({ reflect: true }) session: string | null = null;
@@ -218,6 +224,11 @@ export class FaceswapPlayer extends LitElement {
     this.markCorner ??= 'bottom-end';
     this.setAttribute('state', this.state);
     this.toggleAttribute('recording', this.recording);
+  }
+
+  protected override firstUpdated(): void {
+    this.canRecord = pickRecordingType() !== null;
+    this.canFullscreen = typeof this.requestFullscreen === 'function' && document.fullscreenEnabled !== false;
   }
 
   protected override updated(): void {
@@ -433,8 +444,6 @@ export class FaceswapPlayer extends LitElement {
   protected override render() {
     const term = this.localize.term;
     const hasVideo = !!this.boundTrack && (this.state === 'live' || this.state === 'reconnecting');
-    const canRecord = pickRecordingType() !== null;
-    const canFullscreen = typeof this.requestFullscreen === 'function' && document.fullscreenEnabled !== false;
     const elapsed = this.recorder.recording ? formatDuration(this.recorder.elapsedMs) : '';
     return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.strings.lang}>
       <video
@@ -464,7 +473,7 @@ export class FaceswapPlayer extends LitElement {
       ${this.recording ? html`<div class="recording-indicator" part="recording-indicator">${term('recording', { time: elapsed })}</div>` : nothing}
       <div class="controls" part="controls" role="group" aria-label=${term('playerControls')} ?hidden=${this.noControls}>
         ${
-          canRecord
+          this.canRecord
             ? html`<button
               class="button button--icon"
               part="button record-button"
@@ -482,7 +491,7 @@ export class FaceswapPlayer extends LitElement {
           ${icons.camera}
         </button>
         ${
-          canFullscreen
+          this.canFullscreen
             ? html`<button
               class="button button--icon"
               part="button fullscreen-button"
