@@ -163,7 +163,8 @@ export class AgoraTransport extends EventSource<RtcTransportEventMap> implements
       width: remote.receiveResolutionWidth || undefined,
       height: remote.receiveResolutionHeight || undefined,
       rttMs: rtc?.RTT,
-      packetLoss: remote.packetLossRate, // already 0..1
+      // The SDK's lost / (received + lost) since subscribing: 0..1 already, and NaN (0 / 0) before the first packet.
+      packetLoss: Number.isFinite(remote.packetLossRate) ? remote.packetLossRate : undefined,
     };
   }
 

@@ -278,12 +278,13 @@ describe('AgoraTransport: the swapped video', () => {
     await rig.transport.leave();
   });
 
-  it("packetLoss is the SDK's 0..1 share as is", async () => {
+  it("packetLoss is the SDK's 0..1 share as is, and unknown (not NaN) before the first packet", async () => {
     const { client, user, transport } = await joined();
     const worker = user(3);
     client.emit('user-published', worker, 'video');
     await sleep(30);
-    worker.videoTrack!.stats = { ...worker.videoTrack!.stats, packetLossRate: 0.25 };
+    expect((await transport.getStats()).packetLoss).to.equal(undefined);
+    worker.videoTrack!.receive(300, 100);
     expect((await transport.getStats()).packetLoss).to.equal(0.25);
     await transport.leave();
   });

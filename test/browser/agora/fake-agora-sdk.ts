@@ -53,7 +53,17 @@ export class FakeLocalTrack extends FakeEmitter {
 }
 
 export class FakeRemoteVideoTrack extends FakeEmitter {
-  stats = { receiveResolutionWidth: 0, receiveResolutionHeight: 0, decodeFrameRate: 0, receiveFrameRate: 0, packetLossRate: 0, receiveBitrate: 0 };
+  /** As agora-rtc-sdk-ng 4.24.8 fills them: `packetLossRate` is lost / (received + lost), so NaN before any packet. */
+  stats = {
+    receiveResolutionWidth: 0,
+    receiveResolutionHeight: 0,
+    decodeFrameRate: 0,
+    receiveFrameRate: 0,
+    receivePackets: 0,
+    receivePacketsLost: 0,
+    packetLossRate: NaN,
+    receiveBitrate: 0,
+  };
   constructor(readonly mediaStreamTrack: MediaStreamTrack) {
     super();
   }
@@ -66,6 +76,11 @@ export class FakeRemoteVideoTrack extends FakeEmitter {
   /** The receiver decoded its first frame. */
   decodeFrames(width = 640, height = 480): void {
     this.stats = { ...this.stats, receiveResolutionWidth: width, receiveResolutionHeight: height, decodeFrameRate: 20, receiveFrameRate: 20 };
+    this.receive(100, 0);
+  }
+  /** Packets received and lost so far, and the loss rate the SDK derives from them. */
+  receive(packets: number, lost: number): void {
+    this.stats = { ...this.stats, receivePackets: packets, receivePacketsLost: lost, packetLossRate: lost / (packets + lost) };
   }
 }
 
