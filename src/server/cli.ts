@@ -9,9 +9,11 @@ import { parseArgs } from 'node:util';
 import type { AkoolAuth } from './akool-client.js';
 
 const USAGE = `Usage:
-  faceswap-elements doctor [--key-file <path>] [--base-url <url>] [--queue-wait <s>] [--json]
+  faceswap-elements doctor [--key-file <path>] [--base-url <url>] [--queue-wait <s>] [--browser-wait <s>] [--no-browser] [--json]
       Checks your AKOOL account with one throwaway session (closed at the end, also on Ctrl-C).
       The key comes from AKOOL_API_KEY, or --key-file, or AKOOL_CLIENT_ID + AKOOL_CLIENT_SECRET.
+      For the Agora channel it prints a http://127.0.0.1 URL to open in a browser on this machine
+      and waits --browser-wait seconds (default 120) for that page; --no-browser skips the step.
   faceswap-elements emulator [--port <n>] [--reading <name>=<value> ...]  (--help for every option)
       Serves the AKOOL emulator for development and tests.`;
 
@@ -25,11 +27,15 @@ async function doctor(argv: string[]): Promise<number> {
       'key-file': { type: 'string' },
       'base-url': { type: 'string' },
       'queue-wait': { type: 'string', default: '120' },
+      'browser-wait': { type: 'string', default: '120' },
+      'no-browser': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
   const queueWaitS = Number(values['queue-wait']);
   if (!Number.isFinite(queueWaitS) || queueWaitS < 0) throw new UsageError('--queue-wait must be a number of seconds');
+  const browserWaitS = Number(values['browser-wait']);
+  if (!Number.isFinite(browserWaitS) || browserWaitS <= 0) throw new UsageError('--browser-wait must be a positive number of seconds');
   const auth = await readAuth(values['key-file']);
   const { runDoctor, formatReport } = await import('./doctor.js');
   const abort = new AbortController();
@@ -38,7 +44,13 @@ async function doctor(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     const baseUrl = values['base-url'] ?? process.env.AKOOL_BASE_URL;
-    const report = await runDoctor({ auth, baseUrl, queueWaitMs: queueWaitS * 1000, signal: abort.signal });
+    // The URL goes to stderr, for the person at the terminal; stdout carries only the report.
+    const onUrl = (url: string) =>
+      console.error(
+        `\nOpen this page in a browser on this machine within ${browserWaitS} s: it joins the throwaway session's Agora channel and sends the doctor's photo as video (no camera needed).\nThe link holds the session's RTC token: do not share it.\n\n  ${url}\n`,
+      );
+    const browser = values['no-browser'] ? undefined : { waitMs: browserWaitS * 1000, onUrl };
+    const report = await runDoctor({ auth, baseUrl, queueWaitMs: queueWaitS * 1000, browser, signal: abort.signal });
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.ok ? 0 : 1;
   } finally {

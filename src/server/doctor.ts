@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { AKOOL_BASE_URL, codeForAkool, parseJsonObject, type AkoolAuth } from './akool-client.js';
 import type { DetectFacesResponse, LiveSession, SourceImage } from './akool-types.js';
 import { parseLandmarks, regionToBox } from './detect-result.js';
+import { appIdFromToken } from '../core/app-id.js';
+import { DOCTOR_PHOTO, probeChannelInBrowser, readChannel, type BrowserStepOptions } from './doctor-agora.js';
 
 export interface DoctorOptions {
   auth: AkoolAuth;
@@ -20,6 +22,11 @@ export interface DoctorOptions {
   pollMs?: number;
   /** Per-call timeout. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * The Agora step: a page on 127.0.0.1 that joins the session's channel (see doctor-agora.ts). Without it the
+   * channel readings are reported as not checked.
+   */
+  browser?: BrowserStepOptions;
   /** Stops the checks; what was opened is still closed. */
   signal?: AbortSignal;
   fetch?: typeof fetch;
@@ -27,8 +34,15 @@ export interface DoctorOptions {
 
 /** Which reading of each open question the account's answers showed (undefined: not reached). */
 export interface DoctorReadings {
-  /** `named`: create names an `algorithm_user_id` (`algorithm` or `other` reading; only the channel tells which); `announced`: it is empty. */
-  videoUid?: 'named' | 'announced';
+  /**
+   * Which uid published the swapped video in the channel: `algorithm` the create answer's `algorithm_user_id`,
+   * `other` another uid although create named one, `announced` a uid only `user-published` named (create named none).
+   */
+  videoUid?: 'algorithm' | 'other' | 'announced';
+  /** From the start of the page's join to the first frame of the swapped video, in ms. */
+  firstVideoMs?: number;
+  /** Whether a remote uid published audio in the channel. */
+  workerAudio?: 'sent' | 'none';
   /** Measured time from create to `faceswap_status` 2, in ms; `null` when still queued at the wait limit. */
   queueMs?: number | null;
   appId?: 'empty' | 'filled';
@@ -42,7 +56,9 @@ export interface DoctorReadings {
 
 export interface DoctorCheck {
   name: string;
+  /** False only for a failure; a check that could not run (`skipped`) is not one. */
   ok: boolean;
+  skipped?: boolean;
   ms: number;
   detail: string;
 }
@@ -64,9 +80,6 @@ interface Answer {
 
 const NO_SUCH_SESSION = '000000000000000000000000';
 const UNREACHABLE_PHOTO = 'https://faceswap-elements-doctor.invalid/face.jpg';
-/** The bundled photo: a face well away from the image's origin, so the two `region` layouts read differently. */
-const PHOTO_URL = new URL('../../src/server/doctor-face.jpg', import.meta.url);
-const PHOTO_SIZE = { width: 800, height: 600 };
 
 class Doctor {
   readonly report: DoctorReport;
@@ -91,11 +104,17 @@ class Doctor {
       this.report.checks.push({ name, ok: true, ms: Math.round(performance.now() - started), detail });
       return value;
     } catch (error) {
+      if (error instanceof NotChecked) return void this.skip(name, error.message);
       this.report.ok = false;
       const detail = error instanceof Error && error.name === 'AbortError' ? 'aborted' : (error as Error).message;
       this.report.checks.push({ name, ok: false, ms: Math.round(performance.now() - started), detail });
       return undefined;
     }
+  }
+
+  /** A check that could not run: reported, but not a failure. */
+  skip(name: string, detail: string): void {
+    this.report.checks.push({ name, ok: true, skipped: true, ms: 0, detail });
   }
 
   /** `finish`: not cancelled by an abort (a create AKOOL may carry out anyway must answer, so it can be closed). */
@@ -149,6 +168,9 @@ const fail = (text: string): never => {
   throw new Error(text);
 };
 
+/** Thrown by a check that found it could not run (nobody opened the page): a skip, not a failure. */
+class NotChecked extends Error {}
+
 async function checkAuth(doctor: Doctor, auth: AkoolAuth): Promise<boolean> {
   const done = await doctor.check('auth', async () => {
     if ('clientId' in auth) {
@@ -171,7 +193,7 @@ function readRegion(entry: NonNullable<DetectFacesResponse['faces_obj']>[string]
   const region = entry.region?.[0];
   const points = parseLandmarks(entry.landmarks_str?.[0]);
   if (!region || !points) fail('detect answered a face without region or landmarks');
-  const box = regionToBox(region, points!, PHOTO_SIZE);
+  const box = regionToBox(region, points!, DOCTOR_PHOTO.size);
   return box.every((n, i) => n === Math.round(region![i]!)) ? 'xywh' : 'corners';
 }
 
@@ -179,7 +201,7 @@ function readRegion(entry: NonNullable<DetectFacesResponse['faces_obj']>[string]
 async function checkDetect(doctor: Doctor): Promise<SourceImage | undefined> {
   const path = '/interface/detect-api/detect_faces';
   const source = await doctor.check('detect upload', async () => {
-    const img = (await readFile(PHOTO_URL)).toString('base64');
+    const img = (await readFile(DOCTOR_PHOTO.url)).toString('base64');
     const answer = await doctor.call(path, { img, return_face_url: true, single_face: true });
     const reply = answer.body as DetectFacesResponse | undefined;
     if (reply?.error_code !== 0) fail(`detect refused the bundled photo: ${explain(answer)}`);
@@ -216,7 +238,6 @@ async function checkCreate(doctor: Doctor, source: SourceImage): Promise<LiveSes
     doctor.report.sessions.push({ id: session!._id, closed: false });
     const { readings } = doctor.report;
     readings.appId = session!.app_id ? 'filled' : 'empty';
-    readings.videoUid = session!.algorithm_user_id ? 'named' : 'announced';
     const uid = session!.algorithm_user_id ? `algorithm_user_id ${session!.algorithm_user_id}` : 'no algorithm_user_id';
     return { detail: `session ${session!._id}, status ${session!.faceswap_status}, app_id ${readings.appId}, ${uid}`, value: session! };
   });
@@ -255,6 +276,29 @@ async function checkStatus(doctor: Doctor, session: LiveSession, options: Doctor
       }
       await sleep(options.pollMs ?? 2_000, options.signal);
     }
+  });
+}
+
+/** Joins the session's channel from a browser page (doctor-agora.ts): which uid sends the swapped video, and when. */
+async function checkChannel(doctor: Doctor, session: LiveSession, options: DoctorOptions): Promise<void> {
+  const browser = options.browser;
+  if (!browser) return doctor.skip('agora', 'not checked: the browser step was switched off (--no-browser)');
+  if (doctor.report.readings.queueMs === null) return doctor.skip('agora', 'not checked: AKOOL still queued the session, no swap worker to meet');
+  await doctor.check('agora', async () => {
+    const algorithmUid = session.algorithm_user_id ?? '';
+    const credentials = {
+      appId: session.app_id || (await appIdFromToken(session.front_rtc_token)) || '',
+      channel: session.channel_id,
+      uid: session.front_user_id,
+      token: session.front_rtc_token,
+      remoteUid: algorithmUid,
+    };
+    const result = await probeChannelInBrowser(credentials, browser, options.signal);
+    if (!result) throw new NotChecked(`not checked: no page reported within ${Math.round(browser.waitMs / 1000)} s (open the URL printed above)`);
+    const { ok, detail, videoUid, firstVideoMs, workerAudio } = readChannel(result, algorithmUid);
+    Object.assign(doctor.report.readings, { videoUid, firstVideoMs, workerAudio });
+    if (!ok) fail(detail);
+    return { detail, value: true };
   });
 }
 
@@ -305,6 +349,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     if (!session) return doctor.report;
     await checkStatus(doctor, session, options);
     if (options.signal?.aborted) return doctor.report;
+    await checkChannel(doctor, session, options);
+    if (options.signal?.aborted) return doctor.report;
     await checkUpdateAndClose(doctor, session, source);
   } finally {
     // Aborted or failed midway: whatever is still open is closed, whatever the caller's signal says.
@@ -316,6 +362,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
 const READING_NOTES: Record<keyof DoctorReadings, string> = {
   videoUid: 'the client plays algorithm_user_id, or after 3 s the only other video publisher, or the first one',
+  firstVideoMs: 'counts against swapTimeoutMs (60 s)',
+  workerAudio: 'played only with remote-audio',
   queueMs: 'the client shows "queued" and waits up to queueTimeoutMs (180 s)',
   appId: 'an empty one is read from the token on the server',
   detectErrors: 'both read',
@@ -325,16 +373,21 @@ const READING_NOTES: Record<keyof DoctorReadings, string> = {
   closeEnded: '1000/1003/1008/1014 all count as closed',
 };
 
+/** The readings only the browser step reads. */
+const CHANNEL_READINGS = new Set<keyof DoctorReadings>(['videoUid', 'firstVideoMs', 'workerAudio']);
+
 /** The report as text for a terminal. */
 export function formatReport(report: DoctorReport): string {
   const lines = [`faceswap-elements doctor: ${report.baseUrl}`, ''];
   for (const check of report.checks) {
-    lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(15)} ${check.detail} (${check.ms} ms)`);
+    lines.push(`  ${check.skipped ? 'skip' : check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(15)} ${check.detail} (${check.ms} ms)`);
   }
+  const channelSkipped = report.checks.some((c) => c.name === 'agora' && c.skipped);
   lines.push('', 'Readings (README "What we assume about AKOOL"):');
   for (const key of Object.keys(READING_NOTES) as Array<keyof DoctorReadings>) {
     const value = report.readings[key];
-    const shown = value === undefined ? 'not reached' : value === null ? 'still queued at the wait limit' : key === 'queueMs' ? `${value} ms` : String(value);
+    const unread = channelSkipped && CHANNEL_READINGS.has(key) ? 'not checked' : 'not reached';
+    const shown = value === undefined ? unread : value === null ? 'still queued at the wait limit' : key.endsWith('Ms') ? `${value} ms` : String(value);
     lines.push(`  ${key.padEnd(15)} ${shown.padEnd(30)} ${value === undefined ? '' : READING_NOTES[key]}`.trimEnd());
   }
   const open = report.sessions.filter((s) => !s.closed);
@@ -342,6 +395,7 @@ export function formatReport(report: DoctorReport): string {
   if (report.sessions.length === 0) lines.push('No session was opened.');
   else if (open.length === 0) lines.push(`Every session it opened is closed (${report.sessions.map((s) => s.id).join(', ')}).`);
   else lines.push(`STILL OPEN, close in AKOOL's console: ${open.map((s) => s.id).join(', ')}`);
-  lines.push(report.ok ? 'Result: ok' : 'Result: problems found (see FAIL above)');
+  const skipped = report.checks.filter((c) => c.skipped).map((c) => c.name);
+  lines.push(!report.ok ? 'Result: problems found (see FAIL above)' : skipped.length ? `Result: ok, but not checked: ${skipped.join(', ')}` : 'Result: ok');
   return lines.join('\n');
 }

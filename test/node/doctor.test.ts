@@ -21,8 +21,8 @@ function doctorOn(readings: Partial<EmulatorReadings>, options: { credit?: numbe
   return { emulator, run };
 }
 
+// Without the browser step (test/node/doctor-agora.test.ts) the channel readings stay unread.
 const readingsOf = (r: EmulatorReadings): DoctorReadings => ({
-  videoUid: r.videoUid === 'announced' ? 'announced' : 'named',
   appId: r.appId,
   detectErrors: r.detectErrors,
   businessErrors: r.businessErrors,
@@ -119,37 +119,54 @@ describe('doctor: accounts that cannot run a session', { timeout: 120_000 }, () 
   });
 });
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
     let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.on('close', (code) => resolve({ code, out }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => ((out += chunk), (stdout += chunk)));
+    child.stderr.on('data', (chunk) => ((out += chunk), (stderr += chunk)));
+    child.on('close', (code) => resolve({ code, out, stdout, stderr }));
   });
 }
 
 describe('the doctor command', { timeout: 300_000 }, () => {
-  test('prints a readable report and --json, never the key or a token; exit 0 when ok, 1 for a wrong key, 2 without a key', async () => {
+  test('prints a readable report and --json, never the key; the RTC token only in the page URL on stderr; exit 0 when ok, 1 for a wrong key, 2 without a key', async () => {
     const emulator = await startEmulator({ apiKey: API_KEY, readings: { queueMs: 0, region: 'corners' } });
     try {
-      const text = await runCli(['doctor', '--base-url', emulator.url], { AKOOL_API_KEY: API_KEY });
+      // Nobody opens the page: the Agora step is not checked, which is no failure.
+      const text = await runCli(['doctor', '--browser-wait', '1', '--base-url', emulator.url], { AKOOL_API_KEY: API_KEY });
       assert.equal(text.code, 0, text.out);
-      assert.match(text.out, /region\s+corners/);
-      assert.match(text.out, /Every session it opened is closed/);
-      const json = await runCli(['doctor', '--json', '--base-url', emulator.url], { AKOOL_API_KEY: API_KEY });
+      assert.match(text.stdout, /region\s+corners/);
+      assert.match(text.stdout, /skip\s+agora\s+not checked: no page reported within 1 s/);
+      assert.match(text.stdout, /videoUid\s+not checked/);
+      assert.match(text.stdout, /Result: ok, but not checked: agora/);
+      assert.match(text.stdout, /Every session it opened is closed/);
+      const urls = [...text.stderr.matchAll(/http:\/\/127\.0\.0\.1:\d+\/#(\S+)/g)];
+      assert.equal(urls.length, 1, text.stderr);
+      const orders = JSON.parse(Buffer.from(urls[0]![1]!, 'base64url').toString()) as { token: string; channel: string };
+      assert.equal(orders.channel, emulator.sessions()[0]!.channel_id);
+      assert.match(orders.token, /^007/);
+      const json = await runCli(['doctor', '--no-browser', '--json', '--base-url', emulator.url], { AKOOL_API_KEY: API_KEY });
       assert.equal(json.code, 0, json.out);
-      const report = JSON.parse(json.out) as { readings: DoctorReadings };
+      assert.equal(json.stderr, '', 'no page URL with --no-browser');
+      const report = JSON.parse(json.stdout) as { readings: DoctorReadings; checks: Array<{ name: string; skipped?: boolean; detail: string }> };
       assert.equal(report.readings.region, 'corners');
-      const tokens = emulator.sessions().map((s) => s.channel_id);
-      for (const out of [text.out, json.out]) {
-        assert.ok(!out.includes(API_KEY), 'the key is never printed');
-        assert.ok(!/007[A-Za-z0-9+/=]{20,}/.test(out), 'no RTC token is printed');
-        for (const channel of tokens) assert.ok(!out.includes(channel), 'nor the channel the token opens');
+      assert.deepEqual(
+        report.checks.find((c) => c.name === 'agora'),
+        { name: 'agora', ok: true, skipped: true, ms: 0, detail: 'not checked: the browser step was switched off (--no-browser)' },
+      );
+      const channels = emulator.sessions().map((s) => s.channel_id);
+      for (const out of [text.out, json.out]) assert.ok(!out.includes(API_KEY), 'the key is never printed');
+      for (const out of [text.stdout, json.stdout]) {
+        assert.ok(!/007[A-Za-z0-9+/=]{20,}/.test(out), 'no RTC token in the report');
+        assert.ok(!/127\.0\.0\.1:\d+\/#/.test(out), 'nor the page URL');
+        for (const channel of channels) assert.ok(!out.includes(channel), 'nor the channel the token opens');
       }
       assert.equal(emulator.state().openSessions, 0);
 
-      const wrong = await runCli(['doctor', '--base-url', emulator.url], { AKOOL_API_KEY: 'wrong-key-9a8b7c' });
+      const wrong = await runCli(['doctor', '--no-browser', '--base-url', emulator.url], { AKOOL_API_KEY: 'wrong-key-9a8b7c' });
       assert.equal(wrong.code, 1, wrong.out);
       assert.match(wrong.out, /FAIL\s+auth\s+the key was refused: AKOOL 1101/);
       assert.ok(!wrong.out.includes('wrong-key-9a8b7c'));
@@ -159,6 +176,9 @@ describe('the doctor command', { timeout: 300_000 }, () => {
     const none = await runCli(['doctor'], { AKOOL_API_KEY: '', AKOOL_CLIENT_ID: '', AKOOL_CLIENT_SECRET: '' });
     assert.equal(none.code, 2);
     assert.match(none.out, /No key: set AKOOL_API_KEY/);
+    const badWait = await runCli(['doctor', '--browser-wait', '0'], { AKOOL_API_KEY: API_KEY });
+    assert.equal(badWait.code, 2);
+    assert.match(badWait.out, /--browser-wait must be a positive number of seconds/);
   });
 
   test('Ctrl-C while AKOOL keeps the session queued: the command closes it, then exits 1', async () => {

@@ -18,6 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   rtc: ['core', 'engine'],
   session: ['core', 'rtc'],
   server: ['core'],
+  // The doctor's browser page (src/server/doctor-agora.ts serves it): the client's Agora transport, nothing above.
+  doctor: ['core', 'rtc'],
   internal: ['core'],
   controllers: ['core', 'events', 'i18n', 'internal', 'session'],
   components: ['controllers', 'core', 'events', 'i18n', 'internal', 'session'],
