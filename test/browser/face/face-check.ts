@@ -28,14 +28,45 @@ async function load() {
   return faceapi;
 }
 
-/** The largest face in `image`, or null. Without `describe` the descriptor is left empty (saves the recognition model's run). */
-export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, describe = true): Promise<FaceInfo | null> {
+/**
+ * Where to look for the face when an image shows several: `near` a box of another frame (the matching input
+ * frame's face, or the same camera's previous face), the nearest face by box centre; `within` caps that distance
+ * in sizes of `near` (its larger side), beyond which there is no matching face. Without `near`, the largest face.
+ */
+export interface FaceChoice {
+  near?: FaceInfo['box'];
+  within?: number;
+}
+
+/** The face of `faces` that `choice` asks for (see FaceChoice), or null. */
+export function chooseFace<T>(faces: T[], boxOf: (face: T) => FaceInfo['box'], choice: FaceChoice = {}): T | null {
+  const { near, within = Infinity } = choice;
+  let best: T | null = null;
+  let bestScore = Infinity;
+  for (const face of faces) {
+    const [x, y, w, h] = boxOf(face);
+    let score = -w * h;
+    if (near) {
+      const [nx, ny, nw, nh] = near;
+      score = Math.hypot(x + w / 2 - (nx + nw / 2), y + h / 2 - (ny + nh / 2));
+      if (score > within * Math.max(nw, nh)) continue;
+    }
+    if (score < bestScore) [best, bestScore] = [face, score];
+  }
+  return best;
+}
+
+/**
+ * The face in `image` that `choice` asks for (by default the largest), or null. Without `describe` the
+ * descriptor is left empty (saves the recognition model's run).
+ */
+export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, describe = true, choice: FaceChoice = {}): Promise<FaceInfo | null> {
   api ??= load();
   const faceapi = await api;
   const detections = faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
   const results = describe ? await detections.withFaceDescriptors() : await detections;
-  if (results.length === 0) return null;
-  const best = results.reduce((a: any, b: any) => (b.detection.box.area > a.detection.box.area ? b : a));
+  const best = chooseFace(results as any[], (r) => [r.detection.box.x, r.detection.box.y, r.detection.box.width, r.detection.box.height], choice);
+  if (!best) return null;
   const b = best.detection.box;
   const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
   return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: best.descriptor ?? new Float32Array(0) };

@@ -13,7 +13,7 @@
 import type { EngineAssetUrls } from '../../../src/engine/assets.js';
 import { FaceSwapEngine, type DrawnMesh } from '../../../src/engine/engine.js';
 import { FACE_OVAL } from '../../../src/engine/mesh.js';
-import { analyseFace, loadImage, meanDescriptor, type FaceInfo } from './face-check.js';
+import { analyseFace, loadImage, meanDescriptor, type FaceChoice, type FaceInfo } from './face-check.js';
 import {
   faceContour,
   foldedArea,
@@ -178,10 +178,25 @@ export async function recordEngine(
   }
 }
 
-/** face-api's analysis of `canvas`; `identity` adds its descriptor and, with `secondModel`, human's embedding. */
-async function analyse(canvas: HTMLCanvasElement, secondModel: boolean, identity = true): Promise<AnalysedFrame> {
-  const [face, embedding] = await Promise.all([analyseFace(canvas, identity), identity && secondModel ? humanEmbedding(canvas) : Promise.resolve(null)]);
+/**
+ * face-api's analysis of the face in `canvas` that `choice` asks for (see FaceChoice); `identity` adds its
+ * descriptor and, with `secondModel`, human's embedding of the same face.
+ */
+async function analyse(canvas: HTMLCanvasElement, secondModel: boolean, identity = true, choice: FaceChoice = {}): Promise<AnalysedFrame> {
+  const face = await analyseFace(canvas, identity, choice);
+  const embedding = face && identity && secondModel ? await humanEmbedding(canvas, { near: face.box, within: MATCH_WITHIN }) : null;
   return { canvas, face, embedding };
+}
+
+/**
+ * An output (or control) frame's face is the one at the input frame's face, its centre at most this many face
+ * sizes away: a second person in the frame is never compared with the camera person. No face there: none found.
+ */
+const MATCH_WITHIN = 0.5;
+
+/** The face in `canvas` at the place of `input`'s face (see MATCH_WITHIN); the largest face when the input has none. */
+function analyseAt(canvas: HTMLCanvasElement, input: AnalysedFrame, secondModel: boolean, identity = true): Promise<AnalysedFrame> {
+  return analyse(canvas, secondModel, identity, input.face ? { near: input.face.box, within: MATCH_WITHIN } : {});
 }
 
 /** Everything about one camera that does not depend on the source: its frames, faces and the source-free controls. */
@@ -256,11 +271,17 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
   const sampled = sampledFrames(video.frameCount, options.bursts, options.burstLength);
   const inputs = new Map<number, AnalysedFrame>();
   const controls: CameraAnalysis['controls'] = { raw: inputs, blanked: new Map(), shaken: new Map() };
-  for (const i of sampled) inputs.set(i, await analyse(video.canvas(i), options.secondModel));
+  // One camera person throughout: the largest face first, then the face nearest the last one found.
+  let last: FaceInfo['box'] | undefined;
+  for (const i of sampled) {
+    const input = await analyse(video.canvas(i), options.secondModel, true, { near: last });
+    inputs.set(i, input);
+    last = input.face?.box ?? last;
+  }
   for (const i of options.controls === false ? [] : sampled) {
     const input = inputs.get(i)!;
-    controls.blanked.set(i, await analyse(blanked(input), false, false));
-    controls.shaken.set(i, await analyse(shaken(input, i), false, false));
+    controls.blanked.set(i, await analyseAt(blanked(input), input, false, false));
+    controls.shaken.set(i, await analyseAt(shaken(input, i), input, false, false));
   }
   const faces = [...inputs.values()].filter((f) => f.face);
   const embeddings = faces.map((f) => f.embedding).filter((e): e is Float32Array => e !== null);
@@ -367,7 +388,7 @@ export async function measurePair(
     enginePairs.push({
       index: i,
       input: camera.inputs.get(i)!,
-      output: await analyse(output, secondModel),
+      output: await analyseAt(output, camera.inputs.get(i)!, secondModel),
       mask: mesh ? oval(mesh) : null,
       faded: recording.opacity[i] < 0.999,
     });
@@ -387,7 +408,7 @@ export async function measurePair(
       ctx.drawImage(input.canvas, 0, 0);
       if (box) ctx.drawImage(source.image, sx - sw * 0.1, sy - sh * 0.1, sw * 1.2, sh * 1.2, ...box);
     });
-    paste.set(i, await analyse(canvas, secondModel));
+    paste.set(i, await analyseAt(canvas, input, secondModel));
   }
   const controls: PairResult['controls'] = withControls
     ? {

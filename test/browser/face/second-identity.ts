@@ -4,6 +4,7 @@
  * because human bundles its own copy of tfjs, which must not share a page with face-api's.
  */
 import { faceMeshConfig } from '../../../src/engine/human-config.js';
+import { chooseFace, type FaceChoice, type FaceInfo } from './face-check.js';
 
 const HUMAN = '/node_modules/@vladmandic/human/dist/human.esm.js';
 const MODELS = '/node_modules/@vladmandic/human/models/';
@@ -11,7 +12,7 @@ const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 
 function workerSource(origin: string): string {
   const config = {
-    ...faceMeshConfig({ urls: { tfjsWasm: origin + WASM, humanModels: origin + MODELS }, maxDetected: 1, tracking: false, rotation: true, description: true }),
+    ...faceMeshConfig({ urls: { tfjsWasm: origin + WASM, humanModels: origin + MODELS }, maxDetected: 4, tracking: false, rotation: true, description: true }),
     backend: 'wasm',
   };
   return `
@@ -22,34 +23,37 @@ function workerSource(origin: string): string {
       try {
         await ready;
         const result = await human.detect(image);
-        const face = result.face[0];
-        self.postMessage({ id, embedding: face && face.embedding && face.embedding.length ? Array.from(face.embedding) : null });
+        const faces = result.face.filter((f) => f.embedding && f.embedding.length).map((f) => ({ box: f.box, embedding: Array.from(f.embedding) }));
+        self.postMessage({ id, faces });
       } catch (error) {
-        self.postMessage({ id, embedding: null, error: String(error) });
+        self.postMessage({ id, faces: [], error: String(error) });
       }
     };`;
 }
 
 let worker: Worker | null = null;
 let nextId = 1;
-const pending = new Map<number, (embedding: Float32Array | null) => void>();
+type EmbeddedFace = { box: FaceInfo['box']; embedding: number[] };
+const pending = new Map<number, (faces: EmbeddedFace[]) => void>();
 
-/** The recognition embedding of the (largest) face in `canvas`, or null when the model finds none. */
-export function humanEmbedding(canvas: HTMLCanvasElement): Promise<Float32Array | null> {
+/** The recognition embedding of the face in `canvas` that `choice` asks for (see FaceChoice), or null when the model finds none. */
+export async function humanEmbedding(canvas: HTMLCanvasElement, choice: FaceChoice = {}): Promise<Float32Array | null> {
   if (!worker) {
     const url = URL.createObjectURL(new Blob([workerSource(location.origin)], { type: 'text/javascript' }));
     worker = new Worker(url, { type: 'module' });
-    worker.onmessage = ({ data }: MessageEvent<{ id: number; embedding: number[] | null }>) => {
-      pending.get(data.id)?.(data.embedding ? Float32Array.from(data.embedding) : null);
+    worker.onmessage = ({ data }: MessageEvent<{ id: number; faces: EmbeddedFace[] }>) => {
+      pending.get(data.id)?.(data.faces);
       pending.delete(data.id);
     };
   }
   const image = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
   const id = nextId++;
-  return new Promise((resolve) => {
+  const faces = await new Promise<EmbeddedFace[]>((resolve) => {
     pending.set(id, resolve);
     worker!.postMessage({ id, image });
   });
+  const face = chooseFace(faces, (f) => f.box, choice);
+  return face ? Float32Array.from(face.embedding) : null;
 }
 
 /** Cosine distance (0 = same direction, 2 = opposite) between two embeddings. */
@@ -68,6 +72,6 @@ export function cosineDistance(a: Float32Array, b: Float32Array): number {
 export function stopSecondIdentity(): void {
   worker?.terminate();
   worker = null;
-  for (const resolve of pending.values()) resolve(null);
+  for (const resolve of pending.values()) resolve([]);
   pending.clear();
 }
