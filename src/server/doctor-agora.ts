@@ -265,7 +265,11 @@ export function readChannel(result: ChannelProbeResult, algorithmUid: string): C
   }
   const videoUid = !algorithmUid ? 'announced' : videoUids.includes(algorithmUid) ? 'algorithm' : 'other';
   const from = videoUids.map((uid) => (uid === algorithmUid ? `${uid} (algorithm_user_id)` : uid)).join(', ');
-  const audio = workerAudio === 'sent' ? `audio from uid ${audioUids.join(', ')}` : 'no audio';
+  const silent = uidsThat('joined').filter((uid) => !videoUids.includes(uid));
+  const audio = [
+    ...silent.map((uid) => `uid ${uid}${uid === algorithmUid ? ' (algorithm_user_id)' : ''} joined without video`),
+    workerAudio === 'sent' ? `audio from uid ${audioUids.join(', ')}` : 'no audio',
+  ].join('; ');
   if (result.firstFrameMs === undefined || result.playedUid === undefined) {
     return { ok: false, videoUid, workerAudio, detail: `${joined}; video published by uid ${from}, but the client showed none of it; ${audio}` };
   }

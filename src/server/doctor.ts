@@ -159,8 +159,8 @@ function explain(answer: Answer): string {
   const code = body.code ?? body.error_code;
   const message = body.msg ?? body.error_msg;
   if (typeof code !== 'number') return `HTTP ${answer.status} without an AKOOL code`;
-  // Business codes (1000 and up) map to the endpoint's stable codes; detect's small error codes do not.
-  const stable = code >= 1000 ? ` (${codeForAkool(code)})` : '';
+  // Business error codes (above 1000, AKOOL's success) map to the endpoint's stable codes; detect's small error codes do not.
+  const stable = code > 1000 ? ` (${codeForAkool(code)})` : '';
   return `AKOOL ${code}${stable}${typeof message === 'string' ? `: ${message}` : ''}, HTTP ${answer.status}`;
 }
 

@@ -81,6 +81,7 @@ describe('doctor: the Agora page names the uid that sends the swapped video', { 
         assert.equal(done.readings.workerAudio, audio ? 'sent' : 'none');
         assert.ok(typeof done.readings.firstVideoMs === 'number' && done.readings.firstVideoMs > 0, String(done.readings.firstVideoMs));
         assert.match(check.detail, new RegExp(`the client showed uid ${plan!.videoUid} `));
+        if (videoUid === 'other') assert.match(check.detail, new RegExp(`uid ${plan!.algorithmUid} \\(algorithm_user_id\\) joined without video`));
         assert.equal(done.ok, true);
         assert.deepEqual(done.sessions, [{ id: emulator.sessions()[0]!._id, closed: true }]);
         assert.equal(emulator.state().openSessions, 0);
