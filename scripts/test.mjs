@@ -55,7 +55,7 @@ const debPackageOk = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }
 
 /**
  * Debian packages the tests need: the browsers, an X server for WebKitGTK, ffmpeg (face camera), redis-server
- * (shared store), exiftool (reads the disclosure marks of saved files), a font for the screenshots, and WordPress with
+ * (shared store), exiftool (reads the disclosure marks of saved files), openssl (makes the C2PA test certificates), a font for the screenshots, and WordPress with
  * PHP and MariaDB for the plugin's tests. The one list: `.ci/run` relies on `npm test` installing them.
  */
 function missingTools(browsers) {
@@ -67,6 +67,7 @@ function missingTools(browsers) {
     { bin: 'ffmpeg', apt: ['ffmpeg'] },
     { bin: 'redis-server', apt: ['redis-server'] },
     { bin: 'exiftool', apt: ['libimage-exiftool-perl'] },
+    { bin: 'openssl', apt: ['openssl'] },
     { deb: 'fonts-dejavu-core', apt: ['fonts-dejavu-core'] },
     { bin: 'php', apt: ['php-cli', 'php-mysql', 'php-gd', 'php-curl'], for: 'wordpress' },
     { bin: 'mariadbd', apt: ['mariadb-server'], for: 'wordpress' },

@@ -19,6 +19,11 @@ export interface FaceswapSessionHost extends HTMLElement {
   start(): Promise<void>;
   /** Sets the face to swap in; during a session it is applied without reconnecting. */
   setSource(source: FaceSource | null): Promise<void>;
+  /**
+   * A marked snapshot with a signed C2PA manifest when the token endpoint signs for the running session, else
+   * the snapshot itself. Rejects with a `FaceswapError` when the endpoint fails to sign.
+   */
+  signSnapshot(picture: Blob): Promise<Blob>;
   /** The session's token endpoint, which a picker inside the session uses for `/detect`. */
   readonly tokenEndpoint: string | null;
   /** String overrides set on the session; they apply to every element of the session. */

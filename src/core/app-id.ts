@@ -4,6 +4,8 @@
  * the token endpoint resolves it before answering. Layout after inflating: uint16 LE length + signature
  * bytes, then uint16 LE length + App ID (ASCII). Works wherever `DecompressionStream` exists (browsers, Node 20+).
  */
+import { base64ToBytes } from './base64.js';
+
 const ACCESS_TOKEN2_VERSION = '007';
 
 export async function appIdFromToken(token: string): Promise<string | null> {
@@ -22,13 +24,6 @@ export async function appIdFromToken(token: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 async function inflate(bytes: Uint8Array): Promise<Uint8Array> {

@@ -117,6 +117,8 @@ export interface SessionGrant {
   rtc: RtcCredentials;
   /** ISO 8601 time after which the server closes the session regardless of heartbeats. */
   expiresAt: string;
+  /** `true` when the endpoint signs snapshots (`POST /sessions/{id}/sign` adds a C2PA manifest); absent otherwise. */
+  c2pa?: boolean;
 }
 
 // ---- POST {endpoint}/sessions/{id}/source | heartbeat | close
@@ -133,6 +135,17 @@ export interface HeartbeatResponse {
 }
 export interface OkResponse {
   ok: true;
+}
+
+// ---- POST {endpoint}/sessions/{id}/sign (offered when the grant says `c2pa: true`)
+export interface SignRequest {
+  sessionKey: string;
+  /** The snapshot, `data:image/(png|jpeg);base64,...`. */
+  image: string;
+}
+export interface SignResponse {
+  /** The same picture with a signed C2PA manifest, as a data URL of the same type. */
+  image: string;
 }
 
 /** The 4-point landmark string AKOOL uses: four `x,y` pairs of non-negative numbers joined by `:`. */

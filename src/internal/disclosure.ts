@@ -2,14 +2,7 @@
  * What marks a swapped picture or recording as AI-made: the IPTC digital source type in the metadata and a
  * small visible mark in a corner of the pixels (EU AI Act Art. 50(2): machine-readable and detectable).
  */
-
-/**
- * IPTC NewsCodes digital source type "composite with elements of trained algorithmic media": the camera
- * picture is real, the face in it was produced by a trained model.
- */
-export const AI_DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia';
-/** Names the tool in `xmp:CreatorTool` and the WebM `ENCODER` tag. */
-export const MARKING_TOOL = 'faceswap-elements';
+import { AI_DIGITAL_SOURCE_TYPE, MARKING_TOOL } from '../core/provenance.js';
 
 /** Where the visible mark goes; `start`/`end` follow the writing direction, as in CSS. */
 export type MarkCorner = 'top-start' | 'top-end' | 'bottom-start' | 'bottom-end';

@@ -1,5 +1,6 @@
 import { disclosureXmp, drawMark, type FileMark } from './disclosure.js';
 import { withPngXmp } from './png-xmp.js';
+import { warnOnce } from './warn.js';
 
 /** Frame grabs for `snapshot()`; loaded on the first snapshot, not with the elements. */
 
@@ -24,6 +25,21 @@ export async function videoFrameToPng(video: HTMLVideoElement, mark: FileMark | 
   if (!mark) return png;
   const marked = withPngXmp(new Uint8Array(await png.arrayBuffer()), disclosureXmp(mark.text));
   return new Blob([marked], { type: 'image/png' });
+}
+
+/**
+ * A marked snapshot passed through the session's signing (a C2PA manifest from the token endpoint, where it
+ * offers one). When signing fails the file keeps its XMP marks and one warning says so: the picture is never lost.
+ */
+export async function signedSnapshot(png: Blob, sign: ((picture: Blob) => Promise<Blob>) | undefined): Promise<Blob> {
+  if (!sign) return png;
+  try {
+    return await sign(png);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    warnOnce(`could not sign the snapshot with a C2PA manifest (${typeof code === 'string' ? code : 'error'}); it keeps its XMP marks.`);
+    return png;
+  }
 }
 
 /** A PNG of a video track's current frame (marked as `videoFrameToPng` does), through a detached, muted video element. */

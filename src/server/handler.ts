@@ -15,7 +15,8 @@ import { SessionCaps } from './session-caps.js';
 import { SessionKeys } from './session-key.js';
 import { ProxyTrust, type TrustedProxyList } from './trusted-proxies.js';
 import { MemorySessionStore, type SessionStore } from './session-store.js';
-import { closeByClient, createSession, heartbeat, reap, updateSource, type SessionRouteConfig } from './session-routes.js';
+import { C2paSigner, type C2paSigningOptions } from './c2pa-signing.js';
+import { closeByClient, createSession, heartbeat, reap, signSnapshot, updateSource, type SessionRouteConfig } from './session-routes.js';
 import { isPlausibleSessionId } from './validation.js';
 
 export { httpStatusFor } from './http-answers.js';
@@ -92,6 +93,14 @@ export interface FaceswapHandlerOptions {
   sourceUpdateLimit?: RateLimit | false;
   /** Heartbeats per session (each one may ask AKOOL for the status). Default 20 a minute; `false` turns it off. */
   heartbeatLimit?: RateLimit | false;
+  /**
+   * Signs snapshots with a C2PA manifest (`POST {basePath}/sessions/{id}/sign`, announced by `c2pa: true` in the
+   * session grant) with this certificate and key. Needs the optional packages `@trustnxt/c2pa-ts` and
+   * `@peculiar/x509`. Default off: snapshots keep their XMP marks only.
+   */
+  c2pa?: C2paSigningOptions;
+  /** Snapshots signed per session. Default 10 a minute; `false` turns it off. */
+  signLimit?: RateLimit | false;
   /**
    * How long a create that outlived `upstreamTimeoutMs` (the visitor got 504) is still awaited, so the session
    * AKOOL opens late is closed instead of billed. Default 2 min.
@@ -171,6 +180,8 @@ function resolveConfig(options: FaceswapHandlerOptions): HandlerConfig {
     detectLimiter: limiter(options.detectRateLimit, { max: 30, windowMs: 60_000 }),
     sourceLimiter: limiter(options.sourceUpdateLimit, { max: 10, windowMs: 60_000 }),
     heartbeatLimiter: limiter(options.heartbeatLimit, { max: 20, windowMs: 60_000 }),
+    signer: options.c2pa ? new C2paSigner(options.c2pa, logger) : undefined,
+    signLimiter: limiter(options.signLimit, { max: 10, windowMs: 60_000 }),
     addressOf: options.clientAddress ?? ((request, context) => proxies.clientAddress(request, context?.clientAddress)),
     proxies,
   };
@@ -247,7 +258,7 @@ async function route(config: HandlerConfig, request: Request, context: HandlerCo
     if (wait > 0) return rateLimitAnswer(wait);
     return json(200, await createSession(config, request, visitorOf(config, request, context), context?.waitUntil));
   }
-  const match = /^\/sessions\/([^/]+)\/(source|heartbeat|close)$/.exec(path);
+  const match = /^\/sessions\/([^/]+)\/(source|heartbeat|close|sign)$/.exec(path);
   if (match) {
     requireMethod(method, 'POST');
     return routeSession(config, match[1]!, match[2]!, request);
@@ -261,6 +272,7 @@ async function routeSession(config: HandlerConfig, sessionId: string, action: st
   if (!isPlausibleSessionId(sessionId)) throw new FaceswapError('not-found', 'The session does not exist.');
   if (action === 'source') return json(200, await updateSource(config, sessionId, request));
   if (action === 'heartbeat') return json(200, await heartbeat(config, sessionId, request));
+  if (action === 'sign') return json(200, await signSnapshot(config, sessionId, request));
   return json(200, await closeByClient(config, sessionId, request));
 }
 

@@ -4,6 +4,7 @@
  */
 export { createFaceswapHandler, httpStatusFor } from './handler.js';
 export type { FaceswapHandler, FaceswapHandlerOptions, HandlerContext } from './handler.js';
+export type { C2paSigningOptions } from './c2pa-signing.js';
 export { toNodeListener, toWhatwgRequest } from './node-adapter.js';
 export type { NodeListener } from './node-adapter.js';
 export { AkoolClient, AkoolError, codeForAkool, AKOOL_BASE_URL, AKOOL_LEGACY_DETECT_URL } from './akool-client.js';

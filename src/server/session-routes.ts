@@ -4,7 +4,8 @@
  */
 import { appIdFromToken } from '../core/app-id.js';
 import { FaceswapError } from '../core/errors.js';
-import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant } from '../core/protocol.js';
+import { bytesToBase64 } from '../core/base64.js';
+import type { EngineName, FaceSource, HeartbeatResponse, OkResponse, RtcCredentials, SessionGrant, SignResponse } from '../core/protocol.js';
 import { AkoolError, isGoneCode, swapStatusFor, type AkoolClient } from './akool-client.js';
 import { RetryLater, describe } from './http-answers.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -12,7 +13,8 @@ import type { SessionCaps } from './session-caps.js';
 import type { SessionKeys } from './session-key.js';
 import type { LiveSession } from './akool-types.js';
 import type { CloseReason, SessionRecord, SessionStore } from './session-store.js';
-import { SMALL_BODY_LIMIT, parseSessionKey, parseSource, readJsonBody } from './validation.js';
+import type { C2paSigner } from './c2pa-signing.js';
+import { SMALL_BODY_LIMIT, detectBodyLimit, parseSessionKey, parseSignRequest, parseSource, readJsonBody } from './validation.js';
 
 /** What the session routes need from the handler. */
 export interface SessionRouteConfig {
@@ -31,6 +33,10 @@ export interface SessionRouteConfig {
   /** Per session, keyed by its id. */
   sourceLimiter?: RateLimiter;
   heartbeatLimiter?: RateLimiter;
+  /** Signs snapshots when the site configured a certificate (`c2pa` option); the grant then says `c2pa: true`. */
+  signer?: C2paSigner;
+  signLimiter?: RateLimiter;
+  maxImageBytes: number;
 }
 
 /** Closed records are kept this long, so a late or repeated close still answers ok. */
@@ -168,6 +174,7 @@ async function grantFor(config: SessionRouteConfig, live: LiveSession): Promise<
     token: live.front_rtc_token,
   };
   if (live.algorithm_user_id !== undefined && live.algorithm_user_id !== '') rtc.remoteUid = numericUid(live.algorithm_user_id);
+  config.signer?.warmUp();
   return {
     sessionId: live._id,
     sessionKey: await config.keys.sign(live._id),
@@ -175,6 +182,7 @@ async function grantFor(config: SessionRouteConfig, live: LiveSession): Promise<
     status: swapStatusFor(live.faceswap_status),
     rtc,
     expiresAt: new Date(record.expiresAt).toISOString(),
+    ...(config.signer ? { c2pa: true } : {}),
   };
 }
 
@@ -232,6 +240,17 @@ export async function heartbeat(config: SessionRouteConfig, sessionId: string, r
     });
   }
   return { status: swapStatusFor(updated.status ?? record.status), expiresAt: new Date(updated.expiresAt).toISOString() };
+}
+
+/** Adds a signed C2PA manifest to a snapshot of an open session (only where the site configured signing). */
+export async function signSnapshot(config: SessionRouteConfig, sessionId: string, request: Request): Promise<SignResponse> {
+  if (!config.signer) throw new FaceswapError('not-found', 'This endpoint does not sign snapshots.');
+  const body = await readJsonBody(request, detectBodyLimit(config.maxImageBytes));
+  const record = await ownedSession(config, sessionId, body);
+  await ensureOpen(config, record);
+  const { type, bytes } = parseSignRequest(body, config.maxImageBytes);
+  spend(config.signLimiter, sessionId, 'sign');
+  return { image: `data:${type};base64,${bytesToBase64(await config.signer.sign(bytes, type))}` };
 }
 
 export async function closeByClient(config: SessionRouteConfig, sessionId: string, request: Request): Promise<OkResponse> {

@@ -2,6 +2,7 @@
  * Parsing and validation of token-endpoint request bodies. Every failure is a `FaceswapError` with a
  * protocol code (`bad-request`, `payload-too-large`); unknown fields are ignored.
  */
+import { base64ToBytes } from '../core/base64.js';
 import { FaceswapError } from '../core/errors.js';
 import { LANDMARKS_PATTERN, type FaceSource } from '../core/protocol.js';
 import { readImageInfo, type ImageInfo } from './image-info.js';
@@ -10,6 +11,7 @@ const MAX_URL_LENGTH = 2048;
 /** Bodies of the calls that carry no image. */
 export const SMALL_BODY_LIMIT = 16 * 1024;
 const DATA_URL = /^data:image\/(jpeg|jpg|png|webp);base64,/i;
+const SIGNABLE_DATA_URL = /^data:image\/(jpeg|jpg|png);base64,/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const badRequest = (message: string) => new FaceswapError('bad-request', message);
@@ -104,9 +106,17 @@ export function parseDetectRequest(body: Record<string, unknown>, maxImageBytes:
   if ((url === undefined) === (image === undefined)) throw badRequest('Send exactly one of `url` and `image`.');
   if (url !== undefined) return { kind: 'url', url: parseHttpUrl(url, '`url`'), singleFace: single };
 
+  const { base64 } = parseImageDataUrl(image, maxImageBytes, DATA_URL, 'a JPEG, PNG or WebP image');
+  const info = readImageInfo(decodeBase64Head(base64, 256 * 1024));
+  if (!info) throw badRequest('`image` is not a readable JPEG, PNG or WebP image.');
+  return { kind: 'image', base64, info, singleFace: single };
+}
+
+/** The `image` field of a request: a base64 data URL whose type `pattern` accepts, decoding to at most `maxImageBytes`. */
+function parseImageDataUrl(image: unknown, maxImageBytes: number, pattern: RegExp, what: string): { type: string; base64: string } {
   if (typeof image !== 'string') throw badRequest('`image` must be a data URL string.');
-  const prefix = DATA_URL.exec(image);
-  if (!prefix) throw badRequest('`image` must be a data URL of a JPEG, PNG or WebP image (data:image/...;base64,...).');
+  const prefix = pattern.exec(image);
+  if (!prefix) throw badRequest(`\`image\` must be a data URL of ${what} (data:image/...;base64,...).`);
   const encoded = image.slice(prefix[0].length);
   // Most uploads have no line breaks: skip the copy that removing them would make.
   const base64 = /\s/.test(encoded) ? encoded.replace(/\s+/g, '') : encoded;
@@ -115,9 +125,13 @@ export function parseDetectRequest(body: Record<string, unknown>, maxImageBytes:
   if (decodedSize > maxImageBytes) {
     throw new FaceswapError('payload-too-large', `The image is ${decodedSize} bytes; the limit is ${maxImageBytes}.`);
   }
-  const info = readImageInfo(decodeBase64Head(base64, 256 * 1024));
-  if (!info) throw badRequest('`image` is not a readable JPEG, PNG or WebP image.');
-  return { kind: 'image', base64, info, singleFace: single };
+  return { type: `image/${prefix[1]!.toLowerCase().replace('jpg', 'jpeg')}`, base64 };
+}
+
+/** A snapshot to sign (`/sessions/{id}/sign`): a PNG or JPEG data URL, as its type and bytes. */
+export function parseSignRequest(body: Record<string, unknown>, maxImageBytes: number): { type: 'image/png' | 'image/jpeg'; bytes: Uint8Array<ArrayBuffer> } {
+  const { type, base64 } = parseImageDataUrl(body.image, maxImageBytes, SIGNABLE_DATA_URL, 'a PNG or JPEG image');
+  return { type: type as 'image/png' | 'image/jpeg', bytes: base64ToBytes(base64) };
 }
 
 /** Decodes at most the first `bytes` bytes: enough for any image header, without copying a whole photo. */

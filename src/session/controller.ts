@@ -1,3 +1,4 @@
+import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { EventSource } from '../core/emitter.js';
 import type { LocalMedia, RtcTransport, RtcTransportEventMap, RtcTransportListener, TransportStats } from '../rtc/transport.js';
 import { capture, trackFacing } from './capture.js';
@@ -45,6 +46,8 @@ interface IssuedSession {
   client: EndpointClient;
   id: string;
   key: string;
+  /** The endpoint signs this session's snapshots (`c2pa: true` in the grant). */
+  signs: boolean;
 }
 
 /** Everything one `start()` created; a stopped run's late callbacks see `finished` and do nothing. */
@@ -210,6 +213,16 @@ export class SessionController extends EventSource<SessionEventMap> implements S
     return transport ? transport.getStats() : {};
   }
 
+  async signSnapshot(picture: Blob): Promise<Blob> {
+    const issued = this.#run?.finished === false ? this.#run.issued : null;
+    if (!issued?.signs) return picture;
+    const image = `data:${picture.type};base64,${bytesToBase64(new Uint8Array(await picture.arrayBuffer()))}`;
+    const signed = await issued.client.sign(issued.id, issued.key, image);
+    const prefix = `data:${picture.type};base64,`;
+    if (!signed.image?.startsWith(prefix)) throw new FaceswapError('upstream-error', 'The token endpoint answered the signing with another kind of file.');
+    return new Blob([base64ToBytes(signed.image.slice(prefix.length))], { type: picture.type });
+  }
+
   async dispose(): Promise<void> {
     this.#disposed = true;
     await this.stop();
@@ -282,7 +295,7 @@ export class SessionController extends EventSource<SessionEventMap> implements S
       const client = new EndpointClient(tokenEndpoint!, this.#platform.fetch);
       // Not cancelled by stop: the server may create the session anyway, and only its answer lets us close it.
       grant = await client.createSession(source);
-      const issued = { client, id: grant.sessionId, key: grant.sessionKey };
+      const issued = { client, id: grant.sessionId, key: grant.sessionKey, signs: grant.c2pa === true };
       if (run.finished) {
         // Stopped while the request was in flight: the server session exists, so close it now.
         void client.close(issued.id, issued.key).catch(() => {});

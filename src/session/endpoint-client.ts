@@ -8,6 +8,7 @@ import {
   type FaceswapErrorCode,
   type HeartbeatResponse,
   type SessionGrant,
+  type SignResponse,
 } from '../core/protocol.js';
 
 /** Client for the token-endpoint protocol (README.md, "Token-endpoint protocol"). Every failure becomes a FaceswapError. */
@@ -39,6 +40,11 @@ export class EndpointClient {
 
   heartbeat(sessionId: string, sessionKey: string, signal?: AbortSignal): Promise<HeartbeatResponse> {
     return this.#post<HeartbeatResponse>(`${sessionPath(sessionId)}/heartbeat`, { sessionKey }, signal);
+  }
+
+  /** A snapshot (`data:` URL) with a signed C2PA manifest added by the endpoint (grants with `c2pa: true`). */
+  sign(sessionId: string, sessionKey: string, image: string, signal?: AbortSignal): Promise<SignResponse> {
+    return this.#post<SignResponse>(`${sessionPath(sessionId)}/sign`, { sessionKey, image }, signal);
   }
 
   /** `keepalive` lets the request outlive a navigation that starts right after it. */

@@ -72,6 +72,11 @@ export class LazySessionController extends EventSource<SessionEventMap> implemen
     return (this.#loading && (await this.#call((controller) => controller.getStats()))) || {};
   }
 
+  /** Nothing signs before a session ran, so the picture stays as it is until the controller exists. */
+  async signSnapshot(picture: Blob): Promise<Blob> {
+    return this.#controller ? this.#controller.signSnapshot(picture) : picture;
+  }
+
   async dispose(): Promise<void> {
     this.#disposed = true;
     if (this.#loading) await this.#call((controller) => controller.dispose());

@@ -100,6 +100,11 @@ export interface SessionControllerApi {
   switchCamera(deviceId?: string): Promise<void>;
   setMicEnabled(enabled: boolean): Promise<void>;
   getStats(): Promise<SessionStats>;
+  /**
+   * `picture` with a signed C2PA manifest when the token endpoint signs for the running session (its grant said
+   * `c2pa: true`), else `picture` itself. Rejects with a `FaceswapError` when the endpoint fails to sign.
+   */
+  signSnapshot(picture: Blob): Promise<Blob>;
   /** Stop everything and drop every listener; the controller is unusable afterwards. */
   dispose(): Promise<void>;
 }

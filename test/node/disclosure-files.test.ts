@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'puppeteer-core';
 // @ts-expect-error: plain ESM helper shared with scripts/screenshots.mjs, no type declarations.
 import { launchChromium, startDemoServer } from '../../scripts/demo-driver.mjs';
-import { AI_DIGITAL_SOURCE_TYPE } from '../../src/internal/disclosure.js';
+import { AI_DIGITAL_SOURCE_TYPE } from '../../src/core/provenance.js';
 import { exiftool } from '../support/exiftool.js';
 
 interface MadeFiles {

@@ -246,13 +246,17 @@ export class FaceswapPlayer extends LitElement {
   }
 
   /**
-   * A PNG of the frame on screen (not mirrored), marked as AI-made unless `no-file-marks`. Rejects with
-   * `InvalidStateError` before the first frame.
+   * A PNG of the frame on screen (not mirrored), marked as AI-made unless `no-file-marks`, and signed with a
+   * C2PA manifest when the session's token endpoint signs. Rejects with `InvalidStateError` before the first frame.
    */
   async snapshot(): Promise<Blob> {
     if (!this.hasUpdated || !this.boundTrack) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
-    const { videoFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
-    return videoFrameToPng(this.video, this.fileMark);
+    const { signedSnapshot, videoFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
+    const mark = this.fileMark;
+    const png = await videoFrameToPng(this.video, mark);
+    // Unmarked files (no-file-marks) are not signed either: the manifest says the picture is AI-made.
+    const session = this.link.session;
+    return mark && session ? signedSnapshot(png, (picture) => session.signSnapshot(picture)) : png;
   }
 
   /**

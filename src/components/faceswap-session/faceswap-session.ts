@@ -165,6 +165,15 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     return this.core.getStats();
   }
 
+  /**
+   * `picture` with a signed C2PA manifest when the token endpoint signs for the running session (its session
+   * answer said `c2pa: true`), else `picture` itself; what `snapshot()` and linked players use. Rejects with a
+   * `FaceswapError` when the endpoint fails to sign.
+   */
+  signSnapshot(picture: Blob): Promise<Blob> {
+    return this.core.signSnapshot(picture);
+  }
+
   /** The session core; its code loads when a session first needs it (start, source, mic, camera). */
   private get core(): LazySessionController {
     if (!this.sessionController) {
@@ -287,14 +296,15 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
 
   /**
    * A PNG of the current swapped frame, marked as AI-made: the translated "AI face swap" in the bottom end
-   * corner and the IPTC digital source type in its XMP. Rejects with `InvalidStateError` when no swapped
-   * video is playing.
+   * corner and the IPTC digital source type in its XMP, plus a signed C2PA manifest where the token endpoint
+   * signs. Rejects with `InvalidStateError` when no swapped video is playing.
    */
   async snapshot(): Promise<Blob> {
     const track = this.sessionController?.snapshot.remoteTrack;
     if (!track) throw new DOMException('No swapped video to capture.', 'InvalidStateError');
-    const { trackFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
-    return trackFrameToPng(track, { text: this.localize.strings.aiLabel, corner: 'bottom-end', dir: this.localize.dir });
+    const { signedSnapshot, trackFrameToPng } = await loadChunk(() => import('../../internal/frame-capture.js'));
+    const png = await trackFrameToPng(track, { text: this.localize.strings.aiLabel, corner: 'bottom-end', dir: this.localize.dir });
+    return signedSnapshot(png, (picture) => this.signSnapshot(picture));
   }
 
   /**

@@ -3,7 +3,7 @@ import '../../../src/index.js';
 import type { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
 import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
 import { pickRecordingType } from '../../../src/internal/recording.js';
-import { AI_DIGITAL_SOURCE_TYPE } from '../../../src/internal/disclosure.js';
+import { AI_DIGITAL_SOURCE_TYPE } from '../../../src/core/provenance.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from './helpers.js';
 
