@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint, formatting, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
-// Ends with one line "N passed, N failed". Options: --only node|browser|wordpress|static|setup (setup: install the Debian
+// Ends with one line "N passed, N failed". Options: --only node|browser|wordpress|examples|static|setup (setup: install the Debian
 // packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -126,11 +126,11 @@ async function staticChecks() {
   record('manifest-current', same);
 }
 
-/** Runs node:test files as one stage and adds its counts. */
-async function nodeTestStage(label, files) {
+/** Runs node:test files as one stage (with `env` added) and adds its counts. */
+async function nodeTestStage(label, files, env = {}) {
   if (files.length === 0) return;
   console.log(`\n== ${label} (${files.length} files)`);
-  const { out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { capture: true });
+  const { out } = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { capture: true, env });
   const pick = (name) => Number(out.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm'))?.[1] ?? 0);
   totals.passed += pick('pass');
   totals.failed += pick('fail') + pick('cancelled');
@@ -145,7 +145,7 @@ const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 
 /** Tools from apt, then the face-video test camera (Node-driven browser tests use it too). False stops the run. */
 async function prepare() {
-  const needs = only === 'node' ? ['chromium'] : only === 'wordpress' ? ['chromium', 'wordpress'] : only === 'browser' ? browsers : [...browsers, 'wordpress'];
+  const needs = { node: ['chromium'], examples: ['chromium'], wordpress: ['chromium', 'wordpress'], browser: browsers }[only] ?? [...browsers, 'wordpress'];
   const missing = missingTools(needs);
   if (missing.length > 0 && !(await installTools(missing))) {
     record('tools installed', false);
@@ -184,6 +184,11 @@ if (!only || only === 'static') await staticChecks();
 if (only !== 'static' && (await prepare()) && only !== 'setup') {
   if (!only || only === 'node') await nodeTestStage('Node tests', [...testFiles('test/node'), ...testFiles('test/conformance')]);
   if (!only || only === 'wordpress') await nodeTestStage('WordPress plugin', testFiles('test/wordpress'));
+  // `npm test` leaves out the Next.js example (minutes of `next build` on two cores); `--only examples` runs it too.
+  if (!only || only === 'examples')
+    await nodeTestStage('Examples from the packed tarball', testFiles('test/examples'), {
+      FACESWAP_EXAMPLES: process.env.FACESWAP_EXAMPLES ?? (only ? 'all' : 'fast'),
+    });
   if (!only || only === 'browser') await browserTests();
 }
 

@@ -99,7 +99,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const cdnFile = join(root, 'dist/cdn/faceswap-elements.js');
 const faceVideo = join(root, 'test/fixtures/generated/face.y4m');
 
-function newestMtime(path: string): number {
+export function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
