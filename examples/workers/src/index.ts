@@ -27,8 +27,10 @@ function handlerFor(env: Env): FaceswapHandler {
 }
 
 export default {
-  fetch(request: Request, env: Env): Promise<Response> {
-    return handlerFor(env)(request);
+  fetch(request: Request, env: Env, context: { waitUntil(promise: Promise<unknown>): void }): Promise<Response> {
+    // waitUntil: a session AKOOL creates after the visitor's 504 is still closed (Workers stop a request's
+    // fetches once its response is sent).
+    return handlerFor(env)(request, { waitUntil: (promise) => context.waitUntil(promise) });
   },
   scheduled(_controller: unknown, env: Env, context: { waitUntil(promise: Promise<unknown>): void }): void {
     context.waitUntil(handlerFor(env).reap());

@@ -1,4 +1,5 @@
 // The token endpoint. The AKOOL key is read when a request first needs AKOOL, so `next build` runs without it.
+import { after } from 'next/server';
 import { createFaceswapHandler } from 'faceswap-elements/server';
 
 const handler = createFaceswapHandler({
@@ -10,6 +11,7 @@ const handler = createFaceswapHandler({
   reaperIntervalMs: 0, // serverless: no timer; call handler.reap() from a cron route
 });
 
-export const GET = (request: Request) => handler(request); // GET /health
-export const POST = (request: Request) => handler(request);
-export const OPTIONS = (request: Request) => handler(request); // CORS preflight, for allowedOrigins
+// after: a session AKOOL creates after the visitor's 504 is still closed once the response is sent
+export const GET = (request: Request) => handler(request, { waitUntil: after }); // GET /health
+export const POST = (request: Request) => handler(request, { waitUntil: after });
+export const OPTIONS = (request: Request) => handler(request, { waitUntil: after }); // CORS preflight
