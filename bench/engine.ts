@@ -4,7 +4,8 @@
 // exactly, with the metrics and negative controls of test/browser/face/quality-run.ts. One pair quickly:
 //   node --import tsx bench/engine.ts --quality --camera webcam-talking --source ada --bursts 4
 // Options: --camera a,b / --source x,y (default: all), --bursts N (analysed runs of --burst-length frames per
-// clip, default 8 x 2), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
+// clip, default 8 x 2), --analyse 116-124,146-154 (these frames instead of the bursts: where a camera shows something
+// brief, franck-blink's blinks), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
 // negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
 // --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table),
 // --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
@@ -218,6 +219,7 @@ async function runQuality(): Promise<void> {
     secondModel: !process.argv.includes('--no-second-model'),
     controls: !process.argv.includes('--no-controls'),
     maxFrames: arg('--frames') ? Number(arg('--frames')) : undefined,
+    frames: arg('--analyse') ? frameRanges(arg('--analyse')!) : undefined,
     realtime: process.argv.includes('--realtime'),
     pictureWidth: 640,
   };
@@ -285,6 +287,14 @@ async function runQuality(): Promise<void> {
 }
 
 /** The README's camera x source table: the engine's figures, each marked with its target met or not. */
+/** "116-124,146-154" -> the frame indices of those inclusive ranges. */
+function frameRanges(spec: string): number[] {
+  return spec.split(',').flatMap((range) => {
+    const [from, to = from] = range.split('-').map(Number);
+    return Array.from({ length: to - from + 1 }, (_, k) => from + k);
+  });
+}
+
 function markdownTable(pairs: any[]): string {
   const mark = (ok: boolean | null, text: unknown) => (ok === null ? `${text ?? 'n/a'}` : ok ? `${text}` : `**${text}** ✗`);
   const rows = pairs.map((p) => {

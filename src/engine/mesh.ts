@@ -20,9 +20,12 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
 /**
  * Blend weight per vertex: 0 on the face contour rising smoothly to 1 a `feather` fraction of the face width
  * inside it, measured on the canonical face (`uv`, x0 y0 x1 y1 ...), so the seam fades out the same way for
- * every face. Interpolated across triangles, this is the feathered mask.
+ * every face. Interpolated across triangles, this is the feathered mask. An eighth of the width: with a fifth, the
+ * camera person's cheeks and jaw line showed through so much of the face that face recognition read the output as
+ * them on half the frames (Ben's photo on the webcam clip); the colour is matched locally, so the narrower feather
+ * leaves no seam (border ratio 1.12 -> 1.13 there).
  */
-export function featherWeights(uv: Float32Array, feather = 0.2): Float32Array {
+export function featherWeights(uv: Float32Array, feather = 0.12): Float32Array {
   let minX = Infinity;
   let maxX = -Infinity;
   for (const i of FACE_OVAL) {

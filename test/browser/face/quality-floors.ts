@@ -36,8 +36,6 @@ const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> 
   // picture) has them, 0.08-0.11 of the eye distance off (0.03 on the camera man), so the output shows her eyes that much
   // higher than the camera's: 0.114-0.122 measured.
   'webcam-talking x ada': { landmarkErrorP95: 0.16 },
-  // Ben's smiling, tilted photo on the camera man's mesh: 4-5 of 8 frames closer to Ben (0.5-0.625 measured).
-  'webcam-talking x ben': { identityShare: 0.375 },
 };
 
 function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {

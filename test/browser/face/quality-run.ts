@@ -260,6 +260,8 @@ export interface CameraOptions {
   secondModel: boolean;
   /** Only the first `maxFrames` frames of the camera (default all). */
   maxFrames?: number;
+  /** Analyse these frames instead of the bursts (where the camera shows something brief: a blink). */
+  frames?: number[];
   /** Prepare the source-free negative controls (default true). */
   controls?: boolean;
   /** Feed the engine at the camera's pace whatever the landmark model keeps up with (see recordEngine). */
@@ -268,7 +270,7 @@ export interface CameraOptions {
 
 export async function analyseCamera(name: string, url: string, options: CameraOptions): Promise<CameraAnalysis> {
   const video = await loadY4m(url, options.maxFrames);
-  const sampled = sampledFrames(video.frameCount, options.bursts, options.burstLength);
+  const sampled = options.frames ?? sampledFrames(video.frameCount, options.bursts, options.burstLength);
   const inputs = new Map<number, AnalysedFrame>();
   const controls: CameraAnalysis['controls'] = { raw: inputs, blanked: new Map(), shaken: new Map() };
   // One camera person throughout: the largest face first, then the face nearest the last one found.
@@ -330,7 +332,7 @@ function rectangleBorder([x, y, w, h]: FaceInfo['box']): MaskBorder {
 
 /**
  * A feathered face mask from its contour: the engine's mask is zero on the mesh's face oval and reaches full
- * strength about a fifth of the face width inside it (src/engine/mesh.ts featherWeights), so 0.75x the contour.
+ * strength an eighth of the face width inside it (src/engine/mesh.ts featherWeights), about 0.75x the contour.
  */
 function featheredBorder(contour: Float32Array): MaskBorder {
   return { outer: contour, inner: scalePolygon(contour, 0.75) };
