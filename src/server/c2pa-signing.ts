@@ -34,15 +34,22 @@ const ALGORITHMS: Record<string, { cose: 'ES256' | 'ES384' | 'ES512' | 'Ed25519'
 
 type Libraries = Awaited<ReturnType<typeof loadLibraries>>;
 
+/**
+ * Imports a package by a name bundlers cannot see, so bundling the handler (a Worker, the host templates) never
+ * needs the optional signing packages; a site that signs runs where `node_modules` resolves them.
+ */
+const importByName = (name: string): Promise<unknown> => import(name);
+
 async function loadLibraries() {
   try {
-    const [asset, cose, manifest, rfc3161, x509] = await Promise.all([
-      import('@trustnxt/c2pa-ts/asset'),
-      import('@trustnxt/c2pa-ts/cose'),
-      import('@trustnxt/c2pa-ts/manifest'),
-      import('@trustnxt/c2pa-ts/rfc3161'),
-      import('@peculiar/x509'),
-    ]);
+    const names = ['@trustnxt/c2pa-ts/asset', '@trustnxt/c2pa-ts/cose', '@trustnxt/c2pa-ts/manifest', '@trustnxt/c2pa-ts/rfc3161', '@peculiar/x509'];
+    const [asset, cose, manifest, rfc3161, x509] = (await Promise.all(names.map(importByName))) as [
+      typeof import('@trustnxt/c2pa-ts/asset'),
+      typeof import('@trustnxt/c2pa-ts/cose'),
+      typeof import('@trustnxt/c2pa-ts/manifest'),
+      typeof import('@trustnxt/c2pa-ts/rfc3161'),
+      typeof import('@peculiar/x509'),
+    ];
     return { asset, cose, manifest, rfc3161, x509 };
   } catch (error) {
     throw new Error('C2PA signing needs the optional packages @trustnxt/c2pa-ts and @peculiar/x509 (npm install @trustnxt/c2pa-ts @peculiar/x509).', {
