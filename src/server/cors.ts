@@ -1,7 +1,7 @@
 /**
  * Origin checks. Same-origin calls are always allowed (with no Origin header, or one naming the request's
- * own host, or the host a trusted proxy says the browser addressed); cross-origin calls only from the configured
- * origins.
+ * own host (its URL's or its Host header's), or the host a trusted proxy says the browser addressed); cross-origin
+ * calls only from the configured origins.
  */
 
 export type AllowedOrigins = readonly string[] | '*';
@@ -17,8 +17,15 @@ export function isOriginAllowed(request: Request, allowed: AllowedOrigins, forwa
   if (allowed.includes(origin)) return true;
   try {
     // Compare hosts only: behind a TLS-terminating proxy the request URL may say http while the page is https.
+    // The Host header too: Next.js builds a route handler's request URL from its own listen address (or
+    // `localhost`), not from the host the browser addressed.
     const host = new URL(origin).host;
-    return host === new URL(request.url).host || (forwardedHost !== undefined && host === new URL(`http://${forwardedHost}`).host);
+    const addressed = request.headers.get('host');
+    return (
+      host === new URL(request.url).host ||
+      (addressed !== null && host === new URL(`http://${addressed}`).host) ||
+      (forwardedHost !== undefined && host === new URL(`http://${forwardedHost}`).host)
+    );
   } catch {
     return false;
   }

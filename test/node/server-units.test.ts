@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { isOriginAllowed } from '../../src/server/cors.js';
 import { facesFromDetect, regionToBox } from '../../src/server/detect-result.js';
 import { readImageInfo } from '../../src/server/image-info.js';
 import { RateLimiter } from '../../src/server/rate-limit.js';
@@ -188,4 +189,13 @@ test('the public server entry imports no Node module at run time (edge-safe)', (
   };
   visit(join(process.cwd(), 'src/server/index.ts'));
   assert.ok(seen.size >= 10, `walked ${seen.size} modules`);
+});
+
+test('origin check: the Host header the browser addressed counts as same origin, even when the request URL names another host', () => {
+  // Next.js hands a route handler a URL built from its own listen address, not from the Host header.
+  const post = (origin: string, host: string) => new Request('http://localhost:3000/api/faceswap/detect', { method: 'POST', headers: { origin, host } });
+  assert.equal(isOriginAllowed(post('http://127.0.0.1:3000', '127.0.0.1:3000'), []), true);
+  assert.equal(isOriginAllowed(post('https://shop.example', 'shop.example'), []), true);
+  assert.equal(isOriginAllowed(post('https://evil.example', 'shop.example'), []), false);
+  assert.equal(isOriginAllowed(post('https://evil.example', 'shop.example'), ['https://evil.example']), true);
 });
