@@ -42,8 +42,10 @@ export default tseslint.config(
     },
   },
   {
-    // Functions stay under about 80 lines (CONVENTIONS.md): longer ones are split by responsibility.
+    // Functions stay under about 80 lines (CONVENTIONS.md): longer ones are split by responsibility. A test file's
+    // describe() callback holds its tests, so its length is the number of tests, not one function's complexity.
     files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {
@@ -54,7 +56,7 @@ export default tseslint.config(
   },
   {
     // Tests and benches reach into untyped objects and use chai's property assertions (`expect(x).to.be.ok`).
-    files: ['test/**', 'bench/**', 'stories/**'],
+    files: ['test/**', 'src/**/*.test.ts', 'bench/**', 'stories/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-expressions': 'off',

@@ -1,5 +1,8 @@
 // Browser tests in Debian's Chromium, Firefox ESR and WebKitGTK (no browser downloads possible here).
-// Groups:  components  -> all three engines (BROWSERS=chromium,firefox,webkit to narrow)
+// Groups:  components  -> the tests beside the code in src/ (src/components/<tag>/*.test.ts, src/define/),
+//                         all three engines (BROWSERS=chromium,firefox,webkit to narrow)
+//          <tag>       -> one element's tests alone (src/components/<tag>/), e.g. `--group faceswap-player`;
+//                         only defined when asked for, so a full run does not run them twice
 //          chromium    -> everything else under test/browser, Chromium with the synthetic fake camera
 //          face        -> test/browser/face: Chromium whose fake camera plays a real face video
 import { spawn } from 'node:child_process';
@@ -95,15 +98,29 @@ function hasTests(dir, skip = []) {
   });
 }
 
+/** The group named by `--group NAME` or `--group=NAME`, if any. */
+function requestedGroup(argv) {
+  const at = argv.indexOf('--group');
+  if (at >= 0) return argv[at + 1];
+  return argv.find((arg) => arg.startsWith('--group='))?.slice('--group='.length);
+}
+
+/** One element's tests as a group of their own, when that element's folder was asked for. */
+function componentGroup(tag) {
+  if (!tag || !existsSync(join(root, 'src/components', tag)) || !hasTests(`src/components/${tag}`)) return false;
+  return { name: tag, files: `src/components/${tag}/**/*.test.ts`, browsers: engines };
+}
+
 const groups = [
-  hasTests('test/browser/components') && {
+  hasTests('src') && {
     name: 'components',
-    files: 'test/browser/components/**/*.test.ts',
+    files: 'src/**/*.test.ts',
     browsers: engines,
   },
-  hasTests('test/browser', ['components', 'face']) && {
+  componentGroup(requestedGroup(process.argv)),
+  hasTests('test/browser', ['face']) && {
     name: 'chromium',
-    files: ['test/browser/**/*.test.ts', '!test/browser/components/**', '!test/browser/face/**'],
+    files: ['test/browser/**/*.test.ts', '!test/browser/face/**'],
     browsers: [chromium()],
   },
   hasTests('test/browser/face') && {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: type check, lint, formatting, manifest freshness, Node tests, browser tests (Chromium, Firefox ESR, WebKitGTK).
 // Ends with one line "N passed, N failed". Options: --only node|browser|wordpress|examples|static|setup (setup: install the Debian
-// packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit.
+// packages and make the test cameras, nothing else), BROWSERS=chromium,firefox,webkit, --group NAME (browser tests of one
+// web-test-runner group: components, chromium, face, or one element's tag such as faceswap-player).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const only = option('--only');
+const group = option('--group');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
@@ -158,10 +161,11 @@ async function prepare() {
 }
 
 async function browserTests() {
-  if (walk('test/browser', (p) => p.endsWith('.test.ts')).length === 0) return;
-  console.log(`\n== browser tests (${browsers.join(', ')})`);
+  if ([...testFiles('test/browser'), ...testFiles('src')].length === 0) return;
+  console.log(`\n== browser tests (${browsers.join(', ')}${group ? `, group ${group}` : ''})`);
   const countsFile = join(tmpdir(), `wtr-counts-${process.pid}.json`);
   const wtr = [process.execPath, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs'];
+  if (group) wtr.push('--group', group);
   const needsX = browsers.includes('webkit') && !process.env.DISPLAY;
   const [cmd, ...args] = needsX ? ['xvfb-run', '-a', '--server-args=-screen 0 1280x1024x24', ...wtr] : wtr;
   const { code } = await run(cmd, args, { env: { WTR_COUNTS_FILE: countsFile } });

@@ -1,6 +1,7 @@
 // The folders under src/ form layers and every import goes one way, down towards src/core (the shared leaf).
-// Static imports, `export … from` and import() all count; a test file or a type-only import counts as well,
-// because a type import still couples the folders.
+// Static imports, `export … from` and import() all count; a type-only import counts as well, because it still
+// couples the folders. Test files beside the code (`*.test.ts`) are the top layer: they may import any folder and
+// the shared kit in test/support, nothing may import them, and no other file of src/ may reach outside src/.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -30,6 +31,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   '.': ['components', 'core', 'define', 'events', 'i18n', 'session'],
 };
 
+/** The pseudo-folder of every `*.test.ts` under src/, and of the shared test kit outside it. */
+const TESTS = 'tests';
+const TEST_KIT = 'test/support';
+const LAYERS: Record<string, readonly string[]> = { ...ALLOWED, [TESTS]: [...Object.keys(ALLOWED), TEST_KIT] };
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -37,7 +43,11 @@ function files(dir: string): string[] {
   });
 }
 
+const testKit = fileURLToPath(new URL('../support/', import.meta.url));
+
 const folderOf = (file: string) => {
+  if (/\.test\.[jt]s$/.test(file)) return TESTS;
+  if (file.startsWith(testKit)) return TEST_KIT;
   const parts = relative(src, file).split(sep);
   return parts.length === 1 ? '.' : parts[0];
 };
@@ -97,7 +107,7 @@ const sources = new Map(files(src).map((file) => [file, readFileSync(file, 'utf8
 const edges = folderEdges(sources);
 
 test('every import between folders of src/ goes down the layers (core is the leaf)', () => {
-  assert.deepEqual(violations(edges, ALLOWED), []);
+  assert.deepEqual(violations(edges, LAYERS), []);
 });
 
 test('no import cycle between folders of src/', () => {
@@ -105,7 +115,7 @@ test('no import cycle between folders of src/', () => {
 });
 
 test('the layer table itself has no cycle, so following it keeps one direction', () => {
-  const tableEdges = Object.entries(ALLOWED).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`));
+  const tableEdges = Object.entries(LAYERS).flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`));
   assert.equal(findCycle(tableEdges), null);
 });
 
@@ -113,7 +123,14 @@ test('negative control: a core file importing the session, and a cycle, are both
   const bad = new Map(sources);
   bad.set(join(src, 'core', 'leaky.ts'), "import type { SessionSnapshot } from '../session/session-api.js';");
   bad.set(join(src, 'rtc', 'leaky.ts'), "const m = import('../session/controller.js');");
+  bad.set(join(src, 'internal', 'leaky.ts'), "import { until } from '../../test/support/until.js';");
+  bad.set(join(src, 'session', 'leaky.ts'), "import { SOURCE } from '../components/faceswap-player/faceswap-player.test.js';");
   const badEdges = folderEdges(bad);
-  assert.deepEqual(violations(badEdges, ALLOWED).sort(), ['core -> session (core/leaky.ts)', 'rtc -> session (rtc/leaky.ts)']);
+  assert.deepEqual(violations(badEdges, LAYERS).sort(), [
+    'core -> session (core/leaky.ts)',
+    'internal -> test/support (internal/leaky.ts)',
+    'rtc -> session (rtc/leaky.ts)',
+    'session -> tests (session/leaky.ts)',
+  ]);
   assert.notEqual(findCycle(badEdges.keys()), null);
 });

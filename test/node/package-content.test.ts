@@ -157,8 +157,8 @@ async function doctorFromTarball(bin: string, cwd: string, baseUrl: string): Pro
   }
 }
 
-test('no test double, fixture or generated camera ships', () => {
-  const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.y4m$|\.tgz$|\.zip$/.test(f.path));
+test('no test, test double, fixture or generated camera ships', () => {
+  const stray = files.filter((f) => /(^|\/)(test|stories|bench|fixtures)\//.test(f.path) || /fake-transport|\.test\.|\.y4m$|\.tgz$|\.zip$/.test(f.path));
   assert.deepEqual(
     stray.map((f) => f.path),
     [],

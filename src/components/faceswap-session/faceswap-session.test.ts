@@ -1,9 +1,9 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../../src/index.js';
-import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
-import { FaceswapError } from '../../../src/core/errors.js';
-import type { SessionState } from '../../../src/core/protocol.js';
-import { controllerOptions, fakePlatform, grantProvider, inShadow, OTHER_SOURCE, shadowText, SOURCE, until } from './helpers.js';
+import '../../index.js';
+import type { FaceswapSession } from './faceswap-session.js';
+import { FaceswapError } from '../../core/errors.js';
+import type { SessionState } from '../../core/protocol.js';
+import { controllerOptions, fakePlatform, grantProvider, inShadow, OTHER_SOURCE, shadowText, SOURCE, until } from '../../../test/support/test-kit.js';
 
 async function sessionFixture(options = fakePlatform()) {
   const el = await fixture<FaceswapSession>(html`<faceswap-session .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>

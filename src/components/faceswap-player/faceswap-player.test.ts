@@ -1,11 +1,11 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../../src/index.js';
-import type { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
-import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
-import { pickRecordingType } from '../../../src/internal/recording.js';
-import { AI_DIGITAL_SOURCE_TYPE } from '../../../src/core/provenance.js';
-import { FaceswapError } from '../../../src/core/errors.js';
-import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from './helpers.js';
+import '../../index.js';
+import type { FaceswapPlayer } from './faceswap-player.js';
+import type { FaceswapSession } from '../faceswap-session/faceswap-session.js';
+import { pickRecordingType } from '../../internal/recording.js';
+import { AI_DIGITAL_SOURCE_TYPE } from '../../core/provenance.js';
+import { FaceswapError } from '../../core/errors.js';
+import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from '../../../test/support/test-kit.js';
 
 async function playerFixture(options = fakePlatform(), attributes = '') {
   const el = await fixture<FaceswapSession>(html`<faceswap-session .tokenProvider=${grantProvider} .platform=${options.platform} .source=${SOURCE}>
@@ -369,7 +369,7 @@ describe('<faceswap-player>', () => {
 
   it('connects to a session that upgrades after it (late definition, as on CMS pages)', async () => {
     // A subclass under a fresh tag stands in for a session script that loads late.
-    const { FaceswapSession } = await import('../../../src/components/faceswap-session/faceswap-session.js');
+    const { FaceswapSession } = await import('../faceswap-session/faceswap-session.js');
     const tag = `late-session-${Math.random().toString(36).slice(2)}`;
     const container = await fixture(html`<div></div>`);
     container.innerHTML = `<${tag}><div><faceswap-player></faceswap-player></div></${tag}>`;

@@ -1,9 +1,9 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../../src/index.js';
-import type { FaceSourcePicker } from '../../../src/components/face-source-picker/face-source-picker.js';
-import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
-import { fakePlatform, inShadow, shadowText, until } from './helpers.js';
-import { facelessFile } from '../../support/faceless.js';
+import '../../index.js';
+import type { FaceSourcePicker } from './face-source-picker.js';
+import type { FaceswapSession } from '../faceswap-session/faceswap-session.js';
+import { fakePlatform, inShadow, shadowText, until } from '../../../test/support/test-kit.js';
+import { facelessFile } from '../../../test/support/faceless.js';
 
 const ENDPOINT = '/api/faceswap';
 const ONE_FACE = '/demo/faces/ada.jpg';
@@ -46,6 +46,13 @@ async function upload(picker: FaceSourcePicker, file: File) {
 const faces = (picker: FaceSourcePicker) => [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=face]')];
 
 describe('<face-source-picker>', () => {
+  before(async function () {
+    // The emulator's face detector loads on the first detection: load it here, under this hook's own limit, so
+    // that no test's 20 s budget pays for it on a busy machine.
+    this.timeout(120_000);
+    expect((await fetch('/__test/detector/warm-up', { method: 'POST' })).ok, 'detector warmed up').to.equal(true);
+  });
+
   it('renders an accessible empty picker with a gallery from slotted images and `sources`', async () => {
     const picker = await fixture<FaceSourcePicker>(html`<face-source-picker token-endpoint=${ENDPOINT}>
       <img src=${ONE_FACE} alt="Ada" />

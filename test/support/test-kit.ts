@@ -1,9 +1,12 @@
-import { FakeTransport, type FakeTransportOptions } from '../../../src/rtc/fake-transport.js';
-import type { FaceSource, SessionGrant } from '../../../src/core/protocol.js';
-import type { SessionOptions, SessionPlatform, TokenProvider } from '../../../src/session/session-api.js';
-import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
+import { FakeTransport, type FakeTransportOptions } from '../../src/rtc/fake-transport.js';
+import type { FaceSource, SessionGrant } from '../../src/core/protocol.js';
+import type { SessionOptions, SessionPlatform, TokenProvider } from '../../src/session/session-api.js';
+import type { FaceswapSession } from '../../src/components/faceswap-session/faceswap-session.js';
 
-/** Helpers for the element tests: the real SessionController with FakeTransport standing in for Agora. */
+/**
+ * The shared kit of the element tests (`src/components/<tag>/<tag>.test.ts`): the real SessionController with
+ * FakeTransport standing in for Agora, and shadow-DOM look-ups. It lives outside src/ so it never ships.
+ */
 
 export const SOURCE: FaceSource = { path: 'https://example.test/face.png', opts: '262,175:363,175:313,215:272,279' };
 export const OTHER_SOURCE: FaceSource = { path: 'https://example.test/other.png', opts: '110,75:163,75:133,115:132,139' };
@@ -42,7 +45,7 @@ export const grantProvider: TokenProvider = async () => {
   return grant;
 };
 
-export { until } from '../../support/until.js';
+export { until } from './until.js';
 
 /** The shadow-DOM element matching `selector`, or null. */
 export function inShadow<T extends Element = HTMLElement>(host: Element, selector: string): T | null {

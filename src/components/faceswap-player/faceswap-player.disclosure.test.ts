@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../../src/index.js';
-import type { FaceswapSession } from '../../../src/components/faceswap-session/faceswap-session.js';
-import type { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
-import { fakePlatform, grantProvider, inShadow, shadowText, SOURCE, until } from './helpers.js';
+import '../../index.js';
+import type { FaceswapSession } from '../faceswap-session/faceswap-session.js';
+import type { FaceswapPlayer } from './faceswap-player.js';
+import { fakePlatform, grantProvider, inShadow, shadowText, SOURCE, until } from '../../../test/support/test-kit.js';
 
 /** The "AI face swap" label of <faceswap-player> (EU AI Act Art. 50): shown, not covered, translated, announced once. */
 

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
-import '../../../src/index.js';
-import { FaceswapPlayer } from '../../../src/components/faceswap-player/faceswap-player.js';
-import { define } from '../../../src/internal/define.js';
+import './faceswap-session.js';
+import './faceswap-player.js';
+import './face-source-picker.js';
+import { FaceswapPlayer } from '../components/faceswap-player/faceswap-player.js';
+import { define } from '../internal/define.js';
 
 const VERSIONS = Symbol.for('faceswap-elements/defined-versions');
 
