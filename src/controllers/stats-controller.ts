@@ -1,6 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SessionStats } from '../session/session-api.js';
 
+/** The in-browser engine's own figures in a reading (tracking rate, per-frame cost); absent for Agora. */
+export type EngineFigures = NonNullable<SessionStats['engine']>;
+
 /** How well the connection carries the swapped video, judged from round trip and packet loss. */
 export type NetworkQuality = 'good' | 'fair' | 'poor';
 

@@ -12,6 +12,7 @@ import { createFaceswapHandler, type FaceswapHandler, type FaceswapHandlerOption
 import { toNodeListener } from '../../src/server/node-adapter.js';
 import { RedisSessionStore } from '../../src/server/redis-session-store.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
+import { until } from '../support/until.js';
 import { API_KEY, SECRET, SOURCE, listen, post } from './server-helpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,14 +141,6 @@ async function createOn(endpoint: string) {
 
 const isOpenAtAkool = (id: string) => emulator.sessions().find((s) => s._id === id)?.closed === false;
 
-async function waitFor(condition: () => boolean | Promise<boolean>, ms: number, what: string) {
-  const until = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 describe('token endpoint on several instances sharing Redis', () => {
   it('creates on one instance and heartbeats, updates and closes on the other; AKOOL closes it once', async () => {
     const a = await instance('cross:{s}:');
@@ -233,13 +226,14 @@ describe('token endpoint on several instances sharing Redis', () => {
     const b = await instance('maxlen:{s}:', { ...options, reaperIntervalMs: 0 });
     const { sessionId, sessionKey } = await createOn(a.endpoint);
     let lastStatus = 200;
-    await waitFor(
+    await until(
       async () => {
         lastStatus = (await post(`${b.endpoint}/sessions/${sessionId}/heartbeat`, { sessionKey })).status;
         return lastStatus !== 200;
       },
-      5000,
       'the maximum length to end the session',
+      5000,
+      50,
     );
     assert.equal(lastStatus, 409);
     assert.equal(isOpenAtAkool(sessionId), false);

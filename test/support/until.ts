@@ -1,6 +1,6 @@
 /**
  * Polls until `check` answers a truthy value (or a promise of one) and returns it; rejects naming `what` after
- * `timeoutMs`. The one wait helper of the browser tests and page benchmarks.
+ * `timeoutMs`. The one wait helper of the tests (browser and Node) and page benchmarks.
  */
 export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, intervalMs = 25): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;

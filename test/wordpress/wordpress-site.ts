@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { freePort } from '../../scripts/free-port.mjs';
+import { until } from '../support/until.js';
 
 export interface WordPressSite {
   origin: string;
@@ -21,15 +22,6 @@ export interface WordPressSite {
 }
 
 const WORDPRESS = '/usr/share/wordpress';
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function run(cmd: string, args: string[], cwd?: string): string {
   const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -67,7 +59,7 @@ export async function startWordPress(pluginZip: string): Promise<WordPressSite> 
       { stdio: 'ignore', detached: true },
     );
     children.push(db);
-    await waitFor(() => existsSync(socket), 'MariaDB');
+    await until(() => existsSync(socket), 'MariaDB', 60_000, 200);
     run('mariadb', [`--socket=${socket}`, '-uroot', '-e', 'CREATE DATABASE wp']);
 
     // WordPress with its own config; the plugin from the installable zip.
@@ -147,7 +139,7 @@ ${code}`,
     await php(`require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 wp_install('Faceswap test', 'admin', 'admin@example.com', true, '', '${randomBytes(12).toString('hex')}');
 file_put_contents('${dir}/installed', '1');`);
-    await waitFor(async () => (await fetch(`${origin}/`).catch(() => undefined))?.ok === true, 'WordPress to answer');
+    await until(async () => (await fetch(`${origin}/`).catch(() => undefined))?.ok === true, 'WordPress to answer', 60_000, 200);
     return { origin, root, php, stop };
   } catch (error) {
     await stop();

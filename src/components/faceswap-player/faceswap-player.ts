@@ -3,7 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../../controllers/localize-controller.js';
 import { RecordingController } from '../../controllers/recording-controller.js';
 import { SessionLinkController } from '../../controllers/session-link-controller.js';
-import { StatsController, type NetworkQuality } from '../../controllers/stats-controller.js';
+import { StatsController, type EngineFigures, type NetworkQuality } from '../../controllers/stats-controller.js';
 import { TickerController } from '../../controllers/ticker-controller.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { MARK_CORNERS, type FileMark, type MarkCorner } from '../../internal/disclosure.js';
@@ -14,7 +14,6 @@ import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
 import { warnOnce } from '../../internal/warn.js';
 import type { SessionState } from '../../core/protocol.js';
-import type { SessionStats } from '../../session/session-api.js';
 import { overlay } from './overlay.js';
 import { styles } from './faceswap-player.styles.js';
 
@@ -418,7 +417,7 @@ export class FaceswapPlayer extends LitElement {
   }
 
   /** The in-browser engine's rows: how often the face is tracked, and the page's own work per frame. */
-  private renderEngineStats({ landmarkFps, frameMsMedian }: NonNullable<SessionStats['engine']>) {
+  private renderEngineStats({ landmarkFps, frameMsMedian }: EngineFigures) {
     const term = this.localize.term;
     return html`<dt>${term('statsTracking')}</dt><dd>${Math.round(landmarkFps)}/s</dd>
       <dt>${term('statsFrameTime')}</dt><dd>${frameMsMedian.toFixed(1)} ms</dd>`;
