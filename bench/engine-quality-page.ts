@@ -1,22 +1,61 @@
 // The quality benchmark's page (bundled by bench/engine.ts --quality): analyses a test camera once, then runs
-// the engine on it with each source face and measures the output against the negative controls.
+// the engine on it with each source face and measures the output against the negative controls. Face analyses
+// that do not depend on the engine come in from, and go back to, the on-disk cache of bench/lib/quality-matrix.ts.
 import { nodeModulesAssetUrls } from '../src/engine/assets.js';
-import { analyseCamera, analyseSource, measurePair, type CameraAnalysis, type SourceAnalysis } from '../test/browser/face/quality-run.js';
+import type { FaceInfo } from '../test/browser/face/face-check.js';
+import { analyseCamera, analyseSource, measurePair, type AnalysisCache, type CameraAnalysis, type SourceAnalysis } from '../test/browser/face/quality-run.js';
 
 interface PageOptions {
   bursts: number;
   burstLength: number;
   secondModel: boolean;
+  controls: boolean;
+  maxFrames?: number;
+  frames?: number[];
+  realtime: boolean;
+}
+
+/** An AnalysisCache as JSON: typed arrays as plain arrays. */
+type StoredFace = { box: FaceInfo['box']; landmarks: number[]; descriptor: number[] };
+export type StoredAnalyses = Record<string, { face: StoredFace | null; embedding: number[] | null }>;
+
+function toCache(stored: StoredAnalyses): AnalysisCache {
+  const cache: AnalysisCache = new Map();
+  for (const [key, { face, embedding }] of Object.entries(stored)) {
+    cache.set(key, {
+      face: face && { box: face.box, landmarks: Float32Array.from(face.landmarks), descriptor: Float32Array.from(face.descriptor) },
+      embedding: embedding && Float32Array.from(embedding),
+    });
+  }
+  return cache;
+}
+
+function fromCache(cache: AnalysisCache): StoredAnalyses {
+  const stored: StoredAnalyses = {};
+  for (const [key, { face, embedding }] of cache) {
+    stored[key] = {
+      face: face && { box: face.box, landmarks: Array.from(face.landmarks), descriptor: Array.from(face.descriptor) },
+      embedding: embedding && Array.from(embedding),
+    };
+  }
+  return stored;
 }
 
 const cameras = new Map<string, CameraAnalysis>();
 const sources = new Map<string, SourceAnalysis>();
 
-async function qualityCamera(name: string, url: string, options: PageOptions) {
+/** Analyses camera `name` (one camera is kept at a time: each holds its whole clip). */
+async function qualityCamera(name: string, url: string, options: PageOptions, stored: StoredAnalyses) {
   cameras.clear();
-  const camera = await analyseCamera(name, url, options);
+  const cache = toCache(stored);
+  const camera = await analyseCamera(name, url, { ...options, cache });
   cameras.set(name, camera);
-  return { frames: camera.video.frameCount, sampled: camera.sampled.length, inputFaces: [...camera.inputs.values()].filter((f) => f.face).length };
+  return {
+    frames: camera.video.frameCount,
+    sampled: camera.sampled.length,
+    inputFaces: [...camera.inputs.values()].filter((f) => f.face).length,
+    analyses: fromCache(cache),
+  };
 }
 
 function sideBySide(input: HTMLCanvasElement, output: HTMLCanvasElement, width: number): string {
@@ -30,16 +69,29 @@ function sideBySide(input: HTMLCanvasElement, output: HTMLCanvasElement, width: 
   return canvas.toDataURL('image/png');
 }
 
-async function qualityPair(cameraName: string, sourceName: string, sourceUrl: string, options: PageOptions & { pictureWidth: number }) {
-  const camera = cameras.get(cameraName);
-  if (!camera) throw new Error(`camera ${cameraName} was not analysed first`);
-  let source = sources.get(sourceName);
-  if (!source) {
-    source = await analyseSource(sourceName, sourceUrl, options.secondModel);
-    sources.set(sourceName, source);
-  }
-  const { result, worst } = await measurePair(camera, source, nodeModulesAssetUrls(), options.secondModel);
-  return { result, worst: worst ? { index: worst.index, png: sideBySide(worst.input, worst.output, options.pictureWidth) } : null };
+async function qualitySource(name: string, url: string, options: PageOptions, stored: StoredAnalyses) {
+  const cache = toCache(stored);
+  sources.set(name, await analyseSource(name, url, options.secondModel, cache));
+  return fromCache(cache);
 }
 
-Object.assign(window, { qualityCamera, qualityPair });
+async function qualityPair(
+  cameraName: string,
+  sourceName: string,
+  options: PageOptions & { pictureWidth: number },
+  storedPaste: StoredAnalyses,
+  withPaste: boolean,
+) {
+  const camera = cameras.get(cameraName);
+  const source = sources.get(sourceName);
+  if (!camera || !source) throw new Error(`${cameraName} x ${sourceName}: camera and source are analysed first`);
+  const pasteCache = toCache(storedPaste);
+  const { result, worst } = await measurePair(camera, source, nodeModulesAssetUrls(), options.secondModel, undefined, pasteCache, withPaste);
+  return {
+    result,
+    worst: worst ? { index: worst.index, png: sideBySide(worst.input, worst.output, options.pictureWidth) } : null,
+    pasteAnalyses: fromCache(pasteCache),
+  };
+}
+
+Object.assign(window, { qualityCamera, qualitySource, qualityPair });

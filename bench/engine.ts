@@ -10,6 +10,14 @@
 // --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table),
 // --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
 // the machine's load; by default each frame waits for the model, see recordEngine in quality-run.ts).
+// Analyses that do not depend on the engine and every pair's result are kept under
+// test/fixtures/generated/quality/cache (bench/lib/quality-matrix.ts): a run skips the pairs already measured on
+// the same engine, so an interrupted run continues where it stopped (--fresh measures them again).
+// The whole matrix for the README, niced, resumable: nice -n 10 node --import tsx bench/engine.ts --quality --matrix
+// (--matrix: every camera x source; writes docs/quality/matrix.json and the README's table between its markers,
+// the pairs not measured yet listed as such; --stored with it measures nothing, only collects stored results).
+// The pairs run in rounds that each meet every camera and every source once; the static-paste control (as costly
+// as the engine's own analysis) runs in the first round only, unless --paste-every-pair.
 //
 // Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
 // updates/s, per-frame main-thread processing time, and the identity share (face-api's recognition model:
@@ -36,6 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { engineAssetRoutes } from '../src/server/engine-assets.js';
+import { buildMatrix, markdownTable, MATRIX_JSON, runMatrix, updateReadme, writeMatrix, type MatrixOptions } from './lib/quality-matrix.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -211,9 +220,11 @@ async function runQuality(): Promise<void> {
       throw new Error(`${flag}: unknown name in ${wanted.join(',')} (known: ${list.map((x) => x.name).join(', ')})`);
     return chosen;
   };
+  const matrixMode = process.argv.includes('--matrix');
+  if (matrixMode && (arg('--camera') || arg('--source'))) throw new Error('--matrix measures the whole catalogue: no --camera or --source');
   const cameras = pick(catalogue.cameras, '--camera');
   const sources = pick(catalogue.sources, '--source');
-  const options = {
+  const options: MatrixOptions = {
     bursts: Number(arg('--bursts') ?? 8),
     burstLength: Number(arg('--burst-length') ?? 2),
     secondModel: !process.argv.includes('--no-second-model'),
@@ -229,82 +240,40 @@ async function runQuality(): Promise<void> {
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(origin);
   await page.waitForFunction('typeof window.qualityPair === "function"');
-  const started = Date.now();
   const browserVersion = await browser.version();
-  const pairs: unknown[] = [];
-  const cameraInfo: Record<string, unknown> = {};
-  const output = () => ({
-    mode: 'quality',
-    browser: browserVersion,
+  const records = await runMatrix({
+    root,
+    page,
+    browserVersion,
+    cameras,
+    sources,
     options,
-    cameras: cameraInfo,
-    sources: Object.fromEntries(sources.map((s) => [s.name, s.kind])),
-    pairs,
-    machine: { cores: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10, minutes: Math.round((Date.now() - started) / 6000) / 10 },
+    picturesDir,
+    fresh: process.argv.includes('--fresh'),
+    measure: !process.argv.includes('--stored'),
+    pasteEveryPair: process.argv.includes('--paste-every-pair'),
   });
-  for (const camera of cameras) {
-    const cameraStarted = Date.now();
-    cameraInfo[camera.name] = {
-      shows: camera.shows,
-      ...(await page.evaluate((n, u, o) => (window as any).qualityCamera(n, u, o), camera.name, `/fixtures/quality/${camera.file}`, options)),
-    };
-    console.error(`${camera.name}: analysed in ${Math.round((Date.now() - cameraStarted) / 1000)} s`);
-    for (const source of sources) {
-      const pairStarted = Date.now();
-      let measured: { result: any; worst: { index: number; png: string } | null };
-      try {
-        measured = await page.evaluate(
-          (c, n, u, o) => (window as any).qualityPair(c, n, u, o),
-          camera.name,
-          source.name,
-          `/fixtures/quality/${source.file}`,
-          options,
-        );
-      } catch (error) {
-        // A source no analysing model finds a face in, say: recorded, and the matrix goes on.
-        pairs.push({ camera: camera.name, source: source.name, error: String(error) });
-        console.error(`${camera.name} x ${source.name}: ${error}`);
-        continue;
-      }
-      const { result, worst } = measured;
-      pairs.push(result);
-      // Written after every pair, so a long matrix run leaves its results so far.
-      if (arg('--out')) writeFileSync(arg('--out')!, `${JSON.stringify(output(), null, 2)}\n`);
-      if (picturesDir && worst) writeFileSync(join(picturesDir, `${camera.name}--${source.name}.png`), Buffer.from(worst.png.split(',')[1], 'base64'));
-      const e = result.engine;
-      console.error(
-        `${camera.name} x ${source.name} (${Math.round((Date.now() - pairStarted) / 1000)} s, engine ${result.engine.seconds} s): detected ${e.alignment.detectedShare} landmarks p95 ${e.alignment.landmarkErrorP95} ` +
-          `mouth ${e.expression.mouthCarried} eyes ${e.expression.eyeCarried} folds ${e.folds?.maxFoldedPixels} seams ${e.seams.ratio} ` +
-          `jitter ${e.temporal.landmarkJitterExcess}/${e.temporal.brightnessJitterExcess} identity ${e.identity.faceApi.closerToSourceShare}/${e.identity.human.closerToSourceShare} ` +
-          `controls fail: ${JSON.stringify(result.controlsFail)}`,
-      );
-    }
+  const matrix = buildMatrix(root, options, cameras, sources, records);
+  if (matrixMode) {
+    // Every pair this run or an earlier one measured on this engine, the rest listed as not measured.
+    writeMatrix(root, matrix);
+    updateReadme(root, matrix);
+    console.error(`${MATRIX_JSON} and README.md: ${matrix.measured} pairs measured, ${matrix.notMeasured.length} not`);
   }
-  const json = JSON.stringify(output(), null, 2);
+  const json = JSON.stringify(
+    { mode: 'quality', browser: browserVersion, options, pairs: records, machine: { cores: cpus().length, loadAverage1m: Math.round(loadavg()[0] * 10) / 10 } },
+    null,
+    2,
+  );
   if (arg('--out')) writeFileSync(arg('--out')!, `${json}\n`);
   console.log(json);
-  if (process.argv.includes('--markdown')) console.error(markdownTable(pairs as any[]));
+  if (process.argv.includes('--markdown')) console.error(markdownTable(matrix));
 }
 
-/** The README's camera x source table: the engine's figures, each marked with its target met or not. */
 /** "116-124,146-154" -> the frame indices of those inclusive ranges. */
 function frameRanges(spec: string): number[] {
   return spec.split(',').flatMap((range) => {
     const [from, to = from] = range.split('-').map(Number);
     return Array.from({ length: to - from + 1 }, (_, k) => from + k);
   });
-}
-
-function markdownTable(pairs: any[]): string {
-  const mark = (ok: boolean | null, text: unknown) => (ok === null ? `${text ?? 'n/a'}` : ok ? `${text}` : `**${text}** ✗`);
-  const rows = pairs.map((p) => {
-    if (p.error) return `| ${p.camera} | ${p.source} | ${p.error} |`;
-    const e = p.engine;
-    return `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)} | ${mark(e.pass.seams, e.seams.ratio)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ${e.fadedClipFrames}/${e.clipFrames} |`;
-  });
-  return [
-    '| camera | source | face kept (≥ 0.98) | landmark error p95 (≤ 0.08) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
 }

@@ -124,12 +124,12 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       const [r] = results;
       const c = r.controls!;
       expect(c.raw.identity.faceApi.closerToSourceShare, 'raw camera: identity').to.be.below(FLOORS.identityShare);
-      expect(c.paste.identity.faceApi.closerToSourceShare, 'static paste: identity (passes: the reason for the other metrics)').to.be.at.least(
+      expect(c.paste!.identity.faceApi.closerToSourceShare, 'static paste: identity (passes: the reason for the other metrics)').to.be.at.least(
         FLOORS.identityShare,
       );
-      expect(c.paste.alignment.landmarkErrorP95, 'static paste: alignment').to.be.above(FLOORS.landmarkErrorP95);
-      expect(c.paste.expression.mouthCarried, 'static paste: mouth').to.be.below(FLOORS.mouthCarried);
-      expect(c.paste.seams.ratio, 'static paste: border').to.be.above(FLOORS.borderRatio);
+      expect(c.paste!.alignment.landmarkErrorP95, 'static paste: alignment').to.be.above(FLOORS.landmarkErrorP95);
+      expect(c.paste!.expression.mouthCarried, 'static paste: mouth').to.be.below(FLOORS.mouthCarried);
+      expect(c.paste!.seams.ratio, 'static paste: border').to.be.above(FLOORS.borderRatio);
       expect(c.blanked.alignment.detectedShare, 'blanked face: detection').to.be.below(FLOORS.detectedShare);
       expect(
         c.shaken.temporal.landmarkJitterExcess! > FLOORS.landmarkJitterExcess || c.shaken.temporal.brightnessJitterExcess! > FLOORS.brightnessJitterExcess,

@@ -179,12 +179,29 @@ export async function recordEngine(
 }
 
 /**
- * face-api's analysis of the face in `canvas` that `choice` asks for (see FaceChoice); `identity` adds its
- * descriptor and, with `secondModel`, human's embedding of the same face.
+ * Face analyses by key (`input:12`, `paste:12`, ...) of images that do not depend on the engine: bench/engine.ts
+ * --quality keeps them on disk, keyed by the files analysed and this code, so a camera or source is analysed once.
  */
-async function analyse(canvas: HTMLCanvasElement, secondModel: boolean, identity = true, choice: FaceChoice = {}): Promise<AnalysedFrame> {
+export type AnalysisCache = Map<string, Omit<AnalysedFrame, 'canvas'>>;
+
+/**
+ * face-api's analysis of the face in `canvas` that `choice` asks for (see FaceChoice); `identity` adds its
+ * descriptor and, with `secondModel`, human's embedding of the same face. With a `cache`, the analysis stored
+ * under `key` is taken, or the new one stored there.
+ */
+async function analyse(
+  canvas: HTMLCanvasElement,
+  secondModel: boolean,
+  identity = true,
+  choice: FaceChoice = {},
+  cache?: AnalysisCache,
+  key = '',
+): Promise<AnalysedFrame> {
+  const cached = cache?.get(key);
+  if (cached) return { canvas, ...cached };
   const face = await analyseFace(canvas, identity, choice);
   const embedding = face && identity && secondModel ? await humanEmbedding(canvas, { near: face.box, within: MATCH_WITHIN }) : null;
+  cache?.set(key, { face, embedding });
   return { canvas, face, embedding };
 }
 
@@ -195,8 +212,15 @@ async function analyse(canvas: HTMLCanvasElement, secondModel: boolean, identity
 const MATCH_WITHIN = 0.5;
 
 /** The face in `canvas` at the place of `input`'s face (see MATCH_WITHIN); the largest face when the input has none. */
-function analyseAt(canvas: HTMLCanvasElement, input: AnalysedFrame, secondModel: boolean, identity = true): Promise<AnalysedFrame> {
-  return analyse(canvas, secondModel, identity, input.face ? { near: input.face.box, within: MATCH_WITHIN } : {});
+function analyseAt(
+  canvas: HTMLCanvasElement,
+  input: AnalysedFrame,
+  secondModel: boolean,
+  identity = true,
+  cache?: AnalysisCache,
+  key = '',
+): Promise<AnalysedFrame> {
+  return analyse(canvas, secondModel, identity, input.face ? { near: input.face.box, within: MATCH_WITHIN } : {}, cache, key);
 }
 
 /** Everything about one camera that does not depend on the source: its frames, faces and the source-free controls. */
@@ -266,6 +290,8 @@ export interface CameraOptions {
   controls?: boolean;
   /** Feed the engine at the camera's pace whatever the landmark model keeps up with (see recordEngine). */
   realtime?: boolean;
+  /** Analyses of this camera's frames and controls from an earlier run, added to as frames are analysed. */
+  cache?: AnalysisCache;
 }
 
 export async function analyseCamera(name: string, url: string, options: CameraOptions): Promise<CameraAnalysis> {
@@ -276,14 +302,14 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
   // One camera person throughout: the largest face first, then the face nearest the last one found.
   let last: FaceInfo['box'] | undefined;
   for (const i of sampled) {
-    const input = await analyse(video.canvas(i), options.secondModel, true, { near: last });
+    const input = await analyse(video.canvas(i), options.secondModel, true, { near: last }, options.cache, `input:${i}`);
     inputs.set(i, input);
     last = input.face?.box ?? last;
   }
   for (const i of options.controls === false ? [] : sampled) {
     const input = inputs.get(i)!;
-    controls.blanked.set(i, await analyseAt(blanked(input), input, false, false));
-    controls.shaken.set(i, await analyseAt(shaken(input, i), input, false, false));
+    controls.blanked.set(i, await analyseAt(blanked(input), input, false, false, options.cache, `blanked:${i}`));
+    controls.shaken.set(i, await analyseAt(shaken(input, i), input, false, false, options.cache, `shaken:${i}`));
   }
   const faces = [...inputs.values()].filter((f) => f.face);
   const embeddings = faces.map((f) => f.embedding).filter((e): e is Float32Array => e !== null);
@@ -314,12 +340,12 @@ export interface SourceAnalysis {
   embedding: Float32Array | null;
 }
 
-export async function analyseSource(name: string, url: string, secondModel: boolean): Promise<SourceAnalysis> {
+export async function analyseSource(name: string, url: string, secondModel: boolean, cache?: AnalysisCache): Promise<SourceAnalysis> {
   const image = await loadImage(url);
   const canvas = drawn(Object.assign(document.createElement('canvas'), { width: image.naturalWidth, height: image.naturalHeight }), (ctx) =>
     ctx.drawImage(image, 0, 0),
   );
-  const analysed = await analyse(canvas, secondModel);
+  const analysed = await analyse(canvas, secondModel, true, {}, cache, 'source');
   if (!analysed.face) throw new Error(`no face found in the source ${name}`);
   return { name, url, image, face: analysed.face, embedding: analysed.embedding };
 }
@@ -346,8 +372,8 @@ export interface PairResult {
   camera: string;
   source: string;
   engine: QualityMetrics & { warmupFrames: number; missingFrames: number; fadedClipFrames: number; clipFrames: number; seconds: number; landmarkFps: number };
-  /** Absent when the camera was analysed without controls. */
-  controls: Record<'raw' | 'paste' | 'blanked' | 'shaken' | 'mirrored', QualityMetrics> | null;
+  /** Absent when the camera was analysed without controls; `paste` null when that control was left out. */
+  controls: (Record<'raw' | 'blanked' | 'shaken' | 'mirrored', QualityMetrics> & { paste: QualityMetrics | null }) | null;
   /** Per metric: true when every control meant to fail it does (see the module comment). */
   controlsFail: Record<string, boolean | null>;
 }
@@ -377,6 +403,10 @@ export async function measurePair(
   secondModel: boolean,
   /** Measure the negative controls too (default: when the camera was analysed with them). */
   withControls = camera.controls.blanked.size > 0,
+  /** Analyses of this pair's paste control from an earlier run (it does not depend on the engine). */
+  pasteCache?: AnalysisCache,
+  /** Measure the static-paste control (the costliest: every sampled frame analysed again) with the others. */
+  withPaste = withControls,
 ): Promise<PairOutput> {
   const sampled = new Set(camera.sampled);
   const recording = await recordEngine(camera.video, source.url, sampled, urls, camera.realtime);
@@ -404,13 +434,13 @@ export async function measurePair(
   const paste = new Map<number, AnalysedFrame>();
   const box = camera.pasteBox;
   const [sx, sy, sw, sh] = source.face.box;
-  for (const i of withControls ? camera.sampled : []) {
+  for (const i of withControls && withPaste ? camera.sampled : []) {
     const input = camera.inputs.get(i)!;
     const canvas = drawn(input.canvas, (ctx) => {
       ctx.drawImage(input.canvas, 0, 0);
       if (box) ctx.drawImage(source.image, sx - sw * 0.1, sy - sh * 0.1, sw * 1.2, sh * 1.2, ...box);
     });
-    paste.set(i, await analyseAt(canvas, input, secondModel));
+    paste.set(i, await analyseAt(canvas, input, secondModel, true, pasteCache, `paste:${i}`));
   }
   const controls: PairResult['controls'] = withControls
     ? {
@@ -419,11 +449,13 @@ export async function measurePair(
           ids,
           null,
         ),
-        paste: qualityMetrics(
-          controlPairs(paste, () => (box ? rectangleBorder(box) : null)),
-          ids,
-          null,
-        ),
+        paste: withPaste
+          ? qualityMetrics(
+              controlPairs(paste, () => (box ? rectangleBorder(box) : null)),
+              ids,
+              null,
+            )
+          : null,
         blanked: qualityMetrics(
           controlPairs(camera.controls.blanked, (i) => contourOf(camera.inputs.get(i)!)),
           ids,
@@ -439,7 +471,7 @@ export async function measurePair(
     : null;
   const controlsFail: PairResult['controlsFail'] = {};
   for (const [metric, names] of controls ? MUST_FAIL : []) {
-    const verdicts = names.map((n) => controls![n].pass[metric]);
+    const verdicts = names.map((n) => controls![n]?.pass[metric] ?? null);
     controlsFail[metric] = verdicts.some((v) => v === null) ? null : verdicts.every((v) => v === false);
   }
 
