@@ -16,6 +16,8 @@
 // Prints JSON with each run, the best and the median. Run: node bench/demo-page.mjs [--runs 3] [--seconds 10]
 //   [--think-ms 1500] [--cold-start] [--gl-compositing] [--run-timeout-s 240]
 //   [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
+//   [--calls] (where the main thread's time goes: wall time of the canvas, WebGL and capture calls the engine
+//   makes, per presented frame, measured by wrapping them; the wrapping itself costs a little)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -34,6 +36,7 @@ const glCompositing = process.argv.includes('--gl-compositing');
 const noTrackProcessor = process.argv.includes('--no-track-processor');
 /** For finding where the time goes: the player without its preview and stats overlay. */
 const barePlayer = process.argv.includes('--bare-player');
+const profileCalls = process.argv.includes('--calls');
 /** A run that has not reported after this long is ended and reported as failed (the model loads cold in each run). */
 const runTimeoutMs = Number(arg('--run-timeout-s', 240)) * 1000 + seconds * 1000;
 
@@ -116,8 +119,39 @@ function cpuBetween(before, after, frames) {
  * In the page: keeps the transports the session creates (to read the engine's `swapping` flag), the same ones
  * it creates by default; for the fallback run hides MediaStreamTrackProcessor.
  */
-function instrument(hideProcessor, bare, platformUrl) {
+function instrument(hideProcessor, bare, platformUrl, calls) {
   if (hideProcessor) delete window.MediaStreamTrackProcessor;
+  if (calls) wrapCalls();
+  // --calls: wraps the main-thread calls a frame's processing makes, adding up their wall time by name in
+  // `window.__calls` (for a promise, until it settles). Nested: the page receives this function's text alone.
+  function wrapCalls() {
+    const totals = (window.__calls = {});
+    const wrap = (owner, name, label = name) => {
+      const original = owner?.[name];
+      if (typeof original !== 'function') return;
+      owner[name] = function (...args) {
+        const started = performance.now();
+        // Drawing calls by what they draw from (a <video>, a WebGL canvas, ...).
+        const key = name === 'drawImage' ? `${label}(${args[0]?.constructor?.name})` : label;
+        const add = () => {
+          const total = (totals[key] ??= { ms: 0, calls: 0 });
+          total.ms += performance.now() - started;
+          total.calls++;
+        };
+        const result = original.apply(this, args);
+        if (result instanceof Promise) result.then(add, add);
+        else add();
+        return result;
+      };
+    };
+    for (const name of ['drawImage', 'getImageData', 'putImageData']) wrap(CanvasRenderingContext2D.prototype, name, `2d.${name}`);
+    for (const name of ['drawImage', 'getImageData']) wrap(globalThis.OffscreenCanvasRenderingContext2D?.prototype, name, `offscreen2d.${name}`);
+    for (const name of ['readPixels', 'texImage2D', 'texSubImage2D', 'drawElements', 'bufferData', 'bufferSubData'])
+      wrap(WebGL2RenderingContext.prototype, name, `webgl2.${name}`);
+    wrap(globalThis.CanvasCaptureMediaStreamTrack?.prototype, 'requestFrame', 'capture.requestFrame');
+    wrap(globalThis, 'createImageBitmap');
+    wrap(globalThis.VideoFrame?.prototype, 'copyTo', 'VideoFrame.copyTo');
+  }
   if (bare) for (const name of ['preview', 'stats']) document.querySelector('faceswap-player').removeAttribute(name);
   const session = document.querySelector('faceswap-session');
   window.__bench = { transports: [], calls: [] };
@@ -209,6 +243,7 @@ function countPresentedFrames() {
   state.frameObserver = new PerformanceObserver((list) => frameMs(list.getEntries()));
   state.frameObserver.observe({ type: 'measure' });
   state.takeFrameRecords = () => frameMs(state.frameObserver.takeRecords());
+  if (window.__calls) window.__callsBefore = structuredClone(window.__calls);
 }
 
 async function stopCounting() {
@@ -230,6 +265,18 @@ async function stopCounting() {
     width: video.videoWidth,
     height: video.videoHeight,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
+    // --calls: wall ms per presented frame and calls per presented frame of each wrapped call, over the window.
+    calls: window.__calls
+      ? Object.fromEntries(
+          Object.entries(window.__calls)
+            .map(([name, { ms, calls }]) => [name, { ms: ms - (window.__callsBefore[name]?.ms ?? 0), calls: calls - (window.__callsBefore[name]?.calls ?? 0) }])
+            .filter(([, { calls }]) => calls > 0)
+            .map(([name, { ms, calls }]) => [
+              name,
+              { msPerFrame: Math.round((ms / Math.max(1, state.frames)) * 10) / 10, callsPerFrame: Math.round((calls / Math.max(1, state.frames)) * 10) / 10 },
+            ]),
+        )
+      : undefined,
     // 1 when the run took the transport prepared while the face was chosen (the model warm), 2 when it made another.
     transportsCreated: window.__bench.transports.length,
   };
@@ -256,7 +303,7 @@ async function once(url, onBrowser) {
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
     await page.waitForFunction(() => customElements.get('faceswap-player') && customElements.get('face-source-picker'), { timeout: 300_000 });
-    await page.evaluate(instrument, noTrackProcessor, barePlayer, `/@fs${root}src/session/platform.ts`);
+    await page.evaluate(instrument, noTrackProcessor, barePlayer, `/@fs${root}src/session/platform.ts`, profileCalls);
     // On a loaded machine a click can land before the gallery is ready: tried again while the picker stays empty.
     for (let attempt = 1; ; attempt++) {
       const picked = await pickGalleryFace(page, 0, 90_000).then(
@@ -303,6 +350,7 @@ async function once(url, onBrowser) {
       swappingAtEnd: counted.swapping,
       resolution: `${counted.width}x${counted.height}`,
       trackProcessor: counted.trackProcessor,
+      ...(counted.calls ? { mainThreadCalls: counted.calls } : {}),
       version: await browser.version(),
     };
   } finally {

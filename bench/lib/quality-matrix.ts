@@ -364,9 +364,11 @@ export function readmeSection(matrix: Matrix): string {
     `${options.bursts} bursts of ${options.burstLength} analysed frames over ${options.maxFrames ? `the first ${options.maxFrames}` : 'all'} frames of each camera; ` +
     `${options.secondModel ? "human's recognition model in brackets" : "human's model not run"}. ` +
     `**${matrix.measured} of ${total} pairs measured, ${meetAll} of them meet every target.**`;
-  const notMeasured = matrix.notMeasured.length
-    ? `\n\nNot measured (the run did not reach them): ${matrix.notMeasured.map((p) => `${p.camera} x ${p.source}`).join(', ')}.`
-    : '';
+  const missing = matrix.cameras
+    .map((camera) => [camera, matrix.notMeasured.filter((p) => p.camera === camera).map((p) => p.source)] as const)
+    .filter(([, sources]) => sources.length > 0)
+    .map(([camera, sources]) => `- ${camera} x ${sources.length === matrix.sources.length ? 'every source' : sources.join(', ')}`);
+  const notMeasured = missing.length ? `\n\n**Not measured** (the run did not reach them, ${matrix.notMeasured.length} pairs):\n\n${missing.join('\n')}` : '';
   const failed = errors.length ? `\n\nCould not be measured: ${errors.map((p) => `${p.camera} x ${p.source} (${p.error})`).join('; ')}.` : '';
   return `${header}\n\n${markdownTable(matrix)}${notMeasured}${failed}`;
 }
