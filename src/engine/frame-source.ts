@@ -41,6 +41,16 @@ function processorFrames(track: MediaStreamTrack, onFrame: FrameHandler, Process
   };
 }
 
+/** The <video>'s current frame as a VideoFrame, or null where the browser has none or cannot make one. */
+function wrapFrame(video: HTMLVideoElement, timeMs: number): VideoFrame | null {
+  if (typeof VideoFrame === 'undefined') return null;
+  try {
+    return new VideoFrame(video, { timestamp: Math.round(timeMs * 1000) });
+  } catch {
+    return null;
+  }
+}
+
 function videoFrames(track: MediaStreamTrack, onFrame: FrameHandler): FrameSource {
   const video = document.createElement('video');
   video.muted = true;
@@ -52,7 +62,12 @@ function videoFrames(track: MediaStreamTrack, onFrame: FrameHandler): FrameSourc
   const tick = async () => {
     if (stopped) return;
     if (video.readyState >= 2 && video.videoWidth > 0) {
-      await onFrame(video, video.videoWidth, video.videoHeight, performance.now()).catch(() => undefined);
+      const now = performance.now();
+      // A VideoFrame of the presented frame shares its pixels with the <video>: the landmark worker receives it
+      // without the copy an ImageBitmap of the <video> costs, and drawing it skips the <video>'s paint path.
+      const frame = wrapFrame(video, now);
+      await onFrame(frame ?? video, video.videoWidth, video.videoHeight, now).catch(() => undefined);
+      frame?.close();
     }
     schedule();
   };
