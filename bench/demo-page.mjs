@@ -15,7 +15,7 @@
 // Chromium does, which no visitor's browser does and which costs several times the CPU per frame.
 // Prints JSON with each run, the best and the median. Run: node bench/demo-page.mjs [--runs 3] [--seconds 10]
 //   [--think-ms 1500] [--cold-start] [--gl-compositing] [--run-timeout-s 240]
-//   [--no-track-processor] (the fallback path without MediaStreamTrackProcessor, as Safari)
+//   [--no-track-processor] (the fallback path without MediaStreamTrackProcessor and MediaStreamTrackGenerator, as Safari)
 //   [--calls] (where the main thread's time goes: wall time of the canvas, WebGL and capture calls the engine
 //   makes, per presented frame, measured by wrapping them; the wrapping itself costs a little)
 import { spawnSync } from 'node:child_process';
@@ -117,10 +117,14 @@ function cpuBetween(before, after, frames) {
 
 /**
  * In the page: keeps the transports the session creates (to read the engine's `swapping` flag), the same ones
- * it creates by default; for the fallback run hides MediaStreamTrackProcessor.
+ * it creates by default; for the fallback run hides MediaStreamTrackProcessor and MediaStreamTrackGenerator.
  */
 function instrument(hideProcessor, bare, platformUrl, calls) {
-  if (hideProcessor) delete window.MediaStreamTrackProcessor;
+  // Safari has neither: the camera is read through a <video> and the output is a canvas capture.
+  if (hideProcessor) {
+    delete window.MediaStreamTrackProcessor;
+    delete window.MediaStreamTrackGenerator;
+  }
   if (calls) wrapCalls();
   // --calls: wraps the main-thread calls a frame's processing makes, adding up their wall time by name in
   // `window.__calls` (for a promise, until it settles). Nested: the page receives this function's text alone.
@@ -419,7 +423,7 @@ console.log(
       player: barePlayer ? 'without preview and stats (for comparison)' : 'preview and stats',
       compositing: glCompositing ? 'SwiftShader (GL)' : 'software (WebGL alone on SwiftShader, as without a GPU)',
       startAfter: coldStart ? `--think-ms after choosing the face` : 'the prepared face model is ready, then --think-ms',
-      path: noTrackProcessor ? 'fallback: MediaStreamTrackProcessor deleted from window' : 'MediaStreamTrackProcessor',
+      path: noTrackProcessor ? 'fallback: MediaStreamTrackProcessor and MediaStreamTrackGenerator deleted from window' : 'MediaStreamTrackProcessor',
       thinkMs,
       windowSeconds: seconds,
       failedRuns: results.length - measured.length,

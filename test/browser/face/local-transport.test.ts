@@ -20,6 +20,33 @@ function attach(track: MediaStreamTrack): HTMLVideoElement {
   return video;
 }
 
+type TrackGenerator = MediaStreamTrack & { writable: WritableStream<VideoFrame> };
+// Taken at load: the fallback test hides it from the engine.
+const Generator = (globalThis as unknown as { MediaStreamTrackGenerator: new (init: { kind: 'video' }) => TrackGenerator }).MediaStreamTrackGenerator;
+
+/** A camera track that repeats one image at 20 fps until it is told to show another. */
+class HeldCamera {
+  readonly track: TrackGenerator = new Generator({ kind: 'video' });
+  readonly #writer = this.track.writable.getWriter();
+  #image: HTMLCanvasElement | null = null;
+  #frames = 0;
+  readonly #timer = setInterval(() => {
+    if (!this.#image) return;
+    const frame = new VideoFrame(this.#image, { timestamp: this.#frames++ * 50_000 });
+    void this.#writer.write(frame).catch(() => frame.close());
+  }, 50);
+
+  show(image: HTMLCanvasElement): void {
+    this.#image = image;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    void this.#writer.close().catch(() => undefined);
+    this.track.stop();
+  }
+}
+
 describe('LocalTransport with a real face camera', function () {
   this.timeout(120000);
   let camera: MediaStream;
@@ -31,7 +58,9 @@ describe('LocalTransport with a real face camera', function () {
     camera = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 20 } });
     cameraVideo = attach(camera.getVideoTracks()[0]);
     await frames(cameraVideo, 2);
-    transport = new LocalTransport({ assetUrls: nodeModulesAssetUrls() });
+    // The model loads in a few seconds on a free machine; on one shared with other test runs it took longer than
+    // the default join timeout, which these tests do not test.
+    transport = new LocalTransport({ assetUrls: nodeModulesAssetUrls(), joinTimeoutMs: 90_000 });
   });
 
   afterEach(async () => {
@@ -42,14 +71,14 @@ describe('LocalTransport with a real face camera', function () {
     for (const track of camera.getTracks()) track.stop();
   });
 
-  async function startSwap(withSource: boolean): Promise<MediaStreamTrack> {
+  async function startSwap(withSource: boolean, input = camera.getVideoTracks()[0]): Promise<MediaStreamTrack> {
     const events: string[] = [];
     const remote = new Promise<MediaStreamTrack>((resolve) => transport.on('remote-video', (track) => track && resolve(track)));
     const firstFrame = new Promise<void>((resolve) => transport.on('first-frame', () => resolve()));
     transport.on('connection', ({ state }) => events.push(state));
     await transport.join(CREDENTIALS, new AbortController().signal);
     expect(events).to.deep.equal(['connecting', 'connected']);
-    await transport.publish({ video: camera.getVideoTracks()[0] });
+    await transport.publish({ video: input });
     if (withSource) await transport.setSource({ path: SOURCE_URL, opts: '' });
     const track = await remote;
     await firstFrame;
@@ -117,20 +146,34 @@ describe('LocalTransport with a real face camera', function () {
   });
 
   it('swaps through the fallbacks of browsers without MediaStreamTrackProcessor (video element in, canvas capture out)', async () => {
+    // The camera held still: each sampled camera image is shown for as long as sampling takes, so the output
+    // frame is paired with the image it was made from however far the slower fallback path lags behind on a
+    // loaded machine (paced by frames, not by wall time). Safari has neither track processor nor generator.
     const scope = globalThis as unknown as Record<string, unknown>;
-    const processor = scope.MediaStreamTrackProcessor;
-    delete scope.MediaStreamTrackProcessor;
+    const hidden = ['MediaStreamTrackProcessor', 'MediaStreamTrackGenerator'];
+    const saved = hidden.map((name) => scope[name]);
+    const held = new HeldCamera();
     try {
-      const track = await startSwap(true);
+      held.show(snapshot(cameraVideo));
+      for (const name of hidden) delete scope[name];
+      const track = await startSwap(true, held.track);
       expect(track).to.be.instanceOf(CanvasCaptureMediaStreamTrack);
-      await new Promise((r) => setTimeout(r, 1500));
-      const pairs = await samplePairs(camera.getVideoTracks()[0], track, 2);
-      for (const { input, output: out, face } of pairs.filter((p) => p.face)) {
-        expect(meanDifference(input, out, grow(face!.box, 1.6), false), 'outside the face').to.be.below(5);
-        expect(meanDifference(input, out, grow(face!.box, 0.6), true), 'inside the face').to.be.above(12);
+      for (let i = 0; i < 2; i++) {
+        if (i > 0) {
+          await frames(cameraVideo, 10);
+          held.show(snapshot(cameraVideo));
+        }
+        const [{ input, output: out, face }] = await samplePairs(held.track, track, 1);
+        expect(face, 'a face in the held camera image').to.not.equal(null);
+        const restDiff = meanDifference(input, out, grow(face!.box, 1.6), false);
+        const faceDiff = meanDifference(input, out, grow(face!.box, 0.6), true);
+        console.log(`fallback: face ${faceDiff.toFixed(1)} rest ${restDiff.toFixed(1)}`);
+        expect(restDiff, 'outside the face').to.be.below(5);
+        expect(faceDiff, 'inside the face').to.be.above(12);
       }
     } finally {
-      scope.MediaStreamTrackProcessor = processor;
+      hidden.forEach((name, i) => (scope[name] = saved[i]));
+      held.stop();
     }
   });
 
