@@ -357,8 +357,8 @@ export function readmeSection(matrix: Matrix): string {
   const errors = matrix.pairs.filter((p) => !p.result);
   const meetAll = matrix.pairs.filter((p) => p.result && misses((p.result as any).engine).length === 0).length;
   const header =
-    `Engine as of commit \`${engine.commit.slice(0, 10)}\` ("${engine.subject}", the last to change src/engine or src/core), ` +
-    `measured from \`${engine.checkedOut.slice(0, 10)}\`${engine.dirty ? ' with uncommitted changes to the engine or the quality code' : ''}; ` +
+    `Engine as of commit \`${engine.commit.slice(0, 10)}\` ("${engine.subject}", the last to change src/engine or src/core)` +
+    `${engine.dirty ? ', with uncommitted changes to the engine or the quality code' : ''}; ` +
     `measured ${day(machine.firstPairAt)} to ${day(machine.lastPairAt)} UTC in ${matrix.browser}, load average (1 min) ${machine.loadMin}–${machine.loadMax} ` +
     `on ${machine.cores} cores (each frame waits for the landmark model${options.realtime ? ': no, --realtime' : ''}, so load slows the run, not the figures). ` +
     `${options.bursts} bursts of ${options.burstLength} analysed frames over ${options.maxFrames ? `the first ${options.maxFrames}` : 'all'} frames of each camera; ` +

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { facelessFile } from '../../support/faceless.js';
+import { until } from '../../support/until.js';
 import type { FaceswapError } from '../../../src/core/errors.js';
 import { analyseFace, descriptorDistance, frames, grow, loadImage, meanDescriptor, meanDifference, samplePairs, snapshot } from './face-check.js';
 
@@ -48,7 +49,8 @@ class HeldCamera {
 }
 
 describe('LocalTransport with a real face camera', function () {
-  this.timeout(120000);
+  // The face model's first load and face-api's analyses take minutes on a machine shared with other test runs.
+  this.timeout(300_000);
   let camera: MediaStream;
   let cameraVideo: HTMLVideoElement;
   let transport: LocalTransport;
@@ -71,6 +73,11 @@ describe('LocalTransport with a real face camera', function () {
     for (const track of camera.getTracks()) track.stop();
   });
 
+  /** Resolves once the engine draws the swapped face: the landmark model has found the face (seconds under load). */
+  async function swapShown(): Promise<void> {
+    await until(async () => (await transport.getStats()).engine?.swapping, 'the engine to show the swapped face', 120_000);
+  }
+
   async function startSwap(withSource: boolean, input = camera.getVideoTracks()[0]): Promise<MediaStreamTrack> {
     const events: string[] = [];
     const remote = new Promise<MediaStreamTrack>((resolve) => transport.on('remote-video', (track) => track && resolve(track)));
@@ -92,7 +99,7 @@ describe('LocalTransport with a real face camera', function () {
 
   it('replaces the face and leaves the rest of the frame as the camera shows it', async () => {
     const track = await startSwap(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    await swapShown();
     const stats = await transport.getStats();
     expect(stats.width).to.equal(640);
     expect(stats.height).to.equal(480);
@@ -127,7 +134,7 @@ describe('LocalTransport with a real face camera', function () {
     const cameraIdentity = meanDescriptor(cameraFaces);
 
     await startSwap(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    await swapShown();
     let closerToSource = 0;
     let analysed = 0;
     for (let i = 0; i < 12; i++) {
@@ -158,6 +165,7 @@ describe('LocalTransport with a real face camera', function () {
       for (const name of hidden) delete scope[name];
       const track = await startSwap(true, held.track);
       expect(track).to.be.instanceOf(CanvasCaptureMediaStreamTrack);
+      await swapShown();
       for (let i = 0; i < 2; i++) {
         if (i > 0) {
           await frames(cameraVideo, 10);
