@@ -243,6 +243,8 @@ export async function runMatrix(run: MatrixRun): Promise<PairRecord[]> {
           writeFileSync(join(run.picturesDir, `${camera.name}--${source.name}.png`), Buffer.from(measured.worst.png.split(',')[1], 'base64'));
         }
       } catch (error) {
+        // The run was stopped or the page crashed: nothing is recorded, so the next run measures this pair.
+        if (page.isClosed() || !page.browser().connected) throw error;
         // A pair the page cannot measure is recorded with its reason, and the matrix goes on.
         record.error = String(error);
       }
