@@ -188,11 +188,7 @@ if (!only || only === 'static') await staticChecks();
 if (only !== 'static' && (await prepare()) && only !== 'setup') {
   if (!only || only === 'node') await nodeTestStage('Node tests', [...testFiles('test/node'), ...testFiles('test/conformance')]);
   if (!only || only === 'wordpress') await nodeTestStage('WordPress plugin', testFiles('test/wordpress'));
-  // `npm test` leaves out the Next.js example (minutes of `next build` on two cores); `--only examples` runs it too.
-  if (!only || only === 'examples')
-    await nodeTestStage('Examples from the packed tarball', testFiles('test/examples'), {
-      FACESWAP_EXAMPLES: process.env.FACESWAP_EXAMPLES ?? (only ? 'all' : 'fast'),
-    });
+  if (!only || only === 'examples') await nodeTestStage('Examples from the packed tarball', testFiles('test/examples'));
   if (!only || only === 'browser') await browserTests();
 }
 

@@ -24,12 +24,6 @@ const examplesDir = join(root, 'examples');
 const work = mkdtempSync(join(tmpdir(), 'faceswap-examples-'));
 const workspace = join(work, 'workspace');
 const facePhoto = join(root, 'stories/assets/faces/ada.jpg');
-/**
- * `next build` takes minutes on two busy cores (2.7 min at load 17, over 10 at load 25), too long for every
- * `npm test`: the Next.js example runs in `npm run test:examples` (which sets FACESWAP_EXAMPLES=all), or in
- * `FACESWAP_EXAMPLES=all npm test`.
- */
-const withNext = process.env.FACESWAP_EXAMPLES === 'all';
 /** What a user's own runs leave in an example folder; never copied. */
 const LOCAL_OUTPUT = new Set([
   'node_modules',
@@ -92,7 +86,7 @@ async function ensureBuilt(): Promise<void> {
 
 /** The examples that are npm projects: copied into one workspace, each depending on the tarball. */
 function prepareWorkspace(tarball: string): string[] {
-  const names = readdirSync(examplesDir).filter((name) => existsSync(join(examplesDir, name, 'package.json')) && (name !== 'nextjs' || withNext));
+  const names = readdirSync(examplesDir).filter((name) => existsSync(join(examplesDir, name, 'package.json')));
   for (const name of readdirSync(examplesDir).filter((name) => statSync(join(examplesDir, name)).isDirectory())) {
     const target = join(workspace, name);
     cpSync(join(examplesDir, name), target, { recursive: true, filter: (source) => !LOCAL_OUTPUT.has(source.split('/').pop()!) });
@@ -112,7 +106,7 @@ before(async () => {
   const pack = await sh('npm', ['pack', '--json', '--pack-destination', work], root);
   const [{ filename }] = JSON.parse(pack) as { filename: string }[];
   const names = prepareWorkspace(join(work, filename));
-  assert.deepEqual(names.sort(), ['express', ...(withNext ? ['nextjs'] : []), 'react', 'svelte', 'vite', 'vue', 'workers']);
+  assert.deepEqual(names.sort(), ['express', 'nextjs', 'react', 'svelte', 'vite', 'vue', 'workers']);
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error'], workspace);
   emulator = await startEmulator({ statusDelayMs: 0 });
   await warmUpDetector(emulator);
@@ -330,7 +324,8 @@ test('workers: wrangler builds the Worker, wrangler dev serves the page and the 
   await assertServedFlow(port, 'npx', args, dir, env);
 });
 
-const nextTest = { timeout: 900_000, skip: withNext ? false : 'slow (next build): run by npm run test:examples' };
+// `next build` takes minutes on two cores (2.7 min at load 17, over 10 at load 25).
+const nextTest = { timeout: 900_000 };
 test('nextjs: next build without AKOOL_API_KEY, then next start serves the page and the endpoint, the flow reaches live', nextTest, async () => {
   const dir = join(workspace, 'nextjs');
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
