@@ -5,12 +5,14 @@ import { nodeModulesAssetUrls } from '../src/engine/assets.js';
 import type { FaceInfo } from '../test/browser/face/face-check.js';
 import { analyseCamera, analyseSource, measurePair, type AnalysisCache, type CameraAnalysis, type SourceAnalysis } from '../test/browser/face/quality-run.js';
 
-interface PageOptions {
+/** How the page analyses each camera and source (the matrix runner adds the picture size). */
+export interface PageOptions {
   bursts: number;
   burstLength: number;
   secondModel: boolean;
   controls: boolean;
   maxFrames?: number;
+  /** These frames analysed instead of the bursts. */
   frames?: number[];
   realtime: boolean;
 }

@@ -16,17 +16,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import type { StoredAnalyses } from '../engine-quality-page.js';
+import type { PageOptions, StoredAnalyses } from '../engine-quality-page.js';
 
-export interface MatrixOptions {
-  bursts: number;
-  burstLength: number;
-  secondModel: boolean;
-  controls: boolean;
-  maxFrames?: number;
-  /** These frames analysed instead of the bursts. */
-  frames?: number[];
-  realtime: boolean;
+export interface MatrixOptions extends PageOptions {
   pictureWidth: number;
 }
 
