@@ -6,6 +6,7 @@
  * as `agora-rtc-sdk-ng` (the page's import map): the package's own copy.
  */
 import type { IAgoraRTC, IAgoraRTCClient, IAgoraRTCRemoteUser, IRemoteAudioTrack, IRemoteVideoTrack } from 'agora-rtc-sdk-ng';
+import { base64ToBytes } from '../core/base64.js';
 import type { ChannelEvent, ChannelProbeRequest, ChannelProbeResult } from '../core/doctor-channel.js';
 import { FaceswapError } from '../core/errors.js';
 import { loadAgora } from '../rtc/agora-loader.js';
@@ -119,8 +120,7 @@ function readRequest(): ChannelProbeRequest | undefined {
   history.replaceState(null, '', location.pathname);
   if (!fragment) return undefined;
   try {
-    const json = atob(fragment.replace(/-/g, '+').replace(/_/g, '/'));
-    return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as ChannelProbeRequest;
+    return JSON.parse(new TextDecoder().decode(base64ToBytes(fragment))) as ChannelProbeRequest;
   } catch {
     return undefined;
   }

@@ -4,6 +4,8 @@
  * WebCrypto only, so it runs on Node and on edge runtimes.
  */
 
+import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
+
 const encoder = new TextEncoder();
 
 export class SessionKeys {
@@ -45,16 +47,11 @@ export function randomSecret(): Uint8Array<ArrayBuffer> {
 }
 
 function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   // A length of 1 mod 4 is no base64 at all (atob would throw).
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text) || text.length % 4 === 1) return undefined;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return base64ToBytes(text);
 }
