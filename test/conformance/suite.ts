@@ -479,12 +479,21 @@ export const CHECKS: { name: string; run(server: ServerUnderTest): Promise<void>
   {
     name: 'budget: detections running at once are capped; the rest get 503 with Retry-After',
     async run(server) {
+      const latencyMs = 2000;
       await withLimits(server, { maxConcurrentDetects: 1 }, async () => {
-        server.emulator.setFaults({ latencyMs: 2000, paths: ['/detect'] });
-        const answers = await Promise.all([1, 2, 3].map(() => call(server, '/detect', { body: { image: FACE_PHOTO, singleFace: true } })));
+        server.emulator.setFaults({ latencyMs, paths: ['/detect'] });
+        const sent = Date.now();
+        const answers = await Promise.all(
+          [1, 2, 3].map(async () => ({ ...(await call(server, '/detect', { body: { image: FACE_PHOTO, singleFace: true } })), at: Date.now() - sent })),
+        );
+        const summary = JSON.stringify(answers.map((answer) => [answer.status, answer.at, answer.body]));
         const ok = answers.filter((answer) => answer.status === 200);
-        assert.equal(ok.length, 1, JSON.stringify(answers.map((answer) => [answer.status, answer.body])));
+        assert.ok(ok.length >= 1 && ok.length < answers.length, summary);
         for (const answer of answers.filter((a) => a.status !== 200)) assertRetryLater(answer, 503);
+        // A server may take a request late (PHP's workers do): then it finds the slot free again and succeeds.
+        // What the cap forbids is two detections at AKOOL at once, so the successes must finish a latency apart.
+        const finished = ok.map((answer) => answer.at).sort((a, b) => a - b);
+        for (let i = 1; i < finished.length; i++) assert.ok(finished[i] - finished[i - 1] >= latencyMs * 0.9, `two detections ran at once: ${summary}`);
       });
     },
   },
