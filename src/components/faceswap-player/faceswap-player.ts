@@ -9,6 +9,7 @@ import type { FaceswapStringOverrides } from '../../i18n/strings.js';
 import { MARK_CORNERS, type FileMark, type MarkCorner } from '../../internal/disclosure.js';
 import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
+import { iconButton } from '../../internal/icon-button.js';
 import { formatDuration, pickRecordingType, recordingExtension } from '../../internal/recording.js';
 import { tokens } from '../../internal/shared-styles.js';
 import { STATE_TERMS } from '../../internal/state-terms.js';
@@ -477,33 +478,25 @@ export class FaceswapPlayer extends LitElement {
       <div class="controls" part="controls" role="group" aria-label=${term('playerControls')} ?hidden=${this.noControls}>
         ${
           this.canRecord
-            ? html`<button
-              class="button button--icon"
-              part="button record-button"
-              aria-label=${this.recording ? term('stopRecording') : term('startRecording')}
-              title=${this.recording ? term('stopRecording') : term('startRecording')}
-              aria-pressed=${this.recording ? 'true' : 'false'}
-              ?disabled=${!hasVideo && !this.recording}
-              @click=${this.toggleRecording}
-            >
-              ${this.recording ? icons.stop : icons.record}
-            </button>`
+            ? iconButton({
+                part: 'record-button',
+                label: this.recording ? term('stopRecording') : term('startRecording'),
+                icon: this.recording ? icons.stop : icons.record,
+                pressed: this.recording,
+                disabled: !hasVideo && !this.recording,
+                onClick: this.toggleRecording,
+              })
             : nothing
         }
-        <button class="button button--icon" part="button snapshot-button" aria-label=${term('snapshot')} title=${term('snapshot')} ?disabled=${!hasVideo} @click=${this.saveSnapshot}>
-          ${icons.camera}
-        </button>
+        ${iconButton({ part: 'snapshot-button', label: term('snapshot'), icon: icons.camera, disabled: !hasVideo, onClick: this.saveSnapshot })}
         ${
           this.canFullscreen
-            ? html`<button
-              class="button button--icon"
-              part="button fullscreen-button"
-              aria-label=${this.fullscreen ? term('exitFullscreen') : term('fullscreen')}
-              title=${this.fullscreen ? term('exitFullscreen') : term('fullscreen')}
-              @click=${this.toggleFullscreen}
-            >
-              ${this.fullscreen ? icons.exitFullscreen : icons.fullscreen}
-            </button>`
+            ? iconButton({
+                part: 'fullscreen-button',
+                label: this.fullscreen ? term('exitFullscreen') : term('fullscreen'),
+                icon: this.fullscreen ? icons.exitFullscreen : icons.fullscreen,
+                onClick: this.toggleFullscreen,
+              })
             : nothing
         }
       </div>

@@ -10,6 +10,7 @@ import { FaceswapLiveEvent } from '../../events/live-event.js';
 import { FaceswapStateChangeEvent } from '../../events/state-change-event.js';
 import { FaceswapTokenWillExpireEvent } from '../../events/token-will-expire-event.js';
 import type { FaceswapStringOverrides } from '../../i18n/strings.js';
+import { iconButton } from '../../internal/icon-button.js';
 import { icons } from '../../internal/icons.js';
 import { loadChunk } from '../../internal/lazy-chunk.js';
 import { RUNNING_STATES as RUNNING, STATE_TERMS } from '../../internal/state-terms.js';
@@ -397,9 +398,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
     const term = this.localize.term;
     const touch = matchMedia('(pointer: coarse)').matches;
     if (touch) {
-      return html`<button class="button button--icon" part="button camera-button" aria-label=${term('switchCamera')} title=${term('switchCamera')} @click=${() => this.switchCamera()}>
-        ${icons.switchCamera}
-      </button>`;
+      return iconButton({ part: 'camera-button', label: term('switchCamera'), icon: icons.switchCamera, onClick: () => void this.switchCamera() });
     }
     const active = this.sessionController?.snapshot.localStream?.getVideoTracks()[0]?.getSettings().deviceId;
     return html`<select class="camera-select" part="camera-select" aria-label=${term('camera')} @change=${(event: Event) => this.switchCamera((event.target as HTMLSelectElement).value)}>
@@ -431,16 +430,7 @@ export class FaceswapSession extends LitElement implements FaceswapSessionHost {
           ${running ? icons.stop : icons.play}<span>${running ? term('stop') : term('start')}</span>
         </button>
         ${this.renderCameraControl()}
-        <button
-          class="button button--icon"
-          part="button mic-button"
-          aria-pressed=${this.mic ? 'true' : 'false'}
-          aria-label=${term('microphone')}
-          title=${term('microphone')}
-          @click=${() => this.setMicEnabled(!this.mic)}
-        >
-          ${this.mic ? icons.mic : icons.micOff}
-        </button>
+        ${iconButton({ part: 'mic-button', label: term('microphone'), icon: this.mic ? icons.mic : icons.micOff, pressed: this.mic, onClick: () => this.setMicEnabled(!this.mic) })}
         <span class="status" part="status" aria-hidden="true">${stateText}</span>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite">${stateText}</div>
