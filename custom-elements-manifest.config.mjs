@@ -5,6 +5,8 @@
 //   and no name next to the one documented with `@fires`. The schema requires both name and type, so the
 //   nameless entries are dropped and each documented event gets the class that src/events/ constructs it
 //   with (`super('<name>', ...)`).
+// - Modules are sorted by path: the analyzer lists them in the order the file system returns them, which
+//   differs between clones, and the freshness check compares the text.
 import { readdirSync, readFileSync } from 'node:fs';
 
 function eventClasses() {
@@ -34,7 +36,16 @@ function typedEvents() {
   };
 }
 
+function sortedModules() {
+  return {
+    name: 'faceswap-sorted-modules',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules?.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+  };
+}
+
 export default {
   packagejson: false,
-  plugins: [typedEvents()],
+  plugins: [typedEvents(), sortedModules()],
 };
