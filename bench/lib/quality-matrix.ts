@@ -255,7 +255,7 @@ function pairLine(r: PairRecord): string {
   const { engine: e, controlsFail } = r.result as any;
   return (
     `${head}, engine ${e.seconds} s: detected ${e.alignment.detectedShare} landmarks p95 ${e.alignment.landmarkErrorP95} ` +
-    `mouth ${e.expression.mouthCarried} eyes ${e.expression.eyeCarried} folds ${e.folds?.maxFoldedPixels} seams ${e.seams.ratio} ` +
+    `mouth ${e.expression.mouthCarried} eyes ${e.expression.eyeCarried} folds ${e.folds?.maxFoldedPixels} seams ${e.seams.ratio}/${e.seams.worstSectorRatio} ` +
     `jitter ${e.temporal.landmarkJitterExcess}/${e.temporal.brightnessJitterExcess} identity ${e.identity.faceApi.closerToSourceShare}/${e.identity.human.closerToSourceShare} ` +
     `misses: ${misses(e).join(', ') || 'none'}; controls fail: ${JSON.stringify(controlsFail)}`
   );
@@ -331,13 +331,13 @@ export function markdownTable(matrix: Matrix): string {
     return (
       `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
       `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)} | ` +
-      `${mark(e.pass.seams, e.seams.ratio)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ` +
+      `${mark(e.pass.seams, `${e.seams.ratio} / ${e.seams.worstSectorRatio ?? 'n/a'}`)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ` +
       `${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)}${identity} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ` +
       `${e.fadedClipFrames}/${e.clipFrames} | ${misses(e).length} | ${controlsColumn(p.result as any)} |`
     );
   });
   return [
-    '| camera | source | face kept (≥ 0.98) | landmark error p95 (≤ 0.08) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames | misses | controls |',
+    '| camera | source | face kept (≥ 0.98) | landmark error p95 (≤ 0.08) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio, ring / worst sector (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames | misses | controls |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

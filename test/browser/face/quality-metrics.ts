@@ -16,6 +16,7 @@ export const QUALITY_TARGETS = {
   foldedPixels: 0,
   expressionCarried: 0.7,
   borderRatio: 1.5,
+  sectorSeamRatio: 1.5,
   landmarkJitterExcess: 0.02,
   brightnessJitterExcess: 1.5,
   identityShare: 0.9,
@@ -342,6 +343,69 @@ export function borderDifference(input: HTMLCanvasElement, output: HTMLCanvasEle
   return outDiffs.length >= 12 ? { output: mean(outDiffs), input: mean(inDiffs) } : null;
 }
 
+/** Sectors of the mask border judged apart, and points sampled along each sector's arc. */
+const SEAM_SECTORS = 12;
+const SEAM_POINTS_PER_SECTOR = 8;
+/** Positions across the border ring, from its outer polygon (0) to its inner one (1). */
+const SEAM_DEPTHS = [0, 1 / 3, 2 / 3, 1];
+/**
+ * The least colour step (CIEDE2000) a sector's own is counted as: about a just-noticeable difference, so a sector
+ * where the camera's skin is perfectly even does not turn a faint step in the output into a large ratio.
+ */
+export const SEAM_STEP_FLOOR = 2;
+
+function meanColour(colours: Array<[number, number, number]>): [number, number, number] {
+  const sum: [number, number, number] = [0, 0, 0];
+  for (const c of colours) for (let k = 0; k < 3; k++) sum[k] += c[k];
+  return sum.map((v) => v / colours.length) as [number, number, number];
+}
+
+/**
+ * The sharpest colour step across the mask border, sector by sector, in `output` and at the very same places in
+ * `input`. The ring is cut into 12 sectors along its arc; in each, the mean colour (of 8 points' 5x5 pixel means)
+ * is taken at four depths from the outer polygon to the inner one, and the sector's step is the largest CIEDE2000
+ * between neighbouring depths. Means over a sector keep the skin's texture out, so what is left is the
+ * low-frequency colour change across the border: a band or edge of wrong colour in one place (a cut-off photo's
+ * grey card across the forehead, one side lit differently) shows in its sector instead of being averaged away
+ * over the whole ring as borderDifference does. Returns the worst sector's output step over its input step (the
+ * latter at least SEAM_STEP_FLOOR), and which sector it is (0 at the polygon's first point, clockwise).
+ */
+export function sectorSeam(
+  input: HTMLCanvasElement,
+  output: HTMLCanvasElement,
+  mask: MaskBorder,
+): { ratio: number; sector: number; output: number; input: number } | null {
+  const inImage = pixels(input);
+  const outImage = pixels(output);
+  const count = SEAM_SECTORS * SEAM_POINTS_PER_SECTOR;
+  const outer = alongPolygon(mask.outer, count);
+  const inner = alongPolygon(mask.inner, count);
+  let worst: { ratio: number; sector: number; output: number; input: number } | null = null;
+  for (let s = 0; s < SEAM_SECTORS; s++) {
+    const profile = (image: ImageData) => {
+      const means: Array<[number, number, number]> = [];
+      for (const depth of SEAM_DEPTHS) {
+        const colours: Array<[number, number, number]> = [];
+        for (let k = s * SEAM_POINTS_PER_SECTOR; k < (s + 1) * SEAM_POINTS_PER_SECTOR; k++) {
+          const c = colourAt(image, outer[k][0] + depth * (inner[k][0] - outer[k][0]), outer[k][1] + depth * (inner[k][1] - outer[k][1]));
+          if (c) colours.push(c);
+        }
+        if (colours.length < SEAM_POINTS_PER_SECTOR / 2) return null;
+        means.push(lab(meanColour(colours)));
+      }
+      let step = 0;
+      for (let d = 1; d < means.length; d++) step = Math.max(step, deltaE2000(means[d - 1], means[d]));
+      return step;
+    };
+    const out = profile(outImage);
+    const own = profile(inImage);
+    if (out === null || own === null) continue;
+    const ratio = out / Math.max(own, SEAM_STEP_FLOOR);
+    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own };
+  }
+  return worst;
+}
+
 /** Mean L* (CIELAB lightness) over the central part of a face box. */
 export function faceLightness(canvas: HTMLCanvasElement, [x, y, w, h]: FaceInfo['box']): number {
   const image = pixels(canvas);
@@ -366,7 +430,18 @@ export interface QualityMetrics {
     eyeCarried: number | null;
   };
   folds: FoldSummary | null;
-  seams: { borderDeltaE: number | null; inputBorderDeltaE: number | null; ratio: number | null };
+  /**
+   * ratio: the whole ring's mean colour difference over the input's (borderDifference); worstSectorRatio: the
+   * mean over frames of each frame's worst sector (sectorSeam), worstSectorShare: the share of frames whose worst
+   * sector is over the target.
+   */
+  seams: {
+    borderDeltaE: number | null;
+    inputBorderDeltaE: number | null;
+    ratio: number | null;
+    worstSectorRatio: number | null;
+    worstSectorShare: number | null;
+  };
   temporal: { landmarkJitterExcess: number | null; brightnessJitterExcess: number | null };
   identity: {
     shownFrames: number;
@@ -404,6 +479,12 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     .filter((b): b is { output: number; input: number } => b !== null);
   const borderOut = mean(borders.map((b) => b.output));
   const borderIn = mean(borders.map((b) => b.input));
+  const sectors = frames
+    .filter((f) => f.mask)
+    .map((f) => sectorSeam(f.input.canvas, f.output.canvas, f.mask!))
+    .filter((b) => b !== null);
+  const worstSector = mean(sectors.map((b) => b.ratio));
+  const worstSectorShare = sectors.length ? sectors.filter((b) => b.ratio > T.sectorSeamRatio).length / sectors.length : NaN;
 
   // Consecutive analysed frames (the sample is taken in bursts) with a face on both sides, in and out.
   const landmarkSteps: number[] = [];
@@ -461,7 +542,13 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
       eyeCarried: round(eyeCarried),
     },
     folds,
-    seams: { borderDeltaE: round(borderOut, 2), inputBorderDeltaE: round(borderIn, 2), ratio: round(borderOut / borderIn, 2) },
+    seams: {
+      borderDeltaE: round(borderOut, 2),
+      inputBorderDeltaE: round(borderIn, 2),
+      ratio: round(borderOut / borderIn, 2),
+      worstSectorRatio: round(worstSector, 2),
+      worstSectorShare: round(worstSectorShare, 2),
+    },
     temporal: { landmarkJitterExcess: round(landmarkJitter, 4), brightnessJitterExcess: round(brightnessJitter, 2) },
     identity: { shownFrames: shown.length, fadedFrames: both.length - shown.length, sourceToCamera: round(sourceToCamera), faceApi, human },
     pass: {
@@ -470,7 +557,10 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
       mouth: maybe(mouthCarried, (v) => v >= T.expressionCarried),
       eyes: maybe(eyeCarried, (v) => v >= T.expressionCarried),
       folds: folds ? folds.maxFoldedPixels <= T.foldedPixels : null,
-      seams: maybe(borderOut / borderIn, (v) => v <= T.borderRatio),
+      seams:
+        Number.isFinite(borderOut / borderIn) && Number.isFinite(worstSector)
+          ? borderOut / borderIn <= T.borderRatio && worstSector <= T.sectorSeamRatio
+          : null,
       jitter:
         Number.isFinite(landmarkJitter) && Number.isFinite(brightnessJitter)
           ? landmarkJitter <= T.landmarkJitterExcess && brightnessJitter <= T.brightnessJitterExcess

@@ -7,7 +7,9 @@
  * - `blanked`: the face filled with its mean colour (fails detection);
  * - `shaken`: the camera frame shifted by up to 6 px and its brightness changed by up to 12 % at random each
  *   frame, as a flickering swap would look (fails temporal stability);
- * - `mirrored`: the engine's own meshes drawn from a mirrored source, every triangle flipped (fails folds).
+ * - `mirrored`: the engine's own meshes drawn from a mirrored source, every triangle flipped (fails folds);
+ * - `gained`: the camera frame with the middle of its face mask brightened by one global gain, a hard edge half
+ *   way across the border ring (fails seams; judged on seams only, its faces are the input's).
  * Used by bench/engine.ts (every camera x source) and test/browser/face/quality.test.ts (a subset).
  */
 import type { EngineAssetUrls } from '../../../src/engine/assets.js';
@@ -364,6 +366,25 @@ function featheredBorder(contour: Float32Array): MaskBorder {
   return { outer: contour, inner: scalePolygon(contour, 0.75) };
 }
 
+/** Brightening of the `gained` control: a quarter, about what one global gain gets wrong across a face's lighting. */
+const CONTROL_GAIN = 1.25;
+
+/** The `gained` control's frame: the input with its face (inside the middle of the mask's border ring) brightened. */
+function gainedMask(input: AnalysedFrame): AnalysedFrame {
+  const canvas = drawn(input.canvas, (ctx) => {
+    ctx.drawImage(input.canvas, 0, 0);
+    if (!input.face) return;
+    const polygon = scalePolygon(faceContour(input.face.landmarks), 0.875);
+    ctx.beginPath();
+    for (let i = 0; i < polygon.length; i += 2) ctx.lineTo(polygon[i], polygon[i + 1]);
+    ctx.closePath();
+    ctx.clip();
+    ctx.filter = `brightness(${CONTROL_GAIN})`;
+    ctx.drawImage(input.canvas, 0, 0);
+  });
+  return { canvas, face: input.face, embedding: input.embedding };
+}
+
 function oval(mesh: DrawnMesh): MaskBorder {
   return featheredBorder(Float32Array.from(FACE_OVAL.flatMap((i) => [mesh.points[i * 2], mesh.points[i * 2 + 1]])));
 }
@@ -373,7 +394,7 @@ export interface PairResult {
   source: string;
   engine: QualityMetrics & { warmupFrames: number; missingFrames: number; fadedClipFrames: number; clipFrames: number; seconds: number; landmarkFps: number };
   /** Absent when the camera was analysed without controls; `paste` null when that control was left out. */
-  controls: (Record<'raw' | 'blanked' | 'shaken' | 'mirrored', QualityMetrics> & { paste: QualityMetrics | null }) | null;
+  controls: (Record<'raw' | 'blanked' | 'shaken' | 'mirrored' | 'gained', QualityMetrics> & { paste: QualityMetrics | null }) | null;
   /** Per metric: true when every control meant to fail it does (see the module comment). */
   controlsFail: Record<string, boolean | null>;
 }
@@ -385,7 +406,7 @@ const MUST_FAIL: Array<[keyof QualityMetrics['pass'], Array<keyof NonNullable<Pa
   ['mouth', ['paste']],
   ['eyes', ['paste']],
   ['folds', ['mirrored']],
-  ['seams', ['paste']],
+  ['seams', ['paste', 'gained']],
   ['jitter', ['shaken']],
   ['identity', ['raw']],
 ];
@@ -467,6 +488,17 @@ export async function measurePair(
           null,
         ),
         mirrored: qualityMetrics([], ids, summariseFolds(recording.mirroredFolds)),
+        gained: qualityMetrics(
+          camera.sampled.map((i) => ({
+            index: i,
+            input: camera.inputs.get(i)!,
+            output: gainedMask(camera.inputs.get(i)!),
+            mask: contourOf(camera.inputs.get(i)!),
+            faded: false,
+          })),
+          ids,
+          null,
+        ),
       }
     : null;
   const controlsFail: PairResult['controlsFail'] = {};
