@@ -14,6 +14,8 @@ export interface PageOptions {
   maxFrames?: number;
   /** These frames analysed instead of the bursts. */
   frames?: number[];
+  /** These frames analysed besides the bursts (a camera's catalogue entry lists them: its blinks). */
+  alsoFrames?: number[];
   realtime: boolean;
 }
 

@@ -4,8 +4,8 @@
 // exactly, with the metrics and negative controls of test/browser/face/quality-run.ts. One pair quickly:
 //   node --import tsx bench/engine.ts --quality --camera webcam-talking --source ada --bursts 4
 // Options: --camera a,b / --source x,y (default: all), --bursts N (analysed runs of --burst-length frames per
-// clip, default 8 x 2), --analyse 116-124,146-154 (these frames instead of the bursts: where a camera shows something
-// brief, franck-blink's blinks), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
+// clip, default 8 x 2, plus the frames a camera's catalogue entry lists: franck-blink's blinks), --analyse 110-130
+// (these frames instead), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
 // negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
 // --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table),
 // --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
@@ -210,7 +210,7 @@ try {
 /** The --quality mode: every selected camera x source pair, as described at the top of this file. */
 async function runQuality(): Promise<void> {
   const catalogue = JSON.parse(readFileSync(join(root, 'test/fixtures/generated/quality/catalogue.json'), 'utf8')) as {
-    cameras: Array<{ name: string; file: string; shows: string }>;
+    cameras: Array<{ name: string; file: string; shows: string; analyse?: Array<[number, number]> }>;
     sources: Array<{ name: string; file: string; kind: string }>;
   };
   const pick = <T extends { name: string }>(list: T[], flag: string) => {

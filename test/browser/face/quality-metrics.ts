@@ -28,9 +28,13 @@ export const QUALITY_TARGETS = {
  */
 export const SAME_PERSON_DISTANCE = 0.6;
 
-/** Below these input amplitudes a camera shows too little of the expression for its transfer to be measured. */
+/**
+ * Below these input amplitudes a camera shows too little of the expression for its transfer to be measured. The
+ * eyes' (eyeClosures) is set for blinks: a blink reaches 0.4 to 0.5 (franck-blink), while eyes that stay open vary
+ * by up to 0.23 with gaze, narrowed lids and light (webcam-talking), not always the same way.
+ */
 const MIN_MOUTH_AMPLITUDE = 0.06;
-const MIN_EYE_AMPLITUDE = 0.05;
+const MIN_EYE_AMPLITUDE = 0.3;
 
 export interface AnalysedFrame {
   canvas: HTMLCanvasElement;
@@ -129,12 +133,6 @@ export function landmarkError(face: Float32Array, reference: Float32Array): numb
 /** Inner-lip gap in eye distances. */
 export function mouthOpening(l: Float32Array): number {
   return (distance(l, 61, 67) + distance(l, 62, 66) + distance(l, 63, 65)) / 3 / eyeDistance(l);
-}
-
-/** Eye closure: 1 minus the eye aspect ratio (lid gap over eye width), both eyes averaged; higher = more closed. */
-export function eyeClosure(l: Float32Array): number {
-  const ratio = (a: number) => (distance(l, a + 1, a + 5) + distance(l, a + 2, a + 4)) / (2 * distance(l, a, a + 3));
-  return 1 - (ratio(36) + ratio(42)) / 2;
 }
 
 /** The face's contour from 68 landmarks (jaw, then brows right to left): a polygon around the face. */
@@ -406,6 +404,41 @@ export function sectorSeam(
   return worst;
 }
 
+/**
+ * How open the eyes look in `canvas`: the luminance contrast (standard deviation over mean) in a box on each eye
+ * of face `l` (as wide as the eye's corners are apart, half as high, centred on its six landmarks), both eyes
+ * averaged. An open eye shows a dark iris against the white of the eye; a closed one, an even lid. The pixels are
+ * read because face-api's eyelid landmarks hardly move in a blink: their lid gap over eye width went from 0.31
+ * to 0.28 over franck-blink's closed eyes, while this contrast falls from 0.28 to 0.12.
+ */
+export function eyeContrast(canvas: HTMLCanvasElement, l: Float32Array): number {
+  const image = pixels(canvas);
+  const contrast = (first: number) => {
+    const [cx, cy] = centre(l, first, first + 5);
+    const width = distance(l, first, first + 3);
+    let [sum, squares, n] = [0, 0, 0];
+    for (let y = Math.max(0, Math.round(cy - width / 4)); y < Math.min(image.height, Math.round(cy + width / 4)); y++) {
+      for (let x = Math.max(0, Math.round(cx - width / 2)); x < Math.min(image.width, Math.round(cx + width / 2)); x++) {
+        const o = (y * image.width + x) * 4;
+        const luma = 0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2];
+        [sum, squares, n] = [sum + luma, squares + luma * luma, n + 1];
+      }
+    }
+    const m = sum / n;
+    return n > 0 && m > 0 ? Math.sqrt(Math.max(0, squares / n - m * m)) / m : NaN;
+  };
+  return (contrast(36) + contrast(42)) / 2;
+}
+
+/**
+ * Eye closure per frame, relative to the same eyes open: 1 minus the eye contrast (eyeContrast) over the
+ * series' 90th percentile (0 open, about 0.5 in a blink). Relative, so eyes of any colour compare.
+ */
+export function eyeClosures(contrasts: number[]): number[] {
+  const open = percentile(contrasts, 0.9);
+  return contrasts.map((c) => 1 - c / open);
+}
+
 /** Mean L* (CIELAB lightness) over the central part of a face box. */
 export function faceLightness(canvas: HTMLCanvasElement, [x, y, w, h]: FaceInfo['box']): number {
   const image = pixels(canvas);
@@ -466,7 +499,10 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     output: both.map((f) => fn(f.output.face!.landmarks)),
   });
   const mouth = series(mouthOpening);
-  const eyes = series(eyeClosure);
+  const eyes = {
+    input: eyeClosures(both.map((f) => eyeContrast(f.input.canvas, f.input.face!.landmarks))),
+    output: eyeClosures(both.map((f) => eyeContrast(f.output.canvas, f.output.face!.landmarks))),
+  };
   const amplitude = (v: number[]) => percentile(v, 0.9) - percentile(v, 0.1);
   const mouthAmp = amplitude(mouth.input);
   const eyeAmp = amplitude(eyes.input);

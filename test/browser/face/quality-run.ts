@@ -286,8 +286,10 @@ export interface CameraOptions {
   secondModel: boolean;
   /** Only the first `maxFrames` frames of the camera (default all). */
   maxFrames?: number;
-  /** Analyse these frames instead of the bursts (where the camera shows something brief: a blink). */
+  /** Analyse these frames instead of the bursts. */
   frames?: number[];
+  /** Analyse these frames besides the bursts (where the camera shows something brief: a blink). */
+  alsoFrames?: number[];
   /** Prepare the source-free negative controls (default true). */
   controls?: boolean;
   /** Feed the engine at the camera's pace whatever the landmark model keeps up with (see recordEngine). */
@@ -298,7 +300,9 @@ export interface CameraOptions {
 
 export async function analyseCamera(name: string, url: string, options: CameraOptions): Promise<CameraAnalysis> {
   const video = await loadY4m(url, options.maxFrames);
-  const sampled = options.frames ?? sampledFrames(video.frameCount, options.bursts, options.burstLength);
+  const bursts = sampledFrames(video.frameCount, options.bursts, options.burstLength);
+  const also = (options.alsoFrames ?? []).filter((i) => i < video.frameCount);
+  const sampled = options.frames ?? [...new Set([...bursts, ...also])].sort((a, b) => a - b);
   const inputs = new Map<number, AnalysedFrame>();
   const controls: CameraAnalysis['controls'] = { raw: inputs, blanked: new Map(), shaken: new Map() };
   // One camera person throughout: the largest face first, then the face nearest the last one found.
