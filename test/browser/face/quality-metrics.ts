@@ -17,6 +17,7 @@ export const QUALITY_TARGETS = {
   expressionCarried: 0.7,
   borderRatio: 1.5,
   sectorSeamRatio: 1.5,
+  topSeamRatio: 1.5,
   landmarkJitterExcess: 0.02,
   brightnessJitterExcess: 1.5,
   identityShare: 0.9,
@@ -366,19 +367,24 @@ function meanColour(colours: Array<[number, number, number]>): [number, number, 
  * low-frequency colour change across the border: a band or edge of wrong colour in one place (a cut-off photo's
  * grey card across the forehead, one side lit differently) shows in its sector instead of being averaged away
  * over the whole ring as borderDifference does. Returns the worst sector's output step over its input step (the
- * latter at least SEAM_STEP_FLOOR), and which sector it is (0 at the polygon's first point, clockwise).
+ * latter at least SEAM_STEP_FLOOR), which sector it is (0 at the polygon's first point, clockwise), and `top`, the
+ * worst ratio among the sectors along the top of the mask (their outer arc's middle in the upper third of the
+ * mask's height: the forehead and temples, where a cut-off photo or the source's hair shows).
  */
 export function sectorSeam(
   input: HTMLCanvasElement,
   output: HTMLCanvasElement,
   mask: MaskBorder,
-): { ratio: number; sector: number; output: number; input: number } | null {
+): { ratio: number; sector: number; output: number; input: number; top: number } | null {
   const inImage = pixels(input);
   const outImage = pixels(output);
   const count = SEAM_SECTORS * SEAM_POINTS_PER_SECTOR;
   const outer = alongPolygon(mask.outer, count);
   const inner = alongPolygon(mask.inner, count);
-  let worst: { ratio: number; sector: number; output: number; input: number } | null = null;
+  let worst: { ratio: number; sector: number; output: number; input: number; top: number } | null = null;
+  let top = 0;
+  const ys = outer.map(([, y]) => y);
+  const topBand = Math.min(...ys) + (Math.max(...ys) - Math.min(...ys)) / 3;
   for (let s = 0; s < SEAM_SECTORS; s++) {
     const profile = (image: ImageData) => {
       const means: Array<[number, number, number]> = [];
@@ -399,9 +405,10 @@ export function sectorSeam(
     const own = profile(inImage);
     if (out === null || own === null) continue;
     const ratio = out / Math.max(own, SEAM_STEP_FLOOR);
-    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own };
+    if (outer[Math.round((s + 0.5) * SEAM_POINTS_PER_SECTOR)][1] < topBand) top = Math.max(top, ratio);
+    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own, top: 0 };
   }
-  return worst;
+  return worst && { ...worst, top };
 }
 
 /**
@@ -466,7 +473,7 @@ export interface QualityMetrics {
   /**
    * ratio: the whole ring's mean colour difference over the input's (borderDifference); worstSectorRatio: the
    * mean over frames of each frame's worst sector (sectorSeam), worstSectorShare: the share of frames whose worst
-   * sector is over the target.
+   * sector is over the target; topSectorRatio: the same mean for the worst sector along the mask's top.
    */
   seams: {
     borderDeltaE: number | null;
@@ -474,6 +481,7 @@ export interface QualityMetrics {
     ratio: number | null;
     worstSectorRatio: number | null;
     worstSectorShare: number | null;
+    topSectorRatio: number | null;
   };
   temporal: { landmarkJitterExcess: number | null; brightnessJitterExcess: number | null };
   identity: {
@@ -520,6 +528,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     .map((f) => sectorSeam(f.input.canvas, f.output.canvas, f.mask!))
     .filter((b) => b !== null);
   const worstSector = mean(sectors.map((b) => b.ratio));
+  const topSector = mean(sectors.map((b) => b.top));
   const worstSectorShare = sectors.length ? sectors.filter((b) => b.ratio > T.sectorSeamRatio).length / sectors.length : NaN;
 
   // Consecutive analysed frames (the sample is taken in bursts) with a face on both sides, in and out.
@@ -584,6 +593,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
       ratio: round(borderOut / borderIn, 2),
       worstSectorRatio: round(worstSector, 2),
       worstSectorShare: round(worstSectorShare, 2),
+      topSectorRatio: round(topSector, 2),
     },
     temporal: { landmarkJitterExcess: round(landmarkJitter, 4), brightnessJitterExcess: round(brightnessJitter, 2) },
     identity: { shownFrames: shown.length, fadedFrames: both.length - shown.length, sourceToCamera: round(sourceToCamera), faceApi, human },
