@@ -10,7 +10,8 @@ import type { FaceDraw } from './renderer.js';
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
  *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
- *   camera's lids, so blinks show and the face keeps the eyes it is recognised by;
+ *   camera's lids, so blinks show and the face keeps the eyes it is recognised by; where the photo has no face
+ *   (a tight crop that cuts the forehead off), the camera's own shows;
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
  *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
  *   features (brows, eyes, lips) keep the source's own colour under that gain.
@@ -30,6 +31,28 @@ const GAIN_RANGE: [number, number] = [0.4, 2.5];
 const COLOUR_RATE = 0.35;
 /** Weight of each update in the camera person's usual shape: about 3 s at 20 updates a second. */
 const SHAPE_RATE = 0.015;
+
+/** Mesh rings over which the source fades out towards where its photo ends. */
+const PICTURE_FADE = 2;
+
+/**
+ * Per vertex, 0..1: how much of the source may be drawn given where its photo ends (coverage, see FaceLandmarks).
+ * A vertex is drawn only when it and every neighbour lie wholly in the picture, so every triangle with any opacity
+ * samples the photo only, never the card around a tight crop (a grey band across the forehead) or the smeared
+ * edge of a cut-off one; from there the source fades in over PICTURE_FADE rings and the camera's own face shows
+ * where the photo has none.
+ */
+function pictureVisibility(coverage: Float32Array, mesh: MeshTopology): Float32Array {
+  const { start, neighbours } = mesh;
+  const clear = new Float32Array(MESH_POINTS);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    let ok = coverage[v] >= 1;
+    for (let i = start[v]; ok && i < start[v + 1]; i++) ok = coverage[neighbours[i]] >= 1;
+    clear[v] = ok ? 1 : 0;
+  }
+  const faded = smoothOverMesh(clear, 1, mesh, PICTURE_FADE);
+  return faded.map((f, v) => (clear[v] ? f : 0));
+}
 
 export interface ComposedFace extends FaceDraw {
   /** 0..1: how far the pose allows the swap (1 well within, 0 beyond what the warp can show). */
@@ -73,15 +96,18 @@ export class FaceComposer {
     return this.#sourceFrontal !== null;
   }
 
-  /** The source face: its landmarks, depth and per-vertex colour (see FaceLandmarks) in its photo. */
-  setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array): void {
+  /** The source face: its landmarks, depth, per-vertex colour and coverage (see FaceLandmarks) in its photo. */
+  setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array, coverage: Float32Array): void {
     const mesh = this.#mesh;
     this.#sourceFrontal = frontalise(points, depth, headPose(points, depth));
     const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
     this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
-    this.#sourceVisibility = Float32Array.from(perVertex, (f) => smoothstep(0.05, 0.3, f));
-    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, mesh.feature);
+    const inPicture = pictureVisibility(coverage, mesh);
+    this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
+    // Colour sampled partly off the picture (the card, or the clamped edge) is not the face's: filled from its neighbours.
+    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 ? 1 : 0));
+    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
     this.#cameraFrontal = null;
     this.#updateGain();
   }

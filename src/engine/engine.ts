@@ -242,7 +242,7 @@ export class FaceSwapEngine {
       return;
     }
     this.#renderer.setSource({ image, points: face.points });
-    this.#composer!.setSource(face.points, face.depth, face.vertexColour);
+    this.#composer!.setSource(face.points, face.depth, face.vertexColour, face.coverage);
     this.#sourcePoints = face.points;
     this.#hasSource = true;
   }

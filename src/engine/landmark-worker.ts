@@ -17,6 +17,12 @@ export interface FaceLandmarks {
    * the face wide: the face's low-frequency colour and shading, for local colour matching.
    */
   vertexColour: Float32Array;
+  /**
+   * Per vertex, 0..1: the share of that colour square inside the picture. A source photo cropped tightly (its
+   * forehead cut off at the edge, or a tight crop padded onto a plain card) has mesh vertices where it shows no
+   * face; those must not be drawn. Camera frames: inside the frame.
+   */
+  coverage: Float32Array;
   /** The mesh model's confidence, 0..1. */
   score: number;
 }
@@ -89,31 +95,78 @@ function landmarkWorkerMain(): void {
     return { data: ctx!.getImageData(0, 0, width, height), scale };
   }
 
-  /** Mean colour over a square around each point (a 5 x 5 grid of samples), its side a tenth of the face width. */
-  function vertexColours(data: ImageData, points: Float32Array, depth: Float32Array): Float32Array {
+  /** Largest difference (any channel, 0..255) from the card's colour for a row or column to count as card. */
+  const CARD_TOLERANCE = 12;
+  /** Pixels kept clear of the picture's edge (JPEG ringing along a crop). */
+  const CARD_MARGIN = 2;
+
+  /**
+   * The picture inside a photo: [x0, y0, x1, y1) without the rows and columns along its edges that are one flat
+   * colour (the card a tight crop is padded onto; a studio backdrop above the head goes too, which is harmless).
+   */
+  function pictureBox(data: ImageData): [number, number, number, number] {
+    const { width, height, data: px } = data;
+    const flat = (x0: number, y0: number, dx: number, dy: number, n: number) => {
+      const o0 = (y0 * width + x0) * 4;
+      for (let k = 1; k < n; k++) {
+        const o = ((y0 + k * dy) * width + x0 + k * dx) * 4;
+        if (
+          Math.abs(px[o] - px[o0]) > CARD_TOLERANCE ||
+          Math.abs(px[o + 1] - px[o0 + 1]) > CARD_TOLERANCE ||
+          Math.abs(px[o + 2] - px[o0 + 2]) > CARD_TOLERANCE
+        ) {
+          return false;
+        }
+      }
+      return true;
+    };
+    let top = 0;
+    let bottom = height;
+    let left = 0;
+    let right = width;
+    while (top < bottom - 1 && flat(0, top, 1, 0, width)) top++;
+    while (bottom - 1 > top && flat(0, bottom - 1, 1, 0, width)) bottom--;
+    while (left < right - 1 && flat(left, top, 0, 1, bottom - top)) left++;
+    while (right - 1 > left && flat(right - 1, top, 0, 1, bottom - top)) right--;
+    const margin = (edge: number, limit: number) => (edge === limit ? 0 : CARD_MARGIN);
+    return [left + margin(left, 0), top + margin(top, 0), right - margin(right, width), bottom - margin(bottom, height)];
+  }
+
+  /**
+   * Mean colour over a square around each point (a 5 x 5 grid of samples), its side a tenth of the face width, and
+   * the share of the square inside `box` (see FaceLandmarks.coverage).
+   */
+  function vertexColours(data: ImageData, points: Float32Array, depth: Float32Array, box: [number, number, number, number]) {
     // The face width in 3D (cheek to cheek), so a turned face samples the same share of it.
     const width = Math.hypot(points[454 * 2] - points[234 * 2], points[454 * 2 + 1] - points[234 * 2 + 1], depth[454] - depth[234]);
     const step = Math.max(1, width / 40);
+    const [x0, y0, x1, y1] = box;
     const colours = new Float32Array(468 * 3);
+    const coverage = new Float32Array(468);
     for (let v = 0; v < 468; v++) {
       let r = 0;
       let g = 0;
       let b = 0;
+      let inside = 0;
       for (let j = -2; j <= 2; j++) {
-        const y = Math.min(data.height - 1, Math.max(0, Math.round(points[v * 2 + 1] + j * step)));
+        const sy = Math.round(points[v * 2 + 1] + j * step);
+        const y = Math.min(data.height - 1, Math.max(0, sy));
         for (let i = -2; i <= 2; i++) {
-          const x = Math.min(data.width - 1, Math.max(0, Math.round(points[v * 2] + i * step)));
+          const sx = Math.round(points[v * 2] + i * step);
+          const x = Math.min(data.width - 1, Math.max(0, sx));
           const o = (y * data.width + x) * 4;
           r += data.data[o];
           g += data.data[o + 1];
           b += data.data[o + 2];
+          if (sx >= x0 && sx < x1 && sy >= y0 && sy < y1) inside++;
         }
       }
       colours[v * 3] = r / (25 * 255);
       colours[v * 3 + 1] = g / (25 * 255);
       colours[v * 3 + 2] = b / (25 * 255);
+      coverage[v] = inside / 25;
     }
-    return colours;
+    return { colours, coverage };
   }
 
   /** Landmarks and depth of a face result, in the analysed image's pixels. */
@@ -208,10 +261,12 @@ function landmarkWorkerMain(): void {
       }
       if (!mesh) return null;
       const { points, depth, score } = mesh;
-      const vertexColour = vertexColours(data, points, depth);
+      // Only a photo can be a crop on a card; a camera frame is picture to its edges.
+      const box: [number, number, number, number] = fresh ? pictureBox(data) : [0, 0, data.width, data.height];
+      const { colours: vertexColour, coverage } = vertexColours(data, points, depth, box);
       for (let i = 0; i < points.length; i++) points[i] /= scale;
       for (let i = 0; i < depth.length; i++) depth[i] /= scale;
-      return { points, depth, vertexColour, score };
+      return { points, depth, vertexColour, coverage, score };
     } finally {
       h.config.cacheSensitivity = sensitivity;
       h.config.face.detector.rotation = true;
@@ -271,7 +326,7 @@ function landmarkWorkerMain(): void {
         } else if (msg.type === 'frame' || msg.type === 'source') {
           const started = performance.now();
           const face = await landmarks(msg.image!, msg.type === 'source');
-          const transfer = face ? [face.points.buffer, face.depth.buffer, face.vertexColour.buffer] : [];
+          const transfer = face ? [face.points.buffer, face.depth.buffer, face.vertexColour.buffer, face.coverage.buffer] : [];
           scope.postMessage({ type: msg.type, id: msg.id, face, ms: performance.now() - started }, transfer);
         }
       } catch (error) {
