@@ -1,4 +1,4 @@
-import { identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
+import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
 import type { FaceDraw } from './renderer.js';
 
@@ -9,9 +9,10 @@ import type { FaceDraw } from './renderer.js';
  *   or turned photo is rotated to frontal first, so its pose never reaches the output);
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
- *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
- *   camera's lids, so blinks show and the face keeps the eyes it is recognised by; where the photo has no face
- *   (a tight crop that cuts the forehead off), the camera's own shows;
+ *   has no triangles there) and the lips fade towards it, so speech shows; so are the eye openings (their
+ *   triangles are not drawn): the source's lids frame the camera's own eyes, so gaze shows, and while the
+ *   camera's eyes close the source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE); where the
+ *   photo has no face (a tight crop that cuts the forehead off), the camera's own shows;
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
  *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
  *   features (brows, eyes, lips) keep the source's own colour under that gain.
@@ -31,6 +32,15 @@ const GAIN_RANGE: [number, number] = [0.4, 2.5];
 const COLOUR_RATE = 0.35;
 /** Weight of each update in the camera person's usual shape: about 3 s at 20 updates a second. */
 const SHAPE_RATE = 0.015;
+/**
+ * Blinks. The mesh model closes its lids only partly in a blink (lid gap over eye width 0.30 open, 0.20 to 0.21
+ * shut on franck-blink), so closure is read against the camera's own open eyes: their gap follows each landmark
+ * update at once when wider and at this rate when narrower (about 1 s at 20 updates a second, so a blink of
+ * a few frames hardly lowers it). Between these closures (1 - gap / open gap) the source's eyes and lids fade to
+ * the camera's: the closed lids show, and open eyes stay the source's.
+ */
+const OPEN_EYES_RATE = 0.05;
+const BLINK_FADE: [number, number] = [0.15, 0.3];
 
 /** Mesh rings over which the source fades out towards where its photo ends. */
 const PICTURE_FADE = 2;
@@ -72,6 +82,8 @@ export class FaceComposer {
   #cameraFrontal: Float32Array | null = null;
   #cameraColour: Float32Array | null = null;
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
+  /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
+  #openEyes = 0;
   readonly #gain = new Float32Array(MESH_POINTS * 3).fill(1);
   readonly #facing: Float32Array;
   readonly #vertexFacing = new Float32Array(MESH_POINTS);
@@ -116,12 +128,15 @@ export class FaceComposer {
   resetCamera(): void {
     this.#cameraFrontal = null;
     this.#cameraColour = null;
+    this.#openEyes = 0;
     this.#offsets.fill(0);
     this.#gain.fill(1);
   }
 
   /** A new landmark measurement of the camera face: updates its usual shape and its colour. */
   updateCamera(points: Float32Array, depth: Float32Array, vertexColour: Float32Array): void {
+    const openness = eyeOpenness(points);
+    this.#openEyes = openness > this.#openEyes ? openness : this.#openEyes + OPEN_EYES_RATE * (openness - this.#openEyes);
     const frontal = frontalise(points, depth, headPose(points, depth));
     if (!this.#cameraFrontal) this.#cameraFrontal = frontal;
     else for (let i = 0; i < frontal.length; i++) this.#cameraFrontal[i] += SHAPE_RATE * (frontal[i] - this.#cameraFrontal[i]);
@@ -155,13 +170,15 @@ export class FaceComposer {
     addFrontalOffsets(points, pose, this.#offsets, mesh.feather, this.#cameraFrontal ? shapeAmount : 0, out.points);
     const facing = triangleFacing(out.points, depth, mesh, this.#facing);
     const perVertex = vertexFacing(facing, mesh, this.#vertexFacing);
+    const blink = this.#openEyes > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / this.#openEyes) : 0;
     for (let v = 0; v < MESH_POINTS; v++) {
-      out.alpha[v] = opacity * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
+      const eyes = mesh.eyeArea[v] ? 1 - blink : 1;
+      out.alpha[v] = opacity * eyes * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
     }
     let count = 0;
     const triangles = mesh.triangles;
     for (let t = 0; t < this.#triangleCount; t++) {
-      if (facing[t] <= 0.02 || !this.#sourceTriangleOk[t]) continue;
+      if (facing[t] <= 0.02 || !this.#sourceTriangleOk[t] || mesh.eyeOpening[t]) continue;
       out.indices[count++] = triangles[t * 3];
       out.indices[count++] = triangles[t * 3 + 1];
       out.indices[count++] = triangles[t * 3 + 2];
