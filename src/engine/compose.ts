@@ -9,9 +9,9 @@ import type { FaceDraw } from './renderer.js';
  *   or turned photo is rotated to frontal first, so its pose never reaches the output);
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
- *   has no triangles there) and the lips fade towards it, so speech shows; so are the eye openings (their
- *   triangles are not drawn): the source's lids frame the camera's own eyes, so gaze shows, and while the
- *   camera's eyes close the source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE); where the
+ *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
+ *   camera's lids, so the face keeps the eyes it is recognised by, and while the camera's eyes close the
+ *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE); where the
  *   photo has no face (a tight crop that cuts the forehead off), the camera's own shows;
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
  *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
@@ -178,7 +178,7 @@ export class FaceComposer {
     let count = 0;
     const triangles = mesh.triangles;
     for (let t = 0; t < this.#triangleCount; t++) {
-      if (facing[t] <= 0.02 || !this.#sourceTriangleOk[t] || mesh.eyeOpening[t]) continue;
+      if (facing[t] <= 0.02 || !this.#sourceTriangleOk[t]) continue;
       out.indices[count++] = triangles[t * 3];
       out.indices[count++] = triangles[t * 3 + 1];
       out.indices[count++] = triangles[t * 3 + 2];

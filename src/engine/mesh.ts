@@ -85,12 +85,6 @@ export interface MeshTopology {
   triangles: Uint16Array;
   /** Per triangle: +1 or -1, the sign of its area on the canonical (frontal) face. */
   winding: Int8Array;
-  /**
-   * Per triangle: 1 across an eye opening (all three corners on one eye's lid margins), never drawn: the camera's
-   * own eyes (and their gaze) show between the source's lids, in the very frame, though the landmarks the lids
-   * follow arrive a frame late.
-   */
-  eyeOpening: Uint8Array;
   /** Neighbours of vertex v: `neighbours[start[v]] .. neighbours[start[v + 1] - 1]`. */
   start: Uint32Array;
   neighbours: Uint16Array;
@@ -106,8 +100,8 @@ export interface MeshTopology {
   feature: Uint8Array;
   /**
    * Per vertex, how much of the source is drawn at most: less towards the mouth opening, so the camera's own lip
-   * edges (and what is between them) show through and carry speech. The lids are the source's, drawn on the
-   * camera's lid margins; what is between them is the camera's (eyeOpening).
+   * edges (and what is between them) show through and carry speech. The eyes are the source's, drawn on the
+   * camera's lid margins, and fade to the camera's while it blinks (eyeArea).
    */
   openingAlpha: Float32Array;
   /**
@@ -123,13 +117,10 @@ export interface MeshTopology {
 export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopology {
   const count = triangles.length / 3;
   const winding = new Int8Array(count);
-  const eyeOpening = new Uint8Array(count);
-  const eyes = [new Set(RIGHT_EYE), new Set(LEFT_EYE)];
   const sets: Set<number>[] = Array.from({ length: MESH_POINTS }, () => new Set());
   for (let t = 0; t < count; t++) {
     const [a, b, c] = [triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]];
     winding[t] = signedArea(uv, a, b, c) >= 0 ? 1 : -1;
-    eyeOpening[t] = eyes.some((eye) => eye.has(a) && eye.has(b) && eye.has(c)) ? 1 : 0;
     sets[a].add(b).add(c);
     sets[b].add(a).add(c);
     sets[c].add(a).add(b);
@@ -159,7 +150,7 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     const reached = eyeArea.slice();
     for (let v = 0; v < MESH_POINTS; v++) if (reached[v]) for (let i = start[v]; i < start[v + 1]; i++) eyeArea[neighbours[i]] = 1;
   }
-  return { triangles, winding, eyeOpening, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, feather: featherWeights(uv) };
+  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, feather: featherWeights(uv) };
 }
 
 /** How far the lids are apart, over the eye's width, both eyes averaged (x0 y0 x1 y1 ... of the 468-point mesh). */

@@ -1,5 +1,5 @@
-// The engine's pure geometry: head pose and frontalisation, triangle facing and culling (the eye openings left to
-// the camera), smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
+// The engine's pure geometry: head pose and frontalisation, triangle facing and culling, the eyes
+// fading to the camera's in a blink, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -166,19 +166,6 @@ describe('mesh facing and culling', () => {
   it('marks the features (eyes, the lids next to them, brows, lips) so colour is matched on skin only', () => {
     for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER]) assert.equal(mesh.feature[v], 1, `vertex ${v}`);
     assert.ok(mesh.feature.includes(0), 'the rest is skin');
-  });
-
-  it("leaves the eye openings to the camera's own eyes: triangles across them are never drawn", () => {
-    const across = [33, 159, 145]; // the right eye's outer corner, upper and lower lid
-    const lid = [33, 159, 70]; // the same corner and upper lid, and the brow
-    const eyeMesh = meshTopology(Uint16Array.from([...across, ...lid]), uv);
-    assert.deepEqual([...eyeMesh.eyeOpening], [1, 0]);
-    const points = uv.map((v) => v * 200);
-    const depth = new Float32Array(MESH_POINTS);
-    const composer = new FaceComposer(eyeMesh);
-    composer.setSource(points, depth, new Float32Array(MESH_POINTS * 3).fill(0.5), new Float32Array(MESH_POINTS).fill(1));
-    const face = composer.compose(points, depth, 1, 0);
-    assert.deepEqual([...face.indices.slice(0, face.indexCount)], lid);
   });
 
   it("shows the camera's own eyes and lids while they close, and the source's while they are open", () => {
