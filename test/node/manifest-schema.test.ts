@@ -78,13 +78,21 @@ test('the manifest lists the three elements with their documented API', () => {
   assert.ok(byTag.get('face-source-picker')!.events?.some((e) => e.name === 'faceswap-source-change'));
 });
 
-/** The part names an element's templates set (`part="button start-button"`), from the files of its folder. */
+/**
+ * The part names an element's templates set (`part="button start-button"`, or `iconButton({ part: 'mic-button'`,
+ * which adds the shared `button` part), from the files of its folder.
+ */
 function partsInTemplates(tag: string): Set<string> {
   const folder = `${root}src/components/${tag}/`;
   const sources = readdirSync(folder)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.styles.ts'))
     .map((name) => readFileSync(folder + name, 'utf8'));
-  return new Set(sources.flatMap((source) => [...source.matchAll(/\bpart="([^"$]+)"/g)].flatMap((match) => match[1].split(/\s+/))));
+  return new Set(
+    sources.flatMap((source) => [
+      ...[...source.matchAll(/\bpart="([^"$]+)"/g)].flatMap((match) => match[1].split(/\s+/)),
+      ...[...source.matchAll(/\biconButton\(\{\s*part: '([^']+)'/g)].flatMap((match) => ['button', match[1]]),
+    ]),
+  );
 }
 
 test('every part an element renders is in the manifest, and every part in the manifest is rendered', () => {
