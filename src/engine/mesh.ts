@@ -136,21 +136,25 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   for (const v of LEFT_EYE) region[v] = 3;
   const openingEdge = new Uint8Array(MESH_POINTS);
   for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...LIPS_INNER]) openingEdge[v] = 1;
-  const feature = Uint8Array.from(region, (r) => (r ? 1 : 0));
+  const eyes = new Uint8Array(MESH_POINTS);
+  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) eyes[v] = 1;
+  const aroundEyes = widen(eyes, start, neighbours);
+  const feature = Uint8Array.from(region, (r, v) => (r || aroundEyes[v] ? 1 : 0));
   for (const v of BROWS) feature[v] = 1;
-  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) for (let i = start[v]; i < start[v + 1]; i++) feature[neighbours[i]] = 1;
   const openingAlpha = new Float32Array(MESH_POINTS).fill(1);
   // The lips from the camera's own towards the opening: a photo's open mouth (its teeth) never shows.
   const outerLips = new Set(LIPS_OUTER);
   for (let v = 0; v < MESH_POINTS; v++) if (region[v] === 1 && !outerLips.has(v)) openingAlpha[v] = LIP_BODY_ALPHA;
   for (const v of LIPS_INNER) openingAlpha[v] = 0;
-  const eyeArea = new Uint8Array(MESH_POINTS);
-  for (const v of [...RIGHT_EYE, ...LEFT_EYE]) eyeArea[v] = 1;
-  for (let ring = 0; ring < 2; ring++) {
-    const reached = eyeArea.slice();
-    for (let v = 0; v < MESH_POINTS; v++) if (reached[v]) for (let i = start[v]; i < start[v + 1]; i++) eyeArea[neighbours[i]] = 1;
-  }
+  const eyeArea = widen(aroundEyes, start, neighbours);
   return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, feather: featherWeights(uv) };
+}
+
+/** The vertices of `mask` and their neighbours: the mask one mesh ring wider. */
+function widen(mask: Uint8Array, start: Uint32Array, neighbours: Uint16Array): Uint8Array {
+  const wider = mask.slice();
+  for (let v = 0; v < MESH_POINTS; v++) if (mask[v]) for (let i = start[v]; i < start[v + 1]; i++) wider[neighbours[i]] = 1;
+  return wider;
 }
 
 /** How far the lids are apart, over the eye's width, both eyes averaged (x0 y0 x1 y1 ... of the 468-point mesh). */
