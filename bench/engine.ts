@@ -44,7 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { engineAssetRoutes } from '../src/server/engine-assets.js';
-import { buildMatrix, markdownTable, MATRIX_JSON, runMatrix, updateReadme, writeMatrix, type MatrixOptions } from './lib/quality-matrix.js';
+import { buildMatrix, markdownTable, MATRIX_JSON, rangeFrames, runMatrix, updateReadme, writeMatrix, type MatrixOptions } from './lib/quality-matrix.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -272,8 +272,10 @@ async function runQuality(): Promise<void> {
 
 /** "116-124,146-154" -> the frame indices of those inclusive ranges. */
 function frameRanges(spec: string): number[] {
-  return spec.split(',').flatMap((range) => {
-    const [from, to = from] = range.split('-').map(Number);
-    return Array.from({ length: to - from + 1 }, (_, k) => from + k);
-  });
+  return rangeFrames(
+    spec.split(',').map((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return [from, to];
+    }),
+  );
 }

@@ -30,8 +30,8 @@ interface Entry {
   analyse?: Array<[number, number]>;
 }
 
-/** The frames of a camera's `analyse` ranges. */
-const rangeFrames = (ranges: Entry['analyse'] = []) => ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
+/** The frames of inclusive [first, last] ranges (a camera's `analyse` entry, bench/engine.ts --analyse). */
+export const rangeFrames = (ranges: Entry['analyse'] = []) => ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
 
 /** The code whose output the analysis caches hold. */
 const ANALYSIS_FILES = [
