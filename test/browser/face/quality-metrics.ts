@@ -17,7 +17,6 @@ export const QUALITY_TARGETS = {
   expressionCarried: 0.7,
   borderRatio: 1.5,
   sectorSeamRatio: 1.5,
-  topSeamRatio: 1.5,
   landmarkJitterExcess: 0.02,
   brightnessJitterExcess: 1.5,
   identityShare: 0.9,
