@@ -11,8 +11,10 @@ import type { FaceDraw } from './renderer.js';
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
  *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
  *   camera's lids, so the face keeps the eyes it is recognised by, and while the camera's eyes close the
- *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE); where the
- *   photo has no face (a tight crop that cuts the forehead off), the camera's own shows;
+ *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
+ *   photo's eyes are much narrower than the camera's open eyes (NARROW_EYES_FADE); where the photo has no face
+ *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
+ *   photo's face (DARK_COVER, drawn per pixel by the renderer);
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
  *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
  *   features (brows, eyes, lips) keep the source's own colour under that gain.
@@ -41,6 +43,21 @@ const SHAPE_RATE = 0.015;
  */
 const OPEN_EYES_RATE = 0.05;
 const BLINK_FADE: [number, number] = [0.15, 0.3];
+/**
+ * A photo with lowered or half-shut eyes (looking down): its lids drawn on the camera's open eyes look shut. Its
+ * eyes fade to the camera's between these shortfalls of its lid gap against the camera's open gap
+ * (1 - source gap / open gap). Lid gaps measured: 0.24 on a photo looking down, 0.30 to 0.40 on the test
+ * sources looking ahead, 0.36 to 0.37 on the test cameras' open eyes; so most sources keep their own eyes, which
+ * face recognition reads them by.
+ */
+const NARROW_EYES_FADE: [number, number] = [0.24, 0.32];
+
+/**
+ * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, upper cheeks), source
+ * pixels darker than these shares of the photo's median skin luminance are not drawn, smoothly between, so the
+ * camera's skin shows instead of strands smeared over the cheek; skin in shade stays above the upper share.
+ */
+const DARK_COVER: [number, number] = [0.35, 0.6];
 
 /** Mesh rings over which the source fades out towards where its photo ends. */
 const PICTURE_FADE = 2;
@@ -82,8 +99,12 @@ export class FaceComposer {
   #cameraFrontal: Float32Array | null = null;
   #cameraColour: Float32Array | null = null;
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
+  /** Source luminance below which a coverable pixel is hair or a hand (FaceDraw.darkLimit). */
+  #darkLimit: [number, number] = [0, 0];
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
+  /** The source photo's lid gap (eyeOpenness). */
+  #sourceEyes = 0;
   readonly #gain = new Float32Array(MESH_POINTS * 3).fill(1);
   readonly #facing: Float32Array;
   readonly #vertexFacing = new Float32Array(MESH_POINTS);
@@ -99,6 +120,8 @@ export class FaceComposer {
       gain: this.#gain,
       indices: new Uint16Array(mesh.triangles.length),
       indexCount: 0,
+      coverable: mesh.coverable,
+      darkLimit: this.#darkLimit,
       poseLimit: 0,
       pose: headPose(new Float32Array(MESH_POINTS * 2), new Float32Array(MESH_POINTS)),
     };
@@ -112,13 +135,21 @@ export class FaceComposer {
   setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array, coverage: Float32Array): void {
     const mesh = this.#mesh;
     this.#sourceFrontal = frontalise(points, depth, headPose(points, depth));
+    this.#sourceEyes = eyeOpenness(points);
     const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
     this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
     const inPicture = pictureVisibility(coverage, mesh);
     this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
-    // Colour sampled partly off the picture (the card, or the clamped edge) is not the face's: filled from its neighbours.
-    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 ? 1 : 0));
+    const luminance = (v: number) => 0.299 * vertexColour[v * 3] + 0.587 * vertexColour[v * 3 + 1] + 0.114 * vertexColour[v * 3 + 2];
+    const skin: number[] = [];
+    for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
+    skin.sort((a, b) => a - b);
+    const skinLuminance = skin.length ? skin[skin.length >> 1] : 0;
+    this.#darkLimit[0] = DARK_COVER[0] * skinLuminance;
+    this.#darkLimit[1] = DARK_COVER[1] * skinLuminance;
+    // Colour sampled partly off the picture (the card, or the clamped edge) or over hair is not the skin's: filled from its neighbours.
+    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || (mesh.coverable[v] > 0 && luminance(v) < this.#darkLimit[1]) ? 1 : 0));
     this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
     this.#cameraFrontal = null;
     this.#updateGain();
@@ -170,9 +201,12 @@ export class FaceComposer {
     addFrontalOffsets(points, pose, this.#offsets, mesh.feather, this.#cameraFrontal ? shapeAmount : 0, out.points);
     const facing = triangleFacing(out.points, depth, mesh, this.#facing);
     const perVertex = vertexFacing(facing, mesh, this.#vertexFacing);
-    const blink = this.#openEyes > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / this.#openEyes) : 0;
+    const open = this.#openEyes;
+    const blink = open > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / open) : 0;
+    const narrow = open > 0 ? smoothstep(NARROW_EYES_FADE[0], NARROW_EYES_FADE[1], 1 - this.#sourceEyes / open) : 0;
+    const sourceEyes = (1 - blink) * (1 - narrow);
     for (let v = 0; v < MESH_POINTS; v++) {
-      const eyes = mesh.eyeArea[v] ? 1 - blink : 1;
+      const eyes = mesh.eyeArea[v] ? sourceEyes : 1;
       out.alpha[v] = opacity * eyes * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
     }
     let count = 0;

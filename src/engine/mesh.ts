@@ -111,7 +111,21 @@ export interface MeshTopology {
   eyeArea: Uint8Array;
   /** Blend weight per vertex (featherWeights). */
   feather: Float32Array;
+  /**
+   * Per vertex: 1 on the forehead, temples and upper cheeks, where hair (or a hand) may lie over a photo's face
+   * and is told from skin by being much darker (see FaceDraw.darkLimit); 0 on the features and the ring around
+   * them (brows, lids, eye make-up), down the nose and below it, where a moustache or beard is the face's own.
+   */
+  coverable: Float32Array;
 }
+
+/**
+ * Bounds of `coverable` on the canonical face (its midline at x = 0.5): above the nostrils, and down to the jaw on
+ * the outer cheeks (where long hair falls), outside the nose below the brows.
+ */
+const COVERABLE_BOTTOM = 0.58;
+const OUTER_CHEEK: { fromMidline: number; bottom: number } = { fromMidline: 0.24, bottom: 0.85 };
+const NOSE_STRIP: { halfWidth: number; top: number } = { halfWidth: 0.11, top: 0.33 };
 
 /** The topology of the mesh given as `triangles` (vertex index triples) with the canonical face `uv`. */
 export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopology {
@@ -147,7 +161,15 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   for (let v = 0; v < MESH_POINTS; v++) if (region[v] === 1 && !outerLips.has(v)) openingAlpha[v] = LIP_BODY_ALPHA;
   for (const v of LIPS_INNER) openingAlpha[v] = 0;
   const eyeArea = widen(aroundEyes, start, neighbours);
-  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, feather: featherWeights(uv) };
+  const nearFeature = widen(feature, start, neighbours);
+  const coverable = Float32Array.from(nearFeature, (near, v) => {
+    const x = uv[v * 2];
+    const y = uv[v * 2 + 1];
+    const nose = Math.abs(x - 0.5) < NOSE_STRIP.halfWidth && y > NOSE_STRIP.top;
+    const bottom = Math.abs(x - 0.5) > OUTER_CHEEK.fromMidline ? OUTER_CHEEK.bottom : COVERABLE_BOTTOM;
+    return near || nose || y >= bottom ? 0 : 1;
+  });
+  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, feather: featherWeights(uv) };
 }
 
 /** The vertices of `mask` and their neighbours: the mask one mesh ring wider. */

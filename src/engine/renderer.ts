@@ -13,13 +13,16 @@ in vec2 a_position;
 in vec2 a_sourceUv;
 in float a_alpha;
 in vec3 a_gain;
+in float a_coverable;
 out vec2 v_uv;
 out float v_alpha;
 out vec3 v_gain;
+out float v_coverable;
 void main() {
   v_uv = a_sourceUv;
   v_alpha = a_alpha;
   v_gain = a_gain;
+  v_coverable = a_coverable;
   vec2 p = (a_position - u_box.xy) / u_box.zw;
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
@@ -27,12 +30,17 @@ void main() {
 const FACE_FS = `#version 300 es
 precision mediump float;
 uniform sampler2D u_source;
+uniform vec2 u_dark;
 in vec2 v_uv;
 in float v_alpha;
 in vec3 v_gain;
+in float v_coverable;
 out vec4 colour;
 void main() {
-  colour = vec4(clamp(texture(u_source, v_uv).rgb * v_gain, 0.0, 1.0) * v_alpha, v_alpha);
+  vec3 texel = texture(u_source, v_uv).rgb;
+  float covered = v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, dot(texel, vec3(0.299, 0.587, 0.114))));
+  float alpha = v_alpha * (1.0 - covered);
+  colour = vec4(clamp(texel * v_gain, 0.0, 1.0) * alpha, alpha);
 }`;
 
 /** The face canvas grows in steps, so a moving face does not reallocate it every frame. */
@@ -52,6 +60,13 @@ export interface FaceDraw {
   alpha: Float32Array;
   /** Per vertex, the RGB factor applied to the source's colour. */
   gain: Float32Array;
+  /**
+   * Per vertex, 0..1: where a source pixel darker than `darkLimit` is taken as hair or a hand over the photo's
+   * face, not skin, and is not drawn (the camera's face shows there).
+   */
+  coverable: Float32Array;
+  /** Source luminance (0..1) below `[0]` counts as covering the face, above `[1]` as skin, smoothly between. */
+  darkLimit: [number, number];
   /** The triangles to draw (vertex index triples) and how many indices of it are used. */
   indices: Uint16Array;
   indexCount: number;
@@ -106,6 +121,7 @@ export class FaceRenderer {
   readonly #sourceUvBuffer: WebGLBuffer;
   readonly #alphaBuffer: WebGLBuffer;
   readonly #gainBuffer: WebGLBuffer;
+  readonly #coverableBuffer: WebGLBuffer;
   readonly #indexBuffer: WebGLBuffer;
   readonly #u: Record<string, WebGLUniformLocation | null>;
   #source: SwapSource | null = null;
@@ -126,7 +142,7 @@ export class FaceRenderer {
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
     this.#sourceTexture = texture(gl);
     this.#u = {};
-    for (const name of ['u_box', 'u_source']) {
+    for (const name of ['u_box', 'u_source', 'u_dark']) {
       this.#u[name] = gl.getUniformLocation(this.#faceProgram, name);
     }
 
@@ -145,6 +161,7 @@ export class FaceRenderer {
     this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
     this.#alphaBuffer = attribute('a_alpha', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
     this.#gainBuffer = attribute('a_gain', 3, new Float32Array(vertexCount * 3).fill(1), gl.DYNAMIC_DRAW);
+    this.#coverableBuffer = attribute('a_coverable', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
     this.#indexBuffer = gl.createBuffer()!;
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
     gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(maxIndices), gl.DYNAMIC_DRAW);
@@ -211,6 +228,7 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.uniform1i(this.#u.u_source, 0);
     gl.uniform4f(this.#u.u_box, bx, by, bw, bh);
+    gl.uniform2f(this.#u.u_dark, draw.darkLimit[0], draw.darkLimit[1]);
     gl.bindVertexArray(this.#faceVao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#positionBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, face);
@@ -218,6 +236,8 @@ export class FaceRenderer {
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.alpha);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#gainBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.gain);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.coverable);
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
     gl.bufferSubData(gl.ELEMENT_ARRAY_BUFFER, 0, draw.indices, 0, draw.indexCount);
     gl.enable(gl.BLEND);

@@ -1,5 +1,5 @@
 // The engine's pure geometry: head pose and frontalisation, triangle facing and culling, the eyes
-// fading to the camera's in a blink, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
+// fading to the camera's in a blink or for a photo looking down, hair on the photo, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -191,6 +191,64 @@ describe('mesh facing and culling', () => {
     const closed = composer.compose(shut, depth, 1, 0).alpha;
     assert.equal(closed[eyeVertex], 0, 'closed: the camera eye shows');
     assert.equal(closed[skin], open[skin], 'the rest of the face is unchanged');
+  });
+
+  it("shows the camera's eyes for a photo whose eyes are much narrower than the camera's (looking down)", () => {
+    const points = uv.map((v) => v * 200);
+    const depth = new Float32Array(MESH_POINTS);
+    const colour = new Float32Array(MESH_POINTS * 3).fill(0.5);
+    /** The face with both upper lids moved `share` of the way down to the lower lids. */
+    const narrowed = (share: number) => {
+      const out = points.slice();
+      for (const [upper, lower] of [
+        [159, 145],
+        [386, 374],
+      ]) {
+        out[upper * 2] += share * (points[lower * 2] - points[upper * 2]);
+        out[upper * 2 + 1] += share * (points[lower * 2 + 1] - points[upper * 2 + 1]);
+      }
+      return out;
+    };
+    const eyeVertex = mesh.eyeArea.indexOf(1);
+    const eyeAlpha = (sourceNarrowing: number) => {
+      const composer = new FaceComposer(mesh);
+      composer.setSource(narrowed(sourceNarrowing), depth, colour, new Float32Array(MESH_POINTS).fill(1));
+      composer.updateCamera(points, depth, colour);
+      return composer.compose(points, depth, 1, 0).alpha[eyeVertex];
+    };
+    assert.ok(eyeAlpha(0) > 0, "eyes as open as the camera's: the source's are drawn");
+    assert.equal(eyeAlpha(0.15), eyeAlpha(0), "a little narrower (0.30 against 0.36, as the test sources): still the source's");
+    assert.equal(eyeAlpha(0.4), 0, "lids 40 % lower than the camera's open eyes: the camera's eyes show");
+  });
+
+  it("takes pixels much darker than the photo's skin as hair on the forehead, temples and cheeks only", () => {
+    for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER]) assert.equal(mesh.coverable[v], 0, `feature vertex ${v}`);
+    assert.ok(mesh.coverable.includes(1), 'some skin is coverable');
+    const points = uv.map((v) => v * 200);
+    const depth = new Float32Array(MESH_POINTS);
+    const limitFor = (skin: number) => {
+      const composer = new FaceComposer(mesh);
+      composer.setSource(points, depth, new Float32Array(MESH_POINTS * 3).fill(skin), new Float32Array(MESH_POINTS).fill(1));
+      return composer.compose(points, depth, 1, 0).darkLimit.slice();
+    };
+    const light = limitFor(0.6);
+    const dark = limitFor(0.2);
+    assert.ok(light[0] < light[1] && light[1] < 0.6, 'skin itself stays above the limit');
+    assert.ok(Math.abs(dark[1] / light[1] - 1 / 3) < 1e-6, "relative to the photo's own skin, so dark skin is not taken for hair");
+  });
+
+  it('matches colour around hair on the photo, not on it', () => {
+    const points = uv.map((v) => v * 200);
+    const depth = new Float32Array(MESH_POINTS);
+    const camera = new Float32Array(MESH_POINTS * 3).fill(0.5);
+    const source = camera.slice();
+    const hair = mesh.coverable.indexOf(1);
+    source.fill(0.05, hair * 3, hair * 3 + 3);
+    const composer = new FaceComposer(mesh);
+    composer.setSource(points, depth, source, new Float32Array(MESH_POINTS).fill(1));
+    composer.updateCamera(points, depth, camera);
+    const { gain } = composer.compose(points, depth, 1, 0);
+    assert.ok(Math.abs(gain[hair * 3] - 1) < 1e-3, `gain over the hair ${gain[hair * 3]}: from the skin around it`);
   });
 
   it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
