@@ -1,6 +1,6 @@
 import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
-import type { FaceDraw } from './renderer.js';
+import { LUMA, type FaceDraw } from './renderer.js';
 
 /**
  * What is drawn for each frame, decided on the CPU from the two faces' 3D meshes (no DOM, no GL):
@@ -12,7 +12,7 @@ import type { FaceDraw } from './renderer.js';
  *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
  *   camera's lids, so the face keeps the eyes it is recognised by, and while the camera's eyes close the
  *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
- *   photo's eyes are much narrower than the camera's open eyes (NARROW_EYES_FADE); where the photo has no face
+ *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
  *   photo's face (DARK_COVER, drawn per pixel by the renderer);
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
@@ -44,18 +44,19 @@ const SHAPE_RATE = 0.015;
 const OPEN_EYES_RATE = 0.05;
 const BLINK_FADE: [number, number] = [0.15, 0.3];
 /**
- * A photo with lowered or half-shut eyes (looking down): its lids drawn on the camera's open eyes look shut. Its
- * eyes fade to the camera's between these shortfalls of its lid gap against the camera's open gap
- * (1 - source gap / open gap). Lid gaps measured: 0.24 on a photo looking down, 0.30 to 0.40 on the test
- * sources looking ahead, 0.36 to 0.37 on the test cameras' open eyes; so most sources keep their own eyes, which
- * face recognition reads them by.
+ * A photo with lowered or half-shut eyes (looking down): its lids drawn on the camera's open eyes look shut, so its
+ * eyes fade to the camera's as its lid gap (eyeOpenness) falls between these. Measured: 0.24 on a photo looking
+ * down, 0.30 to 0.40 on the test sources looking ahead and on the test cameras' open eyes, so most sources keep
+ * their own eyes, which face recognition reads them by. A property of the photo, not of each frame: against the
+ * camera's open gap (0.30 to 0.36 over the webcam clip as it narrows its eyes and opens them) the choice flickered.
  */
-const NARROW_EYES_FADE: [number, number] = [0.24, 0.32];
+const NARROW_EYES: [number, number] = [0.255, 0.285];
 
 /**
- * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, upper cheeks), source
- * pixels darker than these shares of the photo's median skin luminance are not drawn, smoothly between, so the
- * camera's skin shows instead of strands smeared over the cheek; skin in shade stays above the upper share.
+ * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, cheeks), source pixels
+ * darker than these shares of the photo's median skin luminance are not drawn, smoothly between, so the camera's
+ * skin shows instead of strands smeared over the cheek. Skin in deep shade (a strong side light) can fall below
+ * the upper share too, and is then partly the camera's.
  */
 const DARK_COVER: [number, number] = [0.35, 0.6];
 
@@ -103,8 +104,8 @@ export class FaceComposer {
   #darkLimit: [number, number] = [0, 0];
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
-  /** The source photo's lid gap (eyeOpenness). */
-  #sourceEyes = 0;
+  /** 0..1: how far the photo's eyes are too narrow to draw on the camera's open eyes (NARROW_EYES). */
+  #sourceEyesNarrow = 0;
   readonly #gain = new Float32Array(MESH_POINTS * 3).fill(1);
   readonly #facing: Float32Array;
   readonly #vertexFacing = new Float32Array(MESH_POINTS);
@@ -135,19 +136,20 @@ export class FaceComposer {
   setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array, coverage: Float32Array): void {
     const mesh = this.#mesh;
     this.#sourceFrontal = frontalise(points, depth, headPose(points, depth));
-    this.#sourceEyes = eyeOpenness(points);
+    this.#sourceEyesNarrow = 1 - smoothstep(NARROW_EYES[0], NARROW_EYES[1], eyeOpenness(points));
     const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
     this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
     const inPicture = pictureVisibility(coverage, mesh);
     this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
-    const luminance = (v: number) => 0.299 * vertexColour[v * 3] + 0.587 * vertexColour[v * 3 + 1] + 0.114 * vertexColour[v * 3 + 2];
+    const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
     const skin: number[] = [];
     for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
     skin.sort((a, b) => a - b);
     const skinLuminance = skin.length ? skin[skin.length >> 1] : 0;
-    this.#darkLimit[0] = DARK_COVER[0] * skinLuminance;
-    this.#darkLimit[1] = DARK_COVER[1] * skinLuminance;
+    // No lit skin seen: nothing counts as hair (below -1; the shader's smoothstep needs its lower edge below the upper).
+    this.#darkLimit[0] = skinLuminance > 0 ? DARK_COVER[0] * skinLuminance : -2;
+    this.#darkLimit[1] = skinLuminance > 0 ? DARK_COVER[1] * skinLuminance : -1;
     // Colour sampled partly off the picture (the card, or the clamped edge) or over hair is not the skin's: filled from its neighbours.
     const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || (mesh.coverable[v] > 0 && luminance(v) < this.#darkLimit[1]) ? 1 : 0));
     this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
@@ -201,12 +203,10 @@ export class FaceComposer {
     addFrontalOffsets(points, pose, this.#offsets, mesh.feather, this.#cameraFrontal ? shapeAmount : 0, out.points);
     const facing = triangleFacing(out.points, depth, mesh, this.#facing);
     const perVertex = vertexFacing(facing, mesh, this.#vertexFacing);
-    const open = this.#openEyes;
-    const blink = open > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / open) : 0;
-    const narrow = open > 0 ? smoothstep(NARROW_EYES_FADE[0], NARROW_EYES_FADE[1], 1 - this.#sourceEyes / open) : 0;
-    const sourceEyes = (1 - blink) * (1 - narrow);
+    const blink = this.#openEyes > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / this.#openEyes) : 0;
+    const eyeWeight = (1 - blink) * (1 - this.#sourceEyesNarrow);
     for (let v = 0; v < MESH_POINTS; v++) {
-      const eyes = mesh.eyeArea[v] ? sourceEyes : 1;
+      const eyes = mesh.eyeArea[v] ? eyeWeight : 1;
       out.alpha[v] = opacity * eyes * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
     }
     let count = 0;

@@ -112,19 +112,21 @@ export interface MeshTopology {
   /** Blend weight per vertex (featherWeights). */
   feather: Float32Array;
   /**
-   * Per vertex: 1 on the forehead, temples and upper cheeks, where hair (or a hand) may lie over a photo's face
-   * and is told from skin by being much darker (see FaceDraw.darkLimit); 0 on the features and the ring around
-   * them (brows, lids, eye make-up), down the nose and below it, where a moustache or beard is the face's own.
+   * Per vertex: 1 on the forehead, temples and cheeks, where hair (or a hand) may lie over a photo's face and is
+   * told from skin by being much darker (see FaceDraw.darkLimit); 0 on the features (brows, and a ring around the
+   * eyes and lips: lids, make-up), down the nose, and below the nostrils in the middle and the mouth's corners
+   * at the sides, where a moustache or beard is the face's own.
    */
   coverable: Float32Array;
 }
 
 /**
- * Bounds of `coverable` on the canonical face (its midline at x = 0.5): above the nostrils, and down to the jaw on
- * the outer cheeks (where long hair falls), outside the nose below the brows.
+ * Bounds of `coverable` on the canonical face (its midline at x = 0.5; the nostrils at y 0.59, the mouth's corners
+ * at 0.70, the chin at 0.95): above the nostrils, and down to the mouth's corners on the outer cheeks, where long
+ * hair falls; outside the nose below the brows.
  */
 const COVERABLE_BOTTOM = 0.58;
-const OUTER_CHEEK: { fromMidline: number; bottom: number } = { fromMidline: 0.24, bottom: 0.85 };
+const OUTER_CHEEK: { fromMidline: number; bottom: number } = { fromMidline: 0.24, bottom: 0.7 };
 const NOSE_STRIP: { halfWidth: number; top: number } = { halfWidth: 0.11, top: 0.33 };
 
 /** The topology of the mesh given as `triangles` (vertex index triples) with the canonical face `uv`. */
@@ -153,7 +155,8 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   const eyes = new Uint8Array(MESH_POINTS);
   for (const v of [...RIGHT_EYE, ...LEFT_EYE]) eyes[v] = 1;
   const aroundEyes = widen(eyes, start, neighbours);
-  const feature = Uint8Array.from(region, (r, v) => (r || aroundEyes[v] ? 1 : 0));
+  const eyesAndLips = Uint8Array.from(region, (r, v) => (r || aroundEyes[v] ? 1 : 0));
+  const feature = eyesAndLips.slice();
   for (const v of BROWS) feature[v] = 1;
   const openingAlpha = new Float32Array(MESH_POINTS).fill(1);
   // The lips from the camera's own towards the opening: a photo's open mouth (its teeth) never shows.
@@ -161,13 +164,14 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   for (let v = 0; v < MESH_POINTS; v++) if (region[v] === 1 && !outerLips.has(v)) openingAlpha[v] = LIP_BODY_ALPHA;
   for (const v of LIPS_INNER) openingAlpha[v] = 0;
   const eyeArea = widen(aroundEyes, start, neighbours);
-  const nearFeature = widen(feature, start, neighbours);
-  const coverable = Float32Array.from(nearFeature, (near, v) => {
+  // A ring around the eyes and lips (make-up, lid shadow), none above the brows: the forehead is one ring high.
+  const nearEyesAndLips = widen(eyesAndLips, start, neighbours);
+  const coverable = Float32Array.from(feature, (f, v) => {
     const x = uv[v * 2];
     const y = uv[v * 2 + 1];
     const nose = Math.abs(x - 0.5) < NOSE_STRIP.halfWidth && y > NOSE_STRIP.top;
     const bottom = Math.abs(x - 0.5) > OUTER_CHEEK.fromMidline ? OUTER_CHEEK.bottom : COVERABLE_BOTTOM;
-    return near || nose || y >= bottom ? 0 : 1;
+    return f || nearEyesAndLips[v] || nose || y >= bottom ? 0 : 1;
   });
   return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, feather: featherWeights(uv) };
 }
@@ -179,11 +183,18 @@ function widen(mask: Uint8Array, start: Uint32Array, neighbours: Uint16Array): U
   return wider;
 }
 
+/** Per eye, the person's right then left: its upper and lower lid at the middle, and its two corners. */
+export const EYE_GAPS: { lids: [number, number]; corners: [number, number] }[] = [
+  { lids: [159, 145], corners: [33, 133] },
+  { lids: [386, 374], corners: [263, 362] },
+];
+
 /** How far the lids are apart, over the eye's width, both eyes averaged (x0 y0 x1 y1 ... of the 468-point mesh). */
 export function eyeOpenness(points: Float32Array): number {
-  const gap = (a: number, b: number) => Math.hypot(points[a * 2] - points[b * 2], points[a * 2 + 1] - points[b * 2 + 1]);
-  // Upper and lower lid at the middle of each eye, over its corners' distance.
-  return (gap(159, 145) / Math.max(1e-6, gap(33, 133)) + gap(386, 374) / Math.max(1e-6, gap(263, 362))) / 2;
+  const gap = ([a, b]: [number, number]) => Math.hypot(points[a * 2] - points[b * 2], points[a * 2 + 1] - points[b * 2 + 1]);
+  let sum = 0;
+  for (const { lids, corners } of EYE_GAPS) sum += gap(lids) / Math.max(1e-6, gap(corners));
+  return sum / EYE_GAPS.length;
 }
 
 /**

@@ -27,6 +27,9 @@ void main() {
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
 
+/** Luminance of an RGB colour (Rec. 601 weights), as the face shader and the hair limit (compose.ts) read it. */
+export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
+
 const FACE_FS = `#version 300 es
 precision mediump float;
 uniform sampler2D u_source;
@@ -38,7 +41,7 @@ in float v_coverable;
 out vec4 colour;
 void main() {
   vec3 texel = texture(u_source, v_uv).rgb;
-  float covered = v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, dot(texel, vec3(0.299, 0.587, 0.114))));
+  float covered = v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, dot(texel, vec3(${LUMA.join(', ')}))));
   float alpha = v_alpha * (1.0 - covered);
   colour = vec4(clamp(texel * v_gain, 0.0, 1.0) * alpha, alpha);
 }`;
@@ -122,6 +125,8 @@ export class FaceRenderer {
   readonly #alphaBuffer: WebGLBuffer;
   readonly #gainBuffer: WebGLBuffer;
   readonly #coverableBuffer: WebGLBuffer;
+  /** The per-vertex weights last uploaded to #coverableBuffer: they belong to the mesh and rarely change. */
+  #uploadedCoverable: Float32Array | null = null;
   readonly #indexBuffer: WebGLBuffer;
   readonly #u: Record<string, WebGLUniformLocation | null>;
   #source: SwapSource | null = null;
@@ -161,7 +166,7 @@ export class FaceRenderer {
     this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
     this.#alphaBuffer = attribute('a_alpha', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
     this.#gainBuffer = attribute('a_gain', 3, new Float32Array(vertexCount * 3).fill(1), gl.DYNAMIC_DRAW);
-    this.#coverableBuffer = attribute('a_coverable', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
+    this.#coverableBuffer = attribute('a_coverable', 1, new Float32Array(vertexCount), gl.STATIC_DRAW);
     this.#indexBuffer = gl.createBuffer()!;
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
     gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(maxIndices), gl.DYNAMIC_DRAW);
@@ -236,8 +241,11 @@ export class FaceRenderer {
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.alpha);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#gainBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.gain);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
-    gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.coverable);
+    if (draw.coverable !== this.#uploadedCoverable) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
+      gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.coverable);
+      this.#uploadedCoverable = draw.coverable;
+    }
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
     gl.bufferSubData(gl.ELEMENT_ARRAY_BUFFER, 0, draw.indices, 0, draw.indexCount);
     gl.enable(gl.BLEND);

@@ -1,9 +1,12 @@
 // The engine's pure geometry: head pose and frontalisation, triangle facing and culling, the eyes
 // fading to the camera's in a blink or for a photo looking down, hair on the photo, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   BROWS,
+  EYE_GAPS,
+  eyeOpenness,
   identityOffsets,
   LEFT_EYE,
   LIPS_INNER,
@@ -65,6 +68,19 @@ function posed(cloud: Float64Array, yaw: number, pitch: number, roll: number, sc
     depth[v] = at[2] + scale * z;
   }
   return { points, depth };
+}
+
+/** `points` with both upper lids moved along the line to their lower lids so that eyeOpenness is `gap`. */
+function withLidGap(points: Float32Array, gap: number): Float32Array {
+  const out = points.slice();
+  const share = 1 - gap / eyeOpenness(points);
+  for (const {
+    lids: [upper, lower],
+  } of EYE_GAPS) {
+    out[upper * 2] += share * (points[lower * 2] - points[upper * 2]);
+    out[upper * 2 + 1] += share * (points[lower * 2 + 1] - points[upper * 2 + 1]);
+  }
+  return out;
 }
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -179,51 +195,31 @@ describe('mesh facing and culling', () => {
     const skin = mesh.eyeArea.indexOf(0, 50);
     const open = composer.compose(points, depth, 1, 0).alpha.slice();
     assert.ok(open[eyeVertex] > 0, 'open: the source eye is drawn');
-    const shut = points.slice();
-    // Upper lid onto the lower lid, both eyes.
-    for (const [upper, lower] of [
-      [159, 145],
-      [386, 374],
-    ]) {
-      shut[upper * 2] = shut[lower * 2];
-      shut[upper * 2 + 1] = shut[lower * 2 + 1];
-    }
-    const closed = composer.compose(shut, depth, 1, 0).alpha;
+    const closed = composer.compose(withLidGap(points, 0), depth, 1, 0).alpha;
     assert.equal(closed[eyeVertex], 0, 'closed: the camera eye shows');
     assert.equal(closed[skin], open[skin], 'the rest of the face is unchanged');
   });
 
-  it("shows the camera's eyes for a photo whose eyes are much narrower than the camera's (looking down)", () => {
+  it("shows the camera's eyes for a photo whose eyes are much narrower than open eyes are (looking down)", () => {
     const points = uv.map((v) => v * 200);
     const depth = new Float32Array(MESH_POINTS);
     const colour = new Float32Array(MESH_POINTS * 3).fill(0.5);
-    /** The face with both upper lids moved `share` of the way down to the lower lids. */
-    const narrowed = (share: number) => {
-      const out = points.slice();
-      for (const [upper, lower] of [
-        [159, 145],
-        [386, 374],
-      ]) {
-        out[upper * 2] += share * (points[lower * 2] - points[upper * 2]);
-        out[upper * 2 + 1] += share * (points[lower * 2 + 1] - points[upper * 2 + 1]);
-      }
-      return out;
-    };
     const eyeVertex = mesh.eyeArea.indexOf(1);
-    const eyeAlpha = (sourceNarrowing: number) => {
+    const eyeAlpha = (sourceGap: number, cameraGap: number) => {
       const composer = new FaceComposer(mesh);
-      composer.setSource(narrowed(sourceNarrowing), depth, colour, new Float32Array(MESH_POINTS).fill(1));
-      composer.updateCamera(points, depth, colour);
-      return composer.compose(points, depth, 1, 0).alpha[eyeVertex];
+      composer.setSource(withLidGap(points, sourceGap), depth, colour, new Float32Array(MESH_POINTS).fill(1));
+      const camera = withLidGap(points, cameraGap);
+      composer.updateCamera(camera, depth, colour);
+      return composer.compose(camera, depth, 1, 0).alpha[eyeVertex];
     };
-    assert.ok(eyeAlpha(0) > 0, "eyes as open as the camera's: the source's are drawn");
-    assert.equal(eyeAlpha(0.15), eyeAlpha(0), "a little narrower (0.30 against 0.36, as the test sources): still the source's");
-    assert.equal(eyeAlpha(0.4), 0, "lids 40 % lower than the camera's open eyes: the camera's eyes show");
+    const drawn = eyeAlpha(0.36, 0.36);
+    assert.ok(drawn > 0, "eyes as open as the camera's: the source's are drawn");
+    assert.equal(eyeAlpha(0.3, 0.4), drawn, 'the narrowest test source looking ahead (0.30), on a wide-eyed camera: its own');
+    assert.equal(eyeAlpha(0.24, 0.36), 0, "a photo looking down (0.24): the camera's eyes show");
+    assert.equal(eyeAlpha(0.24, 0.3), 0, 'the same whatever the camera: it is a property of the photo, so it cannot flicker');
   });
 
-  it("takes pixels much darker than the photo's skin as hair on the forehead, temples and cheeks only", () => {
-    for (const v of [...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER]) assert.equal(mesh.coverable[v], 0, `feature vertex ${v}`);
-    assert.ok(mesh.coverable.includes(1), 'some skin is coverable');
+  it("takes pixels much darker than the photo's skin as hair, relative to that skin", () => {
     const points = uv.map((v) => v * 200);
     const depth = new Float32Array(MESH_POINTS);
     const limitFor = (skin: number) => {
@@ -233,8 +229,10 @@ describe('mesh facing and culling', () => {
     };
     const light = limitFor(0.6);
     const dark = limitFor(0.2);
-    assert.ok(light[0] < light[1] && light[1] < 0.6, 'skin itself stays above the limit');
+    assert.ok(light[0] > 0 && light[0] < light[1] && light[1] < 0.6, `skin itself stays above the limit ${light}`);
     assert.ok(Math.abs(dark[1] / light[1] - 1 / 3) < 1e-6, "relative to the photo's own skin, so dark skin is not taken for hair");
+    const none = limitFor(0);
+    assert.ok(none[0] < none[1] && none[1] < 0, `no lit skin: nothing is hair, and the shader still gets a range (${none})`);
   });
 
   it('matches colour around hair on the photo, not on it', () => {
@@ -264,6 +262,39 @@ describe('mesh facing and culling', () => {
     constant[200] = 40; // a specular highlight or an eye: not skin
     const filled = smoothOverMesh(constant, 1, mesh, 0, unknown);
     assert.ok(Math.abs(filled[200] - 0.5) < 1e-6);
+  });
+});
+
+/**
+ * The real 468-point mesh, canonical face and triangles, as the engine gets them from human at run time; read from
+ * the package's source text so this test needs neither its models nor TensorFlow.
+ */
+function realMesh(): { uv: Float32Array; triangles: Uint16Array } {
+  const text = readFileSync(new URL('../../node_modules/@vladmandic/human/src/face/facemeshcoords.ts', import.meta.url), 'utf8');
+  const array = (name: string): number[] => {
+    const open = text.indexOf('= [', text.indexOf(`export const ${name}:`)) + 2;
+    return (JSON.parse(text.slice(open, text.indexOf('];', open) + 1).replace(/,\s*\]/g, ']')) as number[] | number[][]).flat();
+  };
+  return { uv: Float32Array.from(array('UV468')), triangles: Uint16Array.from(array('TRI468')) };
+}
+
+describe('where hair over the photo is looked for (the real mesh)', () => {
+  const { uv, triangles } = realMesh();
+  const mesh = meshTopology(triangles, uv);
+  const expectCoverable = (vertices: number[], expected: number, where: string) => {
+    for (const v of vertices) assert.equal(mesh.coverable[v], expected, `${where}: vertex ${v}`);
+  };
+
+  it('on the forehead, the temples and the cheeks', () => {
+    expectCoverable([69, 108, 151, 337, 299], 1, 'forehead');
+    expectCoverable([54, 284], 1, 'temples');
+    expectCoverable([50, 280, 123, 352, 147, 187], 1, 'cheeks');
+  });
+
+  it('never on the features, down the nose or where a beard grows', () => {
+    expectCoverable([...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER], 0, 'feature');
+    expectCoverable([6, 197, 5, 4, 1], 0, 'nose');
+    expectCoverable([164, 18, 200, 152, 135, 138, 172, 364, 367, 397], 0, 'upper lip, chin and jaw');
   });
 });
 
