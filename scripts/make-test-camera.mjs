@@ -128,7 +128,8 @@ const T = QUALITY_SECONDS;
 
 // Each camera says what it shows; "about" angles are by eye. Photos cannot turn or speak: the turn, blinks and
 // talking come from the two real videos. `analyse`: frame ranges (first-last) where a camera shows something
-// brief (a blink lasts a few frames), analysed besides the evenly spread bursts of frames.
+// brief (a blink lasts a few frames), analysed besides the evenly spread bursts of frames; eye closure is judged
+// only on cameras that list blinks this way (bench/lib/quality-matrix.ts).
 const QUALITY_CAMERAS = [
   {
     name: 'webcam-talking',

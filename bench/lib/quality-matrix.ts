@@ -286,9 +286,29 @@ export interface Matrix {
   notMeasured: Array<{ camera: string; source: string }>;
 }
 
+/**
+ * Eye closure is judged only on cameras whose catalogue entry lists blink frames (`analyse`: franck-blink). The pixel
+ * measure (eyeContrast in quality-metrics.ts) also moves when the light changes (photo-light: input amplitude 0.49,
+ * as much as a blink) or an eye leaves the frame (photo-edge: 0.47), and a still photo never blinks: there the
+ * figure is kept in matrix.json (`eyeCarried`) but its verdict and its control's are set to null (not judged).
+ */
+function withEyesJudgedOnBlinks(record: PairRecord, camera: Entry | undefined): PairRecord {
+  const result = record.result as { engine: { pass: Record<string, boolean | null> }; controlsFail: Record<string, boolean | null> } | undefined;
+  if (!result || camera?.analyse?.length) return record;
+  return {
+    ...record,
+    result: {
+      ...result,
+      engine: { ...result.engine, pass: { ...result.engine.pass, eyes: null } },
+      controlsFail: { ...result.controlsFail, eyes: null },
+    },
+  };
+}
+
 /** The matrix of `cameras` x `sources` from the records, the pairs without one listed as not measured. */
 export function buildMatrix(root: string, options: MatrixOptions, cameras: Entry[], sources: Entry[], records: PairRecord[]): Matrix {
-  const byPair = new Map(records.map((r) => [`${r.camera} x ${r.source}`, r]));
+  const cameraByName = new Map(cameras.map((c) => [c.name, c]));
+  const byPair = new Map(records.map((r) => [`${r.camera} x ${r.source}`, withEyesJudgedOnBlinks(r, cameraByName.get(r.camera))]));
   const pairs = cameras.flatMap((c) => sources.map((s) => byPair.get(`${c.name} x ${s.name}`))).filter((r): r is PairRecord => r !== undefined);
   const loads = pairs.flatMap((p) => [p.machine.loadStart, p.machine.loadEnd]);
   const times = pairs.map((p) => p.measuredAt).sort();
@@ -334,9 +354,10 @@ export function markdownTable(matrix: Matrix): string {
     const { engine: e } = p.result as any;
     const identity =
       e.identity.sourceToCamera !== null && e.pass.identity === null && e.identity.faceApi.closerToSourceShare !== null ? ' (same person, not judged)' : '';
+    const eyes = e.pass.eyes === null && e.expression.eyeCarried !== null ? ' (no blinks, not judged)' : '';
     return (
       `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
-      `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)} | ` +
+      `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)}${eyes} | ` +
       `${mark(e.pass.seams, `${e.seams.ratio} / ${e.seams.worstSectorRatio ?? 'n/a'}`)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ` +
       `${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)}${identity} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ` +
       `${e.fadedClipFrames}/${e.clipFrames} | ${misses(e).length} | ${controlsColumn(p.result as any)} |`
