@@ -3,7 +3,15 @@
 // that do not depend on the engine come in from, and go back to, the on-disk cache of bench/lib/quality-matrix.ts.
 import { nodeModulesAssetUrls } from '../src/engine/assets.js';
 import type { FaceInfo } from '../test/browser/face/face-check.js';
-import { analyseCamera, analyseSource, measurePair, type AnalysisCache, type CameraAnalysis, type SourceAnalysis } from '../test/browser/face/quality-run.js';
+import {
+  analyseCamera,
+  analyseSource,
+  landmarkModelsDisagreement,
+  measurePair,
+  type AnalysisCache,
+  type CameraAnalysis,
+  type SourceAnalysis,
+} from '../test/browser/face/quality-run.js';
 
 /** How the page analyses each camera and source (the matrix runner adds the picture size). */
 export interface PageOptions {
@@ -98,4 +106,11 @@ async function qualityPair(
   };
 }
 
-Object.assign(window, { qualityCamera, qualitySource, qualityPair });
+/** The two landmark models' disagreement on camera `name`'s analysed frames (analysed by qualityCamera first). */
+async function qualityLandmarkModels(name: string) {
+  const camera = cameras.get(name);
+  if (!camera) throw new Error(`${name}: the camera is analysed first`);
+  return landmarkModelsDisagreement(camera);
+}
+
+Object.assign(window, { qualityCamera, qualitySource, qualityPair, qualityLandmarkModels });

@@ -18,6 +18,9 @@
 // the pairs not measured yet listed as such; --stored with it measures nothing, only collects stored results).
 // The pairs run in rounds that each meet every camera and every source once; the static-paste control (as costly
 // as the engine's own analysis) runs in the first round only, unless --paste-every-pair.
+// --landmark-models (with --quality, no engine run): per camera, how far face-api's landmarks (the alignment
+// metric's reference) and human's mesh (the engine's landmark model, detecting afresh) disagree on the analysed
+// input frames themselves, in eye distances: the finest alignment the metric can judge there.
 //
 // Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
 // updates/s, per-frame main-thread processing time, and the identity share (face-api's recognition model:
@@ -241,6 +244,17 @@ async function runQuality(): Promise<void> {
   await page.goto(origin);
   await page.waitForFunction('typeof window.qualityPair === "function"');
   const browserVersion = await browser.version();
+  if (process.argv.includes('--landmark-models')) {
+    const disagreement: Record<string, unknown> = {};
+    for (const camera of cameras) {
+      const url = `/fixtures/quality/${camera.file}`;
+      await page.evaluate((n, u, o) => (window as any).qualityCamera(n, u, o, {}), camera.name, url, { ...options, controls: false, alsoFrames: rangeFrames(camera.analyse) });
+      disagreement[camera.name] = await page.evaluate((n) => (window as any).qualityLandmarkModels(n), camera.name);
+      console.error(`${camera.name}: ${JSON.stringify(disagreement[camera.name])}`);
+    }
+    console.log(JSON.stringify({ mode: 'landmark-models', browser: browserVersion, options, cameras: disagreement }, null, 2));
+    return;
+  }
   const records = await runMatrix({
     root,
     page,

@@ -130,6 +130,26 @@ export function landmarkError(face: Float32Array, reference: Float32Array): numb
   return sum / 68 / eyeDistance(reference);
 }
 
+/**
+ * The 468-point mesh vertex nearest in meaning to each of the 68 landmarks (jaw, brows, nose, eyes, outer and inner
+ * lips, in face-api's order). Approximate: the two models draw the jaw line and brows by different conventions, so
+ * on a frontal face their landmarks differ by about 0.06 eye distances even when both are right.
+ */
+// prettier-ignore
+const MESH_AS_68 = [
+  127, 234, 93, 132, 58, 172, 136, 150, 152, 377, 365, 397, 288, 361, 323, 454, 356,
+  70, 63, 105, 66, 107, 336, 296, 334, 293, 300,
+  168, 197, 5, 4, 75, 97, 2, 326, 305,
+  33, 160, 158, 133, 153, 144, 362, 385, 387, 263, 373, 380,
+  61, 39, 37, 0, 267, 269, 291, 405, 314, 17, 84, 181,
+  78, 82, 13, 312, 308, 317, 14, 87,
+];
+
+/** A 468-point mesh (x0 y0 x1 y1 ...) as 68 landmarks (MESH_AS_68), for comparing it with face-api's. */
+export function meshAs68(mesh: Float32Array): Float32Array {
+  return Float32Array.from(MESH_AS_68.flatMap((v) => [mesh[v * 2], mesh[v * 2 + 1]]));
+}
+
 /** Inner-lip gap in eye distances. */
 export function mouthOpening(l: Float32Array): number {
   return (distance(l, 61, 67) + distance(l, 62, 66) + distance(l, 63, 65)) / 3 / eyeDistance(l);

@@ -20,6 +20,8 @@ import {
   faceContour,
   foldedArea,
   landmarkError,
+  meshAs68,
+  percentile,
   mirroredSource,
   qualityMetrics,
   scalePolygon,
@@ -29,7 +31,7 @@ import {
   type PairedFrame,
   type QualityMetrics,
 } from './quality-metrics.js';
-import { humanEmbedding } from './second-identity.js';
+import { humanEmbedding, humanMesh } from './second-identity.js';
 import { frameCanvas, loadY4m, type Y4mVideo } from './y4m-camera.js';
 
 type TrackGenerator = MediaStreamTrack & { writable: WritableStream<VideoFrame> };
@@ -336,6 +338,24 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
     controls,
     realtime: options.realtime === true,
   };
+}
+
+/**
+ * How far the two landmark models disagree on a camera's own analysed frames: face-api's 68 landmarks (the alignment
+ * metric's reference) against human's mesh detected afresh (the engine's landmark model) read as 68 landmarks
+ * (meshAs68), in eye distances. The alignment metric cannot judge the engine's placement of the face more finely
+ * than this: the engine draws the source where its own model puts the face.
+ */
+export async function landmarkModelsDisagreement(camera: CameraAnalysis): Promise<{ frames: number; median: number | null; p95: number | null }> {
+  const errors: number[] = [];
+  for (const i of camera.sampled) {
+    const input = camera.inputs.get(i)!;
+    if (!input.face) continue;
+    const mesh = await humanMesh(input.canvas, { near: input.face.box, within: MATCH_WITHIN });
+    if (mesh) errors.push(landmarkError(meshAs68(mesh), input.face.landmarks));
+  }
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { frames: errors.length, median: errors.length ? round(percentile(errors, 0.5)) : null, p95: errors.length ? round(percentile(errors, 0.95)) : null };
 }
 
 export interface SourceAnalysis {

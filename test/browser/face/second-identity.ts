@@ -1,7 +1,8 @@
 /**
  * A second, independent face-recognition model for the identity metric: @vladmandic/human's `description`
  * model (faceres, a different network and training from face-api's). It runs in its own module worker,
- * because human bundles its own copy of tfjs, which must not share a page with face-api's.
+ * because human bundles its own copy of tfjs, which must not share a page with face-api's. The same run gives
+ * human's face mesh, the engine's landmark model detecting afresh, to compare with face-api's landmarks.
  */
 import { faceMeshConfig } from '../../../src/engine/human-config.js';
 import { chooseFace, type FaceChoice, type FaceInfo } from './face-check.js';
@@ -23,7 +24,7 @@ function workerSource(origin: string): string {
       try {
         await ready;
         const result = await human.detect(image);
-        const faces = result.face.filter((f) => f.embedding && f.embedding.length).map((f) => ({ box: f.box, embedding: Array.from(f.embedding) }));
+        const faces = result.face.map((f) => ({ box: f.box, embedding: f.embedding && f.embedding.length ? Array.from(f.embedding) : null, mesh: f.mesh.flatMap((p) => [p[0], p[1]]) }));
         self.postMessage({ id, faces });
       } catch (error) {
         self.postMessage({ id, faces: [], error: String(error) });
@@ -33,11 +34,11 @@ function workerSource(origin: string): string {
 
 let worker: Worker | null = null;
 let nextId = 1;
-type EmbeddedFace = { box: FaceInfo['box']; embedding: number[] };
+type EmbeddedFace = { box: FaceInfo['box']; embedding: number[] | null; mesh: number[] };
 const pending = new Map<number, (faces: EmbeddedFace[]) => void>();
 
-/** The recognition embedding of the face in `canvas` that `choice` asks for (see FaceChoice), or null when the model finds none. */
-export async function humanEmbedding(canvas: HTMLCanvasElement, choice: FaceChoice = {}): Promise<Float32Array | null> {
+/** The faces human finds in `canvas`, with their recognition embeddings and 468-point meshes. */
+async function humanFaces(canvas: HTMLCanvasElement): Promise<EmbeddedFace[]> {
   if (!worker) {
     const url = URL.createObjectURL(new Blob([workerSource(location.origin)], { type: 'text/javascript' }));
     worker = new Worker(url, { type: 'module' });
@@ -48,12 +49,23 @@ export async function humanEmbedding(canvas: HTMLCanvasElement, choice: FaceChoi
   }
   const image = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
   const id = nextId++;
-  const faces = await new Promise<EmbeddedFace[]>((resolve) => {
+  return new Promise<EmbeddedFace[]>((resolve) => {
     pending.set(id, resolve);
     worker!.postMessage({ id, image });
   });
+}
+
+/** The recognition embedding of the face in `canvas` that `choice` asks for (see FaceChoice), or null when the model finds none. */
+export async function humanEmbedding(canvas: HTMLCanvasElement, choice: FaceChoice = {}): Promise<Float32Array | null> {
+  const faces = (await humanFaces(canvas)).filter((f) => f.embedding);
   const face = chooseFace(faces, (f) => f.box, choice);
-  return face ? Float32Array.from(face.embedding) : null;
+  return face ? Float32Array.from(face.embedding!) : null;
+}
+
+/** human's 468-point face mesh (x0 y0 x1 y1 ...) of the face in `canvas` that `choice` asks for, or null. */
+export async function humanMesh(canvas: HTMLCanvasElement, choice: FaceChoice = {}): Promise<Float32Array | null> {
+  const face = chooseFace(await humanFaces(canvas), (f) => f.box, choice);
+  return face ? Float32Array.from(face.mesh) : null;
 }
 
 /** Cosine distance (0 = same direction, 2 = opposite) between two embeddings. */
