@@ -248,7 +248,11 @@ async function runQuality(): Promise<void> {
     const disagreement: Record<string, unknown> = {};
     for (const camera of cameras) {
       const url = `/fixtures/quality/${camera.file}`;
-      await page.evaluate((n, u, o) => (window as any).qualityCamera(n, u, o, {}), camera.name, url, { ...options, controls: false, alsoFrames: rangeFrames(camera.analyse) });
+      await page.evaluate((n, u, o) => (window as any).qualityCamera(n, u, o, {}), camera.name, url, {
+        ...options,
+        controls: false,
+        alsoFrames: rangeFrames(camera.analyse),
+      });
       disagreement[camera.name] = await page.evaluate((n) => (window as any).qualityLandmarkModels(n), camera.name);
       console.error(`${camera.name}: ${JSON.stringify(disagreement[camera.name])}`);
     }
