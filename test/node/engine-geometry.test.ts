@@ -1,7 +1,6 @@
 // The engine's pure geometry: head pose and frontalisation, triangle facing and culling, the eyes
 // fading to the camera's in a blink or for a photo looking down, hair on the photo, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   BROWS,
@@ -20,6 +19,7 @@ import {
 } from '../../src/engine/mesh.js';
 import { ACROSS, addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
 import { FaceComposer } from '../../src/engine/compose.js';
+import { realMesh } from './human-mesh.js';
 
 /** A deterministic pseudo-random sequence in [-1, 1). */
 function noise(seed: number) {
@@ -264,19 +264,6 @@ describe('mesh facing and culling', () => {
     assert.ok(Math.abs(filled[200] - 0.5) < 1e-6);
   });
 });
-
-/**
- * The real 468-point mesh, canonical face and triangles, as the engine gets them from human at run time; read from
- * the package's source text so this test needs neither its models nor TensorFlow.
- */
-function realMesh(): { uv: Float32Array; triangles: Uint16Array } {
-  const text = readFileSync(new URL('../../node_modules/@vladmandic/human/src/face/facemeshcoords.ts', import.meta.url), 'utf8');
-  const array = (name: string): number[] => {
-    const open = text.indexOf('= [', text.indexOf(`export const ${name}:`)) + 2;
-    return (JSON.parse(text.slice(open, text.indexOf('];', open) + 1).replace(/,\s*\]/g, ']')) as number[] | number[][]).flat();
-  };
-  return { uv: Float32Array.from(array('UV468')), triangles: Uint16Array.from(array('TRI468')) };
-}
 
 describe('where hair over the photo is looked for (the real mesh)', () => {
   const { uv, triangles } = realMesh();
