@@ -92,7 +92,8 @@ export interface FoldSummary {
   meanDrawnPixels: number;
 }
 
-const round = (x: number, digits = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+/** `x` to `digits` decimals; null when it is not a finite number (a figure with nothing to measure). */
+export const round = (x: number, digits = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

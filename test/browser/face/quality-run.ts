@@ -24,6 +24,7 @@ import {
   percentile,
   mirroredSource,
   qualityMetrics,
+  round,
   scalePolygon,
   summariseFolds,
   type AnalysedFrame,
@@ -354,8 +355,7 @@ export async function landmarkModelsDisagreement(camera: CameraAnalysis): Promis
     const mesh = await humanMesh(input.canvas, { near: input.face.box, within: MATCH_WITHIN });
     if (mesh) errors.push(landmarkError(meshAs68(mesh), input.face.landmarks));
   }
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { frames: errors.length, median: errors.length ? round(percentile(errors, 0.5)) : null, p95: errors.length ? round(percentile(errors, 0.95)) : null };
+  return { frames: errors.length, median: round(percentile(errors, 0.5)), p95: round(percentile(errors, 0.95)) };
 }
 
 export interface SourceAnalysis {
