@@ -235,7 +235,7 @@ async function runQuality(): Promise<void> {
     maxFrames: arg('--frames') ? Number(arg('--frames')) : undefined,
     frames: arg('--analyse') ? frameRanges(arg('--analyse')!) : undefined,
     realtime: process.argv.includes('--realtime'),
-    pictureWidth: 640,
+    pictureWidth: Number(arg('--picture-width') ?? 640),
   };
   const picturesDir = arg('--pictures');
   if (picturesDir) mkdirSync(picturesDir, { recursive: true });

@@ -53,10 +53,11 @@ const BLINK_FADE: [number, number] = [0.15, 0.3];
 const NARROW_EYES: [number, number] = [0.255, 0.285];
 
 /**
- * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, cheeks), source pixels
- * darker than these shares of the photo's median skin luminance are not drawn, smoothly between, so the camera's
- * skin shows instead of strands smeared over the cheek. Skin in deep shade (a strong side light) can fall below
- * the upper share too, and is then partly the camera's.
+ * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, cheeks, the jaw's sides),
+ * source pixels darker than these shares of the photo's median skin luminance are not drawn, smoothly between, nor
+ * their blurred surroundings (the renderer's COVER_BLUR), so the camera's skin fades in instead of strands smeared
+ * over the cheek. Skin in deep shade (a strong side light) can fall below the upper share too, and is then partly
+ * the camera's. Dark vertices anywhere (hair, a beard) are left out of the colour match, which is for skin.
  */
 const DARK_COVER: [number, number] = [0.35, 0.6];
 
@@ -100,8 +101,8 @@ export class FaceComposer {
   #cameraFrontal: Float32Array | null = null;
   #cameraColour: Float32Array | null = null;
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
-  /** Source luminance below which a coverable pixel is hair or a hand (FaceDraw.darkLimit). */
-  #darkLimit: [number, number] = [0, 0];
+  /** Source luminance below which a coverable pixel is hair or a hand (see darkLimit). */
+  #darkLimit: readonly [number, number] = [-2, -1];
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
   /** 0..1: how far the photo's eyes are too narrow to draw on the camera's open eyes (NARROW_EYES). */
@@ -122,7 +123,6 @@ export class FaceComposer {
       indices: new Uint16Array(mesh.triangles.length),
       indexCount: 0,
       coverable: mesh.coverable,
-      darkLimit: this.#darkLimit,
       poseLimit: 0,
       pose: headPose(new Float32Array(MESH_POINTS * 2), new Float32Array(MESH_POINTS)),
     };
@@ -130,6 +130,14 @@ export class FaceComposer {
 
   get hasSource(): boolean {
     return this.#sourceFrontal !== null;
+  }
+
+  /**
+   * For the renderer (SwapSource.darkLimit), from the last setSource: source luminance below `[0]` is hair or a
+   * hand over the face, above `[1]` skin (DARK_COVER of the photo's median skin luminance).
+   */
+  get darkLimit(): readonly [number, number] {
+    return this.#darkLimit;
   }
 
   /** The source face: its landmarks, depth, per-vertex colour and coverage (see FaceLandmarks) in its photo. */
@@ -148,10 +156,9 @@ export class FaceComposer {
     skin.sort((a, b) => a - b);
     const skinLuminance = skin.length ? skin[skin.length >> 1] : 0;
     // No lit skin seen: nothing counts as hair (below -1; the shader's smoothstep needs its lower edge below the upper).
-    this.#darkLimit[0] = skinLuminance > 0 ? DARK_COVER[0] * skinLuminance : -2;
-    this.#darkLimit[1] = skinLuminance > 0 ? DARK_COVER[1] * skinLuminance : -1;
-    // Colour sampled partly off the picture (the card, or the clamped edge) or over hair is not the skin's: filled from its neighbours.
-    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || (mesh.coverable[v] > 0 && luminance(v) < this.#darkLimit[1]) ? 1 : 0));
+    this.#darkLimit = skinLuminance > 0 ? [DARK_COVER[0] * skinLuminance, DARK_COVER[1] * skinLuminance] : [-2, -1];
+    // Colour sampled partly off the picture (the card, or the clamped edge) or over hair or a beard is not the skin's: filled from its neighbours.
+    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < this.#darkLimit[1] ? 1 : 0));
     this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
     this.#cameraFrontal = null;
     this.#updateGain();

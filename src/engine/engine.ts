@@ -241,8 +241,8 @@ export class FaceSwapEngine {
       image.close();
       return;
     }
-    this.#renderer.setSource({ image, points: face.points });
     this.#composer!.setSource(face.points, face.depth, face.vertexColour, face.coverage);
+    this.#renderer.setSource({ image, points: face.points, darkLimit: this.#composer!.darkLimit });
     this.#sourcePoints = face.points;
     this.#hasSource = true;
   }

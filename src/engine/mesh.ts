@@ -112,21 +112,23 @@ export interface MeshTopology {
   /** Blend weight per vertex (featherWeights). */
   feather: Float32Array;
   /**
-   * Per vertex: 1 on the forehead, temples and cheeks, where hair (or a hand) may lie over a photo's face and is
-   * told from skin by being much darker (see FaceDraw.darkLimit); 0 on the features (brows, and a ring around the
-   * eyes and lips: lids, make-up), down the nose, and below the nostrils in the middle and the mouth's corners
-   * at the sides, where a moustache or beard is the face's own.
+   * Per vertex: 1 on the forehead, temples, cheeks and the sides of the jaw, where hair (or a hand) may lie over a
+   * photo's face and is told from skin by being much darker (see SwapSource.darkLimit); 0 on the features (brows,
+   * and a ring around the eyes and lips: lids, make-up), down the nose, and in the middle of the face below the
+   * nostrils (upper lip, chin), where a moustache or goatee is the face's own.
    */
   coverable: Float32Array;
 }
 
 /**
  * Bounds of `coverable` on the canonical face (its midline at x = 0.5; the nostrils at y 0.59, the mouth's corners
- * at 0.70, the chin at 0.95): above the nostrils, and down to the mouth's corners on the outer cheeks, where long
- * hair falls; outside the nose below the brows.
+ * at 0.70 and x 0.5 +- 0.12, the chin at 0.95): above the nostrils, and over the whole height of the face more than
+ * OUTER_FACE from the midline, where long hair falls along the cheeks and the jaw (stopping at the mouth's corners,
+ * strands over the jaw stayed: the thickest seams measured on the webcam clip; at 0.2, one beside the mouth). A full
+ * beard loses its sides to the camera's jaw and keeps its middle, like a goatee. Outside the nose below the brows.
  */
 const COVERABLE_BOTTOM = 0.58;
-const OUTER_CHEEK: { fromMidline: number; bottom: number } = { fromMidline: 0.24, bottom: 0.7 };
+const OUTER_FACE = 0.16;
 const NOSE_STRIP: { halfWidth: number; top: number } = { halfWidth: 0.11, top: 0.33 };
 
 /** The topology of the mesh given as `triangles` (vertex index triples) with the canonical face `uv`. */
@@ -170,8 +172,8 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     const x = uv[v * 2];
     const y = uv[v * 2 + 1];
     const nose = Math.abs(x - 0.5) < NOSE_STRIP.halfWidth && y > NOSE_STRIP.top;
-    const bottom = Math.abs(x - 0.5) > OUTER_CHEEK.fromMidline ? OUTER_CHEEK.bottom : COVERABLE_BOTTOM;
-    return f || nearEyesAndLips[v] || nose || y >= bottom ? 0 : 1;
+    const outer = Math.abs(x - 0.5) > OUTER_FACE;
+    return f || nearEyesAndLips[v] || nose || (y >= COVERABLE_BOTTOM && !outer) ? 0 : 1;
   });
   return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, feather: featherWeights(uv) };
 }

@@ -1,3 +1,5 @@
+import { FACE_OVAL } from './mesh.js';
+
 /**
  * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
  * position, each vertex with its own colour gain (local colour matching, interpolated across the triangles)
@@ -33,18 +35,62 @@ export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
 const FACE_FS = `#version 300 es
 precision mediump float;
 uniform sampler2D u_source;
-uniform vec2 u_dark;
 in vec2 v_uv;
 in float v_alpha;
 in vec3 v_gain;
 in float v_coverable;
 out vec4 colour;
 void main() {
-  vec3 texel = texture(u_source, v_uv).rgb;
-  float covered = v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, dot(texel, vec3(${LUMA.join(', ')}))));
-  float alpha = v_alpha * (1.0 - covered);
-  colour = vec4(clamp(texel * v_gain, 0.0, 1.0) * alpha, alpha);
+  vec4 texel = texture(u_source, v_uv);
+  float alpha = v_alpha * (1.0 - v_coverable * texel.a);
+  colour = vec4(clamp(texel.rgb * v_gain, 0.0, 1.0) * alpha, alpha);
 }`;
+
+/** One triangle over the whole target, for the passes that prepare a source: (0,0) (2,0) (0,2) in texture space. */
+const FULL_VS = `#version 300 es
+out vec2 v_uv;
+void main() {
+  v_uv = vec2(gl_VertexID & 1, gl_VertexID >> 1) * 2.0;
+  gl_Position = vec4(v_uv * 2.0 - 1.0, 0.0, 1.0);
+}`;
+
+const DARK = `1.0 - smoothstep(u_dark.x, u_dark.y, dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')})))`;
+
+/** Per photo pixel, 1 where it is dark enough to be hair or a hand rather than skin, smoothly between. */
+const DARK_FS = `#version 300 es
+precision mediump float;
+uniform sampler2D u_photo;
+uniform vec2 u_dark;
+in vec2 v_uv;
+out vec4 colour;
+void main() {
+  colour = vec4(${DARK}, 0.0, 0.0, 1.0);
+}`;
+
+/**
+ * The source texture: the photo's colour, and in alpha how much each pixel is hair or a hand: dark itself, or
+ * near dark pixels (the dark mask read blurred, at a mipmap level).
+ */
+const SOURCE_FS = `#version 300 es
+precision mediump float;
+uniform sampler2D u_photo;
+uniform sampler2D u_darkMask;
+uniform vec2 u_dark;
+uniform float u_blurLod;
+in vec2 v_uv;
+out vec4 colour;
+void main() {
+  colour = vec4(texture(u_photo, v_uv).rgb, max(${DARK}, textureLod(u_darkMask, v_uv, u_blurLod).r));
+}`;
+
+/**
+ * How far hair's edge is softened, as a share of the source face's width: where hair meets the photo's skin the
+ * camera's face fades in over about this distance instead of starting at a hard edge that follows each strand (a
+ * cheek in shade beside long hair left a vertical cut down the face). Prepared once per source, so the face
+ * shader reads one texture as before: reading a second, mipmapped one there delayed the first swapped frame on the
+ * demo page from about 0.55 s to 1 s (medians of 6 runs on SwiftShader).
+ */
+const COVER_BLUR = 1 / 24;
 
 /** The face canvas grows in steps, so a moving face does not reallocate it every frame. */
 const FACE_CANVAS_STEP = 64;
@@ -53,6 +99,11 @@ export interface SwapSource {
   image: ImageBitmap;
   /** Landmarks in the image's pixels. */
   points: Float32Array;
+  /**
+   * Source luminance (0..1) below `[0]` counts as hair or a hand over the face, above `[1]` as skin, smoothly
+   * between (see FaceComposer.darkLimit). Where FaceDraw.coverable allows, such pixels are not drawn.
+   */
+  darkLimit: readonly [number, number];
 }
 
 /** One frame's face for renderFace. */
@@ -64,12 +115,10 @@ export interface FaceDraw {
   /** Per vertex, the RGB factor applied to the source's colour. */
   gain: Float32Array;
   /**
-   * Per vertex, 0..1: where a source pixel darker than `darkLimit` is taken as hair or a hand over the photo's
-   * face, not skin, and is not drawn (the camera's face shows there).
+   * Per vertex, 0..1: where a source pixel darker than the source's `darkLimit`, or near such pixels, is taken as
+   * hair or a hand over the photo's face, not skin, and is not drawn (the camera's face shows there).
    */
   coverable: Float32Array;
-  /** Source luminance (0..1) below `[0]` counts as covering the face, above `[1]` as skin, smoothly between. */
-  darkLimit: [number, number];
   /** The triangles to draw (vertex index triples) and how many indices of it are used. */
   indices: Uint16Array;
   indexCount: number;
@@ -93,10 +142,10 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgr
   return program;
 }
 
-function texture(gl: WebGL2RenderingContext): WebGLTexture {
+function texture(gl: WebGL2RenderingContext, minFilter: number = gl.LINEAR): WebGLTexture {
   const tex = gl.createTexture()!;
   gl.bindTexture(gl.TEXTURE_2D, tex);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, minFilter);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
@@ -118,7 +167,15 @@ export class FaceRenderer {
   readonly faceCanvas: HTMLCanvasElement;
   readonly #gl: WebGL2RenderingContext;
   readonly #faceProgram: WebGLProgram;
+  /** The source photo as given (SwapSource.image); only read while preparing #sourceTexture. */
+  readonly #photoTexture: WebGLTexture;
+  /** DARK_FS of the photo, with mipmaps to read it blurred. */
+  readonly #darkMaskTexture: WebGLTexture;
+  /** What the face is drawn from (SOURCE_FS): the photo's colour, with where it is hair in alpha. */
   readonly #sourceTexture: WebGLTexture;
+  readonly #darkProgram: WebGLProgram;
+  readonly #sourceProgram: WebGLProgram;
+  readonly #framebuffer: WebGLFramebuffer;
   readonly #faceVao: WebGLVertexArrayObject;
   readonly #positionBuffer: WebGLBuffer;
   readonly #sourceUvBuffer: WebGLBuffer;
@@ -145,9 +202,14 @@ export class FaceRenderer {
     if (!gl) throw new Error('WebGL2 is not available');
     this.#gl = gl;
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
+    this.#photoTexture = texture(gl);
+    this.#darkMaskTexture = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     this.#sourceTexture = texture(gl);
+    this.#darkProgram = compile(gl, FULL_VS, DARK_FS);
+    this.#sourceProgram = compile(gl, FULL_VS, SOURCE_FS);
+    this.#framebuffer = gl.createFramebuffer()!;
     this.#u = {};
-    for (const name of ['u_box', 'u_source', 'u_dark']) {
+    for (const name of ['u_box', 'u_source']) {
       this.#u[name] = gl.getUniformLocation(this.#faceProgram, name);
     }
 
@@ -180,17 +242,60 @@ export class FaceRenderer {
   /** Uploads a new source face; used from the next drawn frame on. */
   setSource(source: SwapSource): void {
     const gl = this.#gl;
-    gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
+    const { width, height } = source.image;
+    gl.bindTexture(gl.TEXTURE_2D, this.#photoTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source.image);
+    gl.bindTexture(gl.TEXTURE_2D, this.#darkMaskTexture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, width, height, 0, gl.RED, gl.UNSIGNED_BYTE, null);
+    gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+    let minX = Infinity;
+    let maxX = -Infinity;
+    for (const i of FACE_OVAL) {
+      minX = Math.min(minX, source.points[i * 2]);
+      maxX = Math.max(maxX, source.points[i * 2]);
+    }
+    const blurLod = Math.max(0, Math.log2((maxX - minX) * COVER_BLUR));
+    this.#drawPhotoPass(this.#darkProgram, this.#darkMaskTexture, source, {});
+    gl.bindTexture(gl.TEXTURE_2D, this.#darkMaskTexture);
+    gl.generateMipmap(gl.TEXTURE_2D);
+    this.#drawPhotoPass(this.#sourceProgram, this.#sourceTexture, source, { u_darkMask: this.#darkMaskTexture, u_blurLod: blurLod });
     const uv = new Float32Array(source.points.length);
     for (let i = 0; i < uv.length; i += 2) {
-      uv[i] = source.points[i] / source.image.width;
-      uv[i + 1] = source.points[i + 1] / source.image.height;
+      uv[i] = source.points[i] / width;
+      uv[i + 1] = source.points[i + 1] / height;
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, uv);
     this.#source?.image.close();
     this.#source = source;
+  }
+
+  /** Draws `program` over the whole of `target` (the photo's size) from the photo, `extra` a texture or a float. */
+  #drawPhotoPass(program: WebGLProgram, target: WebGLTexture, source: SwapSource, extra: Record<string, WebGLTexture | number>): void {
+    const gl = this.#gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.#framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, target, 0);
+    gl.viewport(0, 0, source.image.width, source.image.height);
+    gl.disable(gl.BLEND);
+    gl.useProgram(program);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D, this.#photoTexture);
+    gl.uniform1i(gl.getUniformLocation(program, 'u_photo'), 0);
+    gl.uniform2f(gl.getUniformLocation(program, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
+    for (const [name, value] of Object.entries(extra)) {
+      if (typeof value === 'number') {
+        gl.uniform1f(gl.getUniformLocation(program, name), value);
+      } else {
+        gl.activeTexture(gl.TEXTURE1);
+        gl.bindTexture(gl.TEXTURE_2D, value);
+        gl.uniform1i(gl.getUniformLocation(program, name), 1);
+      }
+    }
+    gl.bindVertexArray(null);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.activeTexture(gl.TEXTURE0);
   }
 
   /**
@@ -233,7 +338,6 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.uniform1i(this.#u.u_source, 0);
     gl.uniform4f(this.#u.u_box, bx, by, bw, bh);
-    gl.uniform2f(this.#u.u_dark, draw.darkLimit[0], draw.darkLimit[1]);
     gl.bindVertexArray(this.#faceVao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#positionBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, face);

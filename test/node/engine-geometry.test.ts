@@ -225,7 +225,7 @@ describe('mesh facing and culling', () => {
     const limitFor = (skin: number) => {
       const composer = new FaceComposer(mesh);
       composer.setSource(points, depth, new Float32Array(MESH_POINTS * 3).fill(skin), new Float32Array(MESH_POINTS).fill(1));
-      return composer.compose(points, depth, 1, 0).darkLimit.slice();
+      return composer.darkLimit.slice();
     };
     const light = limitFor(0.6);
     const dark = limitFor(0.2);
@@ -235,18 +235,20 @@ describe('mesh facing and culling', () => {
     assert.ok(none[0] < none[1] && none[1] < 0, `no lit skin: nothing is hair, and the shader still gets a range (${none})`);
   });
 
-  it('matches colour around hair on the photo, not on it', () => {
+  it('matches colour around hair or a beard on the photo, not on it', () => {
     const points = uv.map((v) => v * 200);
     const depth = new Float32Array(MESH_POINTS);
     const camera = new Float32Array(MESH_POINTS * 3).fill(0.5);
     const source = camera.slice();
     const hair = mesh.coverable.indexOf(1);
-    source.fill(0.05, hair * 3, hair * 3 + 3);
+    const beard = mesh.coverable.findIndex((c, v) => c === 0 && !mesh.feature[v]);
+    for (const v of [hair, beard]) source.fill(0.05, v * 3, v * 3 + 3);
     const composer = new FaceComposer(mesh);
     composer.setSource(points, depth, source, new Float32Array(MESH_POINTS).fill(1));
     composer.updateCamera(points, depth, camera);
     const { gain } = composer.compose(points, depth, 1, 0);
     assert.ok(Math.abs(gain[hair * 3] - 1) < 1e-3, `gain over the hair ${gain[hair * 3]}: from the skin around it`);
+    assert.ok(Math.abs(gain[beard * 3] - 1) < 1e-3, `gain over the beard ${gain[beard * 3]}: from the skin around it`);
   });
 
   it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
@@ -272,16 +274,17 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
     for (const v of vertices) assert.equal(mesh.coverable[v], expected, `${where}: vertex ${v}`);
   };
 
-  it('on the forehead, the temples and the cheeks', () => {
+  it('on the forehead, the temples, the cheeks and the sides of the jaw, where long hair falls', () => {
     expectCoverable([69, 108, 151, 337, 299], 1, 'forehead');
     expectCoverable([54, 284], 1, 'temples');
     expectCoverable([50, 280, 123, 352, 147, 187], 1, 'cheeks');
+    expectCoverable([135, 138, 172, 136, 149, 364, 367, 397, 365, 378], 1, 'sides of the jaw');
   });
 
-  it('never on the features, down the nose or where a beard grows', () => {
+  it('never on the features, down the nose or where a moustache or goatee grows', () => {
     expectCoverable([...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER], 0, 'feature');
     expectCoverable([6, 197, 5, 4, 1], 0, 'nose');
-    expectCoverable([164, 18, 200, 152, 135, 138, 172, 364, 367, 397], 0, 'upper lip, chin and jaw');
+    expectCoverable([164, 18, 200, 152, 176, 400, 202, 422], 0, 'upper lip, chin and beside the mouth');
   });
 });
 
