@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { engineAssetUrls, nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { FACE_OVAL, featherWeights, MESH_POINTS } from '../../../src/engine/mesh.js';
 import { blendYuv, yuvCoefficients } from '../../../src/engine/output.js';
+import { FaceRenderer, type FaceDraw } from '../../../src/engine/renderer.js';
 import { LocalTransport } from '../../../src/rtc/local-transport.js';
 import { FaceswapError } from '../../../src/core/errors.js';
 
@@ -21,6 +22,64 @@ describe('face mesh geometry', () => {
     const weights = featherWeights(circleUv());
     for (const v of FACE_OVAL) expect(weights[v]).to.equal(0);
     expect(weights[1]).to.equal(1);
+  });
+});
+
+describe('face renderer: hair over the photo', () => {
+  const size = 200;
+  const band = [90, 110];
+  /** A photo of even skin with a dark vertical band (a strand of hair) at x 90 to 110. */
+  async function photoWithStrand(): Promise<ImageBitmap> {
+    const pixels = new Uint8ClampedArray(size * size * 4);
+    for (let i = 0; i < size * size; i++) {
+      const x = i % size;
+      pixels.set(x >= band[0] && x < band[1] ? [20, 20, 20, 255] : [200, 160, 140, 255], i * 4);
+    }
+    return createImageBitmap(new ImageData(pixels, size, size));
+  }
+
+  /** The photo drawn onto itself over one square (the face 200 px wide); the alpha of the middle row. */
+  async function alphaAcross(coverable: number): Promise<number[]> {
+    const points = new Float32Array(MESH_POINTS * 2).fill(size / 2);
+    [0, 0, size, 0, size, size, 0, size].forEach((value, i) => (points[i] = value));
+    points.set([0, size / 2], FACE_OVAL[0] * 2);
+    points.set([size, size / 2], FACE_OVAL[1] * 2);
+    const renderer = new FaceRenderer(MESH_POINTS, 6);
+    try {
+      // The skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.darkLimit gives.
+      renderer.setSource({ image: await photoWithStrand(), points, darkLimit: [0.233, 0.399] });
+      const draw: FaceDraw = {
+        points,
+        alpha: new Float32Array(MESH_POINTS).fill(1),
+        gain: new Float32Array(MESH_POINTS * 3).fill(1),
+        coverable: new Float32Array(MESH_POINTS).fill(coverable),
+        indices: Uint16Array.from([0, 1, 2, 0, 2, 3]),
+        indexCount: 6,
+      };
+      const box = renderer.renderFace(draw, size, size)!;
+      const face = new Uint8Array(box[2] * box[3] * 4);
+      renderer.readFace(box, face);
+      const row = box[3] >> 1;
+      return Array.from({ length: box[2] }, (_, x) => face[(row * box[2] + x) * 4 + 3]);
+    } finally {
+      renderer.dispose();
+    }
+  }
+
+  it('leaves out a dark strand where hair is looked for, fading in over a few pixels beside it', async () => {
+    const alpha = await alphaAcross(1);
+    expect(alpha[20], 'skin far from the strand').to.equal(255);
+    expect(alpha[100], 'the strand').to.be.below(8);
+    // The mask is blurred over 1/24 of the face (8 px here): a hard mask would be 255 right beside the strand.
+    expect(alpha[band[1] + 3], 'skin beside the strand').to.be.within(8, 240);
+    expect(alpha[band[0] - 4], 'skin beside the strand, the other side').to.be.within(8, 240);
+    expect(alpha[band[1] + 30], 'skin past the blur').to.be.above(250);
+  });
+
+  it("draws the strand where hair is not looked for (a beard or brows are the face's own)", async () => {
+    const alpha = await alphaAcross(0);
+    expect(alpha[100]).to.equal(255);
+    expect(alpha[band[1] + 3]).to.equal(255);
   });
 });
 
