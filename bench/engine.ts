@@ -7,7 +7,8 @@
 // clip, default 8 x 2, plus the frames a camera's catalogue entry lists: franck-blink's blinks), --analyse 110-130
 // (these frames instead), --frames N (only each camera's first N frames), --no-controls (the engine alone, no
 // negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
-// --pictures DIR (side-by-side input | output PNG of each pair's worst frame), --markdown (a results table),
+// --pictures DIR (side-by-side input | output PNG of each pair's worst frame, --picture-width px wide, default 640),
+// --markdown (a results table),
 // --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
 // the machine's load; by default each frame waits for the model, see recordEngine in quality-run.ts).
 // Analyses that do not depend on the engine and every pair's result are kept under

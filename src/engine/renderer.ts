@@ -29,7 +29,7 @@ void main() {
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
 
-/** Luminance of an RGB colour (Rec. 601 weights), as the face shader and the hair limit (compose.ts) read it. */
+/** Luminance of an RGB colour (Rec. 601 weights), as the dark mask (DARK_AT_UV) and the hair limit (compose.ts) read it. */
 export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
 
 const FACE_FS = `#version 300 es
@@ -54,17 +54,19 @@ void main() {
   gl_Position = vec4(v_uv * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
-const DARK = `1.0 - smoothstep(u_dark.x, u_dark.y, dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')})))`;
+/** GLSL: 1 where the photo at v_uv is darker than u_dark.x (hair or a hand), 0 above u_dark.y (skin). */
+const DARK_AT_UV = `1.0 - smoothstep(u_dark.x, u_dark.y, dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')})))`;
 
 /** Per photo pixel, 1 where it is dark enough to be hair or a hand rather than skin, smoothly between. */
+// highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
 const DARK_FS = `#version 300 es
-precision mediump float;
+precision highp float;
 uniform sampler2D u_photo;
 uniform vec2 u_dark;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  colour = vec4(${DARK}, 0.0, 0.0, 1.0);
+  colour = vec4(${DARK_AT_UV}, 0.0, 0.0, 1.0);
 }`;
 
 /**
@@ -72,7 +74,7 @@ void main() {
  * near dark pixels (the dark mask read blurred, at a mipmap level).
  */
 const SOURCE_FS = `#version 300 es
-precision mediump float;
+precision highp float;
 uniform sampler2D u_photo;
 uniform sampler2D u_darkMask;
 uniform vec2 u_dark;
@@ -80,7 +82,7 @@ uniform float u_blurLod;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  colour = vec4(texture(u_photo, v_uv).rgb, max(${DARK}, textureLod(u_darkMask, v_uv, u_blurLod).r));
+  colour = vec4(texture(u_photo, v_uv).rgb, max(${DARK_AT_UV}, textureLod(u_darkMask, v_uv, u_blurLod).r));
 }`;
 
 /**
@@ -101,7 +103,8 @@ export interface SwapSource {
   points: Float32Array;
   /**
    * Source luminance (0..1) below `[0]` counts as hair or a hand over the face, above `[1]` as skin, smoothly
-   * between (see FaceComposer.darkLimit). Where FaceDraw.coverable allows, such pixels are not drawn.
+   * between (see FaceComposer.darkLimit). Where FaceDraw.coverable allows, such pixels are not drawn, and the pixels
+   * near them fade (COVER_BLUR).
    */
   darkLimit: readonly [number, number];
 }
@@ -167,10 +170,6 @@ export class FaceRenderer {
   readonly faceCanvas: HTMLCanvasElement;
   readonly #gl: WebGL2RenderingContext;
   readonly #faceProgram: WebGLProgram;
-  /** The source photo as given (SwapSource.image); only read while preparing #sourceTexture. */
-  readonly #photoTexture: WebGLTexture;
-  /** DARK_FS of the photo, with mipmaps to read it blurred. */
-  readonly #darkMaskTexture: WebGLTexture;
   /** What the face is drawn from (SOURCE_FS): the photo's colour, with where it is hair in alpha. */
   readonly #sourceTexture: WebGLTexture;
   readonly #darkProgram: WebGLProgram;
@@ -202,8 +201,6 @@ export class FaceRenderer {
     if (!gl) throw new Error('WebGL2 is not available');
     this.#gl = gl;
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
-    this.#photoTexture = texture(gl);
-    this.#darkMaskTexture = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     this.#sourceTexture = texture(gl);
     this.#darkProgram = compile(gl, FULL_VS, DARK_FS);
     this.#sourceProgram = compile(gl, FULL_VS, SOURCE_FS);
@@ -243,9 +240,10 @@ export class FaceRenderer {
   setSource(source: SwapSource): void {
     const gl = this.#gl;
     const { width, height } = source.image;
-    gl.bindTexture(gl.TEXTURE_2D, this.#photoTexture);
+    // The photo as given and its dark mask are needed only to prepare the source texture.
+    const photo = texture(gl);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source.image);
-    gl.bindTexture(gl.TEXTURE_2D, this.#darkMaskTexture);
+    const darkMask = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, width, height, 0, gl.RED, gl.UNSIGNED_BYTE, null);
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
@@ -255,11 +253,13 @@ export class FaceRenderer {
       minX = Math.min(minX, source.points[i * 2]);
       maxX = Math.max(maxX, source.points[i * 2]);
     }
-    const blurLod = Math.max(0, Math.log2((maxX - minX) * COVER_BLUR));
-    this.#drawPhotoPass(this.#darkProgram, this.#darkMaskTexture, source, {});
-    gl.bindTexture(gl.TEXTURE_2D, this.#darkMaskTexture);
+    const blurLod = Math.max(0, Math.log2((maxX - minX) * COVER_BLUR)) || 0;
+    this.#drawPhotoPass(this.#darkProgram, darkMask, photo, source);
+    gl.bindTexture(gl.TEXTURE_2D, darkMask);
     gl.generateMipmap(gl.TEXTURE_2D);
-    this.#drawPhotoPass(this.#sourceProgram, this.#sourceTexture, source, { u_darkMask: this.#darkMaskTexture, u_blurLod: blurLod });
+    this.#drawPhotoPass(this.#sourceProgram, this.#sourceTexture, photo, source, { texture: darkMask, lod: blurLod });
+    gl.deleteTexture(photo);
+    gl.deleteTexture(darkMask);
     const uv = new Float32Array(source.points.length);
     for (let i = 0; i < uv.length; i += 2) {
       uv[i] = source.points[i] / width;
@@ -271,8 +271,14 @@ export class FaceRenderer {
     this.#source = source;
   }
 
-  /** Draws `program` over the whole of `target` (the photo's size) from the photo, `extra` a texture or a float. */
-  #drawPhotoPass(program: WebGLProgram, target: WebGLTexture, source: SwapSource, extra: Record<string, WebGLTexture | number>): void {
+  /** Draws `program` over the whole of `target` (the photo's size) from `photo`, and from `darkMask` when given. */
+  #drawPhotoPass(
+    program: WebGLProgram,
+    target: WebGLTexture,
+    photo: WebGLTexture,
+    source: SwapSource,
+    darkMask?: { texture: WebGLTexture; lod: number },
+  ): void {
     const gl = this.#gl;
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.#framebuffer);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, target, 0);
@@ -280,17 +286,14 @@ export class FaceRenderer {
     gl.disable(gl.BLEND);
     gl.useProgram(program);
     gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.#photoTexture);
+    gl.bindTexture(gl.TEXTURE_2D, photo);
     gl.uniform1i(gl.getUniformLocation(program, 'u_photo'), 0);
     gl.uniform2f(gl.getUniformLocation(program, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
-    for (const [name, value] of Object.entries(extra)) {
-      if (typeof value === 'number') {
-        gl.uniform1f(gl.getUniformLocation(program, name), value);
-      } else {
-        gl.activeTexture(gl.TEXTURE1);
-        gl.bindTexture(gl.TEXTURE_2D, value);
-        gl.uniform1i(gl.getUniformLocation(program, name), 1);
-      }
+    if (darkMask) {
+      gl.activeTexture(gl.TEXTURE1);
+      gl.bindTexture(gl.TEXTURE_2D, darkMask.texture);
+      gl.uniform1i(gl.getUniformLocation(program, 'u_darkMask'), 1);
+      gl.uniform1f(gl.getUniformLocation(program, 'u_blurLod'), darkMask.lod);
     }
     gl.bindVertexArray(null);
     gl.drawArrays(gl.TRIANGLES, 0, 3);

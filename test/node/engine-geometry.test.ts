@@ -241,7 +241,7 @@ describe('mesh facing and culling', () => {
     const camera = new Float32Array(MESH_POINTS * 3).fill(0.5);
     const source = camera.slice();
     const hair = mesh.coverable.indexOf(1);
-    const beard = mesh.coverable.findIndex((c, v) => c === 0 && !mesh.feature[v]);
+    const beard = mesh.coverable.findIndex((c, v) => c === 0 && !mesh.feature[v]); // where hair is not looked for
     for (const v of [hair, beard]) source.fill(0.05, v * 3, v * 3 + 3);
     const composer = new FaceComposer(mesh);
     composer.setSource(points, depth, source, new Float32Array(MESH_POINTS).fill(1));

@@ -27,27 +27,32 @@ describe('face mesh geometry', () => {
 
 describe('face renderer: hair over the photo', () => {
   const size = 200;
-  const band = [90, 110];
-  /** A photo of even skin with a dark vertical band (a strand of hair) at x 90 to 110. */
-  async function photoWithStrand(): Promise<ImageBitmap> {
+  /** A strand of hair, and a single hair two pixels wide. */
+  const strand = [50, 70];
+  const hair = [150, 152];
+  const upperSkin = [200, 160, 140];
+  const lowerSkin = [150, 190, 170];
+  /** A photo of skin (one colour above the middle row, another below) with two dark vertical hairs. */
+  async function photoWithHair(): Promise<ImageBitmap> {
     const pixels = new Uint8ClampedArray(size * size * 4);
     for (let i = 0; i < size * size; i++) {
       const x = i % size;
-      pixels.set(x >= band[0] && x < band[1] ? [20, 20, 20, 255] : [200, 160, 140, 255], i * 4);
+      const dark = (x >= strand[0] && x < strand[1]) || (x >= hair[0] && x < hair[1]);
+      pixels.set(dark ? [20, 20, 20, 255] : [...(i < (size * size) / 2 ? upperSkin : lowerSkin), 255], i * 4);
     }
     return createImageBitmap(new ImageData(pixels, size, size));
   }
 
-  /** The photo drawn onto itself over one square (the face 200 px wide); the alpha of the middle row. */
-  async function alphaAcross(coverable: number): Promise<number[]> {
+  /** The photo drawn onto itself over one square (the face 200 px wide): RGBA of row `y` from the top. */
+  async function rowOfFace(coverable: number, y: number): Promise<number[][]> {
     const points = new Float32Array(MESH_POINTS * 2).fill(size / 2);
     [0, 0, size, 0, size, size, 0, size].forEach((value, i) => (points[i] = value));
     points.set([0, size / 2], FACE_OVAL[0] * 2);
     points.set([size, size / 2], FACE_OVAL[1] * 2);
     const renderer = new FaceRenderer(MESH_POINTS, 6);
     try {
-      // The skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.darkLimit gives.
-      renderer.setSource({ image: await photoWithStrand(), points, darkLimit: [0.233, 0.399] });
+      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.darkLimit gives.
+      renderer.setSource({ image: await photoWithHair(), points, darkLimit: [0.233, 0.399] });
       const draw: FaceDraw = {
         points,
         alpha: new Float32Array(MESH_POINTS).fill(1),
@@ -59,27 +64,31 @@ describe('face renderer: hair over the photo', () => {
       const box = renderer.renderFace(draw, size, size)!;
       const face = new Uint8Array(box[2] * box[3] * 4);
       renderer.readFace(box, face);
-      const row = box[3] >> 1;
-      return Array.from({ length: box[2] }, (_, x) => face[(row * box[2] + x) * 4 + 3]);
+      const row = box[3] - 1 - y; // readFace gives GL's rows, bottom first
+      return Array.from({ length: box[2] }, (_, x) => Array.from(face.subarray((row * box[2] + x) * 4, (row * box[2] + x) * 4 + 4)));
     } finally {
       renderer.dispose();
     }
   }
 
-  it('leaves out a dark strand where hair is looked for, fading in over a few pixels beside it', async () => {
-    const alpha = await alphaAcross(1);
-    expect(alpha[20], 'skin far from the strand').to.equal(255);
-    expect(alpha[100], 'the strand').to.be.below(8);
+  it('leaves out dark hair where hair is looked for, fading in over a few pixels beside it', async () => {
+    const pixels = await rowOfFace(1, 50);
+    const alpha = pixels.map((p) => p[3]);
+    expect(pixels[110], 'skin far from the hair: the photo as it is, the right way up').to.deep.equal([...upperSkin, 255]);
+    expect(alpha[60], 'the strand').to.be.below(8);
+    expect(alpha[150], 'a hair two pixels wide').to.be.below(8);
     // The mask is blurred over 1/24 of the face (8 px here): a hard mask would be 255 right beside the strand.
-    expect(alpha[band[1] + 3], 'skin beside the strand').to.be.within(8, 240);
-    expect(alpha[band[0] - 4], 'skin beside the strand, the other side').to.be.within(8, 240);
-    expect(alpha[band[1] + 30], 'skin past the blur').to.be.above(250);
+    expect(alpha[strand[1] + 3], 'skin beside the strand').to.be.within(8, 240);
+    expect(alpha[strand[0] - 4], 'skin beside the strand, the other side').to.be.within(8, 240);
+    expect(alpha[strand[1] + 30], 'skin past the blur').to.be.above(250);
+    expect((await rowOfFace(1, 150))[110], 'the lower half').to.deep.equal([...lowerSkin, 255]);
   });
 
-  it("draws the strand where hair is not looked for (a beard or brows are the face's own)", async () => {
-    const alpha = await alphaAcross(0);
-    expect(alpha[100]).to.equal(255);
-    expect(alpha[band[1] + 3]).to.equal(255);
+  it("draws the hair where hair is not looked for (a beard or brows are the face's own)", async () => {
+    const alpha = (await rowOfFace(0, 50)).map((p) => p[3]);
+    expect(alpha[60]).to.equal(255);
+    expect(alpha[150]).to.equal(255);
+    expect(alpha[strand[1] + 3]).to.equal(255);
   });
 });
 
