@@ -8,6 +8,17 @@ export const FACE_OVAL = [
   54, 103, 67, 109,
 ];
 
+/** How wide the face contour is along x, in the units of `points` (x0 y0 x1 y1 ...). */
+export function ovalWidth(points: Float32Array): number {
+  let minX = Infinity;
+  let maxX = -Infinity;
+  for (const i of FACE_OVAL) {
+    minX = Math.min(minX, points[i * 2]);
+    maxX = Math.max(maxX, points[i * 2]);
+  }
+  return maxX - minX;
+}
+
 /** Distance from (px, py) to the segment a-b. */
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;
@@ -26,13 +37,7 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
  * leaves no seam (border ratio 1.12 -> 1.13 there).
  */
 export function featherWeights(uv: Float32Array, feather = 0.12): Float32Array {
-  let minX = Infinity;
-  let maxX = -Infinity;
-  for (const i of FACE_OVAL) {
-    minX = Math.min(minX, uv[i * 2]);
-    maxX = Math.max(maxX, uv[i * 2]);
-  }
-  const width = Math.max(1e-6, (maxX - minX) * feather);
+  const width = Math.max(1e-6, ovalWidth(uv) * feather);
   const weights = new Float32Array(MESH_POINTS);
   for (let v = 0; v < MESH_POINTS; v++) {
     const px = uv[v * 2];

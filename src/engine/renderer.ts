@@ -1,4 +1,4 @@
-import { FACE_OVAL } from './mesh.js';
+import { ovalWidth } from './mesh.js';
 
 /**
  * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
@@ -29,7 +29,7 @@ void main() {
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
 
-/** Luminance of an RGB colour (Rec. 601 weights), as the dark mask (DARK_AT_UV) and the hair limit (compose.ts) read it. */
+/** Luminance of an RGB colour (Rec. 601 weights), as the dark mask (DARK_FS) and the hair limit (compose.ts) read it. */
 export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
 
 const FACE_FS = `#version 300 es
@@ -54,10 +54,10 @@ void main() {
   gl_Position = vec4(v_uv * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
-/** GLSL: 1 where the photo at v_uv is darker than u_dark.x (hair or a hand), 0 above u_dark.y (skin). */
-const DARK_AT_UV = `1.0 - smoothstep(u_dark.x, u_dark.y, dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')})))`;
-
-/** Per photo pixel, 1 where it is dark enough to be hair or a hand rather than skin, smoothly between. */
+/**
+ * Per photo pixel, 1 where it is dark enough to be hair or a hand rather than skin (below u_dark.x; 0 above
+ * u_dark.y), smoothly between.
+ */
 // highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
 const DARK_FS = `#version 300 es
 precision highp float;
@@ -66,23 +66,24 @@ uniform vec2 u_dark;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  colour = vec4(${DARK_AT_UV}, 0.0, 0.0, 1.0);
+  float luma = dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')}));
+  colour = vec4(1.0 - smoothstep(u_dark.x, u_dark.y, luma), 0.0, 0.0, 1.0);
 }`;
 
 /**
- * The source texture: the photo's colour, and in alpha how much each pixel is hair or a hand: dark itself, or
- * near dark pixels (the dark mask read blurred, at a mipmap level).
+ * The source texture: the photo's colour, and in alpha how much each pixel is hair or a hand: the dark mask itself
+ * (its full-size level), or near dark pixels (the mask read blurred, at a mipmap level).
  */
 const SOURCE_FS = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
 uniform sampler2D u_darkMask;
-uniform vec2 u_dark;
 uniform float u_blurLod;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  colour = vec4(texture(u_photo, v_uv).rgb, max(${DARK_AT_UV}, textureLod(u_darkMask, v_uv, u_blurLod).r));
+  float hair = max(textureLod(u_darkMask, v_uv, 0.0).r, textureLod(u_darkMask, v_uv, u_blurLod).r);
+  colour = vec4(texture(u_photo, v_uv).rgb, hair);
 }`;
 
 /**
@@ -247,13 +248,7 @@ export class FaceRenderer {
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, width, height, 0, gl.RED, gl.UNSIGNED_BYTE, null);
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
-    let minX = Infinity;
-    let maxX = -Infinity;
-    for (const i of FACE_OVAL) {
-      minX = Math.min(minX, source.points[i * 2]);
-      maxX = Math.max(maxX, source.points[i * 2]);
-    }
-    const blurLod = Math.max(0, Math.log2((maxX - minX) * COVER_BLUR)) || 0;
+    const blurLod = Math.max(0, Math.log2(ovalWidth(source.points) * COVER_BLUR)) || 0;
     this.#drawPhotoPass(this.#darkProgram, darkMask, photo, source);
     gl.bindTexture(gl.TEXTURE_2D, darkMask);
     gl.generateMipmap(gl.TEXTURE_2D);
@@ -271,7 +266,7 @@ export class FaceRenderer {
     this.#source = source;
   }
 
-  /** Draws `program` over the whole of `target` (the photo's size) from `photo`, and from `darkMask` when given. */
+  /** Draws `program` over the whole of `target` (the photo's size) from `photo`: with the source's darkLimit, or with `darkMask` when given. */
   #drawPhotoPass(
     program: WebGLProgram,
     target: WebGLTexture,
@@ -288,12 +283,13 @@ export class FaceRenderer {
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, photo);
     gl.uniform1i(gl.getUniformLocation(program, 'u_photo'), 0);
-    gl.uniform2f(gl.getUniformLocation(program, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
     if (darkMask) {
       gl.activeTexture(gl.TEXTURE1);
       gl.bindTexture(gl.TEXTURE_2D, darkMask.texture);
       gl.uniform1i(gl.getUniformLocation(program, 'u_darkMask'), 1);
       gl.uniform1f(gl.getUniformLocation(program, 'u_blurLod'), darkMask.lod);
+    } else {
+      gl.uniform2f(gl.getUniformLocation(program, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
     }
     gl.bindVertexArray(null);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
