@@ -122,7 +122,6 @@ export class FaceComposer {
       gain: this.#gain,
       indices: new Uint16Array(mesh.triangles.length),
       indexCount: 0,
-      coverable: mesh.coverable,
       poseLimit: 0,
       pose: headPose(new Float32Array(MESH_POINTS * 2), new Float32Array(MESH_POINTS)),
     };

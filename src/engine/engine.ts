@@ -166,7 +166,7 @@ export class FaceSwapEngine {
           const mesh = meshTopology(msg.triangles, msg.uv);
           this.#composer = new FaceComposer(mesh);
           try {
-            this.#renderer = new FaceRenderer(MESH_POINTS, msg.triangles.length);
+            this.#renderer = new FaceRenderer(mesh);
             resolve();
           } catch (error) {
             reject(error);

@@ -1,4 +1,4 @@
-import { ovalWidth } from './mesh.js';
+import { MESH_POINTS, ovalWidth, type MeshTopology } from './mesh.js';
 
 /**
  * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
@@ -15,16 +15,13 @@ in vec2 a_position;
 in vec2 a_sourceUv;
 in float a_alpha;
 in vec3 a_gain;
-in float a_coverable;
 out vec2 v_uv;
 out float v_alpha;
 out vec3 v_gain;
-out float v_coverable;
 void main() {
   v_uv = a_sourceUv;
   v_alpha = a_alpha;
   v_gain = a_gain;
-  v_coverable = a_coverable;
   vec2 p = (a_position - u_box.xy) / u_box.zw;
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
@@ -38,15 +35,14 @@ uniform sampler2D u_source;
 in vec2 v_uv;
 in float v_alpha;
 in vec3 v_gain;
-in float v_coverable;
 out vec4 colour;
 void main() {
   vec4 texel = texture(u_source, v_uv);
-  float alpha = v_alpha * (1.0 - v_coverable * texel.a);
+  float alpha = v_alpha * (1.0 - texel.a);
   colour = vec4(clamp(texel.rgb * v_gain, 0.0, 1.0) * alpha, alpha);
 }`;
 
-/** One triangle over the whole target, for the passes that prepare a source: (0,0) (2,0) (0,2) in texture space. */
+/** One triangle over the whole target, for the pass that prepares the source texture: (0,0) (2,0) (0,2) in texture space. */
 const FULL_VS = `#version 300 es
 out vec2 v_uv;
 void main() {
@@ -54,9 +50,22 @@ void main() {
   gl_Position = vec4(v_uv * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
+/** The source mesh drawn where it lies on the photo (texture space), each vertex with its `coverable` weight. */
+const MESH_ON_PHOTO_VS = `#version 300 es
+in vec2 a_sourceUv;
+in float a_coverable;
+out vec2 v_uv;
+out float v_coverable;
+void main() {
+  v_uv = a_sourceUv;
+  v_coverable = a_coverable;
+  gl_Position = vec4(a_sourceUv * 2.0 - 1.0, 0.0, 1.0);
+}`;
+
 /**
- * Per photo pixel, 1 where it is dark enough to be hair or a hand rather than skin (below u_dark.x; 0 above
- * u_dark.y), smoothly between.
+ * Per photo pixel, 1 where it is hair or a hand over the face: dark (below u_dark.x; 0 above u_dark.y, skin) on a
+ * part of the face where hair is looked for (MeshTopology.coverable). Brows, lips or a beard's middle are dark too,
+ * and are left out here so that the blur does not spread from them onto the skin around.
  */
 // highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
 const DARK_FS = `#version 300 es
@@ -64,15 +73,16 @@ precision highp float;
 uniform sampler2D u_photo;
 uniform vec2 u_dark;
 in vec2 v_uv;
+in float v_coverable;
 out vec4 colour;
 void main() {
   float luma = dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')}));
-  colour = vec4(1.0 - smoothstep(u_dark.x, u_dark.y, luma), 0.0, 0.0, 1.0);
+  colour = vec4(v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, luma)), 0.0, 0.0, 1.0);
 }`;
 
 /**
- * The source texture: the photo's colour, and in alpha how much each pixel is hair or a hand: the dark mask itself
- * (its full-size level), or near dark pixels (the mask read blurred, at a mipmap level).
+ * The source texture: the photo's colour, and in alpha how much each pixel is not drawn as hair or a hand: the
+ * dark mask itself, or near it (read blurred, at a mipmap level).
  */
 const SOURCE_FS = `#version 300 es
 precision highp float;
@@ -104,8 +114,8 @@ export interface SwapSource {
   points: Float32Array;
   /**
    * Source luminance (0..1) below `[0]` counts as hair or a hand over the face, above `[1]` as skin, smoothly
-   * between (see FaceComposer.darkLimit). Where FaceDraw.coverable allows, such pixels are not drawn, and the pixels
-   * near them fade (COVER_BLUR).
+   * between (see FaceComposer.darkLimit). Where the mesh's `coverable` allows, such pixels are not drawn, and the
+   * pixels near them fade (COVER_BLUR).
    */
   darkLimit: readonly [number, number];
 }
@@ -118,11 +128,6 @@ export interface FaceDraw {
   alpha: Float32Array;
   /** Per vertex, the RGB factor applied to the source's colour. */
   gain: Float32Array;
-  /**
-   * Per vertex, 0..1: where a source pixel darker than the source's `darkLimit`, or near such pixels, is taken as
-   * hair or a hand over the photo's face, not skin, and is not drawn (the camera's face shows there).
-   */
-  coverable: Float32Array;
   /** The triangles to draw (vertex index triples) and how many indices of it are used. */
   indices: Uint16Array;
   indexCount: number;
@@ -176,19 +181,21 @@ export class FaceRenderer {
   readonly #darkProgram: WebGLProgram;
   readonly #sourceProgram: WebGLProgram;
   readonly #framebuffer: WebGLFramebuffer;
+  /** The whole mesh at the source's landmarks, with `coverable` per vertex, for DARK_FS. */
+  readonly #meshOnPhotoVao: WebGLVertexArrayObject;
+  readonly #meshIndexCount: number;
   readonly #faceVao: WebGLVertexArrayObject;
   readonly #positionBuffer: WebGLBuffer;
   readonly #sourceUvBuffer: WebGLBuffer;
   readonly #alphaBuffer: WebGLBuffer;
   readonly #gainBuffer: WebGLBuffer;
-  readonly #coverableBuffer: WebGLBuffer;
-  /** The per-vertex weights last uploaded to #coverableBuffer: they belong to the mesh and rarely change. */
-  #uploadedCoverable: Float32Array | null = null;
   readonly #indexBuffer: WebGLBuffer;
   readonly #u: Record<string, WebGLUniformLocation | null>;
   #source: SwapSource | null = null;
 
-  constructor(vertexCount: number, maxIndices: number) {
+  /** `mesh`: the triangles, and where hair over a photo's face is looked for (MeshTopology.coverable). */
+  constructor(mesh: Pick<MeshTopology, 'triangles' | 'coverable'>) {
+    const vertexCount = MESH_POINTS;
     this.faceCanvas = document.createElement('canvas');
     const gl = this.faceCanvas.getContext('webgl2', {
       alpha: true,
@@ -203,7 +210,7 @@ export class FaceRenderer {
     this.#gl = gl;
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
     this.#sourceTexture = texture(gl);
-    this.#darkProgram = compile(gl, FULL_VS, DARK_FS);
+    this.#darkProgram = compile(gl, MESH_ON_PHOTO_VS, DARK_FS);
     this.#sourceProgram = compile(gl, FULL_VS, SOURCE_FS);
     this.#framebuffer = gl.createFramebuffer()!;
     this.#u = {};
@@ -226,10 +233,24 @@ export class FaceRenderer {
     this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
     this.#alphaBuffer = attribute('a_alpha', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
     this.#gainBuffer = attribute('a_gain', 3, new Float32Array(vertexCount * 3).fill(1), gl.DYNAMIC_DRAW);
-    this.#coverableBuffer = attribute('a_coverable', 1, new Float32Array(vertexCount), gl.STATIC_DRAW);
     this.#indexBuffer = gl.createBuffer()!;
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(maxIndices), gl.DYNAMIC_DRAW);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, new Uint16Array(mesh.triangles.length), gl.DYNAMIC_DRAW);
+
+    this.#meshOnPhotoVao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.#meshOnPhotoVao);
+    const sourceUv = gl.getAttribLocation(this.#darkProgram, 'a_sourceUv');
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
+    gl.enableVertexAttribArray(sourceUv);
+    gl.vertexAttribPointer(sourceUv, 2, gl.FLOAT, false, 0, 0);
+    const coverable = gl.getAttribLocation(this.#darkProgram, 'a_coverable');
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, mesh.coverable, gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(coverable);
+    gl.vertexAttribPointer(coverable, 1, gl.FLOAT, false, 0, 0);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, mesh.triangles, gl.STATIC_DRAW);
+    this.#meshIndexCount = mesh.triangles.length;
     gl.bindVertexArray(null);
   }
 
@@ -241,6 +262,13 @@ export class FaceRenderer {
   setSource(source: SwapSource): void {
     const gl = this.#gl;
     const { width, height } = source.image;
+    const uv = new Float32Array(source.points.length);
+    for (let i = 0; i < uv.length; i += 2) {
+      uv[i] = source.points[i] / width;
+      uv[i + 1] = source.points[i + 1] / height;
+    }
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, uv);
     // The photo as given and its dark mask are needed only to prepare the source texture.
     const photo = texture(gl);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source.image);
@@ -249,52 +277,46 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
     const blurLod = Math.max(0, Math.log2(ovalWidth(source.points) * COVER_BLUR)) || 0;
-    this.#drawPhotoPass(this.#darkProgram, darkMask, photo, source);
+
+    this.#bindTarget(darkMask, width, height);
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.useProgram(this.#darkProgram);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D, photo);
+    gl.uniform1i(gl.getUniformLocation(this.#darkProgram, 'u_photo'), 0);
+    gl.uniform2f(gl.getUniformLocation(this.#darkProgram, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
+    gl.bindVertexArray(this.#meshOnPhotoVao);
+    gl.drawElements(gl.TRIANGLES, this.#meshIndexCount, gl.UNSIGNED_SHORT, 0);
     gl.bindTexture(gl.TEXTURE_2D, darkMask);
     gl.generateMipmap(gl.TEXTURE_2D);
-    this.#drawPhotoPass(this.#sourceProgram, this.#sourceTexture, photo, source, { texture: darkMask, lod: blurLod });
+
+    this.#bindTarget(this.#sourceTexture, width, height);
+    gl.useProgram(this.#sourceProgram);
+    gl.bindTexture(gl.TEXTURE_2D, photo);
+    gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_photo'), 0);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, darkMask);
+    gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_darkMask'), 1);
+    gl.uniform1f(gl.getUniformLocation(this.#sourceProgram, 'u_blurLod'), blurLod);
+    gl.bindVertexArray(null);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.activeTexture(gl.TEXTURE0);
     gl.deleteTexture(photo);
     gl.deleteTexture(darkMask);
-    const uv = new Float32Array(source.points.length);
-    for (let i = 0; i < uv.length; i += 2) {
-      uv[i] = source.points[i] / width;
-      uv[i + 1] = source.points[i + 1] / height;
-    }
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
-    gl.bufferSubData(gl.ARRAY_BUFFER, 0, uv);
     this.#source?.image.close();
     this.#source = source;
   }
 
-  /** Draws `program` over the whole of `target` (the photo's size) from `photo`: with the source's darkLimit, or with `darkMask` when given. */
-  #drawPhotoPass(
-    program: WebGLProgram,
-    target: WebGLTexture,
-    photo: WebGLTexture,
-    source: SwapSource,
-    darkMask?: { texture: WebGLTexture; lod: number },
-  ): void {
+  /** Renders into `target` (`width` x `height`) instead of the face canvas, with no blending. */
+  #bindTarget(target: WebGLTexture, width: number, height: number): void {
     const gl = this.#gl;
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.#framebuffer);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, target, 0);
-    gl.viewport(0, 0, source.image.width, source.image.height);
+    gl.viewport(0, 0, width, height);
     gl.disable(gl.BLEND);
-    gl.useProgram(program);
-    gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, photo);
-    gl.uniform1i(gl.getUniformLocation(program, 'u_photo'), 0);
-    if (darkMask) {
-      gl.activeTexture(gl.TEXTURE1);
-      gl.bindTexture(gl.TEXTURE_2D, darkMask.texture);
-      gl.uniform1i(gl.getUniformLocation(program, 'u_darkMask'), 1);
-      gl.uniform1f(gl.getUniformLocation(program, 'u_blurLod'), darkMask.lod);
-    } else {
-      gl.uniform2f(gl.getUniformLocation(program, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
-    }
-    gl.bindVertexArray(null);
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    gl.activeTexture(gl.TEXTURE0);
   }
 
   /**
@@ -344,11 +366,6 @@ export class FaceRenderer {
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.alpha);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#gainBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.gain);
-    if (draw.coverable !== this.#uploadedCoverable) {
-      gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
-      gl.bufferSubData(gl.ARRAY_BUFFER, 0, draw.coverable);
-      this.#uploadedCoverable = draw.coverable;
-    }
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.#indexBuffer);
     gl.bufferSubData(gl.ELEMENT_ARRAY_BUFFER, 0, draw.indices, 0, draw.indexCount);
     gl.enable(gl.BLEND);

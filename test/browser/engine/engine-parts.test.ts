@@ -27,8 +27,8 @@ describe('face mesh geometry', () => {
 
 describe('face renderer: hair over the photo', () => {
   const size = 200;
-  /** A strand of hair, and a single hair two pixels wide. */
-  const strand = [50, 70];
+  /** A strand of hair ending at the middle column, and a single hair two pixels wide. */
+  const strand = [80, 100];
   const hair = [150, 152];
   const upperSkin = [200, 160, 140];
   const lowerSkin = [150, 190, 170];
@@ -43,13 +43,20 @@ describe('face renderer: hair over the photo', () => {
     return createImageBitmap(new ImageData(pixels, size, size));
   }
 
-  /** The photo drawn onto itself over one square (the face 200 px wide): RGBA of row `y` from the top. */
-  async function rowOfFace(coverable: number, y: number): Promise<number[][]> {
+  /**
+   * The photo drawn onto itself (the face 200 px wide) through a mesh of two squares, the left and right halves,
+   * with hair looked for on each as `coverable` says: RGBA of row `y` from the top.
+   */
+  async function rowOfFace(coverable: [left: number, right: number], y: number): Promise<number[][]> {
     const points = new Float32Array(MESH_POINTS * 2).fill(size / 2);
-    [0, 0, size, 0, size, size, 0, size].forEach((value, i) => (points[i] = value));
-    points.set([0, size / 2], FACE_OVAL[0] * 2);
-    points.set([size, size / 2], FACE_OVAL[1] * 2);
-    const renderer = new FaceRenderer(MESH_POINTS, 6);
+    const half = size / 2;
+    points.set([0, 0, half, 0, half, size, 0, size, half, 0, size, 0, size, size, half, size]);
+    points.set([0, half], FACE_OVAL[0] * 2);
+    points.set([size, half], FACE_OVAL[1] * 2);
+    const triangles = Uint16Array.from([0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]);
+    const weights = new Float32Array(MESH_POINTS);
+    weights.fill(coverable[0], 0, 4).fill(coverable[1], 4, 8);
+    const renderer = new FaceRenderer({ triangles, coverable: weights });
     try {
       // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.darkLimit gives.
       renderer.setSource({ image: await photoWithHair(), points, darkLimit: [0.233, 0.399] });
@@ -57,9 +64,8 @@ describe('face renderer: hair over the photo', () => {
         points,
         alpha: new Float32Array(MESH_POINTS).fill(1),
         gain: new Float32Array(MESH_POINTS * 3).fill(1),
-        coverable: new Float32Array(MESH_POINTS).fill(coverable),
-        indices: Uint16Array.from([0, 1, 2, 0, 2, 3]),
-        indexCount: 6,
+        indices: triangles,
+        indexCount: triangles.length,
       };
       const box = renderer.renderFace(draw, size, size)!;
       const face = new Uint8Array(box[2] * box[3] * 4);
@@ -72,23 +78,24 @@ describe('face renderer: hair over the photo', () => {
   }
 
   it('leaves out dark hair where hair is looked for, fading in over a few pixels beside it', async () => {
-    const pixels = await rowOfFace(1, 50);
+    const pixels = await rowOfFace([1, 1], 50);
     const alpha = pixels.map((p) => p[3]);
-    expect(pixels[110], 'skin far from the hair: the photo as it is, the right way up').to.deep.equal([...upperSkin, 255]);
-    expect(alpha[60], 'the strand').to.be.below(8);
+    expect(pixels[20], 'skin far from the hair: the photo as it is, the right way up').to.deep.equal([...upperSkin, 255]);
+    expect(alpha[90], 'the strand').to.be.below(8);
     expect(alpha[150], 'a hair two pixels wide').to.be.below(8);
     // The mask is blurred over 1/24 of the face (8 px here): a hard mask would be 255 right beside the strand.
     expect(alpha[strand[1] + 3], 'skin beside the strand').to.be.within(8, 240);
     expect(alpha[strand[0] - 4], 'skin beside the strand, the other side').to.be.within(8, 240);
-    expect(alpha[strand[1] + 30], 'skin past the blur').to.be.above(250);
-    expect((await rowOfFace(1, 150))[110], 'the lower half').to.deep.equal([...lowerSkin, 255]);
+    expect(alpha[strand[0] - 40], 'skin past the blur').to.be.above(250);
+    expect((await rowOfFace([1, 1], 150))[20], 'the lower half').to.deep.equal([...lowerSkin, 255]);
   });
 
-  it("draws the hair where hair is not looked for (a beard or brows are the face's own)", async () => {
-    const alpha = (await rowOfFace(0, 50)).map((p) => p[3]);
-    expect(alpha[60]).to.equal(255);
-    expect(alpha[150]).to.equal(255);
-    expect(alpha[strand[1] + 3]).to.equal(255);
+  it("draws dark pixels where hair is not looked for (brows or a beard are the face's own), and fades no skin around them", async () => {
+    const alpha = (await rowOfFace([0, 1], 50)).map((p) => p[3]);
+    expect(alpha[90], 'the strand, on the left half').to.equal(255);
+    expect(alpha[strand[1] + 3], 'skin right beside it, on the right half').to.be.above(250);
+    expect(alpha[150], 'the hair on the right half').to.be.below(8);
+    expect((await rowOfFace([0, 0], 50)).map((p) => p[3])[150], 'nowhere looked for').to.equal(255);
   });
 });
 
