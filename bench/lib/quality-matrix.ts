@@ -355,8 +355,9 @@ export function markdownTable(matrix: Matrix): string {
     const identity =
       e.identity.sourceToCamera !== null && e.pass.identity === null && e.identity.faceApi.closerToSourceShare !== null ? ' (same person, not judged)' : '';
     const eyes = e.pass.eyes === null && e.expression.eyeCarried !== null ? ' (no blinks, not judged)' : '';
+    const elsewhere = e.alignment.elsewhereFrames ? ` (${e.alignment.elsewhereFrames} of ${e.analysedFrames} frames another face, not judged)` : '';
     return (
-      `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
+      `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)}${elsewhere} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
       `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)}${eyes} | ` +
       `${mark(e.pass.seams, `${e.seams.ratio} / ${e.seams.worstSectorRatio ?? 'n/a'}`)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ` +
       `${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)}${identity} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ` +

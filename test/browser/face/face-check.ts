@@ -63,13 +63,52 @@ export function chooseFace<T>(faces: T[], boxOf: (face: T) => FaceInfo['box'], c
 export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, describe = true, choice: FaceChoice = {}): Promise<FaceInfo | null> {
   api ??= load();
   const faceapi = await api;
-  const detections = faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
-  const results = describe ? await detections.withFaceDescriptors() : await detections;
+  const results = await faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
   const best = chooseFace(results as any[], (r) => [r.detection.box.x, r.detection.box.y, r.detection.box.width, r.detection.box.height], choice);
   if (!best) return null;
   const b = best.detection.box;
   const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
-  return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: best.descriptor ?? new Float32Array(0) };
+  return { box: [b.x, b.y, b.width, b.height], landmarks, descriptor: describe ? await faceDescriptor(image, landmarks) : new Float32Array(0) };
+}
+
+/**
+ * face-api's descriptor of the face with these 68 landmarks, taken from the image turned so that the eyes lie
+ * level (`upright`, the default). Its recognition net is a port of dlib's, which is fed faces turned upright;
+ * face-api crops the unturned box instead, so a head rolled 25° read as a different person: on `photo-roll` the
+ * swapped face came out nearer the camera person than the source in the rolled half of the frames, where a second
+ * model (human's, which turns the face itself) found it nearer the source in every frame.
+ */
+export async function faceDescriptor(image: HTMLCanvasElement | HTMLImageElement, landmarks: Float32Array, upright = true): Promise<Float32Array> {
+  api ??= load();
+  const faceapi = await api;
+  const width = image instanceof HTMLImageElement ? image.naturalWidth : image.width;
+  const height = image instanceof HTMLImageElement ? image.naturalHeight : image.height;
+  const eye = (first: number) => {
+    let x = 0;
+    let y = 0;
+    for (let i = first; i < first + 6; i++) [x, y] = [x + landmarks[i * 2] / 6, y + landmarks[i * 2 + 1] / 6];
+    return [x, y];
+  };
+  const [[lx, ly], [rx, ry]] = [eye(36), eye(42)];
+  const [cx, cy] = [(lx + rx) / 2, (ly + ry) / 2];
+  const angle = upright ? Math.atan2(ry - ly, rx - lx) : 0;
+  const turned = document.createElement('canvas');
+  turned.width = width;
+  turned.height = height;
+  const ctx = turned.getContext('2d')!;
+  ctx.translate(cx, cy);
+  ctx.rotate(-angle);
+  ctx.translate(-cx, -cy);
+  ctx.drawImage(image, 0, 0);
+  const [cos, sin] = [Math.cos(-angle), Math.sin(-angle)];
+  const points = [];
+  for (let i = 0; i < landmarks.length; i += 2) {
+    const [dx, dy] = [landmarks[i] - cx, landmarks[i + 1] - cy];
+    points.push(new faceapi.Point((cx + dx * cos - dy * sin) / width, (cy + dx * sin + dy * cos) / height));
+  }
+  const chipBox = new faceapi.FaceLandmarks68(points, { width, height }).align(null, { useDlibAlignment: true });
+  const [chip] = await faceapi.extractFaces(turned, [chipBox]);
+  return faceapi.computeFaceDescriptor(chip);
 }
 
 export function descriptorDistance(a: Float32Array, b: Float32Array): number {

@@ -51,6 +51,11 @@ export interface PairedFrame {
   mask: MaskBorder | null;
   /** The engine deliberately showed less than the full swap in this frame (fading in or out). */
   faded: boolean;
+  /**
+   * The engine drew its face away from the analysed input face: it followed another person (on `photo-edge`, the
+   * one fully in view while the camera person is half out of frame). Left out of the per-face metrics, counted.
+   */
+  elsewhere?: boolean;
 }
 
 /**
@@ -482,7 +487,13 @@ export function faceLightness(canvas: HTMLCanvasElement, [x, y, w, h]: FaceInfo[
 export interface QualityMetrics {
   analysedFrames: number;
   inputFaces: number;
-  alignment: { detectedShare: number | null; landmarkErrorP95: number | null; landmarkErrorMedian: number | null };
+  alignment: {
+    detectedShare: number | null;
+    landmarkErrorP95: number | null;
+    landmarkErrorMedian: number | null;
+    /** Analysed frames where the engine swapped another face than the analysed one (PairedFrame.elsewhere). */
+    elsewhereFrames: number;
+  };
   expression: {
     mouthInputAmplitude: number | null;
     mouthCarried: number | null;
@@ -518,7 +529,8 @@ export interface QualityMetrics {
 
 export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: FoldSummary | null): QualityMetrics {
   const T = QUALITY_TARGETS;
-  const withInput = frames.filter((f) => f.input.face);
+  const judged = frames.filter((f) => !f.elsewhere);
+  const withInput = judged.filter((f) => f.input.face);
   const both = withInput.filter((f) => f.output.face);
   const errors = both.map((f) => landmarkError(f.output.face!.landmarks, f.input.face!.landmarks));
 
@@ -554,7 +566,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
   // Consecutive analysed frames (the sample is taken in bursts) with a face on both sides, in and out.
   const landmarkSteps: number[] = [];
   const lightSteps: number[] = [];
-  const byIndex = new Map(frames.map((f) => [f.index, f]));
+  const byIndex = new Map(judged.map((f) => [f.index, f]));
   for (const f of both) {
     const next = byIndex.get(f.index + 1);
     if (!next?.input.face || !next.output.face) continue;
@@ -599,7 +611,12 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
   return {
     analysedFrames: frames.length,
     inputFaces: withInput.length,
-    alignment: { detectedShare: round(detectedShare), landmarkErrorP95: round(errorP95), landmarkErrorMedian: round(percentile(errors, 0.5)) },
+    alignment: {
+      detectedShare: round(detectedShare),
+      landmarkErrorP95: round(errorP95),
+      landmarkErrorMedian: round(percentile(errors, 0.5)),
+      elsewhereFrames: frames.length - judged.length,
+    },
     expression: {
       mouthInputAmplitude: round(mouthAmp),
       mouthCarried: round(mouthCarried),

@@ -409,6 +409,15 @@ function gainedMask(input: AnalysedFrame): AnalysedFrame {
   return { canvas, face: input.face, embedding: input.embedding };
 }
 
+/** Whether the engine drew its face away from `input`'s analysed face (further than MATCH_WITHIN), i.e. swapped another person. */
+function drawnAway(mesh: DrawnMesh, input: AnalysedFrame): boolean {
+  if (!input.face) return false;
+  let [x, y] = [0, 0];
+  for (const i of FACE_OVAL) [x, y] = [x + mesh.points[i * 2] / FACE_OVAL.length, y + mesh.points[i * 2 + 1] / FACE_OVAL.length];
+  const [bx, by, bw, bh] = input.face.box;
+  return Math.hypot(x - (bx + bw / 2), y - (by + bh / 2)) > MATCH_WITHIN * Math.max(bw, bh);
+}
+
 function oval(mesh: DrawnMesh): MaskBorder {
   return featheredBorder(Float32Array.from(FACE_OVAL.flatMap((i) => [mesh.points[i * 2], mesh.points[i * 2 + 1]])));
 }
@@ -468,6 +477,7 @@ export async function measurePair(
       output: await analyseAt(output, camera.inputs.get(i)!, secondModel),
       mask: mesh ? oval(mesh) : null,
       faded: recording.opacity[i] < 0.999,
+      elsewhere: mesh !== undefined && drawnAway(mesh, camera.inputs.get(i)!),
     });
   }
   const engine = qualityMetrics(enginePairs, ids, summariseFolds(recording.folds));
