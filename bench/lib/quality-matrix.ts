@@ -355,7 +355,7 @@ export function markdownTable(matrix: Matrix): string {
     const identity =
       e.identity.sourceToCamera !== null && e.pass.identity === null && e.identity.faceApi.closerToSourceShare !== null ? ' (same person, not judged)' : '';
     const eyes = e.pass.eyes === null && e.expression.eyeCarried !== null ? ' (no blinks, not judged)' : '';
-    const elsewhere = e.alignment.elsewhereFrames ? ` (${e.alignment.elsewhereFrames} of ${e.analysedFrames} frames another face, not judged)` : '';
+    const elsewhere = e.alignment.elsewhereFrames ? ` (${e.alignment.elsewhereFrames} of ${e.analysedFrames} frames another person swapped, left out)` : '';
     return (
       `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)}${elsewhere} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
       `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)}${eyes} | ` +

@@ -2,7 +2,7 @@
  * Test-side face analysis with an independent model: face-api's SSD detector, 68-point landmarks and its
  * 128-d recognition descriptor (models shipped in @vladmandic/face-api, served from /node_modules/).
  */
-const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm.js';
+export const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm.js';
 const MODELS = '/node_modules/@vladmandic/face-api/model';
 const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 

@@ -22,6 +22,8 @@ const FLOORS = {
   landmarkJitterExcess: 0.03,
   brightnessJitterExcess: 2.5,
   identityShare: 0.8,
+  /** Analysed frames where the engine swapped another person: these cameras show one person to follow. */
+  elsewhereFrames: 0,
 };
 type Floors = typeof FLOORS;
 
@@ -91,6 +93,7 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       each((r) => {
         check(r, 'detectedShare', r.engine.alignment.detectedShare, 'at least', 'output frames with a face');
         check(r, 'landmarkErrorP95', r.engine.alignment.landmarkErrorP95, 'at most', 'landmark error p95 (eye distances)');
+        check(r, 'elsewhereFrames', r.engine.alignment.elsewhereFrames, 'at most', 'frames where another person was swapped');
       }));
 
     it('never draws a folded mesh', () => each((r) => check(r, 'foldedPixels', r.engine.folds!.maxFoldedPixels, 'at most', 'folded pixels')));

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { analyseFace, descriptorDistance, faceDescriptor, loadImage } from './face-check.js';
+import { analyseFace, descriptorDistance, FACE_API, faceDescriptor, loadImage } from './face-check.js';
 
 // The identity metric reads a rolled head as the same person. face-api's own descriptor crops the face unturned:
 // a photo rolled 25° lay 0.40 to 0.66 from the same photo upright, about the 0.6 at which face-api calls two faces
@@ -12,6 +12,19 @@ const ROLL = 25;
 const SAME_PERSON = 0.2;
 /** The unturned crop's mean distance is at least this (measured 0.50): the metric would fail without the turn. */
 const UNTURNED_AT_LEAST = 0.4;
+
+/** Two different people lie further apart than this (face-api's own threshold for one person is 0.6). */
+const DIFFERENT_PEOPLE = 0.5;
+
+/** face-api's own descriptor of the largest face, by its own pipeline (withFaceDescriptors). */
+async function faceApiDescriptor(image: HTMLImageElement): Promise<Float32Array> {
+  const faceapi = await import(/* @vite-ignore */ FACE_API);
+  const faces = await faceapi
+    .detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 }))
+    .withFaceLandmarks()
+    .withFaceDescriptors();
+  return faces.sort((a: any, b: any) => b.detection.box.area - a.detection.box.area)[0].descriptor;
+}
 
 /** `image` turned by `degrees` about its centre. */
 function rolled(image: HTMLImageElement, degrees: number): HTMLCanvasElement {
@@ -28,11 +41,16 @@ function rolled(image: HTMLImageElement, degrees: number): HTMLCanvasElement {
 describe('identity metric: a head rolled 25° is the same person', function () {
   this.timeout(300000);
   const distances: Array<{ case: string; upright: number; unturned: number }> = [];
+  const stills: Float32Array[] = [];
+  let faceApiOwn = NaN;
 
   before(async () => {
     for (const name of PEOPLE) {
       const image = await loadImage(`${SOURCES}${name}.jpg`);
       const still = (await analyseFace(image))!.descriptor;
+      stills.push(still);
+      if (name === PEOPLE[0])
+        faceApiOwn = descriptorDistance(await faceApiDescriptor(image), await faceDescriptor(image, (await analyseFace(image, false))!.landmarks, false));
       for (const degrees of [-ROLL, ROLL]) {
         const canvas = rolled(image, degrees);
         const face = await analyseFace(canvas, false);
@@ -44,11 +62,20 @@ describe('identity metric: a head rolled 25° is the same person', function () {
         });
       }
     }
+    console.log(`face-api's own vs unturned: ${faceApiOwn.toFixed(4)}`);
     console.log(distances.map((d) => `${d.case}: ${d.upright.toFixed(3)} upright, ${d.unturned.toFixed(3)} unturned`).join('\n'));
   });
 
-  it('turned upright, each rolled photo reads as the person in it', () => {
+  it('turned upright, each rolled photo reads as the person in it, and the people apart', () => {
     for (const d of distances) expect(d.upright, d.case).to.be.below(SAME_PERSON);
+    for (let a = 0; a < stills.length; a++) {
+      for (let b = a + 1; b < stills.length; b++)
+        expect(descriptorDistance(stills[a], stills[b]), `${PEOPLE[a]} to ${PEOPLE[b]}`).to.be.above(DIFFERENT_PEOPLE);
+    }
+  });
+
+  it("the unturned crop is face-api's own descriptor", () => {
+    expect(faceApiOwn, "distance to face-api's withFaceDescriptors").to.be.below(0.02);
   });
 
   it('negative control: cropped unturned, as face-api does, the rolled photos read far from the person in them', () => {

@@ -52,8 +52,8 @@ export interface PairedFrame {
   /** The engine deliberately showed less than the full swap in this frame (fading in or out). */
   faded: boolean;
   /**
-   * The engine drew its face away from the analysed input face: it followed another person (on `photo-edge`, the
-   * one fully in view while the camera person is half out of frame). Left out of the per-face metrics, counted.
+   * The engine swapped another person than the analysed input face (on `photo-edge`, the one fully in view while
+   * the camera person is half out of frame): left out of the per-face metrics, counted.
    */
   elsewhere?: boolean;
 }
@@ -610,7 +610,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
   const maybe = (value: number, ok: (v: number) => boolean) => (Number.isFinite(value) ? ok(value) : null);
   return {
     analysedFrames: frames.length,
-    inputFaces: withInput.length,
+    inputFaces: frames.filter((f) => f.input.face).length,
     alignment: {
       detectedShare: round(detectedShare),
       landmarkErrorP95: round(errorP95),

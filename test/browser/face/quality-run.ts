@@ -409,13 +409,27 @@ function gainedMask(input: AnalysedFrame): AnalysedFrame {
   return { canvas, face: input.face, embedding: input.embedding };
 }
 
-/** Whether the engine drew its face away from `input`'s analysed face (further than MATCH_WITHIN), i.e. swapped another person. */
-function drawnAway(mesh: DrawnMesh, input: AnalysedFrame): boolean {
+/**
+ * Whether the engine swapped another person than `input`'s analysed face: its mesh lies further than MATCH_WITHIN
+ * from that face, and face-api finds a different face of the input frame at the mesh. A mesh drawn away from every
+ * face (misplaced) is not this: that frame stays in, and fails the per-face metrics.
+ */
+async function swappedAnotherFace(mesh: DrawnMesh, input: AnalysedFrame): Promise<boolean> {
   if (!input.face) return false;
-  let [x, y] = [0, 0];
-  for (const i of FACE_OVAL) [x, y] = [x + mesh.points[i * 2] / FACE_OVAL.length, y + mesh.points[i * 2 + 1] / FACE_OVAL.length];
-  const [bx, by, bw, bh] = input.face.box;
-  return Math.hypot(x - (bx + bw / 2), y - (by + bh / 2)) > MATCH_WITHIN * Math.max(bw, bh);
+  const centreOf = ([x, y, w, h]: FaceInfo['box']) => [x + w / 2, y + h / 2];
+  const away = (box: FaceInfo['box'], [x, y]: number[]) => {
+    const [cx, cy] = centreOf(box);
+    return Math.hypot(x - cx, y - cy) > MATCH_WITHIN * Math.max(box[2], box[3]);
+  };
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const i of FACE_OVAL) {
+    [minX, maxX] = [Math.min(minX, mesh.points[i * 2]), Math.max(maxX, mesh.points[i * 2])];
+    [minY, maxY] = [Math.min(minY, mesh.points[i * 2 + 1]), Math.max(maxY, mesh.points[i * 2 + 1])];
+  }
+  const drawn: FaceInfo['box'] = [minX, minY, maxX - minX, maxY - minY];
+  if (!away(input.face.box, centreOf(drawn))) return false;
+  const there = await analyseFace(input.canvas, false, { near: drawn, within: MATCH_WITHIN });
+  return there !== null && away(input.face.box, centreOf(there.box));
 }
 
 function oval(mesh: DrawnMesh): MaskBorder {
@@ -477,7 +491,7 @@ export async function measurePair(
       output: await analyseAt(output, camera.inputs.get(i)!, secondModel),
       mask: mesh ? oval(mesh) : null,
       faded: recording.opacity[i] < 0.999,
-      elsewhere: mesh !== undefined && drawnAway(mesh, camera.inputs.get(i)!),
+      elsewhere: mesh !== undefined && (await swappedAnotherFace(mesh, camera.inputs.get(i)!)),
     });
   }
   const engine = qualityMetrics(enginePairs, ids, summariseFolds(recording.folds));
