@@ -38,22 +38,47 @@ export interface FaceChoice {
   within?: number;
 }
 
+/** How far the centre of `box` lies from the centre of `near`, in sizes of `near` (its larger side). */
+export function boxDistance(near: FaceInfo['box'], box: FaceInfo['box']): number {
+  const [nx, ny, nw, nh] = near;
+  const [x, y, w, h] = box;
+  return Math.hypot(x + w / 2 - (nx + nw / 2), y + h / 2 - (ny + nh / 2)) / Math.max(nw, nh);
+}
+
 /** The face of `faces` that `choice` asks for (see FaceChoice), or null. */
 export function chooseFace<T>(faces: T[], boxOf: (face: T) => FaceInfo['box'], choice: FaceChoice = {}): T | null {
   const { near, within = Infinity } = choice;
   let best: T | null = null;
   let bestScore = Infinity;
   for (const face of faces) {
-    const [x, y, w, h] = boxOf(face);
-    let score = -w * h;
+    const box = boxOf(face);
+    let score = -box[2] * box[3];
     if (near) {
-      const [nx, ny, nw, nh] = near;
-      score = Math.hypot(x + w / 2 - (nx + nw / 2), y + h / 2 - (ny + nh / 2));
-      if (score > within * Math.max(nw, nh)) continue;
+      score = boxDistance(near, box);
+      if (score > within) continue;
     }
     if (score < bestScore) [best, bestScore] = [face, score];
   }
   return best;
+}
+
+/** The [x, y, width, height] of one of face-api's results. */
+export const detectionBox = (result: any): FaceInfo['box'] => {
+  const { x, y, width, height } = result.detection.box;
+  return [x, y, width, height];
+};
+
+/** `image` turned by `radians` about (`cx`, `cy`), on a canvas of its size. */
+export function turnedImage(image: HTMLCanvasElement | HTMLImageElement, radians: number, cx: number, cy: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = image instanceof HTMLImageElement ? image.naturalWidth : image.width;
+  canvas.height = image instanceof HTMLImageElement ? image.naturalHeight : image.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.translate(cx, cy);
+  ctx.rotate(radians);
+  ctx.translate(-cx, -cy);
+  ctx.drawImage(image, 0, 0);
+  return canvas;
 }
 
 /**
@@ -64,7 +89,7 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
   api ??= load();
   const faceapi = await api;
   const results = await faceapi.detectAllFaces(image, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })).withFaceLandmarks();
-  const best = chooseFace(results as any[], (r) => [r.detection.box.x, r.detection.box.y, r.detection.box.width, r.detection.box.height], choice);
+  const best = chooseFace(results as any[], detectionBox, choice);
   if (!best) return null;
   const b = best.detection.box;
   const landmarks = Float32Array.from(best.landmarks.positions.flatMap((p: { x: number; y: number }) => [p.x, p.y]));
@@ -81,8 +106,6 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
 export async function faceDescriptor(image: HTMLCanvasElement | HTMLImageElement, landmarks: Float32Array, upright = true): Promise<Float32Array> {
   api ??= load();
   const faceapi = await api;
-  const width = image instanceof HTMLImageElement ? image.naturalWidth : image.width;
-  const height = image instanceof HTMLImageElement ? image.naturalHeight : image.height;
   const eye = (first: number) => {
     let x = 0;
     let y = 0;
@@ -92,14 +115,8 @@ export async function faceDescriptor(image: HTMLCanvasElement | HTMLImageElement
   const [[lx, ly], [rx, ry]] = [eye(36), eye(42)];
   const [cx, cy] = [(lx + rx) / 2, (ly + ry) / 2];
   const angle = upright ? Math.atan2(ry - ly, rx - lx) : 0;
-  const turned = document.createElement('canvas');
-  turned.width = width;
-  turned.height = height;
-  const ctx = turned.getContext('2d')!;
-  ctx.translate(cx, cy);
-  ctx.rotate(-angle);
-  ctx.translate(-cx, -cy);
-  ctx.drawImage(image, 0, 0);
+  const turned = turnedImage(image, -angle, cx, cy);
+  const { width, height } = turned;
   const [cos, sin] = [Math.cos(-angle), Math.sin(-angle)];
   const points = [];
   for (let i = 0; i < landmarks.length; i += 2) {

@@ -15,7 +15,7 @@
 import type { EngineAssetUrls } from '../../../src/engine/assets.js';
 import { FaceSwapEngine, type DrawnMesh } from '../../../src/engine/engine.js';
 import { FACE_OVAL } from '../../../src/engine/mesh.js';
-import { analyseFace, loadImage, meanDescriptor, type FaceChoice, type FaceInfo } from './face-check.js';
+import { analyseFace, boxDistance, loadImage, meanDescriptor, type FaceChoice, type FaceInfo } from './face-check.js';
 import {
   faceContour,
   foldedArea,
@@ -416,20 +416,16 @@ function gainedMask(input: AnalysedFrame): AnalysedFrame {
  */
 async function swappedAnotherFace(mesh: DrawnMesh, input: AnalysedFrame): Promise<boolean> {
   if (!input.face) return false;
-  const centreOf = ([x, y, w, h]: FaceInfo['box']) => [x + w / 2, y + h / 2];
-  const away = (box: FaceInfo['box'], [x, y]: number[]) => {
-    const [cx, cy] = centreOf(box);
-    return Math.hypot(x - cx, y - cy) > MATCH_WITHIN * Math.max(box[2], box[3]);
-  };
+  const away = (box: FaceInfo['box']) => boxDistance(input.face!.box, box) > MATCH_WITHIN;
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const i of FACE_OVAL) {
     [minX, maxX] = [Math.min(minX, mesh.points[i * 2]), Math.max(maxX, mesh.points[i * 2])];
     [minY, maxY] = [Math.min(minY, mesh.points[i * 2 + 1]), Math.max(maxY, mesh.points[i * 2 + 1])];
   }
   const drawn: FaceInfo['box'] = [minX, minY, maxX - minX, maxY - minY];
-  if (!away(input.face.box, centreOf(drawn))) return false;
+  if (!away(drawn)) return false;
   const there = await analyseFace(input.canvas, false, { near: drawn, within: MATCH_WITHIN });
-  return there !== null && away(input.face.box, centreOf(there.box));
+  return there !== null && away(there.box);
 }
 
 function oval(mesh: DrawnMesh): MaskBorder {
