@@ -1,6 +1,6 @@
 import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
-import { LUMA, type FaceDraw } from './renderer.js';
+import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
 
 /**
  * What is drawn for each frame, decided on the CPU from the two faces' 3D meshes (no DOM, no GL):
@@ -14,7 +14,7 @@ import { LUMA, type FaceDraw } from './renderer.js';
  *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
  *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
- *   photo's face (DARK_COVER, drawn per pixel by the renderer);
+ *   photo's face (DARK_COVER and hairCoverable, drawn per pixel by the renderer);
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
  *   so lighting and skin tone follow the camera face locally instead of through one global gain, while the
  *   features (brows, eyes, lips) keep the source's own colour under that gain.
@@ -61,6 +61,39 @@ const NARROW_EYES: [number, number] = [0.255, 0.285];
  */
 const DARK_COVER: [number, number] = [0.35, 0.6];
 
+/** Before any source: nothing counts as hair. */
+const NO_COVER: CoverRule = { darkLimit: [-2, -1], coverable: new Float32Array(MESH_POINTS) };
+
+/** The upper median (0 when empty). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[sorted.length >> 1] : 0;
+}
+
+/**
+ * Where hair is looked for on this photo: the mesh's coverable parts, and from there on across the brows and the
+ * skin around the eyes (MeshTopology.hairReach) through vertices darker than `shade`, starting from coverable ones
+ * darker than `dark` (hair, not shade). So black hair across a brow's tail and an eye's outer corner is not drawn
+ * there (it was smeared over the camera's temple), while a brow with skin all around it stays the face's own. Dark
+ * make-up that runs into hair (a wing of eyeliner to the temple) goes with it.
+ */
+function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [dark, shade]: readonly [number, number]): Float32Array {
+  const coverable = mesh.coverable.slice();
+  const reached: number[] = [];
+  for (let v = 0; v < MESH_POINTS; v++) if (coverable[v] > 0 && luminance(v) < dark) reached.push(v);
+  while (reached.length) {
+    const v = reached.pop()!;
+    for (let i = mesh.start[v]; i < mesh.start[v + 1]; i++) {
+      const n = mesh.neighbours[i];
+      if (mesh.hairReach[n] && !coverable[n] && luminance(n) < shade) {
+        coverable[n] = 1;
+        reached.push(n);
+      }
+    }
+  }
+  return coverable;
+}
+
 /** Mesh rings over which the source fades out towards where its photo ends. */
 const PICTURE_FADE = 2;
 
@@ -101,8 +134,8 @@ export class FaceComposer {
   #cameraFrontal: Float32Array | null = null;
   #cameraColour: Float32Array | null = null;
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
-  /** Source luminance below which a coverable pixel is hair or a hand (see darkLimit). */
-  #darkLimit: readonly [number, number] = [-2, -1];
+  /** How hair over the photo's face is told from its skin (see coverRule). */
+  #coverRule: CoverRule = NO_COVER;
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
   /** 0..1: how far the photo's eyes are too narrow to draw on the camera's open eyes (NARROW_EYES). */
@@ -131,12 +164,9 @@ export class FaceComposer {
     return this.#sourceFrontal !== null;
   }
 
-  /**
-   * For the renderer (SwapSource.darkLimit), from the last setSource: source luminance below `[0]` is hair or a
-   * hand over the face, above `[1]` skin (DARK_COVER of the photo's median skin luminance).
-   */
-  get darkLimit(): readonly [number, number] {
-    return this.#darkLimit;
+  /** For the renderer (SwapSource.cover), from the last setSource: how hair over the photo's face is told (CoverRule). */
+  get coverRule(): CoverRule {
+    return this.#coverRule;
   }
 
   /** The source face: its landmarks, depth, per-vertex colour and coverage (see FaceLandmarks) in its photo. */
@@ -150,14 +180,14 @@ export class FaceComposer {
     const inPicture = pictureVisibility(coverage, mesh);
     this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
-    const skin: number[] = [];
-    for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
-    skin.sort((a, b) => a - b);
-    const skinLuminance = skin.length ? skin[skin.length >> 1] : 0;
+    const lit: number[] = [];
+    for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) lit.push(v);
+    const skinLuminance = median(lit.map(luminance));
     // No lit skin seen: nothing counts as hair (below -1; the shader's smoothstep needs its lower edge below the upper).
-    this.#darkLimit = skinLuminance > 0 ? [DARK_COVER[0] * skinLuminance, DARK_COVER[1] * skinLuminance] : [-2, -1];
+    const darkLimit: [number, number] = skinLuminance > 0 ? [DARK_COVER[0] * skinLuminance, DARK_COVER[1] * skinLuminance] : [-2, -1];
+    this.#coverRule = { darkLimit, coverable: hairCoverable(mesh, luminance, darkLimit) };
     // Colour sampled partly off the picture (the card, or the clamped edge) or over hair or a beard is not the skin's: filled from its neighbours.
-    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < this.#darkLimit[1] ? 1 : 0));
+    const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < darkLimit[1] ? 1 : 0));
     this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
     this.#cameraFrontal = null;
     this.#updateGain();

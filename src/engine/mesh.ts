@@ -118,11 +118,17 @@ export interface MeshTopology {
   feather: Float32Array;
   /**
    * Per vertex: 1 on the forehead, temples, cheeks and the sides of the jaw, where hair (or a hand) may lie over a
-   * photo's face and is told from skin by being much darker (see SwapSource.darkLimit); 0 on the features (brows,
+   * photo's face and is told from skin by being much darker (see CoverRule); 0 on the features (brows,
    * and a ring around the eyes and lips: lids, make-up), down the nose, and in the middle of the face below the
    * nostrils (upper lip, chin), where a moustache or goatee is the face's own.
    */
   coverable: Float32Array;
+  /**
+   * Per vertex: 1 on the brows and the outer ring of `eyeArea` (not the lids' margins), where hair is not looked
+   * for, but where hair lying over a coverable part may reach on (a fringe over a brow, a strand across the temple
+   * by an eye's corner: see hairCoverable in compose.ts).
+   */
+  hairReach: Uint8Array;
 }
 
 /**
@@ -180,7 +186,8 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     const outer = Math.abs(x - 0.5) > OUTER_FACE;
     return f || nearEyesAndLips[v] || nose || (y >= COVERABLE_BOTTOM && !outer) ? 0 : 1;
   });
-  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, feather: featherWeights(uv) };
+  const hairReach = Uint8Array.from(eyeArea, (e, v) => (((e && !aroundEyes[v]) || BROWS.includes(v)) && !coverable[v] ? 1 : 0));
+  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, hairReach, feather: featherWeights(uv) };
 }
 
 /** The vertices of `mask` and their neighbours: the mask one mesh ring wider. */

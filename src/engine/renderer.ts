@@ -26,7 +26,7 @@ void main() {
   gl_Position = vec4(p.x * 2.0 - 1.0, 1.0 - p.y * 2.0, 0.0, 1.0);
 }`;
 
-/** Luminance of an RGB colour (Rec. 601 weights), as the dark mask (DARK_FS) and the hair limit (compose.ts) read it. */
+/** Luminance of an RGB colour (Rec. 601 weights), as the cover mask (COVER_FS) and the hair limit (compose.ts) read it. */
 export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
 
 const FACE_FS = `#version 300 es
@@ -50,7 +50,7 @@ void main() {
   gl_Position = vec4(v_uv * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
-/** The source mesh drawn where it lies on the photo (texture space), each vertex with its `coverable` weight. */
+/** The source mesh drawn where it lies on the photo (texture space), each vertex with its CoverRule.coverable weight. */
 const MESH_ON_PHOTO_VS = `#version 300 es
 in vec2 a_sourceUv;
 in float a_coverable;
@@ -63,12 +63,12 @@ void main() {
 }`;
 
 /**
- * Per photo pixel, 1 where it is hair or a hand over the face: dark (below u_dark.x; 0 above u_dark.y, skin) on a
- * part of the face where hair is looked for (MeshTopology.coverable). Brows, lips or a beard's middle are dark too,
- * and are left out here so that the blur does not spread from them onto the skin around.
+ * Per photo pixel, 1 where it is hair or a hand over the face: dark (CoverRule.darkLimit) on a part of the face
+ * where hair is looked for (CoverRule.coverable). Brows, lips or a beard's middle are dark too, and are left out
+ * there so that the blur does not spread from them onto the skin around.
  */
 // highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
-const DARK_FS = `#version 300 es
+const COVER_FS = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
 uniform vec2 u_dark;
@@ -82,17 +82,17 @@ void main() {
 
 /**
  * The source texture: the photo's colour, and in alpha how much each pixel is not drawn as hair or a hand: the
- * dark mask itself, or near it (read blurred, at a mipmap level).
+ * cover mask itself, or near it (read blurred, at a mipmap level).
  */
 const SOURCE_FS = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
-uniform sampler2D u_darkMask;
+uniform sampler2D u_coverMask;
 uniform float u_blurLod;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  float hair = max(textureLod(u_darkMask, v_uv, 0.0).r, textureLod(u_darkMask, v_uv, u_blurLod).r);
+  float hair = max(textureLod(u_coverMask, v_uv, 0.0).r, textureLod(u_coverMask, v_uv, u_blurLod).r);
   colour = vec4(texture(u_photo, v_uv).rgb, hair);
 }`;
 
@@ -112,12 +112,16 @@ export interface SwapSource {
   image: ImageBitmap;
   /** Landmarks in the image's pixels. */
   points: Float32Array;
-  /**
-   * Source luminance (0..1) below `[0]` counts as hair or a hand over the face, above `[1]` as skin, smoothly
-   * between (see FaceComposer.darkLimit). Where the mesh's `coverable` allows, such pixels are not drawn, and the
-   * pixels near them fade (COVER_BLUR).
-   */
+  /** What of the photo is hair or a hand over its face: those pixels are not drawn, and the pixels near them fade (COVER_BLUR). */
+  cover: CoverRule;
+}
+
+/** How hair or a hand over a photo's face is told from its skin (see FaceComposer.coverRule). */
+export interface CoverRule {
+  /** Luminance (0..1) below `[0]` is hair or a hand, above `[1]` skin, smoothly between. */
   darkLimit: readonly [number, number];
+  /** Per vertex, 0..1: how much hair is looked for there (MeshTopology.coverable, widened for this photo). */
+  coverable: Float32Array;
 }
 
 /** One frame's face for renderFace. */
@@ -178,23 +182,24 @@ export class FaceRenderer {
   readonly #faceProgram: WebGLProgram;
   /** What the face is drawn from (SOURCE_FS): the photo's colour, with where it is hair in alpha. */
   readonly #sourceTexture: WebGLTexture;
-  readonly #darkProgram: WebGLProgram;
+  readonly #coverProgram: WebGLProgram;
   readonly #sourceProgram: WebGLProgram;
   readonly #framebuffer: WebGLFramebuffer;
-  /** The whole mesh at the source's landmarks, with `coverable` per vertex, for DARK_FS. */
+  /** The whole mesh at the source's landmarks, with CoverRule.coverable per vertex, for COVER_FS. */
   readonly #meshOnPhotoVao: WebGLVertexArrayObject;
   readonly #meshIndexCount: number;
   readonly #faceVao: WebGLVertexArrayObject;
   readonly #positionBuffer: WebGLBuffer;
   readonly #sourceUvBuffer: WebGLBuffer;
+  /** Per vertex, where hair over the photo's face is looked for (CoverRule.coverable). */
+  readonly #coverableBuffer: WebGLBuffer;
   readonly #alphaBuffer: WebGLBuffer;
   readonly #gainBuffer: WebGLBuffer;
   readonly #indexBuffer: WebGLBuffer;
   readonly #u: Record<string, WebGLUniformLocation | null>;
   #source: SwapSource | null = null;
 
-  /** `mesh`: the triangles, and where hair over a photo's face is looked for (MeshTopology.coverable). */
-  constructor(mesh: Pick<MeshTopology, 'triangles' | 'coverable'>) {
+  constructor(mesh: Pick<MeshTopology, 'triangles'>) {
     const vertexCount = MESH_POINTS;
     this.faceCanvas = document.createElement('canvas');
     const gl = this.faceCanvas.getContext('webgl2', {
@@ -210,7 +215,7 @@ export class FaceRenderer {
     this.#gl = gl;
     this.#faceProgram = compile(gl, FACE_VS, FACE_FS);
     this.#sourceTexture = texture(gl);
-    this.#darkProgram = compile(gl, MESH_ON_PHOTO_VS, DARK_FS);
+    this.#coverProgram = compile(gl, MESH_ON_PHOTO_VS, COVER_FS);
     this.#sourceProgram = compile(gl, FULL_VS, SOURCE_FS);
     this.#framebuffer = gl.createFramebuffer()!;
     this.#u = {};
@@ -239,13 +244,14 @@ export class FaceRenderer {
 
     this.#meshOnPhotoVao = gl.createVertexArray()!;
     gl.bindVertexArray(this.#meshOnPhotoVao);
-    const sourceUv = gl.getAttribLocation(this.#darkProgram, 'a_sourceUv');
+    const sourceUv = gl.getAttribLocation(this.#coverProgram, 'a_sourceUv');
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
     gl.enableVertexAttribArray(sourceUv);
     gl.vertexAttribPointer(sourceUv, 2, gl.FLOAT, false, 0, 0);
-    const coverable = gl.getAttribLocation(this.#darkProgram, 'a_coverable');
-    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-    gl.bufferData(gl.ARRAY_BUFFER, mesh.coverable, gl.STATIC_DRAW);
+    const coverable = gl.getAttribLocation(this.#coverProgram, 'a_coverable');
+    this.#coverableBuffer = gl.createBuffer()!;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array(vertexCount), gl.STATIC_DRAW);
     gl.enableVertexAttribArray(coverable);
     gl.vertexAttribPointer(coverable, 1, gl.FLOAT, false, 0, 0);
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, gl.createBuffer());
@@ -269,26 +275,28 @@ export class FaceRenderer {
     }
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, uv);
-    // The photo as given and its dark mask are needed only to prepare the source texture.
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, source.cover.coverable);
+    // The photo as given and its cover mask are needed only to prepare the source texture.
     const photo = texture(gl);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source.image);
-    const darkMask = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
+    const coverMask = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, width, height, 0, gl.RED, gl.UNSIGNED_BYTE, null);
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
     const blurLod = Math.max(0, Math.log2(ovalWidth(source.points) * COVER_BLUR)) || 0;
 
-    this.#bindTarget(darkMask, width, height);
+    this.#bindTarget(coverMask, width, height);
     gl.clearColor(0, 0, 0, 0);
     gl.clear(gl.COLOR_BUFFER_BIT);
-    gl.useProgram(this.#darkProgram);
+    gl.useProgram(this.#coverProgram);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, photo);
-    gl.uniform1i(gl.getUniformLocation(this.#darkProgram, 'u_photo'), 0);
-    gl.uniform2f(gl.getUniformLocation(this.#darkProgram, 'u_dark'), source.darkLimit[0], source.darkLimit[1]);
+    gl.uniform1i(gl.getUniformLocation(this.#coverProgram, 'u_photo'), 0);
+    gl.uniform2f(gl.getUniformLocation(this.#coverProgram, 'u_dark'), source.cover.darkLimit[0], source.cover.darkLimit[1]);
     gl.bindVertexArray(this.#meshOnPhotoVao);
     gl.drawElements(gl.TRIANGLES, this.#meshIndexCount, gl.UNSIGNED_SHORT, 0);
-    gl.bindTexture(gl.TEXTURE_2D, darkMask);
+    gl.bindTexture(gl.TEXTURE_2D, coverMask);
     gl.generateMipmap(gl.TEXTURE_2D);
 
     this.#bindTarget(this.#sourceTexture, width, height);
@@ -296,8 +304,8 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, photo);
     gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_photo'), 0);
     gl.activeTexture(gl.TEXTURE1);
-    gl.bindTexture(gl.TEXTURE_2D, darkMask);
-    gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_darkMask'), 1);
+    gl.bindTexture(gl.TEXTURE_2D, coverMask);
+    gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_coverMask'), 1);
     gl.uniform1f(gl.getUniformLocation(this.#sourceProgram, 'u_blurLod'), blurLod);
     gl.bindVertexArray(null);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
@@ -305,7 +313,7 @@ export class FaceRenderer {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.activeTexture(gl.TEXTURE0);
     gl.deleteTexture(photo);
-    gl.deleteTexture(darkMask);
+    gl.deleteTexture(coverMask);
     this.#source?.image.close();
     this.#source = source;
   }

@@ -225,7 +225,7 @@ describe('mesh facing and culling', () => {
     const limitFor = (skin: number) => {
       const composer = new FaceComposer(mesh);
       composer.setSource(points, depth, new Float32Array(MESH_POINTS * 3).fill(skin), new Float32Array(MESH_POINTS).fill(1));
-      return composer.darkLimit.slice();
+      return composer.coverRule.darkLimit.slice();
     };
     const light = limitFor(0.6);
     const dark = limitFor(0.2);
@@ -285,6 +285,29 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
     expectCoverable([...RIGHT_EYE, ...LEFT_EYE, ...BROWS, ...LIPS_OUTER], 0, 'feature');
     expectCoverable([6, 197, 5, 4, 1], 0, 'nose');
     expectCoverable([164, 18, 200, 152, 176, 400, 202, 422], 0, 'upper lip, chin and beside the mouth');
+  });
+
+  it('follows hair from where it is looked for onto a brow or beside an eye, but leaves a brow with skin around it', () => {
+    const points = uv.map((v) => v * 200);
+    const depth = new Float32Array(MESH_POINTS);
+    // The tail of the person's right brow (70) and the temple beside it (139), where a side fringe falls.
+    const [brow, hairBeside] = [70, 139];
+    assert.ok(mesh.hairReach[brow] && mesh.coverable[hairBeside] && mesh.neighbours.slice(mesh.start[brow], mesh.start[brow + 1]).includes(hairBeside));
+    const coverableWith = (dark: number[]) => {
+      const colour = new Float32Array(MESH_POINTS * 3).fill(0.6);
+      for (const v of dark) colour.fill(0.05, v * 3, v * 3 + 3);
+      const composer = new FaceComposer(mesh);
+      composer.setSource(points, depth, colour, new Float32Array(MESH_POINTS).fill(1));
+      return composer.coverRule.coverable;
+    };
+    const beside = BROWS.filter((v) => mesh.hairReach[v]);
+    assert.equal(coverableWith(beside)[brow], 0, "dark brows with skin all around: the face's own");
+    const reached = coverableWith([...beside, hairBeside]);
+    assert.equal(reached[brow], 1, 'hair over the forehead beside a dark brow: the brow is under hair');
+    assert.equal(reached.filter((c, v) => c > 0 && !mesh.coverable[v] && !mesh.hairReach[v]).length, 0, 'never onto the eyes, lids or lips');
+    const notDark = coverableWith([hairBeside]);
+    assert.equal(notDark[brow], 0, 'a brow as light as skin beside hair: drawn');
+    assert.deepEqual(coverableWith([]), mesh.coverable, 'no hair: where the mesh looks for it, nothing more');
   });
 });
 

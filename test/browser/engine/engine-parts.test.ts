@@ -56,10 +56,10 @@ describe('face renderer: hair over the photo', () => {
     const triangles = Uint16Array.from([0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]);
     const weights = new Float32Array(MESH_POINTS);
     weights.fill(coverable[0], 0, 4).fill(coverable[1], 4, 8);
-    const renderer = new FaceRenderer({ triangles, coverable: weights });
+    const renderer = new FaceRenderer({ triangles });
     try {
-      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.darkLimit gives.
-      renderer.setSource({ image: await photoWithHair(), points, darkLimit: [0.233, 0.399] });
+      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule gives.
+      renderer.setSource({ image: await photoWithHair(), points, cover: { darkLimit: [0.233, 0.399], coverable: weights } });
       const draw: FaceDraw = {
         points,
         alpha: new Float32Array(MESH_POINTS).fill(1),
