@@ -53,29 +53,28 @@ const BLINK_FADE: [number, number] = [0.15, 0.3];
 const NARROW_EYES: [number, number] = [0.255, 0.285];
 
 /**
- * Hair or a hand over the photo's face: on the mesh's coverable parts (forehead, temples, cheeks, the jaw's sides),
- * source pixels darker than these shares of the photo's median skin luminance are not drawn, smoothly between, nor
- * their blurred surroundings (the renderer's COVER_BLUR), so the camera's skin fades in instead of strands smeared
- * over the cheek. Skin in deep shade (a strong side light) can fall below the upper share too, and is then partly
- * the camera's. Dark vertices anywhere (hair, a beard) are left out of the colour match, which is for skin.
+ * Hair or a hand over the photo's face: where hair is looked for (the forehead, temples, cheeks, the jaw's sides, and
+ * brows or the skin around the eyes that hair reaches: hairCoverable), source pixels darker than these shares of the
+ * photo's median skin luminance are not drawn, smoothly between, nor their blurred surroundings (the renderer's
+ * COVER_BLUR), so the camera's skin fades in instead of strands smeared over the cheek. Skin in deep shade (a strong
+ * side light) can fall below the upper share too, and is then partly the camera's. Dark vertices anywhere (hair, a
+ * beard) are left out of the colour match, which is for skin.
  */
 const DARK_COVER: [number, number] = [0.35, 0.6];
 
-/** Before any source: nothing counts as hair. */
+/**
+ * Nothing counts as hair: before any source, or with no lit skin seen (limits below any luminance, the lower below the
+ * upper as the shader's smoothstep needs).
+ */
 const NO_COVER: CoverRule = { darkLimit: [-2, -1], coverable: new Float32Array(MESH_POINTS) };
-
-/** The upper median (0 when empty). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[sorted.length >> 1] : 0;
-}
 
 /**
  * Where hair is looked for on this photo: the mesh's coverable parts, and from there on across the brows and the
  * skin around the eyes (MeshTopology.hairReach) through vertices darker than `shade`, starting from coverable ones
  * darker than `dark` (hair, not shade). So black hair across a brow's tail and an eye's outer corner is not drawn
- * there (it was smeared over the camera's temple), while a brow with skin all around it stays the face's own. Dark
- * make-up that runs into hair (a wing of eyeliner to the temple) goes with it.
+ * there (it was smeared over the camera's temple), while a brow with skin all around it stays the face's own. The
+ * reach is not limited in distance: hair touching a dark brow's tail takes the whole brow, and the ring around an
+ * eye as far as it is as dark; dark make-up that runs into hair (a wing of eyeliner to the temple) goes with it.
  */
 function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [dark, shade]: readonly [number, number]): Float32Array {
   const coverable = mesh.coverable.slice();
@@ -180,11 +179,11 @@ export class FaceComposer {
     const inPicture = pictureVisibility(coverage, mesh);
     this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
-    const lit: number[] = [];
-    for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) lit.push(v);
-    const skinLuminance = median(lit.map(luminance));
-    // No lit skin seen: nothing counts as hair (below -1; the shader's smoothstep needs its lower edge below the upper).
-    const darkLimit: [number, number] = skinLuminance > 0 ? [DARK_COVER[0] * skinLuminance, DARK_COVER[1] * skinLuminance] : [-2, -1];
+    const skin: number[] = [];
+    for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
+    skin.sort((a, b) => a - b);
+    const skinLuminance = skin.length ? skin[skin.length >> 1] : 0;
+    const darkLimit = skinLuminance > 0 ? ([DARK_COVER[0] * skinLuminance, DARK_COVER[1] * skinLuminance] as const) : NO_COVER.darkLimit;
     this.#coverRule = { darkLimit, coverable: hairCoverable(mesh, luminance, darkLimit) };
     // Colour sampled partly off the picture (the card, or the clamped edge) or over hair or a beard is not the skin's: filled from its neighbours.
     const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < darkLimit[1] ? 1 : 0));

@@ -65,7 +65,7 @@ void main() {
 /**
  * Per photo pixel, 1 where it is hair or a hand over the face: dark (CoverRule.darkLimit) on a part of the face
  * where hair is looked for (CoverRule.coverable). Brows, lips or a beard's middle are dark too, and are left out
- * there so that the blur does not spread from them onto the skin around.
+ * there (unless hair reaches a brow) so that the blur does not spread from them onto the skin around.
  */
 // highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
 const COVER_FS = `#version 300 es

@@ -290,9 +290,12 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
   it('follows hair from where it is looked for onto a brow or beside an eye, but leaves a brow with skin around it', () => {
     const points = uv.map((v) => v * 200);
     const depth = new Float32Array(MESH_POINTS);
-    // The tail of the person's right brow (70) and the temple beside it (139), where a side fringe falls.
-    const [brow, hairBeside] = [70, 139];
-    assert.ok(mesh.hairReach[brow] && mesh.coverable[hairBeside] && mesh.neighbours.slice(mesh.start[brow], mesh.start[brow + 1]).includes(hairBeside));
+    // The tail of the person's right brow (70) and the temple beside it (139), where a side fringe falls; the skin
+    // by the eye's outer corner (113) and the temple beside that (124).
+    const [browTail, temple, eyeCorner, besideCorner] = [70, 139, 113, 124];
+    const touching = (v: number, n: number) => mesh.neighbours.slice(mesh.start[v], mesh.start[v + 1]).includes(n);
+    assert.ok(mesh.hairReach[browTail] && mesh.coverable[temple] && touching(browTail, temple));
+    assert.ok(mesh.hairReach[eyeCorner] && !BROWS.includes(eyeCorner) && mesh.coverable[besideCorner] && touching(eyeCorner, besideCorner));
     const coverableWith = (dark: number[]) => {
       const colour = new Float32Array(MESH_POINTS * 3).fill(0.6);
       for (const v of dark) colour.fill(0.05, v * 3, v * 3 + 3);
@@ -300,14 +303,17 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
       composer.setSource(points, depth, colour, new Float32Array(MESH_POINTS).fill(1));
       return composer.coverRule.coverable;
     };
-    const beside = BROWS.filter((v) => mesh.hairReach[v]);
-    assert.equal(coverableWith(beside)[brow], 0, "dark brows with skin all around: the face's own");
-    const reached = coverableWith([...beside, hairBeside]);
-    assert.equal(reached[brow], 1, 'hair over the forehead beside a dark brow: the brow is under hair');
-    assert.equal(reached.filter((c, v) => c > 0 && !mesh.coverable[v] && !mesh.hairReach[v]).length, 0, 'never onto the eyes, lids or lips');
-    const notDark = coverableWith([hairBeside]);
-    assert.equal(notDark[brow], 0, 'a brow as light as skin beside hair: drawn');
+    assert.equal(coverableWith(BROWS)[browTail], 0, "dark brows with skin all around: the face's own");
+    assert.equal(coverableWith([...BROWS, temple])[browTail], 1, 'hair over the temple beside a dark brow: the brow is under hair');
+    assert.equal(coverableWith([eyeCorner, besideCorner])[eyeCorner], 1, "hair over the temple by the eye's corner: under hair");
+    assert.equal(coverableWith([temple])[browTail], 0, 'a brow as light as skin beside hair: drawn');
     assert.deepEqual(coverableWith([]), mesh.coverable, 'no hair: where the mesh looks for it, nothing more');
+    // Everything dark, the eyes, lids and lips too: hair still reaches no further than the brows and the skin around the eyes.
+    const features = [...RIGHT_EYE, ...LEFT_EYE, ...LIPS_OUTER, ...LIPS_INNER, ...Array.from(mesh.eyeArea.keys()).filter((v) => mesh.eyeArea[v])];
+    const everything = coverableWith([...BROWS, temple, eyeCorner, besideCorner, ...features]);
+    const beyond = features.filter((v) => everything[v] > 0 && !mesh.coverable[v] && !mesh.hairReach[v]);
+    assert.deepEqual(beyond, [], 'never onto the eyes, their lids or the lips');
+    assert.equal(everything[eyeCorner], 1, 'while the skin around the eyes is reached');
   });
 });
 

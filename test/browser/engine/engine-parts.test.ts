@@ -58,7 +58,7 @@ describe('face renderer: hair over the photo', () => {
     weights.fill(coverable[0], 0, 4).fill(coverable[1], 4, 8);
     const renderer = new FaceRenderer({ triangles });
     try {
-      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule gives.
+      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule.darkLimit gives.
       renderer.setSource({ image: await photoWithHair(), points, cover: { darkLimit: [0.233, 0.399], coverable: weights } });
       const draw: FaceDraw = {
         points,
