@@ -186,7 +186,8 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     const outer = Math.abs(x - 0.5) > OUTER_FACE;
     return f || nearEyesAndLips[v] || nose || (y >= COVERABLE_BOTTOM && !outer) ? 0 : 1;
   });
-  const hairReach = Uint8Array.from(eyeArea, (e, v) => (((e && !aroundEyes[v]) || BROWS.includes(v)) && !coverable[v] ? 1 : 0));
+  // Not coverable by construction: eyeArea lies within nearEyesAndLips, and the brows are features.
+  const hairReach = Uint8Array.from(eyeArea, (e, v) => ((e && !aroundEyes[v]) || BROWS.includes(v) ? 1 : 0));
   return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, hairReach, feather: featherWeights(uv) };
 }
 
