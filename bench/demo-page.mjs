@@ -10,6 +10,8 @@
 //   - cpuMsPerFrame: CPU time of every browser process (/proc/<pid>/stat utime + stime) over the window, divided
 //     by the frames presented (all cores: on this 2-core machine 100 ms per frame at 20 fps is both cores full);
 //   - the engine's landmark rate and main-thread cost per frame, and the 1-minute load average before the run.
+//   - sessionClosedAfterTabMs: the visit ends with the tab closed while live; how long until the emulator saw the
+//     session closed (the pagehide beacon). `sessionLeftOpen` (the session id) when not within 10 s.
 // Chromium runs as it does on a computer without a GPU: WebGL on SwiftShader, the page composited in software
 // (scripts/chromium.mjs, softwareCompositing). --gl-compositing composites on SwiftShader as well, as the tests'
 // Chromium does, which no visitor's browser does and which costs several times the CPU per frame.
@@ -23,7 +25,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, chromiumArgs } from '../scripts/chromium.mjs';
-import { pickGalleryFace, startDemoServer, waitForState } from '../scripts/demo-driver.mjs';
+import { emulatorSessions, pickGalleryFace, startDemoServer, waitForState } from '../scripts/demo-driver.mjs';
 import { machine, percentile, root, round } from './lib/common.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -286,8 +288,12 @@ async function stopCounting() {
   };
 }
 
-/** One measured visit; `onBrowser` receives the browser as soon as it is launched (so a stuck run can be ended). */
-async function once(url, onBrowser) {
+/**
+ * One measured visit; `onBrowser` receives the browser as soon as it is launched (so a stuck run can be ended).
+ * The visit ends as a visitor's does, by closing the tab while live: the session must then end on the server
+ * (the player's pagehide beacon), or the next runs meet the per-visitor cap on open sessions.
+ */
+async function once({ url, controlUrl }, onBrowser) {
   const load1m = loadavg()[0];
   const width = 1280;
   const height = 860;
@@ -301,8 +307,10 @@ async function once(url, onBrowser) {
     protocolTimeout: 240_000,
   });
   onBrowser(browser);
+  let page;
+  let sessionId;
   try {
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
@@ -324,6 +332,7 @@ async function once(url, onBrowser) {
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
     const first = await page.evaluate(startAndTimeFirstSwap);
     await waitForState(page, 'live');
+    sessionId = await page.$eval('faceswap-session', (el) => el.details.sessionId);
     // Settle: tracking locks on, the first landmark runs warm up.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const pid = browser.process().pid;
@@ -356,10 +365,23 @@ async function once(url, onBrowser) {
       trackProcessor: counted.trackProcessor,
       ...(counted.calls ? { mainThreadCalls: counted.calls } : {}),
       version: await browser.version(),
+      ...(await closeTab(page, controlUrl, sessionId)),
     };
   } finally {
     await closeBrowser(browser);
   }
+}
+
+/** How long after the tab closed the emulator saw the visit's session closed; `sessionLeftOpen` if not within 10 s. */
+async function closeTab(page, controlUrl, sessionId) {
+  const closedAt = performance.now();
+  await page.close();
+  while (performance.now() - closedAt < 10_000) {
+    const session = (await emulatorSessions(controlUrl)).find((s) => s._id === sessionId);
+    if (session?.closed) return { sessionClosedAfterTabMs: round(performance.now() - closedAt, 0) };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { sessionLeftOpen: sessionId };
 }
 
 /** Closes the browser, killing its process when close does not finish in 10 s (a crashed target can hang it). */
@@ -373,7 +395,7 @@ async function closeBrowser(browser) {
  * `once` under a deadline: a run that hangs (a renderer that crashed mid-call, a target closed under an
  * evaluate) is ended by killing its browser and reported as `{ error }` instead of blocking the benchmark.
  */
-async function guardedRun(url) {
+async function guardedRun(server) {
   const load1m = loadavg()[0];
   let browser = null;
   let timer;
@@ -381,7 +403,7 @@ async function guardedRun(url) {
     timer = setTimeout(() => reject(new Error(`run did not finish within ${runTimeoutMs / 1000} s`)), runTimeoutMs);
   });
   try {
-    return await Promise.race([once(url, (launched) => (browser = launched)), deadline]);
+    return await Promise.race([once(server, (launched) => (browser = launched)), deadline]);
   } catch (error) {
     if (browser) browser.process()?.kill('SIGKILL');
     return { loadAverage1m: round(load1m, 2), error: String(error?.message ?? error).split('\n')[0] };
@@ -403,7 +425,7 @@ try {
   const image = `data:image/jpeg;base64,${readFileSync(`${root}demo/faces/ada.jpg`).toString('base64')}`;
   await fetch(new URL('/api/faceswap/detect', server.url), { method: 'POST', body: JSON.stringify({ image, singleFace: true }) });
   for (let i = 0; i < runs; i++) {
-    const result = await guardedRun(server.url);
+    const result = await guardedRun(server);
     process.stderr.write(`demo-page run ${i + 1}/${runs}: ${JSON.stringify(result)}\n`);
     results.push(result);
   }
@@ -427,6 +449,7 @@ console.log(
       thinkMs,
       windowSeconds: seconds,
       failedRuns: results.length - measured.length,
+      sessionsLeftOpen: results.filter((r) => r.sessionLeftOpen).length,
       presentedFps: { best: Math.max(...pick('presentedFps')), median: median(pick('presentedFps')) },
       startToFirstSwapMs: { best: Math.min(...pick('startToFirstSwapMs')), median: median(pick('startToFirstSwapMs')) },
       cpuMsPerFrame: { best: Math.min(...pick('cpuMsPerFrame')), median: median(pick('cpuMsPerFrame')) },

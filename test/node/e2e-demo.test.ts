@@ -1,6 +1,7 @@
 // The demo page of `npm start`, driven end to end in headless Chromium on the local engine: pick a face,
 // start, reach `live`, change the face, stop; the AKOOL emulator behind the token endpoint must show the
-// server session updated and then closed.
+// server session updated and then closed. And a visitor who closes the tab while live, without Stop: the
+// session must end on the server at once (the pagehide beacon), not when the reaper's heartbeat timeout passes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
@@ -69,6 +70,27 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
   const deadline = Date.now() + 10_000;
   while (!(await find())?.closed) {
     assert.ok(Date.now() < deadline, 'the server session was closed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+test('demo: closing the tab while live ends the server session (pagehide beacon), no Stop pressed', { timeout: 240_000 }, async () => {
+  const tab = await browser.newPage();
+  tab.on('pageerror', (error) => pageErrors.push(String(error)));
+  await tab.goto(server.url, { waitUntil: 'load' });
+  await pickGalleryFace(tab, 0);
+  await clickDeep(tab, 'faceswap-session >>> [part~=start-button]');
+  await waitForState(tab, 'live', 150_000);
+  const sessionId = await tab.$eval('faceswap-session', (el) => (el as unknown as { details: { sessionId: string } }).details.sessionId);
+  const find = async () => ((await emulatorSessions(server.controlUrl)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
+  assert.equal((await find())?.closed, false, `session ${sessionId} is open while live`);
+
+  await tab.close();
+  // The reaper would close it too, but only after its idle timeout: within these seconds only the beacon can have.
+  const deadline = Date.now() + 10_000;
+  while (!(await find())?.closed) {
+    assert.ok(Date.now() < deadline, 'the server session was closed when the tab went away');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.deepEqual(pageErrors, []);
