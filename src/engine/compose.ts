@@ -29,7 +29,13 @@ const PITCH_FADE: [number, number] = [0.55, 0.8];
  * camera person's brows and eye sockets through, and the output read as them to face recognition).
  */
 const COLOUR_SMOOTHING = 12;
-const GAIN_RANGE: [number, number] = [0.4, 2.5];
+/**
+ * Bounds of the per-channel colour gain, wide enough for a side of the face lit in a colour (on photo-roll, blue
+ * light on a photo of warm skin asks about 3.75 in blue) and a pale camera over dark skin (about 3.3). Within
+ * [0.4, 2.5] such a cheek stayed the photo's yellow beside the camera's blue neck. The bounds only keep a channel
+ * the photo hardly has from being amplified into noise.
+ */
+const GAIN_RANGE: [number, number] = [0.25, 4];
 /** Weight of each landmark update in the running camera colour (lighting changes slowly; this stops flicker). */
 const COLOUR_RATE = 0.35;
 /** Weight of each update in the camera person's usual shape: about 3 s at 20 updates a second. */

@@ -251,6 +251,29 @@ describe('mesh facing and culling', () => {
     assert.ok(Math.abs(gain[beard * 3] - 1) < 1e-3, `gain over the beard ${gain[beard * 3]}: from the skin around it`);
   });
 
+  it("matches skin to the camera's under coloured light and across skin tones, not only within a small gain", () => {
+    const points = uv.map((v) => v * 200);
+    const depth = new Float32Array(MESH_POINTS);
+    const cases: Array<[string, [number, number, number], [number, number, number]]> = [
+      // A side of the face lit blue (photo-roll's camera) over a photo of warm skin: blue x 3.75, red x 0.44.
+      ['a blue-lit camera over warm skin', [0.8, 0.55, 0.2], [0.35, 0.45, 0.75]],
+      ['a pale camera over dark skin', [0.3, 0.2, 0.15], [0.8, 0.6, 0.5]],
+    ];
+    for (const [name, photoSkin, cameraSkin] of cases) {
+      const field = (rgb: [number, number, number]) => Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => rgb[i % 3]);
+      const composer = new FaceComposer(mesh);
+      composer.setSource(points, depth, field(photoSkin), new Float32Array(MESH_POINTS).fill(1));
+      composer.updateCamera(points, depth, field(cameraSkin));
+      const { gain } = composer.compose(points, depth, 1, 0);
+      for (let v = 0; v < MESH_POINTS; v++) {
+        for (let c = 0; c < 3; c++) {
+          const drawn = photoSkin[c] * gain[v * 3 + c];
+          assert.ok(Math.abs(drawn - cameraSkin[c]) < 0.01, `${name}: vertex ${v} channel ${c} drawn ${drawn.toFixed(3)}, camera ${cameraSkin[c]}`);
+        }
+      }
+    }
+  });
+
   it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
     const field = new Float32Array(MESH_POINTS);
     field[100] = 1;
