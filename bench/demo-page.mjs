@@ -307,10 +307,8 @@ async function once({ url, controlUrl }, onBrowser) {
     protocolTimeout: 240_000,
   });
   onBrowser(browser);
-  let page;
-  let sessionId;
   try {
-    page = await browser.newPage();
+    const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
@@ -332,7 +330,7 @@ async function once({ url, controlUrl }, onBrowser) {
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
     const first = await page.evaluate(startAndTimeFirstSwap);
     await waitForState(page, 'live');
-    sessionId = await page.$eval('faceswap-session', (el) => el.details.sessionId);
+    const sessionId = await page.$eval('faceswap-session', (el) => el.details.sessionId);
     // Settle: tracking locks on, the first landmark runs warm up.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const pid = browser.process().pid;
