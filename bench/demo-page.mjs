@@ -11,7 +11,8 @@
 //     by the frames presented (all cores: on this 2-core machine 100 ms per frame at 20 fps is both cores full);
 //   - the engine's landmark rate and main-thread cost per frame, and the 1-minute load average before the run.
 //   - sessionClosedAfterTabMs: the visit ends with the tab closed while live; how long until the emulator saw the
-//     session closed (the pagehide beacon). `sessionLeftOpen` (the session id) when not within 10 s.
+//     session closed (the pagehide beacon). `sessionLeftOpen` (the session id) when not within 10 s; the summary's
+//     `sessionsLeftOpen` counts those runs.
 // Chromium runs as it does on a computer without a GPU: WebGL on SwiftShader, the page composited in software
 // (scripts/chromium.mjs, softwareCompositing). --gl-compositing composites on SwiftShader as well, as the tests'
 // Chromium does, which no visitor's browser does and which costs several times the CPU per frame.
@@ -307,8 +308,11 @@ async function once({ url, controlUrl }, onBrowser) {
     protocolTimeout: 240_000,
   });
   onBrowser(browser);
+  let page;
+  let sessionId;
+  let tabClosed = false;
   try {
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(url, { waitUntil: 'load', timeout: 300_000 });
@@ -330,7 +334,7 @@ async function once({ url, controlUrl }, onBrowser) {
     await new Promise((resolve) => setTimeout(resolve, thinkMs));
     const first = await page.evaluate(startAndTimeFirstSwap);
     await waitForState(page, 'live');
-    const sessionId = await page.$eval('faceswap-session', (el) => el.details.sessionId);
+    sessionId = await page.$eval('faceswap-session', (el) => el.details.sessionId);
     // Settle: tracking locks on, the first landmark runs warm up.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const pid = browser.process().pid;
@@ -363,9 +367,11 @@ async function once({ url, controlUrl }, onBrowser) {
       trackProcessor: counted.trackProcessor,
       ...(counted.calls ? { mainThreadCalls: counted.calls } : {}),
       version: await browser.version(),
-      ...(await closeTab(page, controlUrl, sessionId)),
+      ...(await closeTab(page, controlUrl, sessionId).finally(() => (tabClosed = true))),
     };
   } finally {
+    // A run that failed while live still ends its session as a visitor's tab would, so the next runs are not capped.
+    if (sessionId && !tabClosed) await closeTab(page, controlUrl, sessionId).catch(() => undefined);
     await closeBrowser(browser);
   }
 }

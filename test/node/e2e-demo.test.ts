@@ -77,8 +77,10 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
 
 test('demo: closing the tab while live ends the server session (pagehide beacon), no Stop pressed', { timeout: 240_000 }, async () => {
   const tab = await browser.newPage();
-  tab.on('pageerror', (error) => pageErrors.push(String(error)));
+  const tabErrors: string[] = [];
+  tab.on('pageerror', (error) => tabErrors.push(String(error)));
   await tab.goto(server.url, { waitUntil: 'load' });
+  await tab.waitForSelector('face-source-picker >>> [part~=thumbnail]');
   await pickGalleryFace(tab, 0);
   await clickDeep(tab, 'faceswap-session >>> [part~=start-button]');
   await waitForState(tab, 'live', 150_000);
@@ -93,5 +95,5 @@ test('demo: closing the tab while live ends the server session (pagehide beacon)
     assert.ok(Date.now() < deadline, 'the server session was closed when the tab went away');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(tabErrors, []);
 });

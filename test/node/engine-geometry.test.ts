@@ -272,6 +272,14 @@ describe('mesh facing and culling', () => {
         }
       }
     }
+    // A channel the photo hardly has (blue 0.02 under red light) is not amplified 30 times into noise.
+    const composer = new FaceComposer(mesh);
+    const redLit = Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => [0.7, 0.3, 0.02][i % 3]);
+    composer.setSource(points, depth, redLit, new Float32Array(MESH_POINTS).fill(1));
+    composer.updateCamera(points, depth, new Float32Array(MESH_POINTS * 3).fill(0.6));
+    const { gain } = composer.compose(points, depth, 1, 0);
+    const blue = Math.max(...Array.from({ length: MESH_POINTS }, (_, v) => gain[v * 3 + 2]));
+    assert.ok(blue <= 4 + 1e-6 && blue > 3, `blue gain ${blue}: held at its bound`);
   });
 
   it('smooths a field over the mesh and fills unknown vertices from their neighbours', () => {
