@@ -26,7 +26,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, chromiumArgs } from '../scripts/chromium.mjs';
-import { emulatorSessions, pickGalleryFace, startDemoServer, waitForState } from '../scripts/demo-driver.mjs';
+import { pickGalleryFace, startDemoServer, waitForSessionClosed, waitForState } from '../scripts/demo-driver.mjs';
 import { machine, percentile, root, round } from './lib/common.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -310,7 +310,6 @@ async function once({ url, controlUrl }, onBrowser) {
   onBrowser(browser);
   let page;
   let sessionId;
-  let tabClosed = false;
   try {
     page = await browser.newPage();
     const errors = [];
@@ -367,25 +366,21 @@ async function once({ url, controlUrl }, onBrowser) {
       trackProcessor: counted.trackProcessor,
       ...(counted.calls ? { mainThreadCalls: counted.calls } : {}),
       version: await browser.version(),
-      ...(await closeTab(page, controlUrl, sessionId).finally(() => (tabClosed = true))),
+      ...(await closeTab(page, controlUrl, sessionId)),
     };
   } finally {
     // A run that failed while live still ends its session as a visitor's tab would, so the next runs are not capped.
-    if (sessionId && !tabClosed) await closeTab(page, controlUrl, sessionId).catch(() => undefined);
+    if (sessionId && !page.isClosed()) await closeTab(page, controlUrl, sessionId).catch(() => undefined);
     await closeBrowser(browser);
   }
 }
 
 /** How long after the tab closed the emulator saw the visit's session closed; `sessionLeftOpen` if not within 10 s. */
 async function closeTab(page, controlUrl, sessionId) {
-  const closedAt = performance.now();
+  const closing = performance.now();
   await page.close();
-  while (performance.now() - closedAt < 10_000) {
-    const session = (await emulatorSessions(controlUrl)).find((s) => s._id === sessionId);
-    if (session?.closed) return { sessionClosedAfterTabMs: round(performance.now() - closedAt, 0) };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { sessionLeftOpen: sessionId };
+  const closed = (await waitForSessionClosed(controlUrl, sessionId)) !== null;
+  return closed ? { sessionClosedAfterTabMs: round(performance.now() - closing, 0) } : { sessionLeftOpen: sessionId };
 }
 
 /** Closes the browser, killing its process when close does not finish in 10 s (a crashed target can hang it). */

@@ -102,3 +102,13 @@ export async function emulatorSessions(controlUrl) {
   const response = await fetch(new URL('sessions', controlUrl));
   return (await response.json()).sessions;
 }
+
+/** Resolves with the milliseconds until the emulator shows session `id` closed, or null when it does not within `timeoutMs`. */
+export async function waitForSessionClosed(controlUrl, id, timeoutMs = 10_000) {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if ((await emulatorSessions(controlUrl)).find((s) => s._id === id)?.closed) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}

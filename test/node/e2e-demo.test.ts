@@ -5,8 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
-// @ts-expect-error: plain ESM helper shared with scripts/screenshots.mjs, no type declarations.
-import { clickDeep, emulatorSessions, launchChromium, pickGalleryFace, startDemoServer, waitForState } from '../../scripts/demo-driver.mjs';
+import {
+  clickDeep,
+  emulatorSessions,
+  launchChromium,
+  pickGalleryFace,
+  startDemoServer,
+  waitForSessionClosed,
+  waitForState,
+  // @ts-expect-error: plain ESM helper shared with scripts/screenshots.mjs, no type declarations.
+} from '../../scripts/demo-driver.mjs';
 
 interface EmulatorSessionView {
   _id: string;
@@ -67,11 +75,7 @@ test('demo: pick a face, start, go live, change the face, stop; the server sessi
 
   await clickDeep(page, 'faceswap-session >>> [part~=start-button]');
   await waitForState(page, 'ended', 30_000);
-  const deadline = Date.now() + 10_000;
-  while (!(await find())?.closed) {
-    assert.ok(Date.now() < deadline, 'the server session was closed');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  assert.notEqual(await waitForSessionClosed(server.controlUrl, sessionId, 10_000), null, 'the server session was closed');
   assert.deepEqual(pageErrors, []);
 });
 
@@ -85,15 +89,11 @@ test('demo: closing the tab while live ends the server session (pagehide beacon)
   await clickDeep(tab, 'faceswap-session >>> [part~=start-button]');
   await waitForState(tab, 'live', 150_000);
   const sessionId = await tab.$eval('faceswap-session', (el) => (el as unknown as { details: { sessionId: string } }).details.sessionId);
-  const find = async () => ((await emulatorSessions(server.controlUrl)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
-  assert.equal((await find())?.closed, false, `session ${sessionId} is open while live`);
+  const opened = ((await emulatorSessions(server.controlUrl)) as EmulatorSessionView[]).find((s) => s._id === sessionId);
+  assert.equal(opened?.closed, false, `session ${sessionId} is open while live`);
 
   await tab.close();
   // The reaper would close it too, but only after its idle timeout: within these seconds only the beacon can have.
-  const deadline = Date.now() + 10_000;
-  while (!(await find())?.closed) {
-    assert.ok(Date.now() < deadline, 'the server session was closed when the tab went away');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  assert.notEqual(await waitForSessionClosed(server.controlUrl, sessionId, 10_000), null, 'the server session was closed when the tab went away');
   assert.deepEqual(tabErrors, []);
 });

@@ -259,8 +259,8 @@ describe('mesh facing and culling', () => {
       ['a blue-lit camera over warm skin', [0.8, 0.55, 0.2], [0.35, 0.45, 0.75]],
       ['a pale camera over dark skin', [0.3, 0.2, 0.15], [0.8, 0.6, 0.5]],
     ];
+    const field = (rgb: [number, number, number]) => Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => rgb[i % 3]);
     for (const [name, photoSkin, cameraSkin] of cases) {
-      const field = (rgb: [number, number, number]) => Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => rgb[i % 3]);
       const composer = new FaceComposer(mesh);
       composer.setSource(points, depth, field(photoSkin), new Float32Array(MESH_POINTS).fill(1));
       composer.updateCamera(points, depth, field(cameraSkin));
@@ -274,9 +274,8 @@ describe('mesh facing and culling', () => {
     }
     // A channel the photo hardly has (blue 0.02 under red light) is not amplified 30 times into noise.
     const composer = new FaceComposer(mesh);
-    const redLit = Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => [0.7, 0.3, 0.02][i % 3]);
-    composer.setSource(points, depth, redLit, new Float32Array(MESH_POINTS).fill(1));
-    composer.updateCamera(points, depth, new Float32Array(MESH_POINTS * 3).fill(0.6));
+    composer.setSource(points, depth, field([0.7, 0.3, 0.02]), new Float32Array(MESH_POINTS).fill(1));
+    composer.updateCamera(points, depth, field([0.6, 0.6, 0.6]));
     const { gain } = composer.compose(points, depth, 1, 0);
     const blue = Math.max(...Array.from({ length: MESH_POINTS }, (_, v) => gain[v * 3 + 2]));
     assert.ok(blue <= 4 + 1e-6 && blue > 3, `blue gain ${blue}: held at its bound`);
