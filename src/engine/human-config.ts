@@ -1,10 +1,19 @@
 import type { EngineAssetUrls } from './assets.js';
 
 /**
+ * With tracking, a frame this unlike the last (human's mean squared difference per channel over 255: about 50
+ * levels RMS over the whole frame) is a cut and detects afresh. The test cameras' frame-to-frame changes measure
+ * up to 2.3 (a pan); at human's usual 0.7 a rolling or panning camera re-ran the detector on 60-70 % of frames,
+ * and each run moves the mesh's crop (see CROP_SCALE_LIMIT in the landmark worker).
+ */
+const SCENE_CUT = 10;
+
+/**
  * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh): every other
- * model off, nothing warmed up or cached by the browser. `tracking` is for video: the detector runs on every
- * 30th frame (or after 1.5 s) and frames that look alike reuse the last result; without it every call
- * detects afresh, as a still photo needs. The backend is chosen where the model runs (see the worker).
+ * model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
+ * last landmarks give and the detector runs only when a frame looks unlike the last or the caller asks (the
+ * landmark worker does when the face no longer fits its crop); without it every call detects afresh, as a
+ * still photo needs. The backend is chosen where the model runs (see the worker).
  */
 export function faceMeshConfig(options: {
   urls: Pick<EngineAssetUrls, 'tfjsWasm' | 'humanModels'>;
@@ -23,7 +32,7 @@ export function faceMeshConfig(options: {
     async: true,
     warmup: 'none',
     cacheModels: false,
-    cacheSensitivity: tracking ? 0.7 : 0,
+    cacheSensitivity: tracking ? SCENE_CUT : 0,
     filter: { enabled: false },
     gesture: { enabled: false },
     body: { enabled: false },
@@ -32,7 +41,12 @@ export function faceMeshConfig(options: {
     segmentation: { enabled: false },
     face: {
       enabled: true,
-      detector: { rotation, maxDetected, minConfidence: 0.3, ...(tracking ? { skipFrames: 30, skipTime: 1500 } : { skipFrames: 0 }) },
+      detector: {
+        rotation,
+        maxDetected,
+        minConfidence: 0.3,
+        ...(tracking ? { skipFrames: Number.MAX_SAFE_INTEGER, skipTime: Number.MAX_SAFE_INTEGER } : { skipFrames: 0 }),
+      },
       mesh: { enabled: true },
       iris: { enabled: false },
       attention: { enabled: false },

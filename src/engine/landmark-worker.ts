@@ -53,7 +53,7 @@ function landmarkWorkerMain(): void {
     tf: any;
     faceTriangulation: number[];
     faceUVMap: [number, number][];
-    config: { cacheSensitivity: number; face: { detector: { rotation: boolean } } };
+    config: { cacheSensitivity: number; face: { detector: { rotation: boolean; skipFrames: number; skipTime: number } } };
     load(): Promise<void>;
     detect(input: unknown): Promise<{ face: FaceResult[] }>;
   };
@@ -73,8 +73,27 @@ function landmarkWorkerMain(): void {
   const SOURCE_REFINE_PASSES = 2;
   /** Any cache sensitivity above 0 lets the same photo reuse the last landmarks' crop. */
   const SOURCE_REFINE_SENSITIVITY = 0.7;
-  /** A photo tilted more than this (radians) is turned upright for its mesh. */
+  /** A face tilted more than this (radians) is turned upright for its mesh. */
   const MIN_UPRIGHT_ROLL = 0.12;
+  /**
+   * The camera's face is turned upright by the roll its last mesh had, as a photo's is (see photoFace), and the
+   * detector's own rotation is never used: on a turned head it put the crop 25 degrees off (photo-three-quarter),
+   * and the mesh followed. The turn is kept until the roll has moved this far (radians) from it: each change of
+   * turn moves the picture the mesh model sees.
+   */
+  const UPRIGHT_STEP = 0.05;
+  /**
+   * human's tracking runs the mesh on a crop its last landmarks give, re-centred every frame but sized as its
+   * detector last found the face; each detector run moves the crop, and the mesh settles over the next frames.
+   * Re-detecting every 30 frames, as before, with the detector's rotation, made a still face's landmarks move
+   * 0.018 eye distances per frame on average (photo-three-quarter; 0.005 now). So the detector runs only when
+   * the face is lost, a frame looks like a cut (see human-config.ts), or the face has grown or shrunk by this
+   * much (log scale) since the first mesh on the crop.
+   */
+  const CROP_SCALE_LIMIT = 0.15;
+  /** The camera face's current turn (radians) and centre, and its size (eye corners) on the current crop; null: none tracked. */
+  let cameraFace: { roll: number; cx: number; cy: number; cropSize: number } | null = null;
+  let uprightCanvas: OffscreenCanvas | null = null;
 
   /**
    * Pixels of `image`, at most `maxWidth` wide (drawn once; the same pixels feed the model and the colour
@@ -208,33 +227,74 @@ function landmarkWorkerMain(): void {
     const face = await first;
     if (!face) return null;
     const mesh = meshOf(face, data.width);
-    const p = mesh.points;
-    const roll = Math.atan2(p[263 * 2 + 1] - p[33 * 2 + 1], p[263 * 2] - p[33 * 2]);
+    const { roll, cx, cy } = poseOf(mesh.points);
     if (Math.abs(roll) < MIN_UPRIGHT_ROLL) return mesh;
+    const again = await tensorOf(h, upright(data, roll, cx, cy), (tensor) => refinedFace(h, tensor, false));
+    if (!again) return mesh;
+    return turnedBack(meshOf(again, data.width), roll, cx, cy);
+  }
+
+  /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye-corner distance. */
+  function poseOf(p: Float32Array) {
     let cx = 0;
     let cy = 0;
     for (let i = 0; i < 468; i++) {
       cx += p[i * 2] / 468;
       cy += p[i * 2 + 1] / 468;
     }
-    const upright = new OffscreenCanvas(data.width, data.height);
-    const uctx = upright.getContext('2d', { willReadFrequently: true })!;
+    const dx = p[263 * 2] - p[33 * 2];
+    const dy = p[263 * 2 + 1] - p[33 * 2 + 1];
+    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy) };
+  }
+
+  /** The analysed picture (in `canvas`) turned by -roll about (cx, cy). */
+  function upright(data: ImageData, roll: number, cx: number, cy: number): ImageData {
+    if (!uprightCanvas || uprightCanvas.width !== data.width || uprightCanvas.height !== data.height) {
+      uprightCanvas = new OffscreenCanvas(data.width, data.height);
+    }
+    const uctx = uprightCanvas.getContext('2d', { willReadFrequently: true })!;
+    uctx.setTransform(1, 0, 0, 1, 0, 0);
+    uctx.clearRect(0, 0, data.width, data.height);
     uctx.translate(cx, cy);
     uctx.rotate(-roll);
     uctx.translate(-cx, -cy);
     uctx.drawImage(canvas!, 0, 0);
-    const again = await tensorOf(h, uctx.getImageData(0, 0, data.width, data.height), (tensor) => refinedFace(h, tensor, false));
-    if (!again) return mesh;
-    const turned = meshOf(again, data.width);
+    return uctx.getImageData(0, 0, data.width, data.height);
+  }
+
+  /** A mesh found in the upright picture, turned back by `roll` about (cx, cy). */
+  function turnedBack<T extends { points: Float32Array }>(mesh: T, roll: number, cx: number, cy: number): T {
     const cos = Math.cos(roll);
     const sin = Math.sin(roll);
     for (let i = 0; i < 468; i++) {
-      const x = turned.points[i * 2] - cx;
-      const y = turned.points[i * 2 + 1] - cy;
-      turned.points[i * 2] = cx + cos * x - sin * y;
-      turned.points[i * 2 + 1] = cy + sin * x + cos * y;
+      const x = mesh.points[i * 2] - cx;
+      const y = mesh.points[i * 2 + 1] - cy;
+      mesh.points[i * 2] = cx + cos * x - sin * y;
+      mesh.points[i * 2 + 1] = cy + sin * x + cos * y;
     }
-    return turned;
+    return mesh;
+  }
+
+  /** The camera frame's mesh: tracked on an upright picture of the face, the detector run only when needed (see CROP_SCALE_LIMIT). */
+  async function cameraMesh(h: HumanLike, data: ImageData) {
+    const tracked = cameraFace;
+    const turn = tracked?.roll ?? 0;
+    const detector = h.config.face.detector;
+    detector.rotation = false;
+    detector.skipFrames = detector.skipTime = tracked ? Number.MAX_SAFE_INTEGER : 0;
+    const picture = turn ? upright(data, turn, tracked!.cx, tracked!.cy) : data;
+    const face = await tensorOf(h, picture, async (tensor) => (await h.detect(tensor)).face[0]);
+    if (!face || face.mesh.length < 468) {
+      cameraFace = null;
+      return null;
+    }
+    const mesh = meshOf(face, data.width);
+    if (turn) turnedBack(mesh, turn, tracked!.cx, tracked!.cy);
+    const now = poseOf(mesh.points);
+    const roll = Math.abs(now.roll - turn) < UPRIGHT_STEP ? turn : Math.abs(now.roll) < MIN_UPRIGHT_ROLL ? 0 : now.roll;
+    const cropSize = tracked?.cropSize ?? now.size;
+    cameraFace = Math.abs(Math.log(now.size / cropSize)) > CROP_SCALE_LIMIT ? null : { roll, cx: now.cx, cy: now.cy, cropSize };
+    return mesh;
   }
 
   async function tensorOf<T>(h: HumanLike, data: ImageData, use: (tensor: unknown) => Promise<T>): Promise<T> {
@@ -254,10 +314,12 @@ function landmarkWorkerMain(): void {
     try {
       let mesh;
       if (fresh) {
+        // Detected afresh (cacheSensitivity 0), then refined on its own crop; the camera detects afresh after it.
+        h.config.face.detector.skipFrames = h.config.face.detector.skipTime = Number.MAX_SAFE_INTEGER;
         mesh = await photoFace(h, data);
+        cameraFace = null;
       } else {
-        const face = await tensorOf(h, data, async (tensor) => (await h.detect(tensor)).face[0]);
-        mesh = face && face.mesh.length >= 468 ? meshOf(face, data.width) : null;
+        mesh = await cameraMesh(h, data);
       }
       if (!mesh) return null;
       const { points, depth, score } = mesh;
@@ -269,7 +331,6 @@ function landmarkWorkerMain(): void {
       return { points, depth, vertexColour, coverage, score };
     } finally {
       h.config.cacheSensitivity = sensitivity;
-      h.config.face.detector.rotation = true;
     }
   }
 
