@@ -190,7 +190,7 @@ export class FaceSwapEngine {
     this.#post({
       type: 'init',
       urls,
-      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, rotation: true }),
+      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }),
       backend: options.landmarkBackend ?? 'auto',
     });
   }

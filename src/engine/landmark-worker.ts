@@ -69,7 +69,11 @@ function landmarkWorkerMain(): void {
   // Camera frames are analysed at most this wide: the mesh model sees a 192 px face crop anyway, and the
   // full-frame steps (pixel copy, tensor conversion, change detection) cost in proportion to the pixels.
   const CAMERA_ANALYSIS_WIDTH = 480;
-  /** Extra mesh runs on a source photo, each on the crop the previous one's landmarks give. */
+  /**
+   * Extra mesh runs on a source photo. Only the last runs on the crop the previous one's landmarks give: human
+   * compares a picture with the last one stored, and a detection with cacheSensitivity 0 stores none, so the
+   * first extra run still sees a change (from the previous camera frame, or the unturned photo) and detects again.
+   */
   const SOURCE_REFINE_PASSES = 2;
   /** Any cache sensitivity above 0 lets the same photo reuse the last landmarks' crop. */
   const SOURCE_REFINE_SENSITIVITY = 0.7;
@@ -78,8 +82,8 @@ function landmarkWorkerMain(): void {
   /**
    * The camera's face is turned upright by the roll its last mesh had, as a photo's is (see photoFace), and the
    * detector's own rotation is never used: on a turned head it put the crop 25 degrees off (photo-three-quarter),
-   * and the mesh followed. The turn is kept until the roll has moved this far (radians) from it: each change of
-   * turn moves the picture the mesh model sees.
+   * and the mesh followed. The turn, and the point it turns about, are kept until the roll has moved this far
+   * (radians) from it: each change moves the picture the mesh model sees.
    */
   const UPRIGHT_STEP = 0.05;
   /**
@@ -88,11 +92,16 @@ function landmarkWorkerMain(): void {
    * Re-detecting every 30 frames, as before, with the detector's rotation, made a still face's landmarks move
    * 0.018 eye distances per frame on average (photo-three-quarter; 0.005 now). So the detector runs only when
    * the face is lost, a frame looks like a cut (see human-config.ts), or the face has grown or shrunk by this
-   * much (log scale) since the first mesh on the crop.
+   * much (log scale: 16 %) since the first mesh on the crop. Its size is the eye corners' distance in 3D, which
+   * a head turn does not shrink.
    */
   const CROP_SCALE_LIMIT = 0.15;
-  /** The camera face's current turn (radians) and centre, and its size (eye corners) on the current crop; null: none tracked. */
-  let cameraFace: { roll: number; cx: number; cy: number; cropSize: number } | null = null;
+  /**
+   * The tracked camera face: the turn (radians) and the point it turns about; the detector's crop width (it
+   * changes only when the detector runs) and the face's size on it; `redetect` asks for the detector on the
+   * next frame. Null: no face tracked.
+   */
+  let cameraFace: { roll: number; cx: number; cy: number; cropWidth: number; cropSize: number; redetect: boolean } | null = null;
   let uprightCanvas: OffscreenCanvas | null = null;
 
   /**
@@ -227,15 +236,15 @@ function landmarkWorkerMain(): void {
     const face = await first;
     if (!face) return null;
     const mesh = meshOf(face, data.width);
-    const { roll, cx, cy } = poseOf(mesh.points);
+    const { roll, cx, cy } = poseOf(mesh.points, mesh.depth);
     if (Math.abs(roll) < MIN_UPRIGHT_ROLL) return mesh;
     const again = await tensorOf(h, upright(data, roll, cx, cy), (tensor) => refinedFace(h, tensor, false));
     if (!again) return mesh;
     return turnedBack(meshOf(again, data.width), roll, cx, cy);
   }
 
-  /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye-corner distance. */
-  function poseOf(p: Float32Array) {
+  /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye corners' distance in 3D. */
+  function poseOf(p: Float32Array, depth: Float32Array) {
     let cx = 0;
     let cy = 0;
     for (let i = 0; i < 468; i++) {
@@ -244,7 +253,7 @@ function landmarkWorkerMain(): void {
     }
     const dx = p[263 * 2] - p[33 * 2];
     const dy = p[263 * 2 + 1] - p[33 * 2 + 1];
-    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy) };
+    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy, depth[263] - depth[33]) };
   }
 
   /** The analysed picture (in `canvas`) turned by -roll about (cx, cy). */
@@ -278,22 +287,26 @@ function landmarkWorkerMain(): void {
   /** The camera frame's mesh: tracked on an upright picture of the face, the detector run only when needed (see CROP_SCALE_LIMIT). */
   async function cameraMesh(h: HumanLike, data: ImageData) {
     const tracked = cameraFace;
-    const turn = tracked?.roll ?? 0;
     const detector = h.config.face.detector;
     detector.rotation = false;
-    detector.skipFrames = detector.skipTime = tracked ? Number.MAX_SAFE_INTEGER : 0;
-    const picture = turn ? upright(data, turn, tracked!.cx, tracked!.cy) : data;
+    detector.skipFrames = detector.skipTime = tracked && !tracked.redetect ? Number.MAX_SAFE_INTEGER : 0;
+    const picture = tracked?.roll ? upright(data, tracked.roll, tracked.cx, tracked.cy) : data;
     const face = await tensorOf(h, picture, async (tensor) => (await h.detect(tensor)).face[0]);
     if (!face || face.mesh.length < 468) {
       cameraFace = null;
       return null;
     }
     const mesh = meshOf(face, data.width);
-    if (turn) turnedBack(mesh, turn, tracked!.cx, tracked!.cy);
-    const now = poseOf(mesh.points);
-    const roll = Math.abs(now.roll - turn) < UPRIGHT_STEP ? turn : Math.abs(now.roll) < MIN_UPRIGHT_ROLL ? 0 : now.roll;
-    const cropSize = tracked?.cropSize ?? now.size;
-    cameraFace = Math.abs(Math.log(now.size / cropSize)) > CROP_SCALE_LIMIT ? null : { roll, cx: now.cx, cy: now.cy, cropSize };
+    if (tracked?.roll) turnedBack(mesh, tracked.roll, tracked.cx, tracked.cy);
+    const now = poseOf(mesh.points, mesh.depth);
+    let next = { roll: 0, cx: now.cx, cy: now.cy };
+    if (tracked && Math.abs(now.roll - tracked.roll) < UPRIGHT_STEP) next = tracked;
+    else if (Math.abs(now.roll) >= MIN_UPRIGHT_ROLL) next.roll = now.roll;
+    // Another crop width: the detector ran (asked, or on a cut), and the face's size is taken afresh on its crop.
+    const cropWidth = face.boxRaw[2];
+    const cropSize = tracked && !tracked.redetect && tracked.cropWidth === cropWidth ? tracked.cropSize : now.size;
+    const redetect = Math.abs(Math.log(now.size / cropSize)) > CROP_SCALE_LIMIT;
+    cameraFace = { roll: next.roll, cx: next.cx, cy: next.cy, cropWidth, cropSize, redetect };
     return mesh;
   }
 
@@ -316,8 +329,8 @@ function landmarkWorkerMain(): void {
       if (fresh) {
         // Detected afresh (cacheSensitivity 0), then refined on its own crop; the camera detects afresh after it.
         h.config.face.detector.skipFrames = h.config.face.detector.skipTime = Number.MAX_SAFE_INTEGER;
-        mesh = await photoFace(h, data);
         cameraFace = null;
+        mesh = await photoFace(h, data);
       } else {
         mesh = await cameraMesh(h, data);
       }
