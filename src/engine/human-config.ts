@@ -19,7 +19,7 @@ export function faceMeshConfig(options: {
   urls: Pick<EngineAssetUrls, 'tfjsWasm' | 'humanModels'>;
   maxDetected: number;
   tracking: boolean;
-  /** Detect rotated (rolled) faces too: the engine wants it for tilted heads; a group photo finds fewer faces with it. */
+  /** Detect rotated (rolled) faces too (a group photo finds fewer faces with it); the engine's worker sets it per call. */
   rotation?: boolean;
   /** Also compute the recognition descriptor (faceres): only the quality harness's second identity check wants it. */
   description?: boolean;
