@@ -14,4 +14,14 @@ export const ENGINE_ASSET_FOLDERS = {
   humanModels: 'human-models/',
   /** @tensorflow/tfjs-backend-wasm's `dist` (the wasm binaries). */
   tfjsWasm: 'tfjs-wasm/',
+  /** This package's `models` (the face mesh with attention, MESH_MODEL_FILE). */
+  meshModel: 'mesh-model/',
 } as const;
+
+/**
+ * The face-mesh model the engine prefers, in this package's `models` folder: MediaPipe's mesh with attention, whose
+ * lips and eyes are refined by their own heads (converted to TensorFlow.js by PINTO and vladmandic; see
+ * models/README.md). human's plain mesh, which the engine falls back to, hardly opens its lips: on the webcam clip it
+ * measured the mouth's gap at a sixth of what it is, so the photo's lips were drawn over an open mouth.
+ */
+export const MESH_MODEL_FILE = 'facemesh-attention-pinto.json';

@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-assets.js';
+import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS, MESH_MODEL_FILE } from '../core/engine-assets.js';
 
 /**
  * Where the in-browser engine loads its model code, weights and wasm binaries from. Nothing comes from a CDN:
@@ -12,6 +12,11 @@ export interface EngineAssetUrls {
   humanModels: string;
   /** Folder of the tfjs wasm binaries (node_modules/@tensorflow/tfjs-backend-wasm/dist/), ending in `/`. */
   tfjsWasm: string;
+  /**
+   * The face-mesh model with attention (this package's models/facemesh-attention-pinto.json). Optional: without it,
+   * or where it cannot be fetched, the engine uses human's plain mesh from `humanModels`, whose lips hardly open.
+   */
+  meshModel?: string;
 }
 
 export { DEFAULT_ENGINE_ASSET_BASE };
@@ -35,6 +40,7 @@ export function engineAssetUrls(base: string = pageAssetBase() ?? DEFAULT_ENGINE
     humanModule: `${root}${ENGINE_ASSET_FOLDERS.human}human.esm.js`,
     humanModels: `${root}${ENGINE_ASSET_FOLDERS.humanModels}`,
     tfjsWasm: `${root}${ENGINE_ASSET_FOLDERS.tfjsWasm}`,
+    meshModel: `${root}${ENGINE_ASSET_FOLDERS.meshModel}${MESH_MODEL_FILE}`,
   };
 }
 
@@ -45,5 +51,6 @@ export function nodeModulesAssetUrls(nodeModules = '/node_modules/'): EngineAsse
     humanModule: `${root}@vladmandic/human/dist/human.esm.js`,
     humanModels: `${root}@vladmandic/human/models/`,
     tfjsWasm: `${root}@tensorflow/tfjs-backend-wasm/dist/`,
+    meshModel: new URL(`../models/${MESH_MODEL_FILE}`, root).href,
   };
 }

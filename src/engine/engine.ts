@@ -32,6 +32,11 @@ export interface EngineStats {
   landmarkMisses: number;
   /** The tfjs backend the landmark models run on (`wasm` or `webgl`); empty until loaded. */
   landmarkBackend: string;
+  /**
+   * The face mesh in use: `attention` (EngineAssetUrls.meshModel, lips and eyes refined) or `plain` (human's own, when
+   * that model is not given or cannot be fetched); empty until loaded.
+   */
+  landmarkModel: string;
 }
 
 export interface EngineOptions {
@@ -146,6 +151,7 @@ export class FaceSwapEngine {
   #misses = 0;
   #totalMisses = 0;
   #backend = '';
+  #landmarkModel = '';
   #sourceRequest = 0;
   #hasSource = false;
   #swapping = false;
@@ -163,6 +169,7 @@ export class FaceSwapEngine {
         const msg = event.data;
         if (msg.type === 'ready') {
           this.#backend = msg.backend;
+          this.#landmarkModel = msg.model;
           const mesh = meshTopology(msg.triangles, msg.uv);
           this.#composer = new FaceComposer(mesh);
           try {
@@ -190,7 +197,7 @@ export class FaceSwapEngine {
     this.#post({
       type: 'init',
       urls,
-      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }),
+      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, meshModel: urls.meshModel }),
       backend: options.landmarkBackend ?? 'auto',
     });
   }
@@ -260,6 +267,7 @@ export class FaceSwapEngine {
       swapping: this.#swapping,
       landmarkMisses: this.#totalMisses,
       landmarkBackend: this.#backend,
+      landmarkModel: this.#landmarkModel,
     };
   }
 

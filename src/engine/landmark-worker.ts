@@ -36,7 +36,7 @@ export type WorkerRequest =
   | { type: 'source'; id: number; image: ImageBitmap };
 
 export type WorkerReply =
-  | { type: 'ready'; triangles: Uint16Array; uv: Float32Array; backend: string }
+  | { type: 'ready'; triangles: Uint16Array; uv: Float32Array; backend: string; model: 'attention' | 'plain' }
   | { type: 'frame'; id: number; face: FaceLandmarks | null; ms: number }
   | { type: 'source'; id: number; face: FaceLandmarks | null }
   | { type: 'error'; id?: number; message: string };
@@ -228,7 +228,7 @@ function landmarkWorkerMain(): void {
   /**
    * The mesh of a still photo. The mesh model fits an upright face far better than a tilted one, and the
    * detector's own estimate of the tilt (from its eye keypoints) is poor on a turned head: so a first mesh
-   * gives the tilt from its eye corners, the photo is turned upright around the face, the mesh is found
+   * gives the tilt (ROLL_PAIRS), the photo is turned upright around the face, the mesh is found
    * again there and turned back.
    */
   async function photoFace(h: HumanLike, data: ImageData) {
@@ -243,7 +243,20 @@ function landmarkWorkerMain(): void {
     return turnedBack(meshOf(again, data.width), roll, cx, cy);
   }
 
-  /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye corners' distance in 3D. */
+  /**
+   * Pairs across the face (the person's right first) whose summed direction is its roll: the eye corners and three
+   * of the face's sides. With attention the eye corners come from the eye model and move a little from frame to frame
+   * on a still face; alone, they moved the upright turn, and the mesh with it (jitter 0.026 to 0.036 on the still
+   * three-quarter camera, 0.011 to 0.013 with the sides).
+   */
+  const ROLL_PAIRS = [
+    [33, 263],
+    [234, 454],
+    [127, 356],
+    [93, 323],
+  ] as const;
+
+  /** The in-plane roll of a mesh (ROLL_PAIRS), its centre and its eye corners' distance in 3D. */
   function poseOf(p: Float32Array, depth: Float32Array) {
     let cx = 0;
     let cy = 0;
@@ -251,9 +264,15 @@ function landmarkWorkerMain(): void {
       cx += p[i * 2] / 468;
       cy += p[i * 2 + 1] / 468;
     }
-    const dx = p[263 * 2] - p[33 * 2];
-    const dy = p[263 * 2 + 1] - p[33 * 2 + 1];
-    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy, depth[263] - depth[33]) };
+    let dx = 0;
+    let dy = 0;
+    for (const [r, l] of ROLL_PAIRS) {
+      dx += p[l * 2] - p[r * 2];
+      dy += p[l * 2 + 1] - p[r * 2 + 1];
+    }
+    const ex = p[263 * 2] - p[33 * 2];
+    const ey = p[263 * 2 + 1] - p[33 * 2 + 1];
+    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(ex, ey, depth[263] - depth[33]) };
   }
 
   /** The analysed picture (in `canvas`) turned by -roll about (cx, cy). */
@@ -364,15 +383,32 @@ function landmarkWorkerMain(): void {
     }
   }
 
-  async function init(urls: EngineAssetUrls, config: Record<string, unknown>, preferred: LandmarkBackend) {
+  /**
+   * The config with human's plain mesh instead of the attention model when that model cannot be fetched (a site that
+   * hosts only human's own folders): human would otherwise load nothing and find no face.
+   */
+  async function withReachableMesh(config: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const face = config.face as { attention?: { enabled: boolean; modelPath?: string } };
+    if (!face.attention?.enabled || !face.attention.modelPath) return config;
+    const reachable = await fetch(face.attention.modelPath).then(
+      (response) => {
+        void response.body?.cancel();
+        return response.ok;
+      },
+      () => false,
+    );
+    return reachable ? config : { ...config, face: { ...face, attention: { enabled: false } } };
+  }
+
+  async function init(urls: EngineAssetUrls, requested: Record<string, unknown>, preferred: LandmarkBackend) {
     // `importModule` is defined by the worker source around this body (see createLandmarkWorker).
-    const mod = await importModule(urls.humanModule);
+    const [mod, config] = await Promise.all([importModule(urls.humanModule), withReachableMesh(requested)]);
     const backend = preferred === 'auto' ? (hardwareGpu() ? 'webgl' : 'wasm') : preferred;
     const h: HumanLike = new mod.Human({ ...config, backend });
     await h.load();
     if (backend === 'webgl' && h.tf.getBackend() !== 'webgl' && preferred === 'auto') {
       // WebGL could not start in this worker: the CPU path instead.
-      return init(urls, config, 'wasm');
+      return init(urls, requested, 'wasm');
     }
     human = h;
     scope.postMessage({
@@ -380,6 +416,7 @@ function landmarkWorkerMain(): void {
       triangles: Uint16Array.from(h.faceTriangulation),
       uv: Float32Array.from(h.faceUVMap.flat()),
       backend: String(h.tf.getBackend()),
+      model: (config.face as { attention?: { enabled: boolean } }).attention?.enabled ? 'attention' : 'plain',
     });
   }
 
