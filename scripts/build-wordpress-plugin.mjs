@@ -23,7 +23,9 @@ const ENGINE_FILES = {
   ),
 };
 /** This package's own engine files (the mesh model with attention), by folder, from the repository. */
-const OWN_ENGINE_FILES = { 'mesh-model/': ['models/facemesh-attention-pinto.json', 'models/facemesh-attention-pinto.bin'] };
+const OWN_ENGINE_FILES = {
+  'mesh-model/': ['facemesh-attention-pinto.json', 'facemesh-attention-pinto.bin', 'README.md', 'LICENSE-Apache-2.0.txt'].map((f) => `models/${f}`),
+};
 
 if (!process.argv.includes('--no-cdn-build')) {
   const build = spawnSync('npx', ['vite', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

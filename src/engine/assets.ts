@@ -2,7 +2,7 @@ import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS, MESH_MODEL_FILE } from
 
 /**
  * Where the in-browser engine loads its model code, weights and wasm binaries from. Nothing comes from a CDN:
- * a site that uses the local engine hosts these three folders from its own node_modules (see
+ * a site that uses the local engine hosts these four folders from its own node_modules (see
  * src/server/engine-assets.ts for the routes `npm start` serves).
  */
 export interface EngineAssetUrls {
@@ -52,5 +52,16 @@ export function nodeModulesAssetUrls(nodeModules = '/node_modules/'): EngineAsse
     humanModels: `${root}@vladmandic/human/models/`,
     tfjsWasm: `${root}@tensorflow/tfjs-backend-wasm/dist/`,
     meshModel: new URL(`../models/${MESH_MODEL_FILE}`, root).href,
+  };
+}
+
+/** The same URLs made absolute against the page: the landmark worker runs from a `blob:` URL, where a path means nothing. */
+export function absoluteAssetUrls(urls: EngineAssetUrls): EngineAssetUrls {
+  const absolute = (url: string) => new URL(url, globalThis.location?.href).href;
+  return {
+    humanModule: absolute(urls.humanModule),
+    humanModels: absolute(urls.humanModels),
+    tfjsWasm: absolute(urls.tfjsWasm),
+    ...(urls.meshModel ? { meshModel: absolute(urls.meshModel) } : {}),
   };
 }

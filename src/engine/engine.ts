@@ -1,4 +1,4 @@
-import type { EngineAssetUrls } from './assets.js';
+import { absoluteAssetUrls, type EngineAssetUrls } from './assets.js';
 import { startFrameSource, type FrameSource } from './frame-source.js';
 import { faceMeshConfig } from './human-config.js';
 import { FaceComposer, type ComposedFace } from './compose.js';
@@ -194,10 +194,11 @@ export class FaceSwapEngine {
     });
     this.#ready.catch(() => undefined);
     // The worker body is serialised, so it cannot import the configuration: it comes with the first message.
+    const absolute = absoluteAssetUrls(urls);
     this.#post({
       type: 'init',
-      urls,
-      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true, meshModel: urls.meshModel }),
+      urls: absolute,
+      config: faceMeshConfig({ urls: absolute, maxDetected: 1, tracking: true, meshModel: absolute.meshModel }),
       backend: options.landmarkBackend ?? 'auto',
     });
   }

@@ -1,9 +1,10 @@
 import type { EngineAssetUrls } from './assets.js';
 
 /**
- * Face landmarks off the main thread: a module Worker running @vladmandic/human's face mesh (BlazeFace
- * detector + 468-point mesh) on tfjs's wasm CPU backend, which measured faster on machines without a GPU
- * than MediaPipe's WebGL path (measured in bench/engine.ts). The worker body is serialised
+ * Face landmarks off the main thread: a module Worker running @vladmandic/human's face pipeline (BlazeFace
+ * detector + MediaPipe's 468-point mesh with attention, EngineAssetUrls.meshModel, or human's plain mesh) on
+ * tfjs's wasm CPU backend, which measured faster on machines without a GPU than MediaPipe's own WebGL runtime
+ * (measured in bench/engine.ts). The worker body is serialised
  * from a function so it runs the same under any bundler or dev server; it imports human from the asset URL.
  */
 
@@ -384,19 +385,29 @@ function landmarkWorkerMain(): void {
   }
 
   /**
-   * The config with human's plain mesh instead of the attention model when that model cannot be fetched (a site that
-   * hosts only human's own folders): human would otherwise load nothing and find no face.
+   * Whether `url` answers with a file, not an error or a page (a host that answers every path with its index.html).
+   * Asked with HEAD, so the weights are not downloaded twice; a host that refuses HEAD is given the benefit of the doubt.
+   */
+  async function servesFile(url: string): Promise<boolean> {
+    const response = await fetch(url, { method: 'HEAD' }).catch(() => null);
+    if (response?.status === 405 || response?.status === 501) return true;
+    return !!response?.ok && !/text\/html/i.test(response.headers.get('content-type') ?? '');
+  }
+
+  /**
+   * The config with human's plain mesh instead of the attention model when that model's graph or weights cannot be
+   * fetched (a site that hosts only human's own folders): human would otherwise load a model it cannot run, keep it
+   * for the worker's lifetime, and find no face.
    */
   async function withReachableMesh(config: Record<string, unknown>): Promise<Record<string, unknown>> {
     const face = config.face as { attention?: { enabled: boolean; modelPath?: string } };
-    if (!face.attention?.enabled || !face.attention.modelPath) return config;
-    const reachable = await fetch(face.attention.modelPath).then(
-      (response) => {
-        void response.body?.cancel();
-        return response.ok;
-      },
-      () => false,
-    );
+    const url = face.attention?.enabled ? face.attention.modelPath : undefined;
+    if (!url) return config;
+    const graph = (await fetch(url)
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null)) as { modelTopology?: unknown; weightsManifest?: Array<{ paths: string[] }> } | null;
+    const weights = graph?.modelTopology && graph.weightsManifest ? graph.weightsManifest.flatMap((group) => group.paths) : [];
+    const reachable = weights.length > 0 && (await Promise.all(weights.map((path) => servesFile(new URL(path, url).href)))).every(Boolean);
     return reachable ? config : { ...config, face: { ...face, attention: { enabled: false } } };
   }
 

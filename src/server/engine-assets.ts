@@ -36,6 +36,18 @@ function packageDir(name: string): string {
   return dir;
 }
 
+/**
+ * This package's `models` folder: found through its own package.json, which survives a bundled server (where
+ * `import.meta.url` is the bundle's), else two levels up from src/server/ and dist/server/ alike.
+ */
+function ownModelsDir(): string {
+  try {
+    return join(dirname(require.resolve('faceswap-elements/package.json')), 'models');
+  } catch {
+    return fileURLToPath(new URL('../../models/', import.meta.url));
+  }
+}
+
 export function engineAssetRoutes(base = DEFAULT_ENGINE_ASSET_BASE): StaticRoute[] {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const human = packageDir('@vladmandic/human');
@@ -44,7 +56,6 @@ export function engineAssetRoutes(base = DEFAULT_ENGINE_ASSET_BASE): StaticRoute
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.human}`, dir: join(human, 'dist') },
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.humanModels}`, dir: join(human, 'models') },
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.tfjsWasm}`, dir: join(wasm, 'dist') },
-    // This package's own folder: two levels up from src/server/ and from dist/server/ alike.
-    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.meshModel}`, dir: fileURLToPath(new URL('../../models/', import.meta.url)) },
+    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.meshModel}`, dir: ownModelsDir() },
   ];
 }
