@@ -14,7 +14,7 @@ export interface EngineAssetUrls {
   tfjsWasm: string;
   /**
    * The face-mesh model with attention (this package's models/facemesh-attention-pinto.json). Optional: without it,
-   * or where it cannot be fetched, the engine uses human's plain mesh from `humanModels`, whose lips hardly open.
+   * or where it cannot be fetched, the engine uses human's plain mesh from `humanModels`, whose lips open too little.
    */
   meshModel?: string;
 }
