@@ -143,7 +143,6 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
     elapsedMs: elapsed,
     landmarkFps: stats.landmarkFps,
     landmarkBackend: stats.landmarkBackend,
-    landmarkModel: stats.landmarkModel,
     resolution: `${width}x${height}`,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
   };
@@ -162,7 +161,6 @@ async function measure(pid, runVisit) {
     cpuMsPerFrameWholeVisit: round((cpuSeconds * 1000) / Math.max(1, result.frames), 1),
     landmarkFps: round(result.landmarkFps),
     landmarkBackend: result.landmarkBackend,
-    landmarkModel: result.landmarkModel,
     resolution: result.resolution,
     trackProcessor: result.trackProcessor,
   };

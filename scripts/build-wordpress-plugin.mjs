@@ -22,10 +22,6 @@ const ENGINE_FILES = {
     (f) => `@tensorflow/tfjs-backend-wasm/dist/${f}`,
   ),
 };
-/** This package's own engine files (the mesh model with attention), by folder, from the repository. */
-const OWN_ENGINE_FILES = {
-  'mesh-model/': ['facemesh-attention-pinto.json', 'facemesh-attention-pinto.bin', 'README.md', 'LICENSE-Apache-2.0.txt'].map((f) => `models/${f}`),
-};
 
 if (!process.argv.includes('--no-cdn-build')) {
   const build = spawnSync('npx', ['vite', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
@@ -39,10 +35,6 @@ cpSync(join(root, 'dist/cdn'), join(out, 'assets'), { recursive: true, filter: (
 for (const [folder, files] of Object.entries(ENGINE_FILES)) {
   mkdirSync(join(out, 'engine', folder), { recursive: true });
   for (const file of files) cpSync(join(nodeModules, file), join(out, 'engine', folder, file.split('/').pop()));
-}
-for (const [folder, files] of Object.entries(OWN_ENGINE_FILES)) {
-  mkdirSync(join(out, 'engine', folder), { recursive: true });
-  for (const file of files) cpSync(join(root, file), join(out, 'engine', folder, file.split('/').pop()));
 }
 
 function collect(dir, acc = {}) {

@@ -14,15 +14,4 @@ export const ENGINE_ASSET_FOLDERS = {
   humanModels: 'human-models/',
   /** @tensorflow/tfjs-backend-wasm's `dist` (the wasm binaries). */
   tfjsWasm: 'tfjs-wasm/',
-  /** This package's `models` (the face mesh with attention, MESH_MODEL_FILE). */
-  meshModel: 'mesh-model/',
 } as const;
-
-/**
- * The face-mesh model the engine prefers, in this package's `models` folder: MediaPipe's mesh with attention, whose
- * lips and eyes are refined by their own heads (converted to TensorFlow.js by PINTO and vladmandic; see
- * models/README.md). human's plain mesh, which the engine falls back to, opens its lips too little: on the webcam
- * clip's open-mouth frames its gap was a median 0.69 of face-api's (0.97 with attention), so the photo's lips were
- * drawn over an open mouth.
- */
-export const MESH_MODEL_FILE = 'facemesh-attention-pinto.json';

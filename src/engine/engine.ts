@@ -1,4 +1,4 @@
-import { absoluteAssetUrls, type EngineAssetUrls } from './assets.js';
+import type { EngineAssetUrls } from './assets.js';
 import { startFrameSource, type FrameSource } from './frame-source.js';
 import { faceMeshConfig } from './human-config.js';
 import { FaceComposer, type ComposedFace } from './compose.js';
@@ -32,11 +32,6 @@ export interface EngineStats {
   landmarkMisses: number;
   /** The tfjs backend the landmark models run on (`wasm` or `webgl`); empty until loaded. */
   landmarkBackend: string;
-  /**
-   * The face mesh in use: `attention` (EngineAssetUrls.meshModel, lips and eyes refined) or `plain` (human's own, when
-   * that model is not given or cannot be fetched); empty until loaded.
-   */
-  landmarkModel: string;
 }
 
 export interface EngineOptions {
@@ -151,7 +146,6 @@ export class FaceSwapEngine {
   #misses = 0;
   #totalMisses = 0;
   #backend = '';
-  #landmarkModel = '';
   #sourceRequest = 0;
   #hasSource = false;
   #swapping = false;
@@ -169,7 +163,6 @@ export class FaceSwapEngine {
         const msg = event.data;
         if (msg.type === 'ready') {
           this.#backend = msg.backend;
-          this.#landmarkModel = msg.model;
           const mesh = meshTopology(msg.triangles, msg.uv);
           this.#composer = new FaceComposer(mesh);
           try {
@@ -194,11 +187,10 @@ export class FaceSwapEngine {
     });
     this.#ready.catch(() => undefined);
     // The worker body is serialised, so it cannot import the configuration: it comes with the first message.
-    const absolute = absoluteAssetUrls(urls);
     this.#post({
       type: 'init',
-      urls: absolute,
-      config: faceMeshConfig({ urls: absolute, maxDetected: 1, tracking: true, meshModel: absolute.meshModel }),
+      urls,
+      config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }),
       backend: options.landmarkBackend ?? 'auto',
     });
   }
@@ -268,7 +260,6 @@ export class FaceSwapEngine {
       swapping: this.#swapping,
       landmarkMisses: this.#totalMisses,
       landmarkBackend: this.#backend,
-      landmarkModel: this.#landmarkModel,
     };
   }
 

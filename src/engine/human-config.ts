@@ -9,8 +9,8 @@ import type { EngineAssetUrls } from './assets.js';
 const SCENE_CUT = 10;
 
 /**
- * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh, with attention when
- * `meshModel` is given): every other model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
+ * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh): every other
+ * model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
  * last landmarks give and the detector runs only when a frame looks unlike the last or the caller asks (the
  * landmark worker does when the face no longer fits its crop); without it every call detects afresh, as a
  * still photo needs. The backend is chosen where the model runs (see the worker).
@@ -23,10 +23,8 @@ export function faceMeshConfig(options: {
   rotation?: boolean;
   /** Also compute the recognition descriptor (faceres): only the quality harness's second identity check wants it. */
   description?: boolean;
-  /** URL of the mesh model with attention (EngineAssetUrls.meshModel): used instead of human's plain mesh. */
-  meshModel?: string;
 }): Record<string, unknown> {
-  const { urls, maxDetected, tracking, rotation = false, description = false, meshModel } = options;
+  const { urls, maxDetected, tracking, rotation = false, description = false } = options;
   return {
     wasmPath: urls.tfjsWasm,
     modelBasePath: urls.humanModels,
@@ -51,8 +49,7 @@ export function faceMeshConfig(options: {
       },
       mesh: { enabled: true },
       iris: { enabled: false },
-      // The attention model's mesh, with lips and eyes refined by its own heads (MESH_MODEL_FILE).
-      attention: meshModel ? { enabled: true, modelPath: meshModel } : { enabled: false },
+      attention: { enabled: false },
       description: description ? { enabled: true, skipFrames: 0 } : { enabled: false },
       emotion: { enabled: false },
       antispoof: { enabled: false },

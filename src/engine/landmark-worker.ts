@@ -1,10 +1,9 @@
 import type { EngineAssetUrls } from './assets.js';
 
 /**
- * Face landmarks off the main thread: a module Worker running @vladmandic/human's face pipeline (BlazeFace
- * detector + MediaPipe's 468-point mesh with attention, EngineAssetUrls.meshModel, or human's plain mesh) on
- * tfjs's wasm CPU backend, which measured faster on machines without a GPU than MediaPipe's own WebGL runtime
- * (measured in bench/engine.ts). The worker body is serialised
+ * Face landmarks off the main thread: a module Worker running @vladmandic/human's face mesh (BlazeFace
+ * detector + 468-point mesh) on tfjs's wasm CPU backend, which measured faster on machines without a GPU
+ * than MediaPipe's WebGL path (measured in bench/engine.ts). The worker body is serialised
  * from a function so it runs the same under any bundler or dev server; it imports human from the asset URL.
  */
 
@@ -37,7 +36,7 @@ export type WorkerRequest =
   | { type: 'source'; id: number; image: ImageBitmap };
 
 export type WorkerReply =
-  | { type: 'ready'; triangles: Uint16Array; uv: Float32Array; backend: string; model: 'attention' | 'plain' }
+  | { type: 'ready'; triangles: Uint16Array; uv: Float32Array; backend: string }
   | { type: 'frame'; id: number; face: FaceLandmarks | null; ms: number }
   | { type: 'source'; id: number; face: FaceLandmarks | null }
   | { type: 'error'; id?: number; message: string };
@@ -229,7 +228,7 @@ function landmarkWorkerMain(): void {
   /**
    * The mesh of a still photo. The mesh model fits an upright face far better than a tilted one, and the
    * detector's own estimate of the tilt (from its eye keypoints) is poor on a turned head: so a first mesh
-   * gives the tilt (ROLL_PAIRS), the photo is turned upright around the face, the mesh is found
+   * gives the tilt from its eye corners, the photo is turned upright around the face, the mesh is found
    * again there and turned back.
    */
   async function photoFace(h: HumanLike, data: ImageData) {
@@ -244,20 +243,7 @@ function landmarkWorkerMain(): void {
     return turnedBack(meshOf(again, data.width), roll, cx, cy);
   }
 
-  /**
-   * Pairs across the face (the person's right first) whose summed direction is its roll: the eye corners and three
-   * of the face's sides. With attention the eye corners come from the eye model and move a little from frame to frame
-   * on a still face; alone, they moved the upright turn, and the mesh with it (jitter 0.026 to 0.036 on the still
-   * three-quarter camera, 0.011 to 0.013 with the sides).
-   */
-  const ROLL_PAIRS = [
-    [33, 263],
-    [234, 454],
-    [127, 356],
-    [93, 323],
-  ] as const;
-
-  /** The in-plane roll of a mesh (ROLL_PAIRS), its centre and its eye corners' distance in 3D. */
+  /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye corners' distance in 3D. */
   function poseOf(p: Float32Array, depth: Float32Array) {
     let cx = 0;
     let cy = 0;
@@ -265,15 +251,9 @@ function landmarkWorkerMain(): void {
       cx += p[i * 2] / 468;
       cy += p[i * 2 + 1] / 468;
     }
-    let dx = 0;
-    let dy = 0;
-    for (const [r, l] of ROLL_PAIRS) {
-      dx += p[l * 2] - p[r * 2];
-      dy += p[l * 2 + 1] - p[r * 2 + 1];
-    }
-    const ex = p[263 * 2] - p[33 * 2];
-    const ey = p[263 * 2 + 1] - p[33 * 2 + 1];
-    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(ex, ey, depth[263] - depth[33]) };
+    const dx = p[263 * 2] - p[33 * 2];
+    const dy = p[263 * 2 + 1] - p[33 * 2 + 1];
+    return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy, depth[263] - depth[33]) };
   }
 
   /** The analysed picture (in `canvas`) turned by -roll about (cx, cy). */
@@ -384,42 +364,15 @@ function landmarkWorkerMain(): void {
     }
   }
 
-  /**
-   * Whether `url` answers with a file, not an error or a page (a host that answers every path with its index.html).
-   * Asked with HEAD, so the weights are not downloaded twice; a host that refuses HEAD is given the benefit of the doubt.
-   */
-  async function servesFile(url: string): Promise<boolean> {
-    const response = await fetch(url, { method: 'HEAD' }).catch(() => null);
-    if (response?.status === 405 || response?.status === 501) return true;
-    return !!response?.ok && !/text\/html/i.test(response.headers.get('content-type') ?? '');
-  }
-
-  /**
-   * The config with human's plain mesh instead of the attention model when that model's graph or weights cannot be
-   * fetched (a site that hosts only human's own folders): human would otherwise load a model it cannot run, keep it
-   * for the worker's lifetime, and find no face.
-   */
-  async function withReachableMesh(config: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const face = config.face as { attention?: { enabled: boolean; modelPath?: string } };
-    const url = face.attention?.enabled ? face.attention.modelPath : undefined;
-    if (!url) return config;
-    const graph = (await fetch(url)
-      .then((response) => (response.ok ? response.json() : null))
-      .catch(() => null)) as { modelTopology?: unknown; weightsManifest?: Array<{ paths: string[] }> } | null;
-    const weights = graph?.modelTopology && graph.weightsManifest ? graph.weightsManifest.flatMap((group) => group.paths) : [];
-    const reachable = weights.length > 0 && (await Promise.all(weights.map((path) => servesFile(new URL(path, url).href)))).every(Boolean);
-    return reachable ? config : { ...config, face: { ...face, attention: { enabled: false } } };
-  }
-
-  async function init(urls: EngineAssetUrls, requested: Record<string, unknown>, preferred: LandmarkBackend) {
+  async function init(urls: EngineAssetUrls, config: Record<string, unknown>, preferred: LandmarkBackend) {
     // `importModule` is defined by the worker source around this body (see createLandmarkWorker).
-    const [mod, config] = await Promise.all([importModule(urls.humanModule), withReachableMesh(requested)]);
+    const mod = await importModule(urls.humanModule);
     const backend = preferred === 'auto' ? (hardwareGpu() ? 'webgl' : 'wasm') : preferred;
     const h: HumanLike = new mod.Human({ ...config, backend });
     await h.load();
     if (backend === 'webgl' && h.tf.getBackend() !== 'webgl' && preferred === 'auto') {
       // WebGL could not start in this worker: the CPU path instead.
-      return init(urls, requested, 'wasm');
+      return init(urls, config, 'wasm');
     }
     human = h;
     scope.postMessage({
@@ -427,7 +380,6 @@ function landmarkWorkerMain(): void {
       triangles: Uint16Array.from(h.faceTriangulation),
       uv: Float32Array.from(h.faceUVMap.flat()),
       backend: String(h.tf.getBackend()),
-      model: (config.face as { attention?: { enabled: boolean } }).attention?.enabled ? 'attention' : 'plain',
     });
   }
 

@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-assets.js';
 
 /**
  * Static routes for the in-browser (`local`) engine's files, all from npm packages: nothing is fetched from a
- * CDN at run time. A site that uses the local engine in production must host these four folders, copied or
+ * CDN at run time. A site that uses the local engine in production must host these three folders, copied or
  * routed from its node_modules, under one base URL (default `/faceswap-engine/`, or the `assetBaseUrl` given
  * to LocalTransport):
  *   {base}human/        node_modules/@vladmandic/human/dist       (human.esm.js: face detector + mesh code)
- *   {base}human-models/ node_modules/@vladmandic/human/models     (blazeface.*, and facemesh.* as the fallback)
+ *   {base}human-models/ node_modules/@vladmandic/human/models     (blazeface.*, facemesh.*: ~2.2 MB used)
  *   {base}tfjs-wasm/    node_modules/@tensorflow/tfjs-backend-wasm/dist  (*.wasm, served as application/wasm)
- *   {base}mesh-model/   node_modules/faceswap-elements/models     (facemesh-attention-pinto.*: 2.7 MB, the mesh used)
  */
 export { DEFAULT_ENGINE_ASSET_BASE };
 
@@ -36,18 +34,6 @@ function packageDir(name: string): string {
   return dir;
 }
 
-/**
- * This package's `models` folder: found through its own package.json, which survives a bundled server (where
- * `import.meta.url` is the bundle's), else two levels up from src/server/ and dist/server/ alike.
- */
-function ownModelsDir(): string {
-  try {
-    return join(dirname(require.resolve('faceswap-elements/package.json')), 'models');
-  } catch {
-    return fileURLToPath(new URL('../../models/', import.meta.url));
-  }
-}
-
 export function engineAssetRoutes(base = DEFAULT_ENGINE_ASSET_BASE): StaticRoute[] {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const human = packageDir('@vladmandic/human');
@@ -56,6 +42,5 @@ export function engineAssetRoutes(base = DEFAULT_ENGINE_ASSET_BASE): StaticRoute
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.human}`, dir: join(human, 'dist') },
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.humanModels}`, dir: join(human, 'models') },
     { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.tfjsWasm}`, dir: join(wasm, 'dist') },
-    { prefix: `${prefix}${ENGINE_ASSET_FOLDERS.meshModel}`, dir: ownModelsDir() },
   ];
 }

@@ -3,7 +3,7 @@
 // source maps outweighing the code fail here.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -34,18 +34,7 @@ after(() => rmSync(packDir, { recursive: true, force: true }));
 
 test('the tarball has the licence, the docs data and every export target', () => {
   const paths = new Set(files.map((f) => f.path));
-  for (const needed of [
-    'LICENSE',
-    'README.md',
-    'package.json',
-    'custom-elements.json',
-    'models/facemesh-attention-pinto.json',
-    'models/facemesh-attention-pinto.bin',
-    'models/README.md',
-    'models/LICENSE-Apache-2.0.txt',
-  ]) {
-    assert.ok(paths.has(needed), needed);
-  }
+  for (const needed of ['LICENSE', 'README.md', 'package.json', 'custom-elements.json']) assert.ok(paths.has(needed), needed);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
   for (const [entry, target] of Object.entries(pkg.exports)) {
     for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
@@ -139,20 +128,6 @@ test(
       { cwd: dir, encoding: 'utf8' },
     );
     assert.equal(imported.stdout.trim(), 'function function', imported.stderr);
-    // The local engine's routes name the package's own mesh model, and the folder they name has it.
-    const routes = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "const { engineAssetRoutes } = await import('faceswap-elements/server/engine-assets'); console.log(JSON.stringify(engineAssetRoutes()));",
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
-    const meshRoute = (JSON.parse(routes.stdout || '[]') as { prefix: string; dir: string }[]).find((r) => r.prefix === '/faceswap-engine/mesh-model/');
-    assert.ok(meshRoute, routes.stdout + routes.stderr);
-    for (const file of ['facemesh-attention-pinto.json', 'facemesh-attention-pinto.bin'])
-      assert.ok(existsSync(join(meshRoute.dir, file)), join(meshRoute.dir, file));
   },
 );
 
@@ -191,8 +166,7 @@ test('no test, test double, fixture or generated camera ships', () => {
 });
 
 test('source maps stay a minority of the package and none maps a vendor bundle', () => {
-  // The vendored model (models/) is data, not code: it would dilute the share.
-  const total = files.filter((f) => !f.path.startsWith('models/')).reduce((sum, f) => sum + f.size, 0);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
   const maps = files.filter((f) => f.path.endsWith('.map'));
   const mapBytes = maps.reduce((sum, f) => sum + f.size, 0);
   assert.ok(mapBytes / total < 0.4, `maps are ${Math.round((100 * mapBytes) / total)} % of ${total} B`);

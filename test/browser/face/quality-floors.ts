@@ -33,10 +33,12 @@ type Floors = typeof FLOORS;
  * README. `null`: not asserted, the engine does not do it at all yet. Remove an entry once the engine meets
  * FLOORS on that pair.
  */
-// Empty since the mesh with attention (see test/browser/face/mesh-model.test.ts): human's plain mesh put the contours of
-// Ada's eyes in her photo 0.08-0.11 eye distances lower than they are, and the webcam clip x Ada measured 0.114-0.122
-// here; with attention 0.052-0.056.
-const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {};
+const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {
+  // The engine's, not face-api's: the mesh model puts the contours of Ada's eyes in her photo lower than face-api (and the
+  // picture) has them, 0.08-0.11 of the eye distance off (0.03 on the camera man), so the output shows her eyes that much
+  // higher than the camera's: 0.114-0.122 measured.
+  'webcam-talking x ada': { landmarkErrorP95: 0.16 },
+};
 
 function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {
   const today = TODAY[`${r.camera} x ${r.source}`];
