@@ -193,6 +193,16 @@ const QUALITY_CAMERAS = [
     ),
   },
   {
+    name: 'photo-lean',
+    shows: 'photo (face-api sample6): the person leans in, the face growing to 1.8 times its size at 4 s, and back',
+    ...photoCamera(
+      SAMPLE(6),
+      [1180, 307, 188, 275],
+      3.3,
+      `zoompan=z='1.4-0.4*cos(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`,
+    ),
+  },
+  {
     name: 'photo-three-quarter',
     shows: 'photo (face-api sample5): a still three-quarter, tilted face (a photo cannot turn), gentle zoom',
     ...photoCamera(

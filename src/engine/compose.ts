@@ -1,4 +1,4 @@
-import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, type MeshTopology } from './mesh.js';
+import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, widenMouth, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
 import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
 
@@ -9,7 +9,8 @@ import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
  *   or turned photo is rotated to frontal first, so its pose never reaches the output);
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
- *   has no triangles there) and the lips fade towards it, so speech shows; the eyes are the source's on the
+ *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
+ *   it, so speech shows; the eyes are the source's on the
  *   camera's lids, so the face keeps the eyes it is recognised by, and while the camera's eyes close the
  *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
  *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
@@ -20,6 +21,12 @@ import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
  *   features (brows, eyes, lips) keep the source's own colour under that gain.
  */
 
+/**
+ * How much wider the mouth opening is drawn than the mesh model reads it (widenMouth). The model's lips open to a
+ * median 0.69 of face-api's gap on the webcam clip, so 0.45 would undo the median shortfall; it left the clip x
+ * `tilted` carrying its mouth at 0.68, and 0.6 carried it at 0.75 (the lips' thickness caps the move).
+ */
+const MOUTH_WIDENING = 0.6;
 /** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */
 const YAW_FADE: [number, number] = [0.7, 0.95];
 const PITCH_FADE: [number, number] = [0.55, 0.8];
@@ -148,6 +155,7 @@ export class FaceComposer {
   readonly #gain = new Float32Array(MESH_POINTS * 3).fill(1);
   readonly #facing: Float32Array;
   readonly #vertexFacing = new Float32Array(MESH_POINTS);
+  readonly #lipMoves = new Float32Array(MESH_POINTS * 2);
   readonly #out: ComposedFace;
 
   constructor(mesh: MeshTopology) {
@@ -242,6 +250,7 @@ export class FaceComposer {
     const out = this.#out;
     const pose = headPose(points, depth);
     addFrontalOffsets(points, pose, this.#offsets, mesh.feather, this.#cameraFrontal ? shapeAmount : 0, out.points);
+    widenMouth(out.points, mesh, MOUTH_WIDENING, this.#lipMoves);
     const facing = triangleFacing(out.points, depth, mesh, this.#facing);
     const perVertex = vertexFacing(facing, mesh, this.#vertexFacing);
     const blink = this.#openEyes > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / this.#openEyes) : 0;

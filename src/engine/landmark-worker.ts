@@ -97,6 +97,11 @@ function landmarkWorkerMain(): void {
    */
   const CROP_SCALE_LIMIT = 0.15;
   /**
+   * human re-centres the tracked crop every frame as centre ± size / 2, so its width, unchanged in size, still
+   * differs in the last bits on most frames: only a larger change means the detector ran.
+   */
+  const CROP_WIDTH_ROUNDING = 1e-6;
+  /**
    * The tracked camera face: the turn (radians) and the point it turns about; the detector's crop width (it
    * changes only when the detector runs) and the face's size on it; `redetect` asks for the detector on the
    * next frame. Null: no face tracked.
@@ -304,7 +309,7 @@ function landmarkWorkerMain(): void {
     else if (Math.abs(now.roll) >= MIN_UPRIGHT_ROLL) next.roll = now.roll;
     // Another crop width: the detector ran (asked, or on a cut), and the face's size is taken afresh on its crop.
     const cropWidth = face.boxRaw[2];
-    const cropSize = tracked && !tracked.redetect && tracked.cropWidth === cropWidth ? tracked.cropSize : now.size;
+    const cropSize = tracked && !tracked.redetect && Math.abs(cropWidth / tracked.cropWidth - 1) < CROP_WIDTH_ROUNDING ? tracked.cropSize : now.size;
     const redetect = Math.abs(Math.log(now.size / cropSize)) > CROP_SCALE_LIMIT;
     cameraFace = { roll: next.roll, cx: next.cx, cy: next.cy, cropWidth, cropSize, redetect };
     return mesh;

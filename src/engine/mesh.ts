@@ -65,6 +65,18 @@ export const LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 40
 export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191];
 
 const LIP_BODY_ALPHA = 0.4;
+/**
+ * The widened mouth (widenMouth) keeps its corners: its lips move less within this share of the mouth's width of
+ * them, where the mesh's triangles are thin and a full move would fold them.
+ */
+const LIP_CORNER_TAPER = 0.3;
+/**
+ * The inner contour's vertices facing each other across the mouth, [upper, lower] (the corners left out), each with
+ * the outer contour's vertex on its own lip (the two contours are listed in step).
+ */
+const LIP_PAIRS = Array.from({ length: 9 }, (_, i) => [19 - i, 1 + i].map((k) => [LIPS_INNER[k], LIPS_OUTER[k]] as const));
+/** A widened lip's inner edge moves at most this share of the lip's thickness, so the lip is thinned, never folded. */
+const LIP_MOVE_LIMIT = 0.5;
 
 function insidePolygon(x: number, y: number, uv: Float32Array, polygon: number[]): boolean {
   let inside = false;
@@ -114,6 +126,12 @@ export interface MeshTopology {
    * camera's own eyes are shown while they close (BLINK_FADE in compose.ts).
    */
   eyeArea: Uint8Array;
+  /**
+   * Per vertex: the inner lip vertex whose move it follows when the mouth opening is widened (widenMouth), -1 off
+   * the lips; and how much of that move, 1 on the inner contour down to 0 on the outer one.
+   */
+  lipFollows: Int16Array;
+  lipWeight: Float32Array;
   /** Blend weight per vertex (featherWeights). */
   feather: Float32Array;
   /**
@@ -188,7 +206,90 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
   });
   // Not coverable by construction: eyeArea lies within nearEyesAndLips, and the brows are features.
   const hairReach = Uint8Array.from(eyeArea, (e, v) => ((e && !aroundEyes[v]) || BROWS.includes(v) ? 1 : 0));
-  return { triangles, winding, eyeArea, start, neighbours, region, openingEdge, feature, openingAlpha, coverable, hairReach, feather: featherWeights(uv) };
+  const { follows: lipFollows, weight: lipWeight } = lipBody(uv, region, start, neighbours);
+  return {
+    triangles,
+    winding,
+    eyeArea,
+    start,
+    neighbours,
+    region,
+    openingEdge,
+    feature,
+    openingAlpha,
+    coverable,
+    hairReach,
+    lipFollows,
+    lipWeight,
+    feather: featherWeights(uv),
+  };
+}
+
+/** Hops from the nearest of `from` to each vertex of the lips (region 1), through the lips only. */
+function lipHops(from: number[], region: Uint8Array, start: Uint32Array, neighbours: Uint16Array): Uint8Array {
+  const hops = new Uint8Array(MESH_POINTS).fill(255);
+  let ring = from.slice();
+  for (const v of ring) hops[v] = 0;
+  for (let distance = 1; ring.length; distance++) {
+    const next: number[] = [];
+    for (const v of ring) {
+      for (let i = start[v]; i < start[v + 1]; i++) {
+        const n = neighbours[i];
+        if (region[n] === 1 && hops[n] === 255) {
+          hops[n] = distance;
+          next.push(n);
+        }
+      }
+    }
+    ring = next;
+  }
+  return hops;
+}
+
+/** MeshTopology.lipFollows and lipWeight: each lip vertex follows the nearest inner vertex (on the canonical face). */
+function lipBody(uv: Float32Array, region: Uint8Array, start: Uint32Array, neighbours: Uint16Array) {
+  const follows = new Int16Array(MESH_POINTS).fill(-1);
+  const weight = new Float32Array(MESH_POINTS);
+  const fromInner = lipHops(LIPS_INNER, region, start, neighbours);
+  const fromOuter = lipHops(LIPS_OUTER, region, start, neighbours);
+  const corners = [LIPS_INNER[0], LIPS_INNER[10]];
+  const distance = (a: number, b: number) => Math.hypot(uv[a * 2] - uv[b * 2], uv[a * 2 + 1] - uv[b * 2 + 1]);
+  const taperWidth = LIP_CORNER_TAPER * distance(corners[0], corners[1]);
+  const moving = LIP_PAIRS.flat().map(([inner]) => inner);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    if (region[v] !== 1 || fromInner[v] === 255) continue;
+    follows[v] = moving.reduce((a, b) => (distance(b, v) < distance(a, v) ? b : a));
+    const toCorner = Math.min(distance(v, corners[0]), distance(v, corners[1]));
+    weight[v] = (fromOuter[v] / (fromInner[v] + fromOuter[v])) * smoothstep(0, taperWidth, toCorner);
+  }
+  return { follows, weight };
+}
+
+/**
+ * Opens the mouth of `points` wider by `amount` of its gap (each facing pair of inner lip vertices moves apart by
+ * that share of the distance between them, the lips' body after them, less towards the outer contour; the corners
+ * and a closed mouth stay). The mesh model draws an open mouth's lips closer together than they are (measured on
+ * the webcam clip: its gap a median 0.69 of face-api's), and only what lies inside the inner contour is the
+ * camera's own mouth.
+ */
+export function widenMouth(points: Float32Array, mesh: MeshTopology, amount: number, moves: Float32Array): void {
+  for (const [[upper, upperOuter], [lower, lowerOuter]] of LIP_PAIRS) {
+    const dx = (points[lower * 2] - points[upper * 2]) * (amount / 2);
+    const dy = (points[lower * 2 + 1] - points[upper * 2 + 1]) * (amount / 2);
+    const move = Math.hypot(dx, dy);
+    for (const [inner, outer, sign] of [[upper, upperOuter, -1] as const, [lower, lowerOuter, 1] as const]) {
+      const thickness = Math.hypot(points[outer * 2] - points[inner * 2], points[outer * 2 + 1] - points[inner * 2 + 1]);
+      const share = move > 0 ? (sign * Math.min(move, LIP_MOVE_LIMIT * thickness)) / move : 0;
+      moves[inner * 2] = share * dx;
+      moves[inner * 2 + 1] = share * dy;
+    }
+  }
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const f = mesh.lipFollows[v];
+    if (f < 0) continue;
+    points[v * 2] += mesh.lipWeight[v] * moves[f * 2];
+    points[v * 2 + 1] += mesh.lipWeight[v] * moves[f * 2 + 1];
+  }
 }
 
 /** The vertices of `mask` and their neighbours: the mask one mesh ring wider. */

@@ -16,6 +16,7 @@ import {
   smoothOverMesh,
   triangleFacing,
   vertexFacing,
+  widenMouth,
 } from '../../src/engine/mesh.js';
 import { ACROSS, addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
 import { FaceComposer } from '../../src/engine/compose.js';
@@ -344,6 +345,56 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
     const beyond = features.filter((v) => everything[v] > 0 && !mesh.coverable[v] && !mesh.hairReach[v]);
     assert.deepEqual(beyond, [], 'never onto the eyes, their lids or the lips');
     assert.equal(everything[eyeCorner], 1, 'while the skin around the eyes is reached');
+  });
+});
+
+describe('the mouth opening drawn wider than the mesh reads it (the real mesh)', () => {
+  const { uv, triangles } = realMesh();
+  const mesh = meshTopology(triangles, uv);
+  const [upperMiddle, lowerMiddle, corners] = [13, 14, [LIPS_INNER[0], LIPS_INNER[10]]];
+  /** The canonical face 200 px wide with its jaw dropped by `drop` px below the mouth's line: an open mouth. */
+  const face = (drop: number) => {
+    const points = uv.map((v) => v * 200);
+    const mouthLine = (uv[upperMiddle * 2 + 1] + uv[lowerMiddle * 2 + 1]) / 2;
+    for (let v = 0; v < MESH_POINTS; v++) if (uv[v * 2 + 1] > mouthLine) points[v * 2 + 1] += drop;
+    return points;
+  };
+  const gap = (p: Float32Array) => Math.hypot(p[lowerMiddle * 2] - p[upperMiddle * 2], p[lowerMiddle * 2 + 1] - p[upperMiddle * 2 + 1]);
+  const signedArea = (p: Float32Array, t: number) => {
+    const [a, b, c] = [triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]];
+    return (p[b * 2] - p[a * 2]) * (p[c * 2 + 1] - p[a * 2 + 1]) - (p[c * 2] - p[a * 2]) * (p[b * 2 + 1] - p[a * 2 + 1]);
+  };
+
+  it('opens an open mouth by the share asked, moving only the lips: the corners and the outer contour stay', () => {
+    const before = face(12);
+    const after = before.slice();
+    widenMouth(after, mesh, 0.45, new Float32Array(MESH_POINTS * 2));
+    assert.ok(Math.abs(gap(after) / gap(before) - 1.45) < 1e-3, `gap ${gap(before)} -> ${gap(after)}`);
+    const moved = (v: number) => Math.hypot(after[v * 2] - before[v * 2], after[v * 2 + 1] - before[v * 2 + 1]);
+    for (const v of [...corners, ...LIPS_OUTER]) assert.ok(moved(v) < 1e-6, `vertex ${v} moved ${moved(v)}`);
+    for (let v = 0; v < MESH_POINTS; v++) if (mesh.region[v] !== 1) assert.equal(moved(v), 0, `vertex ${v} is not on the lips`);
+    assert.ok(moved(upperMiddle) > moved(12) && moved(12) > moved(11) && moved(11) > 0, 'less towards the outer contour');
+  });
+
+  it('thins the lips but never folds them, however wide the mouth is open', () => {
+    for (const drop of [4, 12, 40, 80]) {
+      const before = face(drop);
+      const after = before.slice();
+      widenMouth(after, mesh, 1, new Float32Array(MESH_POINTS * 2));
+      for (let t = 0; t < triangles.length / 3; t++) {
+        const [was, is] = [signedArea(before, t), signedArea(after, t)];
+        if (Math.abs(was) > 1e-6) assert.equal(Math.sign(is), Math.sign(was), `jaw dropped ${drop} px: triangle ${t} folded`);
+      }
+    }
+  });
+
+  it('leaves a closed mouth closed', () => {
+    const before = face(0);
+    const after = before.slice();
+    widenMouth(after, mesh, 0.45, new Float32Array(MESH_POINTS * 2));
+    let most = 0;
+    for (let i = 0; i < after.length; i++) most = Math.max(most, Math.abs(after[i] - before[i]));
+    assert.ok(most < 0.2 && gap(after) < 1, `moved up to ${most} px, gap ${gap(after)} px`);
   });
 });
 
