@@ -98,12 +98,13 @@ function landmarkWorkerMain(): void {
   const CROP_SCALE_LIMIT = 0.15;
   /**
    * human re-centres the tracked crop every frame as centre ± size / 2, so its width, unchanged in size, still
-   * differs in the last bits on most frames: only a larger change means the detector ran.
+   * differs in the last bits on many frames, while a detector run rounds it to whole pixels: only a change larger
+   * than this share means the detector ran.
    */
   const CROP_WIDTH_ROUNDING = 1e-6;
   /**
    * The tracked camera face: the turn (radians) and the point it turns about; the detector's crop width (it
-   * changes only when the detector runs) and the face's size on it; `redetect` asks for the detector on the
+   * changes, beyond rounding, only when the detector runs) and the face's size on it; `redetect` asks for the detector on the
    * next frame. Null: no face tracked.
    */
   let cameraFace: { roll: number; cx: number; cy: number; cropWidth: number; cropSize: number; redetect: boolean } | null = null;

@@ -66,16 +66,28 @@ export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415
 
 const LIP_BODY_ALPHA = 0.4;
 /**
- * The widened mouth (widenMouth) keeps its corners: its lips move less within this share of the mouth's width of
- * them, where the mesh's triangles are thin and a full move would fold them.
+ * The widened mouth (widenMouth) keeps its corners: its lips move less within this share of the mouth's width from
+ * either corner, where the mesh's triangles are thin and a full move would fold them.
  */
 const LIP_CORNER_TAPER = 0.3;
+/** The outer contour's middle: the top of the upper lip, the bottom of the lower. */
+const LIPS_MIDDLE = [0, 17];
+/** The inner contour's corners, the person's right then left. */
+const MOUTH_CORNERS = [LIPS_INNER[0], LIPS_INNER[LIPS_INNER.length / 2]];
 /**
- * The inner contour's vertices facing each other across the mouth, [upper, lower] (the corners left out), each with
- * the outer contour's vertex on its own lip (the two contours are listed in step).
+ * The inner contour's vertices facing each other across the mouth, upper then lower (the corners left out), each
+ * with the outer contour's vertex on its own lip: the two contours are listed in step, index k of one facing index
+ * k of the other.
  */
-const LIP_PAIRS = Array.from({ length: 9 }, (_, i) => [19 - i, 1 + i].map((k) => [LIPS_INNER[k], LIPS_OUTER[k]] as const));
-/** A widened lip's inner edge moves at most this share of the lip's thickness, so the lip is thinned, never folded. */
+const LIP_PAIRS = Array.from({ length: LIPS_INNER.length / 2 - 1 }, (_, i) => {
+  const [upper, lower] = [LIPS_INNER.length - 1 - i, 1 + i];
+  return { upper: LIPS_INNER[upper], upperOuter: LIPS_OUTER[upper], lower: LIPS_INNER[lower], lowerOuter: LIPS_OUTER[lower] };
+});
+/**
+ * A widened lip's inner edge moves at most this share of the lip's thickness, so the lip is thinned, never folded:
+ * the lower lip's first ring lies a quarter of its thickness from the inner edge and follows two thirds of the move,
+ * so 0.5 leaves that row of triangles 27 % of their height on the canonical face, and 0.7 folded them.
+ */
 const LIP_MOVE_LIMIT = 0.5;
 
 function insidePolygon(x: number, y: number, uv: Float32Array, polygon: number[]): boolean {
@@ -127,8 +139,9 @@ export interface MeshTopology {
    */
   eyeArea: Uint8Array;
   /**
-   * Per vertex: the inner lip vertex whose move it follows when the mouth opening is widened (widenMouth), -1 off
-   * the lips; and how much of that move, 1 on the inner contour down to 0 on the outer one.
+   * Per vertex: the inner lip vertex whose move it follows when the mouth opening is widened (widenMouth; a corner,
+   * which stays, for the vertices nearest one), -1 off the lips; and how much of that move, from 1 on the inner
+   * contour down to 0 on the outer one, less near the corners (LIP_CORNER_TAPER).
    */
   lipFollows: Int16Array;
   lipWeight: Float32Array;
@@ -246,43 +259,55 @@ function lipHops(from: number[], region: Uint8Array, start: Uint32Array, neighbo
   return hops;
 }
 
-/** MeshTopology.lipFollows and lipWeight: each lip vertex follows the nearest inner vertex (on the canonical face). */
+/** MeshTopology.lipFollows and lipWeight: each lip vertex follows the nearest inner vertex on the canonical face. */
 function lipBody(uv: Float32Array, region: Uint8Array, start: Uint32Array, neighbours: Uint16Array) {
   const follows = new Int16Array(MESH_POINTS).fill(-1);
   const weight = new Float32Array(MESH_POINTS);
   const fromInner = lipHops(LIPS_INNER, region, start, neighbours);
   const fromOuter = lipHops(LIPS_OUTER, region, start, neighbours);
-  const corners = [LIPS_INNER[0], LIPS_INNER[10]];
   const distance = (a: number, b: number) => Math.hypot(uv[a * 2] - uv[b * 2], uv[a * 2 + 1] - uv[b * 2 + 1]);
-  const taperWidth = LIP_CORNER_TAPER * distance(corners[0], corners[1]);
-  const moving = LIP_PAIRS.flat().map(([inner]) => inner);
+  const taperWidth = LIP_CORNER_TAPER * distance(MOUTH_CORNERS[0], MOUTH_CORNERS[1]);
   for (let v = 0; v < MESH_POINTS; v++) {
     if (region[v] !== 1 || fromInner[v] === 255) continue;
-    follows[v] = moving.reduce((a, b) => (distance(b, v) < distance(a, v) ? b : a));
-    const toCorner = Math.min(distance(v, corners[0]), distance(v, corners[1]));
+    follows[v] = LIPS_INNER.reduce((a, b) => (distance(b, v) < distance(a, v) ? b : a));
+    const toCorner = Math.min(distance(v, MOUTH_CORNERS[0]), distance(v, MOUTH_CORNERS[1]));
     weight[v] = (fromOuter[v] / (fromInner[v] + fromOuter[v])) * smoothstep(0, taperWidth, toCorner);
   }
   return { follows, weight };
 }
 
 /**
- * Opens the mouth of `points` wider by `amount` of its gap (each facing pair of inner lip vertices moves apart by
- * that share of the distance between them, the lips' body after them, less towards the outer contour; the corners
- * and a closed mouth stay). The mesh model draws an open mouth's lips closer together than they are (measured on
- * the webcam clip: its gap a median 0.69 of face-api's), and only what lies inside the inner contour is the
- * camera's own mouth.
+ * Opens the mouth of `points` wider: each facing pair of inner lip vertices moves apart by up to `amount` of the
+ * gap between them, measured across the mouth (square to the line through its corners), at most LIP_MOVE_LIMIT of
+ * its lip's thickness; the lips' body follows, less towards the outer contour and near the corners. The corners,
+ * a closed mouth and lips drawn crossed (nothing to open) stay. The mesh model draws an open mouth's lips closer
+ * together than they are (on the webcam clip its gap is a median 0.69 of face-api's), and only what lies inside the
+ * inner contour is the camera's own mouth. `moves`: scratch, two numbers per vertex, zero at the corners.
  */
 export function widenMouth(points: Float32Array, mesh: MeshTopology, amount: number, moves: Float32Array): void {
-  for (const [[upper, upperOuter], [lower, lowerOuter]] of LIP_PAIRS) {
-    const dx = (points[lower * 2] - points[upper * 2]) * (amount / 2);
-    const dy = (points[lower * 2 + 1] - points[upper * 2 + 1]) * (amount / 2);
-    const move = Math.hypot(dx, dy);
-    for (const [inner, outer, sign] of [[upper, upperOuter, -1] as const, [lower, lowerOuter, 1] as const]) {
-      const thickness = Math.hypot(points[outer * 2] - points[inner * 2], points[outer * 2 + 1] - points[inner * 2 + 1]);
-      const share = move > 0 ? (sign * Math.min(move, LIP_MOVE_LIMIT * thickness)) / move : 0;
-      moves[inner * 2] = share * dx;
-      moves[inner * 2 + 1] = share * dy;
-    }
+  const [right, left] = MOUTH_CORNERS;
+  const acrossX = points[left * 2] - points[right * 2];
+  const acrossY = points[left * 2 + 1] - points[right * 2 + 1];
+  const width = Math.hypot(acrossX, acrossY);
+  if (!(width > 0)) return;
+  // The unit vector square to the corners' line, turned to point from the upper lip to the lower one.
+  let downX = -acrossY / width;
+  let downY = acrossX / width;
+  const [top, bottom] = LIPS_MIDDLE;
+  if ((points[bottom * 2] - points[top * 2]) * downX + (points[bottom * 2 + 1] - points[top * 2 + 1]) * downY < 0) {
+    downX = -downX;
+    downY = -downY;
+  }
+  const thickness = (inner: number, outer: number) => Math.hypot(points[outer * 2] - points[inner * 2], points[outer * 2 + 1] - points[inner * 2 + 1]);
+  for (const { upper, upperOuter, lower, lowerOuter } of LIP_PAIRS) {
+    const gap = (points[lower * 2] - points[upper * 2]) * downX + (points[lower * 2 + 1] - points[upper * 2 + 1]) * downY;
+    const move = Math.max(0, (gap * amount) / 2);
+    const up = Math.min(move, LIP_MOVE_LIMIT * thickness(upper, upperOuter));
+    const down = Math.min(move, LIP_MOVE_LIMIT * thickness(lower, lowerOuter));
+    moves[upper * 2] = -up * downX;
+    moves[upper * 2 + 1] = -up * downY;
+    moves[lower * 2] = down * downX;
+    moves[lower * 2 + 1] = down * downY;
   }
   for (let v = 0; v < MESH_POINTS; v++) {
     const f = mesh.lipFollows[v];

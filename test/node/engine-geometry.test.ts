@@ -388,6 +388,30 @@ describe('the mouth opening drawn wider than the mesh reads it (the real mesh)',
     }
   });
 
+  it('opens along the face, rolled too, and leaves lips drawn crossed as they are', () => {
+    const turn = (p: Float32Array, angle: number) => {
+      const [c, s] = [Math.cos(angle), Math.sin(angle)];
+      return p.map((_, i) => (i % 2 ? s * p[i - 1] + c * p[i] : c * p[i] - s * p[i + 1]));
+    };
+    const before = turn(face(12), 0.5);
+    const after = before.slice();
+    widenMouth(after, mesh, 0.45, new Float32Array(MESH_POINTS * 2));
+    assert.ok(Math.abs(gap(after) / gap(before) - 1.45) < 1e-3, `rolled: gap ${gap(before)} -> ${gap(after)}`);
+    const crossed = face(-3);
+    const kept = crossed.slice();
+    widenMouth(kept, mesh, 0.45, new Float32Array(MESH_POINTS * 2));
+    assert.deepEqual(kept, crossed);
+  });
+
+  it('is what the composer draws over the camera face', () => {
+    const composer = new FaceComposer(mesh);
+    const depth = new Float32Array(MESH_POINTS);
+    composer.setSource(face(0), depth, new Float32Array(MESH_POINTS * 3).fill(0.6), new Float32Array(MESH_POINTS).fill(1));
+    const camera = face(12);
+    const drawn = composer.compose(camera, depth, 1, 0).points;
+    assert.ok(gap(drawn) > 1.3 * gap(camera), `camera gap ${gap(camera)}, drawn ${gap(drawn)}`);
+  });
+
   it('leaves a closed mouth closed', () => {
     const before = face(0);
     const after = before.slice();
