@@ -278,9 +278,9 @@ function lipBody(uv: Float32Array, region: Uint8Array, start: Uint32Array, neigh
 
 /**
  * Opens the mouth of `points` wider: each facing pair of inner lip vertices moves apart by up to `amount` of the
- * gap between them, measured across the mouth (square to the line through its corners), at most LIP_MOVE_LIMIT of
- * its lip's thickness; the lips' body follows, less towards the outer contour and near the corners. The corners,
- * a closed mouth and lips drawn crossed (nothing to open) stay. The mesh model draws an open mouth's lips closer
+ * distance between them, at most LIP_MOVE_LIMIT of its lip's thickness; the lips' body follows, less towards the
+ * outer contour and near the corners. The corners, a closed mouth and a pair drawn crossed (the lower vertex above
+ * the upper one, across the mouth: nothing to open) stay. The mesh model draws an open mouth's lips closer
  * together than they are (on the webcam clip its gap is a median 0.69 of face-api's), and only what lies inside the
  * inner contour is the camera's own mouth. `moves`: scratch, two numbers per vertex, zero at the corners.
  */
@@ -300,14 +300,16 @@ export function widenMouth(points: Float32Array, mesh: MeshTopology, amount: num
   }
   const thickness = (inner: number, outer: number) => Math.hypot(points[outer * 2] - points[inner * 2], points[outer * 2 + 1] - points[inner * 2 + 1]);
   for (const { upper, upperOuter, lower, lowerOuter } of LIP_PAIRS) {
-    const gap = (points[lower * 2] - points[upper * 2]) * downX + (points[lower * 2 + 1] - points[upper * 2 + 1]) * downY;
-    const move = Math.max(0, (gap * amount) / 2);
-    const up = Math.min(move, LIP_MOVE_LIMIT * thickness(upper, upperOuter));
-    const down = Math.min(move, LIP_MOVE_LIMIT * thickness(lower, lowerOuter));
-    moves[upper * 2] = -up * downX;
-    moves[upper * 2 + 1] = -up * downY;
-    moves[lower * 2] = down * downX;
-    moves[lower * 2 + 1] = down * downY;
+    const gapX = points[lower * 2] - points[upper * 2];
+    const gapY = points[lower * 2 + 1] - points[upper * 2 + 1];
+    const gap = Math.hypot(gapX, gapY);
+    const open = gapX * downX + gapY * downY > 0;
+    const up = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * thickness(upper, upperOuter)) / gap : 0;
+    const down = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * thickness(lower, lowerOuter)) / gap : 0;
+    moves[upper * 2] = -up * gapX;
+    moves[upper * 2 + 1] = -up * gapY;
+    moves[lower * 2] = down * gapX;
+    moves[lower * 2 + 1] = down * gapY;
   }
   for (let v = 0; v < MESH_POINTS; v++) {
     const f = mesh.lipFollows[v];
