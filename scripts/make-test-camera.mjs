@@ -124,6 +124,8 @@ const photoCamera = (file, face, widthFactor, motion) => {
   };
 };
 const SAMPLE = (n) => join(samples, `sample${n}.jpg`);
+/** A zoom by `z` (an ffmpeg expression of the frame number `on`) into the middle of a 1280x960 frame. */
+const centredZoom = (z) => `zoompan=z='${z}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`;
 const T = QUALITY_SECONDS;
 
 // Each camera says what it shows; "about" angles are by eye. Photos cannot turn or speak: the turn, blinks and
@@ -195,22 +197,12 @@ const QUALITY_CAMERAS = [
   {
     name: 'photo-lean',
     shows: 'photo (face-api sample6): the person leans in, the face growing to 1.8 times its size at 4 s, and back',
-    ...photoCamera(
-      SAMPLE(6),
-      [1180, 307, 188, 275],
-      3.3,
-      `zoompan=z='1.4-0.4*cos(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`,
-    ),
+    ...photoCamera(SAMPLE(6), [1180, 307, 188, 275], 3.3, centredZoom(`1.4-0.4*cos(2*PI*on/${FPS * T})`)),
   },
   {
     name: 'photo-three-quarter',
     shows: 'photo (face-api sample5): a still three-quarter, tilted face (a photo cannot turn), gentle zoom',
-    ...photoCamera(
-      SAMPLE(5),
-      [1403, 384, 170, 277],
-      3.3,
-      `zoompan=z='1.1+0.06*sin(2*PI*on/${FPS * T})':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=1280x960:fps=${FPS}`,
-    ),
+    ...photoCamera(SAMPLE(5), [1403, 384, 170, 277], 3.3, centredZoom(`1.1+0.06*sin(2*PI*on/${FPS * T})`)),
   },
 ];
 
