@@ -10,8 +10,8 @@ import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
  *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
  *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
- *   it, so speech shows; the eyes are the source's on the
- *   camera's lids, so the face keeps the eyes it is recognised by, and while the camera's eyes close the
+ *   it, so speech shows; the eyes are the source's on the camera's lids, so the face keeps the eyes it is
+ *   recognised by, and while the camera's eyes close the
  *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
  *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
@@ -23,8 +23,9 @@ import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
 
 /**
  * How much wider the mouth opening is drawn than the mesh model reads it (widenMouth). The model's lips open to a
- * median 0.69 of face-api's gap on the webcam clip, so 0.45 would undo the median shortfall; it left the clip x
- * `tilted` carrying its mouth at 0.68, and 0.6 carried it at 0.75 (the lips' thickness caps the move).
+ * median 0.69 of face-api's gap on the webcam clip, so 0.45 would undo the median shortfall; it carried the clip x
+ * `tilted`'s mouth at 0.68 (0.65 without widening), and 0.6 at 0.67 to 0.75 over five runs (the lips' thickness
+ * caps the move).
  */
 const MOUTH_WIDENING = 0.6;
 /** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */

@@ -104,8 +104,8 @@ function landmarkWorkerMain(): void {
   const CROP_WIDTH_ROUNDING = 1e-6;
   /**
    * The tracked camera face: the turn (radians) and the point it turns about; the detector's crop width (it
-   * changes, beyond rounding, only when the detector runs) and the face's size on it; `redetect` asks for the detector on the
-   * next frame. Null: no face tracked.
+   * changes, beyond rounding, only when the detector runs) and the face's size on it; `redetect` asks for the
+   * detector on the next frame. Null: no face tracked.
    */
   let cameraFace: { roll: number; cx: number; cy: number; cropWidth: number; cropSize: number; redetect: boolean } | null = null;
   let uprightCanvas: OffscreenCanvas | null = null;
