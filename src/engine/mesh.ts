@@ -90,6 +90,11 @@ const LIP_PAIRS = Array.from({ length: LIPS_INNER.length / 2 - 1 }, (_, i) => {
  */
 const LIP_MOVE_LIMIT = 0.5;
 
+/** The distance between vertices `a` and `b` of `points` (x0 y0 x1 y1 ...). */
+function vertexDistance(points: Float32Array, a: number, b: number): number {
+  return Math.hypot(points[a * 2] - points[b * 2], points[a * 2 + 1] - points[b * 2 + 1]);
+}
+
 function insidePolygon(x: number, y: number, uv: Float32Array, polygon: number[]): boolean {
   let inside = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
@@ -265,7 +270,7 @@ function lipBody(uv: Float32Array, region: Uint8Array, start: Uint32Array, neigh
   const weight = new Float32Array(MESH_POINTS);
   const fromInner = lipHops(LIPS_INNER, region, start, neighbours);
   const fromOuter = lipHops(LIPS_OUTER, region, start, neighbours);
-  const distance = (a: number, b: number) => Math.hypot(uv[a * 2] - uv[b * 2], uv[a * 2 + 1] - uv[b * 2 + 1]);
+  const distance = (a: number, b: number) => vertexDistance(uv, a, b);
   const taperWidth = LIP_CORNER_TAPER * distance(MOUTH_CORNERS[0], MOUTH_CORNERS[1]);
   for (let v = 0; v < MESH_POINTS; v++) {
     if (region[v] !== 1 || fromInner[v] === 255) continue;
@@ -298,14 +303,13 @@ export function widenMouth(points: Float32Array, mesh: MeshTopology, amount: num
     downX = -downX;
     downY = -downY;
   }
-  const thickness = (inner: number, outer: number) => Math.hypot(points[outer * 2] - points[inner * 2], points[outer * 2 + 1] - points[inner * 2 + 1]);
   for (const { upper, upperOuter, lower, lowerOuter } of LIP_PAIRS) {
     const gapX = points[lower * 2] - points[upper * 2];
     const gapY = points[lower * 2 + 1] - points[upper * 2 + 1];
     const gap = Math.hypot(gapX, gapY);
     const open = gapX * downX + gapY * downY > 0;
-    const up = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * thickness(upper, upperOuter)) / gap : 0;
-    const down = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * thickness(lower, lowerOuter)) / gap : 0;
+    const up = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * vertexDistance(points, upper, upperOuter)) / gap : 0;
+    const down = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * vertexDistance(points, lower, lowerOuter)) / gap : 0;
     moves[upper * 2] = -up * gapX;
     moves[upper * 2 + 1] = -up * gapY;
     moves[lower * 2] = down * gapX;
@@ -334,7 +338,7 @@ export const EYE_GAPS: { lids: [number, number]; corners: [number, number] }[] =
 
 /** How far the lids are apart, over the eye's width, both eyes averaged (x0 y0 x1 y1 ... of the 468-point mesh). */
 export function eyeOpenness(points: Float32Array): number {
-  const gap = ([a, b]: [number, number]) => Math.hypot(points[a * 2] - points[b * 2], points[a * 2 + 1] - points[b * 2 + 1]);
+  const gap = ([a, b]: [number, number]) => vertexDistance(points, a, b);
   let sum = 0;
   for (const { lids, corners } of EYE_GAPS) sum += gap(lids) / Math.max(1e-6, gap(corners));
   return sum / EYE_GAPS.length;
