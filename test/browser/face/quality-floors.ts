@@ -28,24 +28,6 @@ const FLOORS = {
 type Floors = typeof FLOORS;
 
 /**
- * Where the engine in src/engine does not reach a floor yet, the floor it holds today (measured on this 2-core
- * machine under load, with a margin), so a regression still fails while the gap stays visible here and in the
- * README. `null`: not asserted, the engine does not do it at all yet. Remove an entry once the engine meets
- * FLOORS on that pair.
- */
-const TODAY: Record<string, Partial<{ [K in keyof Floors]: Floors[K] | null }>> = {
-  // The engine's, not face-api's: the mesh model puts the contours of Ada's eyes in her photo lower than face-api (and the
-  // picture) has them, 0.08-0.11 of the eye distance off (0.03 on the camera man), so the output shows her eyes that much
-  // higher than the camera's: 0.114-0.122 measured.
-  'webcam-talking x ada': { landmarkErrorP95: 0.16 },
-};
-
-function floor<K extends keyof Floors>(r: PairResult, key: K): Floors[K] | null {
-  const today = TODAY[`${r.camera} x ${r.source}`];
-  return today && key in today ? (today[key] as Floors[K] | null) : FLOORS[key];
-}
-
-/**
  * Measures each camera x source pair once, then asserts the floors on all of them; with `controls`, also that
  * the negative controls (measured on the first pair) fail each metric.
  */
@@ -77,14 +59,10 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       for (const r of results) check(r);
     };
 
-    /** `actual` within the pair's floor (at most / at least); a null floor is a known gap, logged, not asserted. */
+    /** `actual` within the floor (at most / at least). */
     const check = <K extends keyof Floors>(r: PairResult, key: K, actual: number | null, direction: 'at most' | 'at least', what: string) => {
-      const limit = floor(r, key);
+      const limit = FLOORS[key];
       const label = `${r.camera} x ${r.source}: ${what}`;
-      if (limit === null) {
-        console.log(`${label}: ${actual} (known gap, not asserted; target ${FLOORS[key]})`);
-        return;
-      }
       if (direction === 'at most') expect(actual, label).to.be.at.most(limit);
       else expect(actual, label).to.be.at.least(limit);
     };
