@@ -539,10 +539,9 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
     output: both.map((f) => fn(f.output.face!.landmarks)),
   });
   const mouth = series(mouthOpening);
-  // Both read where the camera's eyes are (the input's landmarks): face-api's eye landmarks on a swapped face in a
-  // blink sat 4 to 6 px lower than on the camera's (1 to 3 px with the eyes open; franck-blink x Ben), so its box
-  // took in the lower lid's crease and read 0.26 where the output's pixels at the camera's eyes were the camera's
-  // own closed eyes, contrast 0.16 as in the input. Where the engine puts the eyes is the landmark error's to judge.
+  // Both read at the camera's eyes (the input's landmarks): on a swapped face in a blink, face-api put the eyes 4 to 6 px
+  // low (franck-blink x Ben) and its box read the crease below them, not the camera's shut eyes the output showed
+  // there. So this box does not check where the engine puts the eyes (the landmark error does, over all 68 points).
   const eyes = {
     input: eyeClosures(both.map((f) => eyeContrast(f.input.canvas, f.input.face!.landmarks))),
     output: eyeClosures(both.map((f) => eyeContrast(f.output.canvas, f.input.face!.landmarks))),
