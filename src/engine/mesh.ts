@@ -303,13 +303,15 @@ export function widenMouth(points: Float32Array, mesh: MeshTopology, amount: num
     downX = -downX;
     downY = -downY;
   }
+  // The share of the gap a lip's inner vertex moves: half the widening, at most LIP_MOVE_LIMIT of the lip's thickness.
+  const share = (inner: number, outer: number, gap: number) => Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * vertexDistance(points, inner, outer)) / gap;
   for (const { upper, upperOuter, lower, lowerOuter } of LIP_PAIRS) {
     const gapX = points[lower * 2] - points[upper * 2];
     const gapY = points[lower * 2 + 1] - points[upper * 2 + 1];
     const gap = Math.hypot(gapX, gapY);
     const open = gapX * downX + gapY * downY > 0;
-    const up = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * vertexDistance(points, upper, upperOuter)) / gap : 0;
-    const down = open ? Math.min((gap * amount) / 2, LIP_MOVE_LIMIT * vertexDistance(points, lower, lowerOuter)) / gap : 0;
+    const up = open ? share(upper, upperOuter, gap) : 0;
+    const down = open ? share(lower, lowerOuter, gap) : 0;
     moves[upper * 2] = -up * gapX;
     moves[upper * 2 + 1] = -up * gapY;
     moves[lower * 2] = down * gapX;
