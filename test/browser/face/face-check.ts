@@ -6,6 +6,11 @@ export const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm.js
 const MODELS = '/node_modules/@vladmandic/face-api/model';
 const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 
+/** Where the test server has the quality catalogue (cameras and sources) that scripts/make-test-camera.mjs makes. */
+const CATALOGUE = '/test/fixtures/generated/quality/';
+export const cameraUrl = (name: string): string => `${CATALOGUE}cameras/${name}.y4m`;
+export const sourceUrl = (name: string): string => `${CATALOGUE}sources/${name}.jpg`;
+
 export interface FaceInfo {
   /** [x, y, width, height] in the analysed image's pixels. */
   box: [number, number, number, number];

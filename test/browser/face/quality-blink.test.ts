@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { QUALITY_TARGETS } from './quality-metrics.js';
 import { analyseCamera, analyseSource, measurePair, type PairResult } from './quality-run.js';
+import { cameraUrl, sourceUrl } from './face-check.js';
 
 // Eye closure carried over: the franck-blink camera (scripts/make-test-camera.mjs) closes its eyes in frames 118-123,
 // analysed here from just before to just after, with two demo gallery faces: Ada, whose made-up eyes contrast more
@@ -9,7 +10,6 @@ import { analyseCamera, analyseSource, measurePair, type PairResult } from './qu
 // bench/engine.ts --quality measures every source on both of its blinks. The floor sits below the target
 // (QUALITY_TARGETS.expressionCarried) by a margin for a loaded machine, as the other quality floors do
 // (quality-floors.ts).
-const BASE = '/test/fixtures/generated/quality/';
 const BLINK = Array.from({ length: 14 }, (_, k) => 113 + k);
 const EYES_CARRIED_FLOOR = 0.5;
 
@@ -19,14 +19,14 @@ describe('local engine quality: a blink', function () {
   let ben: PairResult;
 
   before(async function () {
-    const camera = await analyseCamera('franck-blink', `${BASE}cameras/franck-blink.y4m`, {
+    const camera = await analyseCamera('franck-blink', cameraUrl('franck-blink'), {
       bursts: 0,
       burstLength: 0,
       frames: BLINK,
       maxFrames: BLINK.at(-1)! + 1,
       secondModel: false,
     });
-    const source = (name: string) => analyseSource(name, `${BASE}sources/${name}.jpg`, false);
+    const source = (name: string) => analyseSource(name, sourceUrl(name), false);
     const urls = nodeModulesAssetUrls();
     ({ result } = await measurePair(camera, await source('ada'), urls, false));
     // Ben without the negative controls: Ada's already show that they fail the metric.

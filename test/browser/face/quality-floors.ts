@@ -1,14 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { SAME_PERSON_DISTANCE } from './quality-metrics.js';
-import { analyseCamera, analyseSource, measurePair, type CameraAnalysis, type PairResult } from './quality-run.js';
+import { analyseCamera, analyseSource, type CameraAnalysis, measurePair, type PairResult } from './quality-run.js';
+import { cameraUrl, sourceUrl } from './face-check.js';
 
 // The engine's quality floors, asserted by the quality-*.test.ts files on a representative subset of the matrix
 // that bench/engine.ts --quality measures in full (cameras and sources from scripts/make-test-camera.mjs). The
 // floors sit below the targets (QUALITY_TARGETS in quality-metrics.ts) by a margin for a loaded machine, where
 // the landmark model runs less often and the tracker predicts further; the benchmark reports the targets
 // themselves. Each metric's negative control is asserted to fail it too.
-const BASE = '/test/fixtures/generated/quality/';
 /** 8 analysed frames (4 runs of 2 in a row) over the first 4 s of each camera. */
 const OPTIONS = { bursts: 4, burstLength: 2, secondModel: false, maxFrames: 80 };
 
@@ -41,8 +41,8 @@ export function describeQualityFloors(title: string, pairs: Array<[camera: strin
       const cameras = new Map<string, CameraAnalysis>();
       const sources = new Map<string, Awaited<ReturnType<typeof analyseSource>>>();
       for (const [camera, source] of pairs) {
-        if (!cameras.has(camera)) cameras.set(camera, await analyseCamera(camera, `${BASE}cameras/${camera}.y4m`, { ...OPTIONS, controls }));
-        if (!sources.has(source)) sources.set(source, await analyseSource(source, `${BASE}sources/${source}.jpg`, false));
+        if (!cameras.has(camera)) cameras.set(camera, await analyseCamera(camera, cameraUrl(camera), { ...OPTIONS, controls }));
+        if (!sources.has(source)) sources.set(source, await analyseSource(source, sourceUrl(source), false));
         // The controls on the first pair only: they depend on the camera, not on how well the engine does.
         const { result } = await measurePair(cameras.get(camera)!, sources.get(source)!, urls, false, controls && results.length === 0);
         const e = result.engine;

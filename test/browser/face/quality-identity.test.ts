@@ -1,11 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { analyseFace, chooseFace, descriptorDistance, detectionBox, FACE_API, faceDescriptor, loadImage, turnedImage } from './face-check.js';
+import { analyseFace, chooseFace, descriptorDistance, detectionBox, FACE_API, faceDescriptor, loadImage, sourceUrl, turnedImage } from './face-check.js';
 
 // The identity metric reads a rolled head as the same person. face-api's own descriptor crops the face unturned:
 // a photo rolled 25° lay 0.40 to 0.66 from the same photo upright, about the 0.6 at which face-api calls two faces
 // different people, so on `photo-roll` a swapped face read as the camera person in the rolled frames. Turned
 // upright first (faceDescriptor), 0.07 to 0.13. Deterministic: no engine, no timing.
-const SOURCES = '/test/fixtures/generated/quality/sources/';
 const PEOPLE = ['frontal', 'cleo', 'dark-skin', 'east-asian'];
 const ROLL = 25;
 /** Upright: the same person's distance allowed (measured at most 0.13). */
@@ -34,7 +33,7 @@ describe('identity metric: a head rolled 25° is the same person', function () {
 
   before(async () => {
     for (const name of PEOPLE) {
-      const image = await loadImage(`${SOURCES}${name}.jpg`);
+      const image = await loadImage(sourceUrl(name));
       const still = (await analyseFace(image))!.descriptor;
       stills.push(still);
       if (name === PEOPLE[0])

@@ -1,12 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { nodeModulesAssetUrls } from '../../../src/engine/assets.js';
 import { analyseCamera, analyseSource, measurePair, type PairResult } from './quality-run.js';
+import { cameraUrl, sourceUrl } from './face-check.js';
 
 // The seam metric's floor on the pair that showed a colour band: the real webcam clip with the open-mouth source, a
 // tight crop of a bearded face padded onto a grey card, whose forehead the photo cuts off. The engine drew that card
 // as a lighter band across the forehead at the top of the mask (worst sector along the top 4.6-4.8 times the
 // camera's own colour step there; the whole ring's mean, 1.3, did not see it). Few frames: the band is in all of them.
-const BASE = '/test/fixtures/generated/quality/';
 const OPTIONS = { bursts: 2, burstLength: 2, secondModel: false, maxFrames: 40, controls: true };
 /** The top sectors' ratio allowed: the target (1.5) with a margin for a loaded machine, below the band's 4.6. */
 const TOP_SEAM_FLOOR = 2.5;
@@ -16,8 +16,8 @@ describe('local engine colour at the mask border (webcam clip x open-mouth)', fu
   let result: PairResult;
 
   before(async function () {
-    const camera = await analyseCamera('webcam-talking', `${BASE}cameras/webcam-talking.y4m`, OPTIONS);
-    const source = await analyseSource('open-mouth', `${BASE}sources/open-mouth.jpg`, false);
+    const camera = await analyseCamera('webcam-talking', cameraUrl('webcam-talking'), OPTIONS);
+    const source = await analyseSource('open-mouth', sourceUrl('open-mouth'), false);
     ({ result } = await measurePair(camera, source, nodeModulesAssetUrls(), false, true, undefined, false));
     const s = result.engine.seams;
     console.log(`webcam-talking x open-mouth: border ratio ${s.ratio}, worst sector ${s.worstSectorRatio}, top sectors ${s.topSectorRatio}`);
