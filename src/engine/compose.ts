@@ -1,6 +1,6 @@
 import { eyeOpenness, identityOffsets, MESH_POINTS, smoothOverMesh, smoothstep, triangleFacing, vertexFacing, widenMouth, type MeshTopology } from './mesh.js';
 import { addFrontalOffsets, frontalise, headPose, type HeadPose } from './pose.js';
-import { LUMA, type FaceDraw, type CoverRule } from './renderer.js';
+import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer.js';
 
 /**
  * What is drawn for each frame, decided on the CPU from the two faces' 3D meshes (no DOM, no GL):
@@ -107,6 +107,33 @@ function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [da
   return coverable;
 }
 
+/**
+ * A turned photo shows its far side foreshortened: a cheek a few pixels wide, stretched over a camera face that shows
+ * it squarely, became a ladder of dark dashes (its skin and the hair beside it). Where a vertex faces the photo's
+ * lens less than these shares of its counterpart across the midline does (the photo's near side), its colour is
+ * read from that counterpart instead, smoothly between: the same person's skin, seen squarely. The eyes and the
+ * skin around them keep their own (a mirrored eye would look the other way).
+ */
+const MIRROR_FACING: [number, number] = [0.5, 0.8];
+/** Mesh rings over which the mirrored part blends into the photo's own. */
+const MIRROR_BLEND = 2;
+
+/** Which parts of the photo are drawn from their counterparts across the midline (MIRROR_FACING), and from where. */
+function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float32Array, mesh: MeshTopology): MirrorFill {
+  const weight = new Float32Array(MESH_POINTS);
+  const mirrorPoints = new Float32Array(MESH_POINTS * 2);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const m = mesh.mirror[v];
+    mirrorPoints[v * 2] = points[m * 2];
+    mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
+    if (m === v || mesh.eyeArea[v] || facing[m] <= 0) continue;
+    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], Math.max(0, facing[v]) / facing[m])) * inPicture[m];
+  }
+  const blended = smoothOverMesh(weight, 1, mesh, MIRROR_BLEND);
+  // The blend reaches no further than the eyes' outer rings (eyeArea is two rings wider than the lids).
+  return { points: mirrorPoints, weight: blended };
+}
+
 /** Mesh rings over which the source fades out towards where its photo ends. */
 const PICTURE_FADE = 2;
 
@@ -149,6 +176,7 @@ export class FaceComposer {
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
   /** How hair over the photo's face is told from its skin (see coverRule). */
   #coverRule: CoverRule = NO_COVER;
+  #mirrorFill: MirrorFill = { points: new Float32Array(MESH_POINTS * 2), weight: new Float32Array(MESH_POINTS) };
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
   /** 0..1: how far the photo's eyes are too narrow to draw on the camera's open eyes (NARROW_EYES). */
@@ -183,6 +211,11 @@ export class FaceComposer {
     return this.#coverRule;
   }
 
+  /** For the renderer (SwapSource.mirror), from the last setSource: which parts are drawn from the photo's other side. */
+  get mirrorFill(): MirrorFill {
+    return this.#mirrorFill;
+  }
+
   /** The source face: its landmarks, depth, per-vertex colour and coverage (see FaceLandmarks) in its photo. */
   setSource(points: Float32Array, depth: Float32Array, vertexColour: Float32Array, coverage: Float32Array): void {
     const mesh = this.#mesh;
@@ -202,7 +235,11 @@ export class FaceComposer {
     this.#coverRule = { darkLimit, coverable: hairCoverable(mesh, luminance, darkLimit) };
     // Colour sampled partly off the picture (the card, or the clamped edge) or over hair or a beard is not the skin's: filled from its neighbours.
     const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < darkLimit[1] ? 1 : 0));
-    this.#sourceColour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
+    const colour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
+    // The colour drawn is partly the counterpart's: so is the colour matched against the camera's.
+    this.#mirrorFill = mirrorFill(points, perVertex, inPicture, mesh);
+    const { weight } = this.#mirrorFill;
+    this.#sourceColour = colour.map((c, i) => c + weight[(i / 3) | 0] * (colour[mesh.mirror[(i / 3) | 0] * 3 + (i % 3)] - c));
     this.#cameraFrontal = null;
     this.#updateGain();
   }

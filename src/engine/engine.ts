@@ -242,7 +242,7 @@ export class FaceSwapEngine {
       return;
     }
     this.#composer!.setSource(face.points, face.depth, face.vertexColour, face.coverage);
-    this.#renderer.setSource({ image, points: face.points, cover: this.#composer!.coverRule });
+    this.#renderer.setSource({ image, points: face.points, cover: this.#composer!.coverRule, mirror: this.#composer!.mirrorFill });
     this.#sourcePoints = face.points;
     this.#hasSource = true;
   }

@@ -165,6 +165,11 @@ export interface MeshTopology {
    * by an eye's corner: see hairCoverable in compose.ts).
    */
   hairReach: Uint8Array;
+  /**
+   * Per vertex: its counterpart across the face's midline (itself on the midline), from the canonical face's
+   * left-right symmetry, so a part a turned photo hardly shows can be drawn from the part it mirrors.
+   */
+  mirror: Uint16Array;
 }
 
 /**
@@ -240,7 +245,23 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     lipFollows,
     lipWeight,
     feather: featherWeights(uv),
+    mirror: mirrorVertices(uv),
   };
+}
+
+/** Per vertex, the vertex nearest its reflection in the canonical face's midline (x = 0.5). */
+function mirrorVertices(uv: Float32Array): Uint16Array {
+  const mirror = new Uint16Array(MESH_POINTS);
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const x = 1 - uv[v * 2];
+    const y = uv[v * 2 + 1];
+    let nearest = Infinity;
+    for (let w = 0; w < MESH_POINTS; w++) {
+      const d = Math.hypot(uv[w * 2] - x, uv[w * 2 + 1] - y);
+      if (d < nearest) [nearest, mirror[v]] = [d, w];
+    }
+  }
+  return mirror;
 }
 
 /** Hops from the nearest of `from` to each vertex of the lips (region 1), through the lips only. */

@@ -13,13 +13,19 @@ const FACE_VS = `#version 300 es
 uniform vec4 u_box;
 in vec2 a_position;
 in vec2 a_sourceUv;
+in vec2 a_mirrorUv;
+in float a_mirror;
 in float a_alpha;
 in vec3 a_gain;
 out vec2 v_uv;
+out vec2 v_mirrorUv;
+out float v_mirror;
 out float v_alpha;
 out vec3 v_gain;
 void main() {
   v_uv = a_sourceUv;
+  v_mirrorUv = a_mirrorUv;
+  v_mirror = a_mirror;
   v_alpha = a_alpha;
   v_gain = a_gain;
   vec2 p = (a_position - u_box.xy) / u_box.zw;
@@ -33,11 +39,13 @@ const FACE_FS = `#version 300 es
 precision mediump float;
 uniform sampler2D u_source;
 in vec2 v_uv;
+in vec2 v_mirrorUv;
+in float v_mirror;
 in float v_alpha;
 in vec3 v_gain;
 out vec4 colour;
 void main() {
-  vec4 texel = texture(u_source, v_uv);
+  vec4 texel = mix(texture(u_source, v_uv), texture(u_source, v_mirrorUv), v_mirror);
   float alpha = v_alpha * (1.0 - texel.a);
   colour = vec4(clamp(texel.rgb * v_gain, 0.0, 1.0) * alpha, alpha);
 }`;
@@ -114,6 +122,17 @@ export interface SwapSource {
   points: Float32Array;
   /** What of the photo is hair or a hand over its face: those pixels are not drawn, and the pixels near them fade (COVER_BLUR). */
   cover: CoverRule;
+  /** What of the face is drawn from the photo's other side (see FaceComposer.mirrorFill). */
+  mirror: MirrorFill;
+}
+
+/**
+ * Per vertex, how much of its colour (0..1) is read at `points` instead of at its own landmark: the photo point of
+ * its counterpart across the face's midline, for a part the photo shows much less squarely than that counterpart.
+ */
+export interface MirrorFill {
+  points: Float32Array;
+  weight: Float32Array;
 }
 
 /** How hair or a hand over a photo's face is told from its skin (see FaceComposer.coverRule). */
@@ -191,6 +210,8 @@ export class FaceRenderer {
   readonly #faceVao: WebGLVertexArrayObject;
   readonly #positionBuffer: WebGLBuffer;
   readonly #sourceUvBuffer: WebGLBuffer;
+  readonly #mirrorUvBuffer: WebGLBuffer;
+  readonly #mirrorBuffer: WebGLBuffer;
   /** Per vertex, where hair over the photo's face is looked for (CoverRule.coverable). */
   readonly #coverableBuffer: WebGLBuffer;
   readonly #alphaBuffer: WebGLBuffer;
@@ -236,6 +257,8 @@ export class FaceRenderer {
     };
     this.#positionBuffer = attribute('a_position', 2, new Float32Array(vertexCount * 2), gl.DYNAMIC_DRAW);
     this.#sourceUvBuffer = attribute('a_sourceUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
+    this.#mirrorUvBuffer = attribute('a_mirrorUv', 2, new Float32Array(vertexCount * 2), gl.STATIC_DRAW);
+    this.#mirrorBuffer = attribute('a_mirror', 1, new Float32Array(vertexCount), gl.STATIC_DRAW);
     this.#alphaBuffer = attribute('a_alpha', 1, new Float32Array(vertexCount), gl.DYNAMIC_DRAW);
     this.#gainBuffer = attribute('a_gain', 3, new Float32Array(vertexCount * 3).fill(1), gl.DYNAMIC_DRAW);
     this.#indexBuffer = gl.createBuffer()!;
@@ -268,13 +291,13 @@ export class FaceRenderer {
   setSource(source: SwapSource): void {
     const gl = this.#gl;
     const { width, height } = source.image;
-    const uv = new Float32Array(source.points.length);
-    for (let i = 0; i < uv.length; i += 2) {
-      uv[i] = source.points[i] / width;
-      uv[i + 1] = source.points[i + 1] / height;
-    }
+    const toUv = (points: Float32Array) => points.map((p, i) => p / (i % 2 ? height : width));
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#sourceUvBuffer);
-    gl.bufferSubData(gl.ARRAY_BUFFER, 0, uv);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, toUv(source.points));
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#mirrorUvBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, toUv(source.mirror.points));
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#mirrorBuffer);
+    gl.bufferSubData(gl.ARRAY_BUFFER, 0, source.mirror.weight);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#coverableBuffer);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, source.cover.coverable);
     // The photo as given and its cover mask are needed only to prepare the source texture.

@@ -59,7 +59,12 @@ describe('face renderer: hair over the photo', () => {
     const renderer = new FaceRenderer({ triangles });
     try {
       // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule.darkLimit gives.
-      renderer.setSource({ image: await photoWithHair(), points, cover: { darkLimit: [0.233, 0.399], coverable: weights } });
+      renderer.setSource({
+        image: await photoWithHair(),
+        points,
+        cover: { darkLimit: [0.233, 0.399], coverable: weights },
+        mirror: { points, weight: new Float32Array(MESH_POINTS) },
+      });
       const draw: FaceDraw = {
         points,
         alpha: new Float32Array(MESH_POINTS).fill(1),
