@@ -127,7 +127,8 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     mirrorPoints[v * 2] = points[m * 2];
     mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
     if (m === v || mesh.eyeArea[v] || facing[m] <= 0) continue;
-    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], Math.max(0, facing[v]) / facing[m])) * inPicture[m];
+    const own = Math.max(0, facing[v]);
+    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.35, 0.6, own)) * inPicture[m];
   }
   const blended = smoothOverMesh(weight, 1, mesh, MIRROR_BLEND);
   // The blend reaches no further than the eyes' outer rings (eyeArea is two rings wider than the lids).

@@ -1,5 +1,5 @@
 // The engine's pure geometry: head pose and frontalisation, triangle facing and culling, the eyes
-// fading to the camera's in a blink or for a photo looking down, hair on the photo, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
+// fading to the camera's in a blink or for a photo looking down, hair on the photo, a turned photo's far side mirrored, smoothing over the mesh and the identity offsets. Runs in Node: none of it touches the DOM or WebGL.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -345,6 +345,100 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
     const beyond = features.filter((v) => everything[v] > 0 && !mesh.coverable[v] && !mesh.hairReach[v]);
     assert.deepEqual(beyond, [], 'never onto the eyes, their lids or the lips');
     assert.equal(everything[eyeCorner], 1, 'while the skin around the eyes is reached');
+  });
+});
+
+/**
+ * The real mesh's canonical face wrapped round a vertical cylinder and turned `degrees` about it, as a photo or camera
+ * face (points in pixels, depth away from the lens), with its vertex facing.
+ */
+function turnedFace(uv: Float32Array, mesh: ReturnType<typeof meshTopology>, degrees: number) {
+  const points = new Float32Array(MESH_POINTS * 2);
+  const depth = new Float32Array(MESH_POINTS);
+  const turn = (degrees * Math.PI) / 180;
+  for (let v = 0; v < MESH_POINTS; v++) {
+    const angle = (uv[v * 2] - 0.5) * 2.4;
+    const [x, z] = [100 * Math.sin(angle), -100 * Math.cos(angle)];
+    points[v * 2] = 320 + x * Math.cos(turn) + z * Math.sin(turn);
+    points[v * 2 + 1] = 200 * uv[v * 2 + 1];
+    depth[v] = -x * Math.sin(turn) + z * Math.cos(turn);
+  }
+  const facing = vertexFacing(triangleFacing(points, depth, mesh, new Float32Array(mesh.triangles.length / 3)), mesh, new Float32Array(MESH_POINTS));
+  return { points, depth, facing };
+}
+
+describe("a turned photo's far side drawn from its near side (the real mesh)", () => {
+  const { uv, triangles } = realMesh();
+  const mesh = meshTopology(triangles, uv);
+  const all = Array.from({ length: MESH_POINTS }, (_, v) => v);
+  const inPicture = new Float32Array(MESH_POINTS).fill(1);
+
+  it('pairs each vertex with its reflection across the midline', () => {
+    assert.deepEqual(
+      all.filter((v) => mesh.mirror[mesh.mirror[v]] !== v),
+      [],
+      'a pairing',
+    );
+    const onMidline = all.filter((v) => mesh.mirror[v] === v);
+    assert.ok(onMidline.length >= 20, `${onMidline.length} on the midline`);
+    assert.deepEqual(
+      onMidline.filter((v) => Math.abs(uv[v * 2] - 0.5) > 0.002),
+      [],
+      'only midline vertices are their own',
+    );
+    const off = (v: number) => Math.hypot(uv[v * 2] + uv[mesh.mirror[v] * 2] - 1, uv[v * 2 + 1] - uv[mesh.mirror[v] * 2 + 1]);
+    assert.ok(Math.max(...all.map(off)) < 0.002, 'each the reflection of the other');
+    assert.equal(mesh.mirror[RIGHT_EYE[0]], LEFT_EYE[0], "the right eye's outer corner with the left's");
+  });
+
+  it('reads the far cheek from the near one on a turned photo, never the eyes, and nothing on a frontal photo', () => {
+    const photo = turnedFace(uv, mesh, 40);
+    const composer = new FaceComposer(mesh);
+    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+    const { weight, points } = composer.mirrorFill;
+    const ratio = (v: number) => Math.max(0, photo.facing[v]) / photo.facing[mesh.mirror[v]];
+    const interior = (v: number) => !mesh.eyeArea[v] && mesh.feather[v] === 1;
+    const farCheek = all.filter((v) => interior(v) && ratio(v) < 0.4 && mesh.mirror[v] !== v);
+    assert.ok(farCheek.length >= 20, `${farCheek.length} far-side vertices`);
+    // Less only beside the eyes, into whose outer rings the weight blends.
+    const mean = farCheek.reduce((sum, v) => sum + weight[v], 0) / farCheek.length;
+    assert.ok(mean > 0.85 && Math.min(...farCheek.map((v) => weight[v])) > 0.5, `the far side mostly from the near one (mean ${mean.toFixed(2)})`);
+    const nearSide = all.filter((v) => photo.facing[v] > photo.facing[mesh.mirror[v]]);
+    assert.deepEqual(
+      nearSide.filter((v) => weight[v] > (Math.abs(uv[v * 2] - 0.5) < 0.1 ? 0.25 : 0)),
+      [],
+      'the near side its own, but for the blend into the far side by the midline',
+    );
+    const lids = [...RIGHT_EYE, ...LEFT_EYE];
+    assert.deepEqual(
+      lids.filter((v) => weight[v] > 0),
+      [],
+      'the eyes their own',
+    );
+    for (const v of farCheek) assert.deepEqual([points[v * 2], points[v * 2 + 1]], [photo.points[mesh.mirror[v] * 2], photo.points[mesh.mirror[v] * 2 + 1]]);
+
+    composer.setSource(turnedFace(uv, mesh, 0).points, turnedFace(uv, mesh, 0).depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+    assert.equal(Math.max(...composer.mirrorFill.weight), 0, 'a frontal photo: all its own');
+  });
+
+  it("matches the mirrored part's colour to the camera's as drawn: from the near side's skin", () => {
+    const photo = turnedFace(uv, mesh, 40);
+    // The near side lit, the far side in shade.
+    const near = (v: number) => photo.facing[v] >= photo.facing[mesh.mirror[v]];
+    const colour = Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => (near((i / 3) | 0) ? 0.6 : 0.2));
+    const composer = new FaceComposer(mesh);
+    composer.setSource(photo.points, photo.depth, colour, inPicture);
+    const camera = turnedFace(uv, mesh, 0);
+    composer.updateCamera(camera.points, camera.depth, new Float32Array(MESH_POINTS * 3).fill(0.5));
+    const { gain } = composer.compose(camera.points, camera.depth, 1, 0);
+    const { weight } = composer.mirrorFill;
+    const mirrored = all.filter((v) => weight[v] === 1 && !mesh.feature[v]);
+    assert.ok(mirrored.length >= 10, `${mirrored.length} wholly mirrored vertices`);
+    for (const v of mirrored) {
+      // What is drawn there is the near side's colour times the gain: the camera's 0.5 (within the smoothing's reach).
+      const drawn = colour[mesh.mirror[v] * 3] * gain[v * 3];
+      assert.ok(Math.abs(drawn - 0.5) < 0.1, `vertex ${v}: drawn ${drawn.toFixed(3)}`);
+    }
   });
 });
 
