@@ -126,9 +126,9 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     const m = mesh.mirror[v];
     mirrorPoints[v * 2] = points[m * 2];
     mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
-    if (m === v || mesh.eyeArea[v] || facing[m] <= 0) continue;
+    if (m === v || mesh.eyeArea[v] || mesh.region[v] === 1 || facing[m] <= 0) continue;
     const own = Math.max(0, facing[v]);
-    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.35, 0.6, own)) * inPicture[m];
+    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.25, 0.45, own)) * smoothstep(0.5, 1, mesh.feather[v]) * inPicture[m];
   }
   const blended = smoothOverMesh(weight, 1, mesh, MIRROR_BLEND);
   // The blend reaches no further than the eyes' outer rings (eyeArea is two rings wider than the lids).
