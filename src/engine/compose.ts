@@ -128,7 +128,7 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
     if (m === v || mesh.eyeArea[v] || mesh.region[v] === 1 || facing[m] <= 0) continue;
     const own = Math.max(0, facing[v]);
-    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.25, 0.45, own)) * smoothstep(0.5, 1, mesh.feather[v]) * inPicture[m];
+    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.15, 0.35, own)) * inPicture[m];
   }
   const blended = smoothOverMesh(weight, 1, mesh, MIRROR_BLEND);
   // The blend reaches no further than the eyes' outer rings (eyeArea is two rings wider than the lids).
@@ -223,10 +223,14 @@ export class FaceComposer {
     this.#sourceFrontal = frontalise(points, depth, headPose(points, depth));
     this.#sourceEyesNarrow = 1 - smoothstep(NARROW_EYES[0], NARROW_EYES[1], eyeOpenness(points));
     const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
-    this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
     const inPicture = pictureVisibility(coverage, mesh);
-    this.#sourceVisibility = Float32Array.from(perVertex, (f, v) => smoothstep(0.05, 0.3, f) * inPicture[v]);
+    this.#mirrorFill = mirrorFill(points, perVertex, inPicture, mesh);
+    const { weight } = this.#mirrorFill;
+    const seen = (v: number) => smoothstep(0.05, 0.3, perVertex[v]) * inPicture[v];
+    this.#sourceVisibility = Float32Array.from(perVertex, (_, v) => seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v)));
+    const tri = mesh.triangles;
+    this.#sourceTriangleOk = Uint8Array.from(facing, (f, t) => (f > 0 || Math.min(weight[tri[t * 3]], weight[tri[t * 3 + 1]], weight[tri[t * 3 + 2]]) > 0.5 ? 1 : 0));
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
     const skin: number[] = [];
     for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
@@ -238,8 +242,6 @@ export class FaceComposer {
     const unknown = Uint8Array.from(mesh.feature, (f, v) => (f || coverage[v] < 1 || luminance(v) < darkLimit[1] ? 1 : 0));
     const colour = smoothOverMesh(vertexColour, 3, mesh, COLOUR_SMOOTHING, unknown);
     // The colour drawn is partly the counterpart's: so is the colour matched against the camera's.
-    this.#mirrorFill = mirrorFill(points, perVertex, inPicture, mesh);
-    const { weight } = this.#mirrorFill;
     this.#sourceColour = colour.map((c, i) => c + weight[(i / 3) | 0] * (colour[mesh.mirror[(i / 3) | 0] * 3 + (i % 3)] - c));
     this.#cameraFrontal = null;
     this.#updateGain();
