@@ -8,7 +8,8 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
  *   difference between the source's and the camera person's usual shapes, both seen from the front (a tilted
  *   or turned photo is rotated to frontal first, so its pose never reaches the output);
  * - visibility: triangles turned away from the camera or folded over are not drawn and their vertices fade;
- *   so do parts the photo itself hardly shows (its far cheek); the mouth opening is the camera's (the mesh
+ *   parts the photo itself hardly shows (a turned photo's far cheek) are drawn from their counterparts on its near
+ *   side (HARDLY_SEEN), or, where the photo shows neither, fade too; the mouth opening is the camera's (the mesh
  *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
  *   it, so speech shows; the eyes are the source's on the camera's lids, so the face keeps the eyes it is
  *   recognised by, and while the camera's eyes close the
@@ -108,17 +109,21 @@ function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [da
 }
 
 /**
- * A turned photo shows its far side foreshortened: a cheek a few pixels wide, stretched over a camera face that shows
- * it squarely, became a ladder of dark dashes (its skin and the hair beside it). Where a vertex faces the photo's
- * lens less than these shares of its counterpart across the midline does (the photo's near side), its colour is
- * read from that counterpart instead, smoothly between: the same person's skin, seen squarely. The eyes and the
- * skin around them keep their own (a mirrored eye would look the other way).
+ * A turned photo shows its far side foreshortened: `tilted`'s far cheek, a few pixels wide in her photo, was stretched
+ * over the webcam clip's cheek as a ladder of dark dashes (her skin and the hair beside it), and where the photo
+ * shows a part hardly at all, the camera's own cheek showed through. Such a part is drawn from its counterpart across
+ * the midline instead, the photo's near side: the same person's skin, seen squarely, and drawn as fully as that side
+ * is seen. Where, in the photo, a vertex faces the lens less than HARDLY_SEEN (vertex facing, 1 towards the lens) and
+ * less than MIRROR_FACING times its counterpart does, smoothly between. Only there: mirroring more of what the photo
+ * shows obliquely (up to facing 0.45 or 0.6) cost identity on pairs that kept it (see the README). The eyes, the skin
+ * around them and the lips keep their own: a mirrored eye looks the other way, and a mirrored lip is another smile.
  */
+const HARDLY_SEEN: [number, number] = [0.15, 0.35];
 const MIRROR_FACING: [number, number] = [0.5, 0.8];
 /** Mesh rings over which the mirrored part blends into the photo's own. */
 const MIRROR_BLEND = 2;
 
-/** Which parts of the photo are drawn from their counterparts across the midline (MIRROR_FACING), and from where. */
+/** Which parts of the photo are drawn from their counterparts across the midline (HARDLY_SEEN), and from where. */
 function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float32Array, mesh: MeshTopology): MirrorFill {
   const weight = new Float32Array(MESH_POINTS);
   const mirrorPoints = new Float32Array(MESH_POINTS * 2);
@@ -128,11 +133,11 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
     if (m === v || mesh.eyeArea[v] || mesh.region[v] === 1 || facing[m] <= 0) continue;
     const own = Math.max(0, facing[v]);
-    weight[v] = (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m])) * (1 - smoothstep(0.15, 0.35, own)) * inPicture[m];
+    const oblique = (1 - smoothstep(HARDLY_SEEN[0], HARDLY_SEEN[1], own)) * (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m]));
+    weight[v] = oblique * inPicture[m];
   }
-  const blended = smoothOverMesh(weight, 1, mesh, MIRROR_BLEND);
-  // The blend reaches no further than the eyes' outer rings (eyeArea is two rings wider than the lids).
-  return { points: mirrorPoints, weight: blended };
+  // The blend reaches into the rings around the lips and the eyes' outer rings, never the lids (eyeArea is two rings wider).
+  return { points: mirrorPoints, weight: smoothOverMesh(weight, 1, mesh, MIRROR_BLEND) };
 }
 
 /** Mesh rings over which the source fades out towards where its photo ends. */
@@ -177,6 +182,7 @@ export class FaceComposer {
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
   /** How hair over the photo's face is told from its skin (see coverRule). */
   #coverRule: CoverRule = NO_COVER;
+  /** What the photo hardly shows, drawn from its other side (see mirrorFill). */
   #mirrorFill: MirrorFill = { points: new Float32Array(MESH_POINTS * 2), weight: new Float32Array(MESH_POINTS) };
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
@@ -228,9 +234,10 @@ export class FaceComposer {
     this.#mirrorFill = mirrorFill(points, perVertex, inPicture, mesh);
     const { weight } = this.#mirrorFill;
     const seen = (v: number) => smoothstep(0.05, 0.3, perVertex[v]) * inPicture[v];
+    // A mirrored part is drawn as fully as its counterpart is seen. Triangles the photo turns away stay undrawn: their
+    // own texture is folded over, and the quality metrics count any of it drawn as a fold.
     this.#sourceVisibility = Float32Array.from(perVertex, (_, v) => seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v)));
-    const tri = mesh.triangles;
-    this.#sourceTriangleOk = Uint8Array.from(facing, (f, t) => (f > 0 || Math.min(weight[tri[t * 3]], weight[tri[t * 3 + 1]], weight[tri[t * 3 + 2]]) > 0.5 ? 1 : 0));
+    this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
     const skin: number[] = [];
     for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));
