@@ -58,7 +58,10 @@ export interface DrawnMesh {
   frameTimestamp: number;
   /** Vertex positions in frame pixels: x0 y0 x1 y1 ... */
   points: Float32Array;
-  /** The same vertices in the source image's pixels, where the texture is sampled. */
+  /**
+   * The same vertices in the source image's pixels, where the texture is sampled (where the photo hardly shows a
+   * part, partly at its counterpart across the face's midline instead: a reflection on purpose, see mirrorFill).
+   */
   sourcePoints: Float32Array;
   /** Three vertex indices per triangle drawn. */
   triangles: Uint16Array;

@@ -3,7 +3,8 @@ import { MESH_POINTS, ovalWidth, type MeshTopology } from './mesh.js';
 /**
  * The face warp: the source face drawn in WebGL2 through the 468-point triangle mesh onto the camera face's
  * position, each vertex with its own colour gain (local colour matching, interpolated across the triangles)
- * and its own alpha (the feathered mask, faded where the face turns away), only the triangles the engine
+ * and its own alpha (the feathered mask, faded where the face turns away), its colour read partly at its
+ * counterpart across the face's midline where the photo hardly shows it (MirrorFill), only the triangles the engine
  * lists, into a face-sized canvas with premultiplied alpha. The outputs (output.ts) lay it over the camera
  * frame; pixels outside the mesh stay the camera's. Only the face is rendered on the GPU: uploading and
  * redrawing the whole camera frame in WebGL cost far more on software GL (SwiftShader).

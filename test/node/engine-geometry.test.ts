@@ -419,41 +419,41 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     assert.equal(Math.max(...composer.mirrorFill.weight), 0, 'a frontal photo: all its own');
   });
 
-  it('draws on a frontal camera what the turned photo shows only on its near side, and nothing it shows on neither', () => {
+  it('draws on a frontal camera what the turned photo shows only on its near side, but no triangle the photo turns away', () => {
     const photo = turnedFace(uv, mesh, 50);
     const composer = new FaceComposer(mesh);
     composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
     const { weight } = composer.mirrorFill;
     const camera = turnedFace(uv, mesh, 0);
     const drawn = composer.compose(camera.points, camera.depth, 1, 0);
-    // Turned away in the photo (its own facing under 0.05: not drawn at all before), mirrored, inside the feathered edge.
-    const hidden = all.filter((v) => photo.facing[v] < 0.05 && weight[v] > 0.9 && mesh.feather[v] > 0.2);
+    // Hardly shown in the photo (facing under 0.1, so its own texture would be nearly transparent), mirrored, inside the feathered edge.
+    const hidden = all.filter((v) => photo.facing[v] < 0.1 && weight[v] > 0.9 && mesh.feather[v] > 0.2);
     assert.ok(hidden.length >= 5, `${hidden.length} vertices`);
     assert.deepEqual(
-      hidden.filter((v) => drawn.alpha[v] < 0.1),
+      hidden.filter((v) => drawn.alpha[v] < 0.3),
       [],
       'drawn from the near side',
     );
+    // A triangle turned away in the photo has its own texture folded over: drawing any of it would fold the output.
     const photoFacing = triangleFacing(photo.points, photo.depth, mesh, new Float32Array(mesh.triangles.length / 3));
+    const key = (a: number, b: number, c: number) => [a, b, c].join(',');
     const listed = new Set<string>();
-    for (let i = 0; i < drawn.indexCount; i += 3) listed.add(`${drawn.indices[i]},${drawn.indices[i + 1]},${drawn.indices[i + 2]}`);
-    const t3 = (t: number) => [mesh.triangles[t * 3], mesh.triangles[t * 3 + 1], mesh.triangles[t * 3 + 2]];
+    for (let i = 0; i < drawn.indexCount; i += 3) listed.add(key(drawn.indices[i], drawn.indices[i + 1], drawn.indices[i + 2]));
     const awayInPhoto = Array.from({ length: photoFacing.length }, (_, t) => t).filter((t) => photoFacing[t] <= 0);
     assert.ok(awayInPhoto.length >= 5, `${awayInPhoto.length} turned away`);
-    for (const t of awayInPhoto) assert.ok(t3(t).every((v) => weight[v] > 0.5) && listed.has(t3(t).join(',')), `triangle ${t}: mirrored and drawn`);
+    assert.deepEqual(
+      awayInPhoto.filter((t) => listed.has(key(mesh.triangles[t * 3], mesh.triangles[t * 3 + 1], mesh.triangles[t * 3 + 2]))),
+      [],
+      'not drawn',
+    );
 
-    // The same photo cut off on its near side (a tight crop): nothing there to mirror, so what it turns away is not drawn.
+    // The same photo cut off on its near side (a tight crop): nothing there to mirror, so what it hardly shows fades.
     const nearCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] > photo.facing[mesh.mirror[v]] + 0.2 ? 0 : 1));
     composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), nearCut);
     const cut = composer.compose(camera.points, camera.depth, 1, 0);
-    const cutListed = new Set<string>();
-    for (let i = 0; i < cut.indexCount; i += 3) cutListed.add(`${cut.indices[i]},${cut.indices[i + 1]},${cut.indices[i + 2]}`);
-    assert.deepEqual(
-      awayInPhoto.filter((t) => cutListed.has(t3(t).join(','))),
-      [],
-      'shown on neither side: not drawn',
-    );
-    assert.equal(Math.max(...hidden.map((v) => cut.alpha[v])), 0, 'nor its vertices');
+    const veryHidden = hidden.filter((v) => photo.facing[v] < 0.05);
+    assert.ok(veryHidden.length >= 3, `${veryHidden.length} vertices`);
+    assert.equal(Math.max(...veryHidden.map((v) => cut.alpha[v])), 0, 'not drawn');
   });
 
   it("matches the mirrored part's colour to the camera's as drawn: from the near side's skin", () => {

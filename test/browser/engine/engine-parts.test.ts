@@ -25,7 +25,7 @@ describe('face mesh geometry', () => {
   });
 });
 
-describe('face renderer: hair over the photo', () => {
+describe('face renderer: hair over the photo, and parts read from its other side', () => {
   const size = 200;
   /** A strand of hair ending at the middle column, and a single hair two pixels wide. */
   const strand = [80, 100];
@@ -45,9 +45,10 @@ describe('face renderer: hair over the photo', () => {
 
   /**
    * The photo drawn onto itself (the face 200 px wide) through a mesh of two squares, the left and right halves,
-   * with hair looked for on each as `coverable` says: RGBA of row `y` from the top.
+   * with hair looked for on each as `coverable` says, the left half read from the right half mirrored when
+   * `mirrorLeft`: RGBA of row `y` from the top.
    */
-  async function rowOfFace(coverable: [left: number, right: number], y: number): Promise<number[][]> {
+  async function rowOfFace(coverable: [left: number, right: number], y: number, mirrorLeft = false): Promise<number[][]> {
     const points = new Float32Array(MESH_POINTS * 2).fill(size / 2);
     const half = size / 2;
     points.set([0, 0, half, 0, half, size, 0, size, half, 0, size, 0, size, size, half, size]);
@@ -56,6 +57,10 @@ describe('face renderer: hair over the photo', () => {
     const triangles = Uint16Array.from([0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]);
     const weights = new Float32Array(MESH_POINTS);
     weights.fill(coverable[0], 0, 4).fill(coverable[1], 4, 8);
+    // The left square's corners reflected across the middle column: onto the right square's.
+    const mirrorPoints = points.slice();
+    mirrorPoints.set([size, 0, half, 0, half, size, size, size]);
+    const mirrorWeight = new Float32Array(MESH_POINTS).fill(mirrorLeft ? 1 : 0, 0, 4);
     const renderer = new FaceRenderer({ triangles });
     try {
       // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule.darkLimit gives.
@@ -63,7 +68,7 @@ describe('face renderer: hair over the photo', () => {
         image: await photoWithHair(),
         points,
         cover: { darkLimit: [0.233, 0.399], coverable: weights },
-        mirror: { points, weight: new Float32Array(MESH_POINTS) },
+        mirror: { points: mirrorPoints, weight: mirrorWeight },
       });
       const draw: FaceDraw = {
         points,
@@ -101,6 +106,15 @@ describe('face renderer: hair over the photo', () => {
     expect(alpha[strand[1] + 3], 'skin right beside it, on the right half').to.be.above(250);
     expect(alpha[150], 'the hair on the right half').to.be.below(8);
     expect((await rowOfFace([0, 0], 50)).map((p) => p[3])[150], 'nowhere looked for').to.equal(255);
+  });
+
+  it("reads a vertex mirrored at its counterpart's point, reflected (a part the photo hardly shows)", async () => {
+    const own = await rowOfFace([0, 0], 50);
+    const mirrored = await rowOfFace([0, 0], 50, true);
+    expect(own[90], 'the strand on the left half, as it is').to.deep.equal([20, 20, 20, 255]);
+    expect(mirrored[90], 'mirrored: the skin at x 110 instead').to.deep.equal([...upperSkin, 255]);
+    expect(mirrored[49], 'and the hair at x 151').to.deep.equal([20, 20, 20, 255]);
+    expect(mirrored[150], 'the right half its own').to.deep.equal(own[150]);
   });
 });
 
