@@ -115,17 +115,21 @@ function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [da
  * the midline instead, the photo's near side: the same person's skin, seen squarely, and drawn as fully as that side
  * is seen. Where, in the photo, a vertex faces the lens less than HARDLY_SEEN (vertex facing, 1 towards the lens) and
  * less than MIRROR_FACING times its counterpart does, smoothly between. Only there: mirroring more of what the photo
- * shows obliquely (up to facing 0.45 or 0.6) cost identity on pairs that kept it (see the README). The eyes, the skin
- * around them and the lips keep their own: a mirrored eye looks the other way, and a mirrored lip is another smile.
+ * shows obliquely (up to facing 0.45 or 0.6) cost identity on pairs that kept it (see the README's "Swap quality on
+ * real faces"). The eyes with their lids, and the lips, keep their own (a mirrored eye looks the other way, and a
+ * mirrored lip is another smile); the blend into the mirrored part runs over the skin around them.
  */
 const HARDLY_SEEN: [number, number] = [0.15, 0.35];
 const MIRROR_FACING: [number, number] = [0.5, 0.8];
 /** Mesh rings over which the mirrored part blends into the photo's own. */
 const MIRROR_BLEND = 2;
 
-/** Which parts of the photo are drawn from their counterparts across the midline (HARDLY_SEEN), and from where. */
+/**
+ * Which parts of the photo are drawn from their counterparts across the midline (HARDLY_SEEN), and from where: only
+ * counterparts wholly in the picture (`inPicture`, see pictureVisibility), so the texture read there is the photo's.
+ */
 function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float32Array, mesh: MeshTopology): MirrorFill {
-  const weight = new Float32Array(MESH_POINTS);
+  const oblique = new Float32Array(MESH_POINTS);
   const mirrorPoints = new Float32Array(MESH_POINTS * 2);
   for (let v = 0; v < MESH_POINTS; v++) {
     const m = mesh.mirror[v];
@@ -133,11 +137,12 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     mirrorPoints[v * 2 + 1] = points[m * 2 + 1];
     if (m === v || mesh.eyeArea[v] || mesh.region[v] === 1 || facing[m] <= 0) continue;
     const own = Math.max(0, facing[v]);
-    const oblique = (1 - smoothstep(HARDLY_SEEN[0], HARDLY_SEEN[1], own)) * (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m]));
-    weight[v] = oblique * inPicture[m];
+    oblique[v] = (1 - smoothstep(HARDLY_SEEN[0], HARDLY_SEEN[1], own)) * (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m]));
   }
-  // The blend reaches into the rings around the lips and the eyes' outer rings, never the lids (eyeArea is two rings wider).
-  return { points: mirrorPoints, weight: smoothOverMesh(weight, 1, mesh, MIRROR_BLEND) };
+  const blended = smoothOverMesh(oblique, 1, mesh, MIRROR_BLEND);
+  // The blend reaches the rings around the lips and the eyes, not the lips or the lids themselves.
+  const weight = blended.map((w, v) => (mesh.region[v] ? 0 : w * inPicture[mesh.mirror[v]]));
+  return { points: mirrorPoints, weight };
 }
 
 /** Mesh rings over which the source fades out towards where its photo ends. */
@@ -182,8 +187,8 @@ export class FaceComposer {
   #offsets: Float32Array = new Float32Array(MESH_POINTS * 3);
   /** How hair over the photo's face is told from its skin (see coverRule). */
   #coverRule: CoverRule = NO_COVER;
-  /** What the photo hardly shows, drawn from its other side (see mirrorFill). */
-  #mirrorFill: MirrorFill = { points: new Float32Array(MESH_POINTS * 2), weight: new Float32Array(MESH_POINTS) };
+  /** What the photo hardly shows, drawn from its other side (see mirrorFill); set with the source. */
+  #mirrorFill: MirrorFill = { points: new Float32Array(0), weight: new Float32Array(0) };
   /** The camera's lid gap with the eyes open (eyeOpenness), 0 until measured. */
   #openEyes = 0;
   /** 0..1: how far the photo's eyes are too narrow to draw on the camera's open eyes (NARROW_EYES). */
@@ -233,10 +238,10 @@ export class FaceComposer {
     const inPicture = pictureVisibility(coverage, mesh);
     this.#mirrorFill = mirrorFill(points, perVertex, inPicture, mesh);
     const { weight } = this.#mirrorFill;
-    const seen = (v: number) => smoothstep(0.05, 0.3, perVertex[v]) * inPicture[v];
-    // A mirrored part is drawn as fully as its counterpart is seen. Triangles the photo turns away stay undrawn: their
-    // own texture is folded over, and the quality metrics count any of it drawn as a fold.
-    this.#sourceVisibility = Float32Array.from(perVertex, (_, v) => seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v)));
+    const seen = (v: number) => smoothstep(0.05, 0.3, perVertex[v]);
+    // A mirrored part is drawn as fully as its counterpart is seen, if it lies in the picture itself. Triangles the
+    // photo turns away stay undrawn: their own texture is folded over, and the quality metrics count any of it drawn as a fold.
+    this.#sourceVisibility = Float32Array.from(perVertex, (_, v) => inPicture[v] * (seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v))));
     this.#sourceTriangleOk = Uint8Array.from(facing, (f) => (f > 0 ? 1 : 0));
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
     const skin: number[] = [];

@@ -60,7 +60,8 @@ export interface DrawnMesh {
   points: Float32Array;
   /**
    * The same vertices in the source image's pixels, where the texture is sampled (where the photo hardly shows a
-   * part, partly at its counterpart across the face's midline instead: a reflection on purpose, see mirrorFill).
+   * part, partly at its counterpart across the face's midline instead: a reflection on purpose, see
+   * FaceComposer.mirrorFill in compose.ts).
    */
   sourcePoints: Float32Array;
   /** Three vertex indices per triangle drawn. */

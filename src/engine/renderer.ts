@@ -128,8 +128,8 @@ export interface SwapSource {
 }
 
 /**
- * Per vertex, how much of its colour (0..1) is read at `points` instead of at its own landmark: the photo point of
- * its counterpart across the face's midline, for a part the photo shows much less squarely than that counterpart.
+ * Per vertex, how much of its texel (0..1: the colour, and whether it is hair) is read at `points` instead of at its
+ * own landmark: in the photo's pixels, its counterpart across the face's midline, for a part the photo hardly shows.
  */
 export interface MirrorFill {
   points: Float32Array;
