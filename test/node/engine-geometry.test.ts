@@ -13,6 +13,7 @@ import {
   MESH_POINTS,
   meshTopology,
   RIGHT_EYE,
+  type MeshTopology,
   smoothOverMesh,
   triangleFacing,
   vertexFacing,
@@ -350,14 +351,15 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
 
 /**
  * The real mesh's canonical face wrapped round a vertical cylinder and turned `degrees` about it, as a photo or camera
- * face (points in pixels, depth away from the lens), with its vertex facing.
+ * face (points in pixels, depth away from the lens), with its vertex facing. `wrap` is how far round the cylinder the
+ * face reaches, in radians per canonical width.
  */
-function turnedFace(uv: Float32Array, mesh: ReturnType<typeof meshTopology>, degrees: number) {
+function turnedFace(uv: Float32Array, mesh: MeshTopology, degrees: number, wrap = 2.4) {
   const points = new Float32Array(MESH_POINTS * 2);
   const depth = new Float32Array(MESH_POINTS);
   const turn = (degrees * Math.PI) / 180;
   for (let v = 0; v < MESH_POINTS; v++) {
-    const angle = (uv[v * 2] - 0.5) * 2.4;
+    const angle = (uv[v * 2] - 0.5) * wrap;
     const [x, z] = [100 * Math.sin(angle), -100 * Math.cos(angle)];
     points[v * 2] = 320 + x * Math.cos(turn) + z * Math.sin(turn);
     points[v * 2 + 1] = 200 * uv[v * 2 + 1];
@@ -408,13 +410,23 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     assert.ok(wellSeen.length >= 50 && Math.max(...wellSeen.map((v) => weight[v])) < 0.15, 'the far side seen at facing 0.45 or more: its own');
     const nearSide = all.filter((v) => photo.facing[v] > photo.facing[mesh.mirror[v]]);
     assert.equal(Math.max(...nearSide.map((v) => weight[v])), 0, 'the near side its own');
-    assert.deepEqual(
-      [...RIGHT_EYE, ...LEFT_EYE, ...LIPS_OUTER, ...LIPS_INNER].filter((v) => weight[v] > 0),
-      [],
-      'the eyes and the lips their own',
-    );
+    // The blend runs over the skin around the eyes, not the lids; the lips keep their own even turned further.
+    const aroundEyes = all.filter((v) => mesh.eyeArea[v] && !mesh.region[v]);
+    assert.ok(Math.max(...aroundEyes.map((v) => weight[v])) > 0.1, 'blended into the skin around the eyes');
+    const lips = all.filter((v) => mesh.region[v] === 1);
+    for (const degrees of [40, 60]) {
+      const further = turnedFace(uv, mesh, degrees);
+      composer.setSource(further.points, further.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+      assert.deepEqual(
+        [...RIGHT_EYE, ...LEFT_EYE, ...lips].filter((v) => composer.mirrorFill.weight[v] > 0),
+        [],
+        `turned ${degrees} degrees: the eyes and the lips their own`,
+      );
+    }
 
-    const frontal = turnedFace(uv, mesh, 0);
+    // Frontal and wrapped far round (both sides as oblique as each other, down to facing 0.25): all its own.
+    const frontal = turnedFace(uv, mesh, 0, 3);
+    assert.ok(Math.min(...frontal.facing) < 0.3, 'oblique edges');
     composer.setSource(frontal.points, frontal.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
     assert.equal(Math.max(...composer.mirrorFill.weight), 0, 'a frontal photo: all its own');
   });
@@ -426,8 +438,16 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     const { weight } = composer.mirrorFill;
     const camera = turnedFace(uv, mesh, 0);
     const drawn = composer.compose(camera.points, camera.depth, 1, 0);
-    // Hardly shown in the photo (facing under 0.1, so its own texture would be nearly transparent), mirrored, inside the feathered edge.
-    const hidden = all.filter((v) => photo.facing[v] < 0.1 && weight[v] > 0.9 && mesh.feather[v] > 0.2);
+    const key = (a: number, b: number, c: number) => [a, b, c].join(',');
+    const listed = new Set<string>();
+    const inDrawn = new Set<number>();
+    for (let i = 0; i < drawn.indexCount; i += 3) {
+      listed.add(key(drawn.indices[i], drawn.indices[i + 1], drawn.indices[i + 2]));
+      for (let k = 0; k < 3; k++) inDrawn.add(drawn.indices[i + k]);
+    }
+    // Hardly shown in the photo (facing under 0.1, so its own texture would be nearly transparent), mirrored, inside the
+    // feathered edge, on a triangle that is drawn.
+    const hidden = all.filter((v) => photo.facing[v] < 0.1 && weight[v] > 0.9 && mesh.feather[v] > 0.2 && inDrawn.has(v));
     assert.ok(hidden.length >= 5, `${hidden.length} vertices`);
     assert.deepEqual(
       hidden.filter((v) => drawn.alpha[v] < 0.3),
@@ -436,9 +456,6 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     );
     // A triangle turned away in the photo has its own texture folded over: drawing any of it would fold the output.
     const photoFacing = triangleFacing(photo.points, photo.depth, mesh, new Float32Array(mesh.triangles.length / 3));
-    const key = (a: number, b: number, c: number) => [a, b, c].join(',');
-    const listed = new Set<string>();
-    for (let i = 0; i < drawn.indexCount; i += 3) listed.add(key(drawn.indices[i], drawn.indices[i + 1], drawn.indices[i + 2]));
     const awayInPhoto = Array.from({ length: photoFacing.length }, (_, t) => t).filter((t) => photoFacing[t] <= 0);
     assert.ok(awayInPhoto.length >= 5, `${awayInPhoto.length} turned away`);
     assert.deepEqual(
@@ -447,32 +464,63 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
       'not drawn',
     );
 
-    // The same photo cut off on its near side (a tight crop): nothing there to mirror, so what it hardly shows fades.
-    const nearCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] > photo.facing[mesh.mirror[v]] + 0.2 ? 0 : 1));
+    // The same photo with its near side's outer cheek cut off (a tight crop): nothing there to mirror, so what it hardly shows fades.
+    const nearCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] > photo.facing[mesh.mirror[v]] && Math.abs(uv[v * 2] - 0.5) > 0.3 ? 0 : 1));
     composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), nearCut);
     const cut = composer.compose(camera.points, camera.depth, 1, 0);
     const veryHidden = hidden.filter((v) => photo.facing[v] < 0.05);
     assert.ok(veryHidden.length >= 3, `${veryHidden.length} vertices`);
     assert.equal(Math.max(...veryHidden.map((v) => cut.alpha[v])), 0, 'not drawn');
+    // Nothing read at a counterpart that is not wholly in the picture with all its neighbours (pictureVisibility).
+    const clear = (v: number) => nearCut[v] === 1 && mesh.neighbours.slice(mesh.start[v], mesh.start[v + 1]).every((n) => nearCut[n] === 1);
+    const mirroredAtCut = all.filter((v) => composer.mirrorFill.weight[v] > 0);
+    assert.ok(mirroredAtCut.length > 0, 'some counterparts still in the picture');
+    assert.deepEqual(
+      mirroredAtCut.filter((v) => !clear(mesh.mirror[v])),
+      [],
+      'counterparts in the picture',
+    );
+
+    // The far side cut off instead: it stays undrawn, however well its counterpart is seen.
+    const farCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] < 0.3 ? 0 : 1));
+    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), farCut);
+    const offPicture = all.filter((v) => farCut[v] === 0);
+    assert.ok(offPicture.length >= 5, `${offPicture.length} vertices`);
+    assert.equal(
+      Math.max(...offPicture.map((v) => composer.compose(camera.points, camera.depth, 1, 0).alpha[v])),
+      0,
+      'where the photo has no face, none is drawn',
+    );
   });
 
   it("matches the mirrored part's colour to the camera's as drawn: from the near side's skin", () => {
     const photo = turnedFace(uv, mesh, 40);
-    // The near side lit, the far side in shade (not so dark as to be taken for hair: DARK_COVER).
+    // The near side lit, the far side in shade (not so dark as to be taken for hair: DARK_COVER), each channel its own.
     const near = (v: number) => photo.facing[v] >= photo.facing[mesh.mirror[v]];
-    const colour = Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => (near((i / 3) | 0) ? 0.6 : 0.4));
+    const [lit, shade, cameraSkin] = [
+      [0.6, 0.5, 0.4],
+      [0.45, 0.36, 0.3],
+      [0.5, 0.45, 0.4],
+    ];
+    const colour = Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => (near((i / 3) | 0) ? lit : shade)[i % 3]);
     const composer = new FaceComposer(mesh);
     composer.setSource(photo.points, photo.depth, colour, inPicture);
     const camera = turnedFace(uv, mesh, 0);
-    composer.updateCamera(camera.points, camera.depth, new Float32Array(MESH_POINTS * 3).fill(0.5));
+    composer.updateCamera(
+      camera.points,
+      camera.depth,
+      Float32Array.from({ length: MESH_POINTS * 3 }, (_, i) => cameraSkin[i % 3]),
+    );
     const { gain } = composer.compose(camera.points, camera.depth, 1, 0);
     const { weight } = composer.mirrorFill;
     const mirrored = all.filter((v) => weight[v] > 0.85 && !mesh.feature[v]);
     assert.ok(mirrored.length >= 5, `${mirrored.length} mostly mirrored vertices`);
     for (const v of mirrored) {
-      // What is drawn there is its own colour and the near side's, mixed, times the gain: the camera's 0.5 (within the smoothing's reach).
-      const drawn = (colour[v * 3] + weight[v] * (colour[mesh.mirror[v] * 3] - colour[v * 3])) * gain[v * 3];
-      assert.ok(Math.abs(drawn - 0.5) < 0.04, `vertex ${v}: drawn ${drawn.toFixed(3)}`);
+      for (let c = 0; c < 3; c++) {
+        // What is drawn there is its own colour and the near side's, mixed, times the gain: the camera's (within the smoothing's reach).
+        const drawn = (colour[v * 3 + c] + weight[v] * (colour[mesh.mirror[v] * 3 + c] - colour[v * 3 + c])) * gain[v * 3 + c];
+        assert.ok(Math.abs(drawn - cameraSkin[c]) < 0.04, `vertex ${v} channel ${c}: drawn ${drawn.toFixed(3)}, camera ${cameraSkin[c]}`);
+      }
     }
   });
 });

@@ -45,10 +45,10 @@ describe('face renderer: hair over the photo, and parts read from its other side
 
   /**
    * The photo drawn onto itself (the face 200 px wide) through a mesh of two squares, the left and right halves,
-   * with hair looked for on each as `coverable` says, the left half read from the right half mirrored when
+   * with hair looked for on each as `coverable` says, the left half read from the right half mirrored by the share
    * `mirrorLeft`: RGBA of row `y` from the top.
    */
-  async function rowOfFace(coverable: [left: number, right: number], y: number, mirrorLeft = false): Promise<number[][]> {
+  async function rowOfFace(coverable: [left: number, right: number], y: number, mirrorLeft = 0): Promise<number[][]> {
     const points = new Float32Array(MESH_POINTS * 2).fill(size / 2);
     const half = size / 2;
     points.set([0, 0, half, 0, half, size, 0, size, half, 0, size, 0, size, size, half, size]);
@@ -60,7 +60,7 @@ describe('face renderer: hair over the photo, and parts read from its other side
     // The left square's corners reflected across the middle column: onto the right square's.
     const mirrorPoints = points.slice();
     mirrorPoints.set([size, 0, half, 0, half, size, size, size]);
-    const mirrorWeight = new Float32Array(MESH_POINTS).fill(mirrorLeft ? 1 : 0, 0, 4);
+    const mirrorWeight = new Float32Array(MESH_POINTS).fill(mirrorLeft, 0, 4);
     const renderer = new FaceRenderer({ triangles });
     try {
       // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule.darkLimit gives.
@@ -110,11 +110,15 @@ describe('face renderer: hair over the photo, and parts read from its other side
 
   it("reads a vertex mirrored at its counterpart's point, reflected (a part the photo hardly shows)", async () => {
     const own = await rowOfFace([0, 0], 50);
-    const mirrored = await rowOfFace([0, 0], 50, true);
+    const mirrored = await rowOfFace([0, 0], 50, 1);
     expect(own[90], 'the strand on the left half, as it is').to.deep.equal([20, 20, 20, 255]);
     expect(mirrored[90], 'mirrored: the skin at x 110 instead').to.deep.equal([...upperSkin, 255]);
     expect(mirrored[49], 'and the hair at x 151').to.deep.equal([20, 20, 20, 255]);
     expect(mirrored[150], 'the right half its own').to.deep.equal(own[150]);
+    const half = (await rowOfFace([0, 0], 50, 0.5))[90];
+    upperSkin.forEach((skin, c) => expect(half[c], `half mirrored: strand and skin mixed, channel ${c}`).to.be.closeTo((20 + skin) / 2, 2));
+    // Read at the counterpart, hair there counts as hair: the mirrored hair is left out where the right half looks for it.
+    expect((await rowOfFace([0, 1], 50, 1))[49][3], 'the hair at x 151, looked for there').to.be.below(8);
   });
 });
 
