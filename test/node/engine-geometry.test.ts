@@ -351,8 +351,8 @@ describe('where hair over the photo is looked for (the real mesh)', () => {
 
 /**
  * The real mesh's canonical face wrapped round a vertical cylinder and turned `degrees` about it, as a photo or camera
- * face (points in pixels, depth away from the lens), with its vertex facing. `wrap` is how far round the cylinder the
- * face reaches, in radians per canonical width.
+ * face (points in pixels, depth away from the lens), with its triangle and vertex facing. `wrap` is how far round the
+ * cylinder the face reaches, in radians per canonical width.
  */
 function turnedFace(uv: Float32Array, mesh: MeshTopology, degrees: number, wrap = 2.4) {
   const points = new Float32Array(MESH_POINTS * 2);
@@ -365,8 +365,8 @@ function turnedFace(uv: Float32Array, mesh: MeshTopology, degrees: number, wrap 
     points[v * 2 + 1] = 200 * uv[v * 2 + 1];
     depth[v] = -x * Math.sin(turn) + z * Math.cos(turn);
   }
-  const facing = vertexFacing(triangleFacing(points, depth, mesh, new Float32Array(mesh.triangles.length / 3)), mesh, new Float32Array(MESH_POINTS));
-  return { points, depth, facing };
+  const triangleFacings = triangleFacing(points, depth, mesh, new Float32Array(mesh.triangles.length / 3));
+  return { points, depth, triangleFacings, facing: vertexFacing(triangleFacings, mesh, new Float32Array(MESH_POINTS)) };
 }
 
 describe("a turned photo's far side drawn from its near side (the real mesh)", () => {
@@ -374,6 +374,8 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
   const mesh = meshTopology(triangles, uv);
   const all = Array.from({ length: MESH_POINTS }, (_, v) => v);
   const inPicture = new Float32Array(MESH_POINTS).fill(1);
+  /** The photo's colour: even skin. */
+  const skin = new Float32Array(MESH_POINTS * 3).fill(0.6);
 
   it('pairs each vertex with its reflection across the midline', () => {
     assert.deepEqual(
@@ -396,7 +398,7 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
   it('reads what a turned photo hardly shows from its near side, never the eyes or the lips, and nothing on a frontal photo', () => {
     const photo = turnedFace(uv, mesh, 40);
     const composer = new FaceComposer(mesh);
-    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+    composer.setSource(photo.points, photo.depth, skin, inPicture);
     const { weight, points } = composer.mirrorFill;
     const own = (v: number) => !mesh.eyeArea[v] && mesh.region[v] !== 1 && mesh.mirror[v] !== v;
     const hardlySeen = all.filter((v) => own(v) && photo.facing[v] < 0.15);
@@ -416,7 +418,7 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     const lips = all.filter((v) => mesh.region[v] === 1);
     for (const degrees of [40, 60]) {
       const further = turnedFace(uv, mesh, degrees);
-      composer.setSource(further.points, further.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+      composer.setSource(further.points, further.depth, skin, inPicture);
       assert.deepEqual(
         [...RIGHT_EYE, ...LEFT_EYE, ...lips].filter((v) => composer.mirrorFill.weight[v] > 0),
         [],
@@ -427,14 +429,14 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     // Frontal and wrapped far round (both sides as oblique as each other, down to facing 0.25): all its own.
     const frontal = turnedFace(uv, mesh, 0, 3);
     assert.ok(Math.min(...frontal.facing) < 0.3, 'oblique edges');
-    composer.setSource(frontal.points, frontal.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+    composer.setSource(frontal.points, frontal.depth, skin, inPicture);
     assert.equal(Math.max(...composer.mirrorFill.weight), 0, 'a frontal photo: all its own');
   });
 
   it('draws on a frontal camera what the turned photo shows only on its near side, but no triangle the photo turns away', () => {
     const photo = turnedFace(uv, mesh, 50);
     const composer = new FaceComposer(mesh);
-    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), inPicture);
+    composer.setSource(photo.points, photo.depth, skin, inPicture);
     const { weight } = composer.mirrorFill;
     const camera = turnedFace(uv, mesh, 0);
     const drawn = composer.compose(camera.points, camera.depth, 1, 0);
@@ -455,8 +457,7 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
       'drawn from the near side',
     );
     // A triangle turned away in the photo has its own texture folded over: drawing any of it would fold the output.
-    const photoFacing = triangleFacing(photo.points, photo.depth, mesh, new Float32Array(mesh.triangles.length / 3));
-    const awayInPhoto = Array.from({ length: photoFacing.length }, (_, t) => t).filter((t) => photoFacing[t] <= 0);
+    const awayInPhoto = Array.from({ length: photo.triangleFacings.length }, (_, t) => t).filter((t) => photo.triangleFacings[t] <= 0);
     assert.ok(awayInPhoto.length >= 5, `${awayInPhoto.length} turned away`);
     assert.deepEqual(
       awayInPhoto.filter((t) => listed.has(key(mesh.triangles[t * 3], mesh.triangles[t * 3 + 1], mesh.triangles[t * 3 + 2]))),
@@ -466,7 +467,7 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
 
     // The same photo with its near side's outer cheek cut off (a tight crop): nothing there to mirror, so what it hardly shows fades.
     const nearCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] > photo.facing[mesh.mirror[v]] && Math.abs(uv[v * 2] - 0.5) > 0.3 ? 0 : 1));
-    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), nearCut);
+    composer.setSource(photo.points, photo.depth, skin, nearCut);
     const cut = composer.compose(camera.points, camera.depth, 1, 0);
     const veryHidden = hidden.filter((v) => photo.facing[v] < 0.05);
     assert.ok(veryHidden.length >= 3, `${veryHidden.length} vertices`);
@@ -483,14 +484,11 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
 
     // The far side cut off instead: it stays undrawn, however well its counterpart is seen.
     const farCut = Float32Array.from(inPicture, (_, v) => (photo.facing[v] < 0.3 ? 0 : 1));
-    composer.setSource(photo.points, photo.depth, new Float32Array(MESH_POINTS * 3).fill(0.6), farCut);
+    composer.setSource(photo.points, photo.depth, skin, farCut);
     const offPicture = all.filter((v) => farCut[v] === 0);
     assert.ok(offPicture.length >= 5, `${offPicture.length} vertices`);
-    assert.equal(
-      Math.max(...offPicture.map((v) => composer.compose(camera.points, camera.depth, 1, 0).alpha[v])),
-      0,
-      'where the photo has no face, none is drawn',
-    );
+    const { alpha } = composer.compose(camera.points, camera.depth, 1, 0);
+    assert.equal(Math.max(...offPicture.map((v) => alpha[v])), 0, 'where the photo has no face, none is drawn');
   });
 
   it("matches the mirrored part's colour to the camera's as drawn: from the near side's skin", () => {
