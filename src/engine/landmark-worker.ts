@@ -91,11 +91,20 @@ function landmarkWorkerMain(): void {
    * detector last found the face; each detector run moves the crop, and the mesh settles over the next frames.
    * Re-detecting every 30 frames, as before, with the detector's rotation, made a still face's landmarks move
    * 0.018 eye distances per frame on average (photo-three-quarter; 0.005 now). So the detector runs only when
-   * the face is lost, a frame looks like a cut (see human-config.ts), or the face has grown or shrunk by this
-   * much (log scale: 16 %) since the first mesh on the crop. Its size is the eye corners' distance in 3D, which
-   * a head turn does not shrink.
+   * the face is lost, a frame looks like a cut (see human-config.ts), or the face no longer fits its crop even
+   * scaled (see VIEW_SCALE_STEP): by this much (log scale: 16 %) since the first mesh on the crop. Its size is
+   * the eye corners' distance in 3D, which a head turn does not shrink.
    */
   const CROP_SCALE_LIMIT = 0.15;
+  /**
+   * A face that grows or shrinks in a crop of fixed size is read too close to the crop's size: leaning back
+   * 15 %, its mesh shrank 5 % and put the mouth a fifth of an eye distance low (photo-lean). So the picture the
+   * model sees is scaled to keep the face at its size on the crop, rescaled when its mesh is this far off that
+   * (log scale): each change moves the picture the model sees, as a turn does (UPRIGHT_STEP).
+   */
+  const VIEW_SCALE_STEP = 0.02;
+  /** The picture is scaled at most this far either way (log scale: 2.7x); beyond, the detector finds a new crop. */
+  const VIEW_SCALE_LIMIT = 1;
   /**
    * human re-centres the tracked crop every frame as centre ± size / 2, so its width, unchanged in size, still
    * differs in the last bits on many frames, while a detector run rounds it to whole pixels: only a change larger
@@ -103,12 +112,17 @@ function landmarkWorkerMain(): void {
    */
   const CROP_WIDTH_ROUNDING = 1e-6;
   /**
-   * The tracked camera face: the turn (radians) and the point it turns about; the detector's crop width (it
-   * changes, beyond rounding, only when the detector runs) and the face's size on it; `redetect` asks for the
-   * detector on the next frame. Null: no face tracked.
+   * How the mesh model sees a face: the analysed picture turned by -roll and scaled by `scale` about the face's
+   * centre (cx, cy), which lands at (px, py).
    */
-  let cameraFace: { roll: number; cx: number; cy: number; cropWidth: number; cropSize: number; redetect: boolean } | null = null;
-  let uprightCanvas: OffscreenCanvas | null = null;
+  type View = { roll: number; scale: number; cx: number; cy: number; px: number; py: number };
+  /**
+   * The tracked camera face: the view its next frame is seen in; the detector's crop width (it changes, beyond
+   * rounding, only when the detector runs) and the face's size on it, in the view's pixels; `redetect` asks for
+   * the detector on the next frame. Null: no face tracked.
+   */
+  let cameraFace: { view: View; cropWidth: number; cropSize: number; redetect: boolean } | null = null;
+  let viewCanvas: OffscreenCanvas | null = null;
 
   /**
    * Pixels of `image`, at most `maxWidth` wide (drawn once; the same pixels feed the model and the colour
@@ -244,9 +258,10 @@ function landmarkWorkerMain(): void {
     const mesh = meshOf(face, data.width);
     const { roll, cx, cy } = poseOf(mesh.points, mesh.depth);
     if (Math.abs(roll) < MIN_UPRIGHT_ROLL) return mesh;
-    const again = await tensorOf(h, upright(data, roll, cx, cy), (tensor) => refinedFace(h, tensor, false));
+    const view = { roll, scale: 1, cx, cy, px: cx, py: cy };
+    const again = await tensorOf(h, seenIn(data, view), (tensor) => refinedFace(h, tensor, false));
     if (!again) return mesh;
-    return turnedBack(meshOf(again, data.width), roll, cx, cy);
+    return fromView(meshOf(again, data.width), view);
   }
 
   /** The in-plane roll of a mesh (its eye corners' line), its centre and its eye corners' distance in 3D. */
@@ -262,57 +277,81 @@ function landmarkWorkerMain(): void {
     return { roll: Math.atan2(dy, dx), cx, cy, size: Math.hypot(dx, dy, depth[263] - depth[33]) };
   }
 
-  /** The analysed picture (in `canvas`) turned by -roll about (cx, cy). */
-  function upright(data: ImageData, roll: number, cx: number, cy: number): ImageData {
-    if (!uprightCanvas || uprightCanvas.width !== data.width || uprightCanvas.height !== data.height) {
-      uprightCanvas = new OffscreenCanvas(data.width, data.height);
+  /** The analysed picture (in `canvas`) as `view` sees it. */
+  function seenIn(data: ImageData, view: View): ImageData {
+    if (!viewCanvas || viewCanvas.width !== data.width || viewCanvas.height !== data.height) {
+      viewCanvas = new OffscreenCanvas(data.width, data.height);
     }
-    const uctx = uprightCanvas.getContext('2d', { willReadFrequently: true })!;
-    uctx.setTransform(1, 0, 0, 1, 0, 0);
-    uctx.clearRect(0, 0, data.width, data.height);
-    uctx.translate(cx, cy);
-    uctx.rotate(-roll);
-    uctx.translate(-cx, -cy);
-    uctx.drawImage(canvas!, 0, 0);
-    return uctx.getImageData(0, 0, data.width, data.height);
+    const vctx = viewCanvas.getContext('2d', { willReadFrequently: true })!;
+    vctx.setTransform(1, 0, 0, 1, 0, 0);
+    vctx.clearRect(0, 0, data.width, data.height);
+    vctx.translate(view.px, view.py);
+    vctx.rotate(-view.roll);
+    vctx.scale(view.scale, view.scale);
+    vctx.translate(-view.cx, -view.cy);
+    vctx.drawImage(canvas!, 0, 0);
+    return vctx.getImageData(0, 0, data.width, data.height);
   }
 
-  /** A mesh found in the upright picture, turned back by `roll` about (cx, cy). */
-  function turnedBack<T extends { points: Float32Array }>(mesh: T, roll: number, cx: number, cy: number): T {
-    const cos = Math.cos(roll);
-    const sin = Math.sin(roll);
+  /** Where the point (x, y) of the analysed picture lies in `view`. */
+  function inView(view: View, x: number, y: number): [number, number] {
+    const cos = Math.cos(view.roll) * view.scale;
+    const sin = Math.sin(view.roll) * view.scale;
+    const dx = x - view.cx;
+    const dy = y - view.cy;
+    return [view.px + cos * dx + sin * dy, view.py - sin * dx + cos * dy];
+  }
+
+  /** A mesh found in `view`, taken back to the analysed picture (depth too: it is in pixels). */
+  function fromView<T extends { points: Float32Array; depth: Float32Array }>(mesh: T, view: View): T {
+    const cos = Math.cos(view.roll) / view.scale;
+    const sin = Math.sin(view.roll) / view.scale;
     for (let i = 0; i < 468; i++) {
-      const x = mesh.points[i * 2] - cx;
-      const y = mesh.points[i * 2 + 1] - cy;
-      mesh.points[i * 2] = cx + cos * x - sin * y;
-      mesh.points[i * 2 + 1] = cy + sin * x + cos * y;
+      const x = mesh.points[i * 2] - view.px;
+      const y = mesh.points[i * 2 + 1] - view.py;
+      mesh.points[i * 2] = view.cx + cos * x - sin * y;
+      mesh.points[i * 2 + 1] = view.cy + sin * x + cos * y;
+      mesh.depth[i] /= view.scale;
     }
     return mesh;
   }
 
-  /** The camera frame's mesh: tracked on an upright picture of the face, the detector run only when needed (see CROP_SCALE_LIMIT). */
+  /**
+   * The camera frame's mesh: tracked on a view that keeps the face upright and at its size on the crop, the
+   * detector run only when needed (see CROP_SCALE_LIMIT).
+   */
   async function cameraMesh(h: HumanLike, data: ImageData) {
     const tracked = cameraFace;
     const detector = h.config.face.detector;
     detector.rotation = false;
     detector.skipFrames = detector.skipTime = tracked && !tracked.redetect ? Number.MAX_SAFE_INTEGER : 0;
-    const picture = tracked?.roll ? upright(data, tracked.roll, tracked.cx, tracked.cy) : data;
+    const view = tracked?.view;
+    const picture = view && (view.roll || view.scale !== 1 || view.px !== view.cx || view.py !== view.cy) ? seenIn(data, view) : data;
     const face = await tensorOf(h, picture, async (tensor) => (await h.detect(tensor)).face[0]);
     if (!face || face.mesh.length < 468) {
       cameraFace = null;
       return null;
     }
     const mesh = meshOf(face, data.width);
-    if (tracked?.roll) turnedBack(mesh, tracked.roll, tracked.cx, tracked.cy);
+    if (view) fromView(mesh, view);
     const now = poseOf(mesh.points, mesh.depth);
-    let next = { roll: 0, cx: now.cx, cy: now.cy };
-    if (tracked && Math.abs(now.roll - tracked.roll) < UPRIGHT_STEP) next = tracked;
-    else if (Math.abs(now.roll) >= MIN_UPRIGHT_ROLL) next.roll = now.roll;
+    const scale = view?.scale ?? 1;
     // Another crop width: the detector ran (asked, or on a cut), and the face's size is taken afresh on its crop.
     const cropWidth = face.boxRaw[2];
-    const cropSize = tracked && !tracked.redetect && Math.abs(cropWidth / tracked.cropWidth - 1) < CROP_WIDTH_ROUNDING ? tracked.cropSize : now.size;
-    const redetect = Math.abs(Math.log(now.size / cropSize)) > CROP_SCALE_LIMIT;
-    cameraFace = { roll: next.roll, cx: next.cx, cy: next.cy, cropWidth, cropSize, redetect };
+    const cropSize = tracked && !tracked.redetect && Math.abs(cropWidth / tracked.cropWidth - 1) < CROP_WIDTH_ROUNDING ? tracked.cropSize : now.size * scale;
+    // The next view: turned and scaled afresh only when the face has moved that far from this one, about the
+    // face's centre, which stays where it is in the picture (where human's tracked crop expects it).
+    const wantRoll = Math.abs(now.roll) >= MIN_UPRIGHT_ROLL ? now.roll : 0;
+    const wantScale = Math.min(Math.exp(VIEW_SCALE_LIMIT), Math.max(Math.exp(-VIEW_SCALE_LIMIT), cropSize / now.size));
+    const turned = Math.abs(now.roll - (view?.roll ?? 0)) >= UPRIGHT_STEP;
+    const rescaled = Math.abs(Math.log(wantScale / scale)) >= VIEW_SCALE_STEP;
+    let next = view ?? { roll: 0, scale: 1, cx: now.cx, cy: now.cy, px: now.cx, py: now.cy };
+    if (turned || rescaled) {
+      const [px, py] = view ? inView(view, now.cx, now.cy) : [now.cx, now.cy];
+      next = { roll: turned ? wantRoll : next.roll, scale: rescaled ? wantScale : scale, cx: now.cx, cy: now.cy, px, py };
+    }
+    const redetect = Math.abs(Math.log((now.size * next.scale) / cropSize)) > CROP_SCALE_LIMIT;
+    cameraFace = { view: next, cropWidth, cropSize, redetect };
     return mesh;
   }
 
