@@ -82,8 +82,8 @@ function landmarkWorkerMain(): void {
   /**
    * The camera's face is turned upright by the roll its last mesh had, as a photo's is (see photoFace), and the
    * detector's own rotation is never used: on a turned head it put the crop 25 degrees off (photo-three-quarter),
-   * and the mesh followed. The turn, and the point it turns about, are kept until the roll has moved this far
-   * (radians) from it: each change moves the picture the mesh model sees.
+   * and the mesh followed. The turn is kept until the roll has moved this far (radians) from it: each change moves
+   * the picture the mesh model sees (see View).
    */
   const UPRIGHT_STEP = 0.05;
   /**
@@ -91,9 +91,10 @@ function landmarkWorkerMain(): void {
    * detector last found the face; each detector run moves the crop, and the mesh settles over the next frames.
    * Re-detecting every 30 frames, as before, with the detector's rotation, made a still face's landmarks move
    * 0.018 eye distances per frame on average (photo-three-quarter; 0.005 now). So the detector runs only when
-   * the face is lost, a frame looks like a cut (see human-config.ts), or the face no longer fits its crop even
-   * scaled (see VIEW_SCALE_STEP): by this much (log scale: 16 %) since the first mesh on the crop. Its size is
-   * the eye corners' distance in 3D, which a head turn does not shrink.
+   * the face is lost, a frame looks like a cut (see human-config.ts), the view has drifted off the face (see
+   * VIEW_DRIFT_LIMIT) or the face no longer fits its crop even scaled: its size in the view this far (log scale:
+   * 16 %) off its size on the crop beyond what VIEW_SCALE_LIMIT scales away. Its size is the eye corners' distance
+   * in 3D, which a head turn does not shrink.
    */
   const CROP_SCALE_LIMIT = 0.15;
   /**
@@ -106,6 +107,13 @@ function landmarkWorkerMain(): void {
   /** The picture is scaled at most this far either way (log scale: 2.7x); beyond, the detector finds a new crop. */
   const VIEW_SCALE_LIMIT = 1;
   /**
+   * A re-view keeps the face where the model last saw it, but between re-views the face moves in the view as far as
+   * in the picture times the view's scale, and turned: once it lies this share of the picture's width away from its
+   * own place in the picture, the view starts afresh, unscaled and centred on the face, with the detector, before
+   * the face can leave the view while it is still in the picture.
+   */
+  const VIEW_DRIFT_LIMIT = 0.1;
+  /**
    * human re-centres the tracked crop every frame as centre ± size / 2, so its width, unchanged in size, still
    * differs in the last bits on many frames, while a detector run rounds it to whole pixels: only a change larger
    * than this share means the detector ran.
@@ -113,7 +121,7 @@ function landmarkWorkerMain(): void {
   const CROP_WIDTH_ROUNDING = 1e-6;
   /**
    * How the mesh model sees a face: the analysed picture turned by -roll and scaled by `scale` about the face's
-   * centre (cx, cy), which lands at (px, py).
+   * centre (cx, cy), which lands at (px, py): where the model last saw it when the view changed.
    */
   type View = { roll: number; scale: number; cx: number; cy: number; px: number; py: number };
   /**
@@ -340,7 +348,7 @@ function landmarkWorkerMain(): void {
     const cropWidth = face.boxRaw[2];
     const cropSize = tracked && !tracked.redetect && Math.abs(cropWidth / tracked.cropWidth - 1) < CROP_WIDTH_ROUNDING ? tracked.cropSize : now.size * scale;
     // The next view: turned and scaled afresh only when the face has moved that far from this one, about the
-    // face's centre, which stays where it is in the picture (where human's tracked crop expects it).
+    // face's centre, which stays where the model saw it (where human's tracked crop expects it).
     const wantRoll = Math.abs(now.roll) >= MIN_UPRIGHT_ROLL ? now.roll : 0;
     const wantScale = Math.min(Math.exp(VIEW_SCALE_LIMIT), Math.max(Math.exp(-VIEW_SCALE_LIMIT), cropSize / now.size));
     const turned = Math.abs(now.roll - (view?.roll ?? 0)) >= UPRIGHT_STEP;
@@ -350,8 +358,11 @@ function landmarkWorkerMain(): void {
       const [px, py] = view ? inView(view, now.cx, now.cy) : [now.cx, now.cy];
       next = { roll: turned ? wantRoll : next.roll, scale: rescaled ? wantScale : scale, cx: now.cx, cy: now.cy, px, py };
     }
-    const redetect = Math.abs(Math.log((now.size * next.scale) / cropSize)) > CROP_SCALE_LIMIT;
-    cameraFace = { view: next, cropWidth, cropSize, redetect };
+    const [vx, vy] = inView(next, now.cx, now.cy);
+    const drifted = Math.hypot(vx - now.cx, vy - now.cy) > VIEW_DRIFT_LIMIT * data.width;
+    const outgrown = Math.abs(Math.log((now.size * next.scale) / cropSize)) > CROP_SCALE_LIMIT;
+    if (drifted || outgrown) next = { roll: wantRoll, scale: 1, cx: now.cx, cy: now.cy, px: now.cx, py: now.cy };
+    cameraFace = { view: next, cropWidth, cropSize, redetect: drifted || outgrown };
     return mesh;
   }
 
