@@ -5,7 +5,7 @@ import { FaceComposer, type ComposedFace } from './compose.js';
 import { createLandmarkWorker, type FaceLandmarks, type LandmarkBackend, type WorkerReply, type WorkerRequest } from './landmark-worker.js';
 import { MESH_POINTS, meshTopology } from './mesh.js';
 import { createOutput, type FrameOutput } from './output.js';
-import { FaceRenderer, type Box } from './renderer.js';
+import { FaceRenderer, type Box, type MirrorFill } from './renderer.js';
 import { LandmarkTracker } from './tracker.js';
 
 /**
@@ -58,12 +58,13 @@ export interface DrawnMesh {
   frameTimestamp: number;
   /** Vertex positions in frame pixels: x0 y0 x1 y1 ... */
   points: Float32Array;
-  /**
-   * The same vertices in the source image's pixels, where the texture is sampled (where the photo hardly shows a
-   * part, partly at its counterpart across the face's midline instead: a reflection on purpose, see
-   * FaceComposer.mirrorFill in compose.ts).
-   */
+  /** The same vertices in the source image's pixels, where the texture is sampled, but as `sourceMirror` says. */
   sourcePoints: Float32Array;
+  /**
+   * Where the photo hardly shows a part, how much each vertex reads at its counterpart across the face's midline
+   * instead, and where that is (in the same pixels): a reflection on purpose, see FaceComposer.mirrorFill in compose.ts.
+   */
+  sourceMirror: MirrorFill;
   /** Three vertex indices per triangle drawn. */
   triangles: Uint16Array;
   /** Opacity of each vertex as drawn (mask weight times the fade), 0..1. */
@@ -135,8 +136,9 @@ export class FaceSwapEngine {
   /** Depth of the last measured camera face (it changes slowly; the tracker predicts x and y only). */
   #depth: Float32Array = new Float32Array(MESH_POINTS);
   /** The mesh of the last frame drawn with a face (see lastDrawnMesh), or null. */
-  #drawn: Omit<DrawnMesh, 'sourcePoints'> | null = null;
+  #drawn: Omit<DrawnMesh, 'sourcePoints' | 'sourceMirror'> | null = null;
   #sourcePoints: Float32Array | null = null;
+  #sourceMirror: MirrorFill | null = null;
   readonly #shapeTransfer: number;
   readonly #landmarkIntervalMs: number;
   #lastLandmarkDispatch = -Infinity;
@@ -248,6 +250,7 @@ export class FaceSwapEngine {
     this.#composer!.setSource(face.points, face.depth, face.vertexColour, face.coverage);
     this.#renderer.setSource({ image, points: face.points, cover: this.#composer!.coverRule, mirror: this.#composer!.mirrorFill });
     this.#sourcePoints = face.points;
+    this.#sourceMirror = this.#composer!.mirrorFill;
     this.#hasSource = true;
   }
 
@@ -270,8 +273,16 @@ export class FaceSwapEngine {
   /** The face mesh drawn on the last output frame, or null when that frame showed no swapped face. */
   lastDrawnMesh(): DrawnMesh | null {
     const drawn = this.#drawn;
-    if (!drawn || !this.#sourcePoints) return null;
-    return { ...drawn, points: drawn.points.slice(), sourcePoints: this.#sourcePoints.slice(), triangles: drawn.triangles.slice(), alpha: drawn.alpha.slice() };
+    if (!drawn || !this.#sourcePoints || !this.#sourceMirror) return null;
+    const { points, weight } = this.#sourceMirror;
+    return {
+      ...drawn,
+      points: drawn.points.slice(),
+      sourcePoints: this.#sourcePoints.slice(),
+      sourceMirror: { points: points.slice(), weight: weight.slice() },
+      triangles: drawn.triangles.slice(),
+      alpha: drawn.alpha.slice(),
+    };
   }
 
   /**

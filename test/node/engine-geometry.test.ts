@@ -433,7 +433,7 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     assert.equal(Math.max(...composer.mirrorFill.weight), 0, 'a frontal photo: all its own');
   });
 
-  it('draws on a frontal camera what the turned photo shows only on its near side, but no triangle the photo turns away', () => {
+  it('draws on a frontal camera what the turned photo shows only on its near side, and what it turns away only from there', () => {
     const photo = turnedFace(uv, mesh, 50);
     const composer = new FaceComposer(mesh);
     composer.setSource(photo.points, photo.depth, skin, inPicture);
@@ -457,12 +457,16 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
       'drawn from the near side',
     );
     // A triangle turned away in the photo has its own texture folded over: drawing any of it would fold the output.
+    // It is drawn only wholly from its counterpart; otherwise it is a hole, and the face fades to nothing at its rim
+    // rather than ending in an edge there.
+    const corners = (t: number) => [mesh.triangles[t * 3], mesh.triangles[t * 3 + 1], mesh.triangles[t * 3 + 2]];
     const awayInPhoto = Array.from({ length: photo.triangleFacings.length }, (_, t) => t).filter((t) => photo.triangleFacings[t] <= 0);
-    assert.ok(awayInPhoto.length >= 5, `${awayInPhoto.length} turned away`);
+    const awayDrawn = awayInPhoto.filter((t) => listed.has(key(...(corners(t) as [number, number, number]))));
+    assert.ok(awayDrawn.length >= 5, `${awayDrawn.length} of ${awayInPhoto.length} turned away drawn from their counterparts`);
     assert.deepEqual(
-      awayInPhoto.filter((t) => listed.has(key(mesh.triangles[t * 3], mesh.triangles[t * 3 + 1], mesh.triangles[t * 3 + 2]))),
+      awayDrawn.filter((t) => corners(t).some((v) => weight[v] !== 1)),
       [],
-      'not drawn',
+      'nothing of their own texture',
     );
 
     // The same photo with its near side's outer cheek cut off (a tight crop): nothing there to mirror, so what it hardly shows fades.
@@ -472,6 +476,14 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     const veryHidden = hidden.filter((v) => photo.facing[v] < 0.05);
     assert.ok(veryHidden.length >= 3, `${veryHidden.length} vertices`);
     assert.equal(Math.max(...veryHidden.map((v) => cut.alpha[v])), 0, 'not drawn');
+    const drawnAtCut = new Set(Array.from({ length: cut.indexCount / 3 }, (_, i) => key(cut.indices[i * 3], cut.indices[i * 3 + 1], cut.indices[i * 3 + 2])));
+    const holes = awayInPhoto.filter((t) => !drawnAtCut.has(key(...(corners(t) as [number, number, number]))));
+    assert.ok(holes.length >= 3, `${holes.length} turned away with no counterpart to draw from`);
+    assert.deepEqual(
+      holes.flatMap(corners).filter((v) => !mesh.eyeArea[v] && !mesh.region[v] && cut.alpha[v] > 0),
+      [],
+      'the skin faded to nothing at the rim of a hole',
+    );
     // Nothing read at a counterpart that is not wholly in the picture with all its neighbours (pictureVisibility).
     const clear = (v: number) => nearCut[v] === 1 && mesh.neighbours.slice(mesh.start[v], mesh.start[v + 1]).every((n) => nearCut[n] === 1);
     const mirroredAtCut = all.filter((v) => composer.mirrorFill.weight[v] > 0);

@@ -89,7 +89,7 @@ export interface Identities {
 export interface FoldSummary {
   /** Frames drawn with a face. */
   drawnFrames: number;
-  /** Frames with any folded area. */
+  /** Frames with a folded area of half a pixel or more (a triangle drawn partly from its counterpart folds in part). */
   foldedFrames: number;
   /** Largest folded area in one frame, in pixels weighted by the opacity drawn. */
   maxFoldedPixels: number;
@@ -193,13 +193,16 @@ function signedArea(p: Float32Array, a: number, b: number, c: number): number {
  * where the warp folded the source face over itself. Pixels are weighted by the opacity drawn, so triangles
  * faded out (or culled with opacity 0) do not count. Left out: triangles under a quarter pixel on screen
  * (rounding), and triangles that are slivers in the source (under a tenth of the median source triangle: a
- * closed mouth or eyelid), whose orientation there is noise.
+ * closed mouth or eyelid), whose orientation there is noise. A triangle read partly at its counterpart across the
+ * midline (`sourceMirror`) is judged in both places, each by its share of the texture: the counterpart is a
+ * reflection, so there the orientation must be the opposite, and the same one is a fold.
  */
 export function foldedArea(mesh: DrawnMesh): { folded: number; drawn: number } {
-  const { points, sourcePoints, triangles, alpha } = mesh;
-  const sourceAreas: number[] = [];
-  for (let t = 0; t < triangles.length; t += 3) sourceAreas.push(signedArea(sourcePoints, triangles[t], triangles[t + 1], triangles[t + 2]));
+  const { points, sourcePoints, sourceMirror, triangles, alpha } = mesh;
+  const areas = (p: Float32Array) => Array.from({ length: triangles.length / 3 }, (_, t) => signedArea(p, triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]));
+  const [sourceAreas, mirrorAreas] = [areas(sourcePoints), areas(sourceMirror.points)];
   const sliver = 0.1 * percentile(sourceAreas.map(Math.abs), 0.5);
+  const flipped = (area: number, source: number) => Math.abs(source) >= sliver && Math.sign(area) !== Math.sign(source);
   let folded = 0;
   let drawn = 0;
   for (let t = 0; t < triangles.length; t += 3) {
@@ -209,24 +212,25 @@ export function foldedArea(mesh: DrawnMesh): { folded: number; drawn: number } {
     const area = signedArea(points, a, b, c);
     const visible = Math.abs(area) * opacity;
     drawn += visible;
-    const source = sourceAreas[t / 3];
-    if (Math.abs(area) >= 0.25 && Math.abs(source) >= sliver && Math.sign(area) !== Math.sign(source)) folded += visible;
+    if (Math.abs(area) < 0.25) continue;
+    const mirrored = (sourceMirror.weight[a] + sourceMirror.weight[b] + sourceMirror.weight[c]) / 3;
+    const share = (1 - mirrored) * +flipped(area, sourceAreas[t / 3]) + mirrored * +flipped(area, -mirrorAreas[t / 3]);
+    folded += visible * share;
   }
   return { folded, drawn };
 }
 
 /** The same mesh sampling a mirror image of its source: every triangle flipped (the folds metric's negative control). */
 export function mirroredSource(mesh: DrawnMesh): DrawnMesh {
-  const sourcePoints = mesh.sourcePoints.slice();
-  for (let i = 0; i < sourcePoints.length; i += 2) sourcePoints[i] = -sourcePoints[i];
-  return { ...mesh, sourcePoints };
+  const flipX = (p: Float32Array) => p.map((value, i) => (i % 2 ? value : -value));
+  return { ...mesh, sourcePoints: flipX(mesh.sourcePoints), sourceMirror: { ...mesh.sourceMirror, points: flipX(mesh.sourceMirror.points) } };
 }
 
 export function summariseFolds(perFrame: Array<{ folded: number; drawn: number } | null>): FoldSummary {
   const drawnFrames = perFrame.filter((f) => f !== null) as Array<{ folded: number; drawn: number }>;
   return {
     drawnFrames: drawnFrames.length,
-    foldedFrames: drawnFrames.filter((f) => f.folded > 0).length,
+    foldedFrames: drawnFrames.filter((f) => Math.round(f.folded) > 0).length,
     maxFoldedPixels: Math.round(Math.max(0, ...drawnFrames.map((f) => f.folded))),
     meanDrawnPixels: Math.round(mean(drawnFrames.map((f) => f.drawn)) || 0),
   };
