@@ -125,16 +125,32 @@ const MIRROR_FACING: [number, number] = [0.5, 0.8];
 const MIRROR_BLEND = 2;
 
 /**
+ * Per vertex, 1 where reading at the counterpart would reach texture folded over: next to a triangle whose
+ * counterpart the photo turns away, or which has none. The mirror weight is one per vertex and is interpolated
+ * across every triangle around it, so mirroring a vertex reads part of each of them at its counterpart.
+ */
+function foldedCounterparts(triangleFacings: Float32Array, mesh: MeshTopology): Uint8Array {
+  const folded = new Uint8Array(MESH_POINTS);
+  for (let t = 0; t < triangleFacings.length; t++) {
+    const c = mesh.counterpart[t];
+    if (c < 0 || triangleFacings[c] <= 0) for (let k = 0; k < 3; k++) folded[mesh.triangles[t * 3 + k]] = 1;
+  }
+  return folded;
+}
+
+/**
  * Triangles the photo turns away (the far side of a turned photo's nose) have their own texture folded over. Left
  * undrawn, they were holes with hard edges in the face, the camera's own skin showing in a sharp-edged patch beside
- * the nose. Such a triangle is drawn wholly from its counterpart instead, where every vertex may be (not the eyes
- * or the lips, which keep their own) and the counterpart is well seen (`facing` at least HARDLY_SEEN's upper end) and
- * wholly in the picture. Returns 1 per such triangle.
+ * the nose. Such a triangle is drawn wholly from its counterpart instead where each of its vertices may be: not the
+ * eyes or the lips (they keep their own), the counterpart well seen (`facing` at least HARDLY_SEEN's upper end) and
+ * wholly in the picture, and no triangle around the vertex reading folded texture there (`folded`:
+ * foldedCounterparts). So the triangles along the nose's ridge stay undrawn: its vertices are shared with the near
+ * side, whose counterparts are the turned-away ones. Returns 1 per triangle drawn so.
  */
-function awayButMirrored(triangleFacings: Float32Array, facing: Float32Array, inPicture: Float32Array, mesh: MeshTopology): Uint8Array {
+function awayButMirrored(triangleFacings: Float32Array, facing: Float32Array, inPicture: Float32Array, folded: Uint8Array, mesh: MeshTopology): Uint8Array {
   const mirrorable = (v: number) => {
     const m = mesh.mirror[v];
-    return !mesh.eyeArea[v] && mesh.region[v] !== 1 && inPicture[m] >= 1 && (m === v || facing[m] >= HARDLY_SEEN[1]);
+    return !folded[v] && !mesh.eyeArea[v] && mesh.region[v] !== 1 && inPicture[m] >= 1 && facing[m] >= HARDLY_SEEN[1];
   };
   const { triangles } = mesh;
   return Uint8Array.from(triangleFacings, (f, t) =>
@@ -147,7 +163,7 @@ function awayButMirrored(triangleFacings: Float32Array, facing: Float32Array, in
  * triangles `away`: awayButMirrored), and from where: only counterparts wholly in the picture (`inPicture`, see
  * pictureVisibility), so the texture read there is the photo's.
  */
-function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float32Array, away: Uint8Array, mesh: MeshTopology): MirrorFill {
+function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float32Array, folded: Uint8Array, away: Uint8Array, mesh: MeshTopology): MirrorFill {
   const oblique = new Float32Array(MESH_POINTS);
   const mirrorPoints = new Float32Array(MESH_POINTS * 2);
   for (let v = 0; v < MESH_POINTS; v++) {
@@ -159,9 +175,9 @@ function mirrorFill(points: Float32Array, facing: Float32Array, inPicture: Float
     oblique[v] = (1 - smoothstep(HARDLY_SEEN[0], HARDLY_SEEN[1], own)) * (1 - smoothstep(MIRROR_FACING[0], MIRROR_FACING[1], own / facing[m]));
   }
   const blended = smoothOverMesh(oblique, 1, mesh, MIRROR_BLEND);
-  // The blend reaches the rings around the lips and the eyes, not the lips or the lids themselves, nor counterparts
-  // the photo turns away (their texture folded over).
-  const weight = blended.map((w, v) => (mesh.region[v] || facing[mesh.mirror[v]] <= 0 ? 0 : w * inPicture[mesh.mirror[v]]));
+  // The blend reaches the rings around the lips and the eyes, not the lips or the lids themselves, nor vertices that
+  // would read folded texture (foldedCounterparts).
+  const weight = blended.map((w, v) => (mesh.region[v] || folded[v] ? 0 : w * inPicture[mesh.mirror[v]]));
   for (let t = 0; t < away.length; t++) if (away[t]) for (let k = 0; k < 3; k++) weight[mesh.triangles[t * 3 + k]] = 1;
   return { points: mirrorPoints, weight };
 }
@@ -200,7 +216,7 @@ export class FaceComposer {
   #sourceFrontal: Float32Array | null = null;
   /** Per vertex, how well the photo shows it (0..1). */
   #sourceVisibility = new Float32Array(MESH_POINTS);
-  /** Per triangle, 1 when it faces the camera in the photo. */
+  /** Per triangle, 1 when it faces the camera in the photo or is drawn wholly from its counterpart (awayButMirrored). */
   #sourceTriangleOk = new Uint8Array(0);
   #sourceColour: Float32Array | null = null;
   #cameraFrontal: Float32Array | null = null;
@@ -257,27 +273,16 @@ export class FaceComposer {
     const facing = triangleFacing(points, depth, mesh, new Float32Array(this.#triangleCount));
     const perVertex = vertexFacing(facing, mesh, new Float32Array(MESH_POINTS));
     const inPicture = pictureVisibility(coverage, mesh);
-    const away = awayButMirrored(facing, perVertex, inPicture, mesh);
-    this.#mirrorFill = mirrorFill(points, perVertex, inPicture, away, mesh);
+    const folded = foldedCounterparts(facing, mesh);
+    const away = awayButMirrored(facing, perVertex, inPicture, folded, mesh);
+    this.#mirrorFill = mirrorFill(points, perVertex, inPicture, folded, away, mesh);
     const { weight } = this.#mirrorFill;
     const seen = (v: number) => smoothstep(0.05, 0.3, perVertex[v]);
+    // Triangles the photo turns away are drawn only wholly from their counterparts (awayButMirrored): their own
+    // texture is folded over, and the quality metrics count any of it drawn as a fold.
     this.#sourceTriangleOk = Uint8Array.from(facing, (f, t) => (f > 0 || away[t] ? 1 : 0));
-    // The other triangles the photo turns away stay undrawn (the quality metrics count any of their own texture drawn
-    // as a fold). On the skin their vertices are not drawn either, so the face fades towards the hole (under the nose,
-    // where neither side is well seen) instead of ending in an edge. The lips and the eyes keep theirs: a lip turned
-    // away lies along the mouth's opening, where the camera's own mouth shows anyway, and they carry the identity.
-    const rim = new Uint8Array(MESH_POINTS);
-    for (let t = 0; t < facing.length; t++) {
-      if (this.#sourceTriangleOk[t]) continue;
-      for (let k = 0; k < 3; k++) {
-        const v = mesh.triangles[t * 3 + k];
-        if (!mesh.eyeArea[v] && !mesh.region[v]) rim[v] = 1;
-      }
-    }
     // A mirrored part is drawn as fully as its counterpart is seen, if it lies in the picture itself.
-    this.#sourceVisibility = Float32Array.from(perVertex, (_, v) =>
-      rim[v] ? 0 : inPicture[v] * (seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v))),
-    );
+    this.#sourceVisibility = Float32Array.from(perVertex, (_, v) => inPicture[v] * (seen(v) + weight[v] * (seen(mesh.mirror[v]) - seen(v))));
     const luminance = (v: number) => LUMA[0] * vertexColour[v * 3] + LUMA[1] * vertexColour[v * 3 + 1] + LUMA[2] * vertexColour[v * 3 + 2];
     const skin: number[] = [];
     for (let v = 0; v < MESH_POINTS; v++) if (!mesh.feature[v] && inPicture[v] > 0 && perVertex[v] > 0.3) skin.push(luminance(v));

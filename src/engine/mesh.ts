@@ -170,6 +170,8 @@ export interface MeshTopology {
    * left-right symmetry, so a part a turned photo hardly shows can be drawn from the part it mirrors.
    */
   mirror: Uint16Array;
+  /** Per triangle: the triangle of its vertices' counterparts (`mirror`), -1 where the mesh has none. */
+  counterpart: Int16Array;
 }
 
 /**
@@ -187,6 +189,7 @@ const NOSE_STRIP: { halfWidth: number; top: number } = { halfWidth: 0.11, top: 0
 export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopology {
   const count = triangles.length / 3;
   const winding = new Int8Array(count);
+  const mirror = mirrorVertices(uv);
   const sets: Set<number>[] = Array.from({ length: MESH_POINTS }, () => new Set());
   for (let t = 0; t < count; t++) {
     const [a, b, c] = [triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]];
@@ -245,8 +248,19 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     lipFollows,
     lipWeight,
     feather: featherWeights(uv),
-    mirror: mirrorVertices(uv),
+    mirror,
+    counterpart: counterpartTriangles(triangles, mirror),
   };
+}
+
+function counterpartTriangles(triangles: Uint16Array, mirror: Uint16Array): Int16Array {
+  const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
+  const index = new Map<string, number>();
+  for (let t = 0; t < triangles.length / 3; t++) index.set(key(triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]), t);
+  return Int16Array.from(
+    { length: triangles.length / 3 },
+    (_, t) => index.get(key(mirror[triangles[t * 3]], mirror[triangles[t * 3 + 1]], mirror[triangles[t * 3 + 2]])) ?? -1,
+  );
 }
 
 /** Per vertex, the vertex nearest its reflection in the canonical face's midline (x = 0.5). */

@@ -199,7 +199,8 @@ function signedArea(p: Float32Array, a: number, b: number, c: number): number {
  */
 export function foldedArea(mesh: DrawnMesh): { folded: number; drawn: number } {
   const { points, sourcePoints, sourceMirror, triangles, alpha } = mesh;
-  const areas = (p: Float32Array) => Array.from({ length: triangles.length / 3 }, (_, t) => signedArea(p, triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]));
+  const areas = (p: Float32Array) =>
+    Array.from({ length: triangles.length / 3 }, (_, t) => signedArea(p, triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]));
   const [sourceAreas, mirrorAreas] = [areas(sourcePoints), areas(sourceMirror.points)];
   const sliver = 0.1 * percentile(sourceAreas.map(Math.abs), 0.5);
   const flipped = (area: number, source: number) => Math.abs(source) >= sliver && Math.sign(area) !== Math.sign(source);
