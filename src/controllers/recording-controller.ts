@@ -12,12 +12,15 @@ type Host = ReactiveControllerHost & HTMLElement;
 const CHUNK_MS = 1000;
 /** How often the recorder is asked for data while it starts. */
 const START_POLL_MS = 100;
-/** The longest wait for the first data; past it the recording runs anyway (it may then be empty if stopped at once). */
+/**
+ * The longest wait for the first data. An encoder takes seconds on a loaded machine; one that wrote nothing by then
+ * never will (WebKitGTK claims MP4 where GStreamer has no H.264 encoder, and hands over empty chunks only).
+ */
 const START_LIMIT_MS = 10_000;
 
-/** Resolves once `recorder` has produced data (`chunks` is where its handler collects it), or after `START_LIMIT_MS`. */
-async function untilFirstData(recorder: MediaRecorder, chunks: readonly Blob[]): Promise<void> {
-  const deadline = performance.now() + START_LIMIT_MS;
+/** Resolves once `recorder` has produced data (`chunks` is where its handler collects it), or after `limitMs`. */
+async function untilFirstData(recorder: MediaRecorder, chunks: readonly Blob[], limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
   while (chunks.length === 0 && recorder.state === 'recording' && performance.now() < deadline) {
     recorder.requestData();
     await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
@@ -56,9 +59,12 @@ export class RecordingController implements ReactiveController {
   private active: ActiveRecording | null = null;
   /** A recorder was created and waits for its first data (see `start()`). */
   private starting = false;
+  private readonly startLimitMs: number;
 
-  constructor(host: Host) {
+  /** `startLimitMs`: how long `start()` waits for the recorder's first data before it gives up. */
+  constructor(host: Host, { startLimitMs = START_LIMIT_MS } = {}) {
     (this.host = host).addController(this);
+    this.startLimitMs = startLimitMs;
   }
 
   /** Whether a recording runs. */
@@ -85,7 +91,8 @@ export class RecordingController implements ReactiveController {
    * stopped a moment later still has frames (the encoder takes a few hundred milliseconds to start, seconds
    * on a loaded machine; a recording stopped before that is empty). Rejects with `InvalidStateError` when a
    * recording runs or starts, when the track is not live or ends while starting, or when the host
-   * disconnects meanwhile; `NotSupportedError` when this browser cannot record video.
+   * disconnects meanwhile; `NotSupportedError` when this browser cannot record video, or its recorder wrote
+   * nothing within the start limit (an empty file is never handed over as a recording).
    */
   async start(track: MediaStreamTrack | null, { mark, onDone }: RecordingOptions): Promise<void> {
     if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
@@ -110,14 +117,23 @@ export class RecordingController implements ReactiveController {
     recorder.start(CHUNK_MS);
     this.starting = true;
     try {
-      await untilFirstData(recorder, chunks);
+      await untilFirstData(recorder, chunks, this.startLimitMs);
     } finally {
       this.starting = false;
     }
-    if (track.readyState !== 'live' || !this.host.isConnected) {
+    const failure =
+      track.readyState !== 'live' || !this.host.isConnected
+        ? new DOMException('The swapped video ended before the recording started.', 'InvalidStateError')
+        : chunks.length === 0
+          ? new DOMException(
+              `This browser's recorder wrote nothing in ${Math.round(this.startLimitMs / 1000)} s: it cannot record this video.`,
+              'NotSupportedError',
+            )
+          : null;
+    if (failure) {
       if (recorder.state !== 'inactive') recorder.stop();
       marked?.stop();
-      throw new DOMException('The swapped video ended before the recording started.', 'InvalidStateError');
+      throw failure;
     }
     this.active = { recorder, startedAt: performance.now(), track, done, marked, mark: mark?.mark ?? null, onDone };
     track.addEventListener('ended', this.onTrackEnded, { once: true });

@@ -27,7 +27,12 @@ async function frames(player: FaceswapPlayer) {
  * Whether this browser's MediaRecorder writes anything from a plain canvas in `pickRecordingType()`'s format. WebKitGTK
  * with Debian's GStreamer plugins claims MP4 but has no H.264 encoder: it hands over empty chunks only.
  */
-async function recorderWrites(): Promise<boolean> {
+function recorderWrites(): Promise<boolean> {
+  return (recorderWritesOnce ??= probeRecorder());
+}
+let recorderWritesOnce: Promise<boolean> | undefined;
+
+async function probeRecorder(): Promise<boolean> {
   const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
   const context = canvas.getContext('2d')!;
   const stream = canvas.captureStream(20);
@@ -331,7 +336,7 @@ describe('<faceswap-player>', () => {
   });
 
   it('records the swapped video to a file with a visible indicator', async function () {
-    // WebKitGTK ships MediaRecorder without a video encoder it can use here (see recorderWrites); nothing to record with.
+    // WebKitGTK ships MediaRecorder without a video encoder it can use here (see recorderWrites): the next test.
     if (!pickRecordingType() || !(await recorderWrites())) this.skip();
     const { session, player } = await playerFixture();
     await session.start();
@@ -365,6 +370,25 @@ describe('<faceswap-player>', () => {
     let failure: DOMException | null = null;
     await player.stopRecording().catch((error: DOMException) => (failure = error));
     expect(failure!.name).to.equal('InvalidStateError');
+  });
+
+  it('rejects recording with NotSupportedError and hides the record button where the recorder writes nothing', async function () {
+    if (!pickRecordingType() || (await recorderWrites())) this.skip();
+    this.timeout(40_000); // the recorder is given 10 s to write its first data
+    const { session, player } = await playerFixture();
+    await session.start();
+    await until(() => player.state === 'live', 'live');
+    await frames(player);
+    expect(inShadow(player, '[part~=record-button]'), 'the browser claims it can record').to.not.equal(null);
+    const events: string[] = [];
+    player.addEventListener('faceswap-recording-start', () => events.push('start'));
+    let failure: DOMException | null = null;
+    await player.startRecording().catch((error: DOMException) => (failure = error));
+    expect(failure!.name).to.equal('NotSupportedError');
+    expect(player.recording).to.equal(false);
+    expect(events).to.deep.equal([]);
+    await player.updateComplete;
+    expect(inShadow(player, '[part~=record-button]')).to.equal(null);
   });
 
   it('attaches to a session by id, also when the session appears later', async () => {

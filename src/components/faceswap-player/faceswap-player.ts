@@ -263,10 +263,19 @@ export class FaceswapPlayer extends LitElement {
    * Starts recording the swapped video (WebM where supported, MP4 in Safari), marked as AI-made unless
    * `no-file-marks`. Resolves once the recorder writes, so even a recording stopped a second later has frames.
    * Rejects with `InvalidStateError` when there is no video or a recording runs, `NotSupportedError` without
-   * MediaRecorder.
+   * MediaRecorder or when its recorder writes nothing within 10 s (the record button is then hidden).
    */
   async startRecording(): Promise<void> {
-    await this.recorder.start(this.boundTrack, { mark: this.recordingMark });
+    await this.record();
+  }
+
+  private async record(onDone?: (blob: Blob) => void | Promise<void>): Promise<void> {
+    try {
+      await this.recorder.start(this.boundTrack, { mark: this.recordingMark, onDone });
+    } catch (error) {
+      if ((error as DOMException).name === 'NotSupportedError') this.canRecord = false;
+      throw error;
+    }
   }
 
   /** The mark of saved files: the label's text in the chosen corner, or `null` with `no-file-marks`. */
@@ -336,9 +345,7 @@ export class FaceswapPlayer extends LitElement {
             warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
           )
         : undefined;
-    this.recorder
-      .start(this.boundTrack, { mark: this.recordingMark, onDone })
-      .catch((error: unknown) => warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`));
+    this.record(onDone).catch((error: unknown) => warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`));
   }
 
   private retry(): void {
