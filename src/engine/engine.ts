@@ -138,7 +138,6 @@ export class FaceSwapEngine {
   /** The mesh of the last frame drawn with a face (see lastDrawnMesh), or null. */
   #drawn: Omit<DrawnMesh, 'sourcePoints' | 'sourceMirror'> | null = null;
   #sourcePoints: Float32Array | null = null;
-  #sourceMirror: MirrorFill | null = null;
   readonly #shapeTransfer: number;
   readonly #landmarkIntervalMs: number;
   #lastLandmarkDispatch = -Infinity;
@@ -250,7 +249,6 @@ export class FaceSwapEngine {
     this.#composer!.setSource(face.points, face.depth, face.vertexColour, face.coverage);
     this.#renderer.setSource({ image, points: face.points, cover: this.#composer!.coverRule, mirror: this.#composer!.mirrorFill });
     this.#sourcePoints = face.points;
-    this.#sourceMirror = this.#composer!.mirrorFill;
     this.#hasSource = true;
   }
 
@@ -273,8 +271,8 @@ export class FaceSwapEngine {
   /** The face mesh drawn on the last output frame, or null when that frame showed no swapped face. */
   lastDrawnMesh(): DrawnMesh | null {
     const drawn = this.#drawn;
-    if (!drawn || !this.#sourcePoints || !this.#sourceMirror) return null;
-    const { points, weight } = this.#sourceMirror;
+    if (!drawn || !this.#sourcePoints || !this.#composer) return null;
+    const { points, weight } = this.#composer.mirrorFill;
     return {
       ...drawn,
       points: drawn.points.slice(),

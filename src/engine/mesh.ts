@@ -254,13 +254,19 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
 }
 
 function counterpartTriangles(triangles: Uint16Array, mirror: Uint16Array): Int16Array {
+  const triangleOf = triangleLookup(triangles);
+  return Int16Array.from(
+    { length: triangles.length / 3 },
+    (_, t) => triangleOf(mirror[triangles[t * 3]], mirror[triangles[t * 3 + 1]], mirror[triangles[t * 3 + 2]]) ?? -1,
+  );
+}
+
+/** Finds the triangle of `triangles` with these three corners, in any order (undefined when there is none). */
+export function triangleLookup(triangles: Uint16Array): (a: number, b: number, c: number) => number | undefined {
   const key = (a: number, b: number, c: number) => [a, b, c].sort((x, y) => x - y).join(',');
   const index = new Map<string, number>();
   for (let t = 0; t < triangles.length / 3; t++) index.set(key(triangles[t * 3], triangles[t * 3 + 1], triangles[t * 3 + 2]), t);
-  return Int16Array.from(
-    { length: triangles.length / 3 },
-    (_, t) => index.get(key(mirror[triangles[t * 3]], mirror[triangles[t * 3 + 1]], mirror[triangles[t * 3 + 2]])) ?? -1,
-  );
+  return (a, b, c) => index.get(key(a, b, c));
 }
 
 /** Per vertex, the vertex nearest its reflection in the canonical face's midline (x = 0.5). */

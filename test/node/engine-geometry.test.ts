@@ -16,6 +16,7 @@ import {
   type MeshTopology,
   smoothOverMesh,
   triangleFacing,
+  triangleLookup,
   vertexFacing,
   widenMouth,
 } from '../../src/engine/mesh.js';
@@ -504,9 +505,8 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     const camera = turnedFace(uv, mesh, 0, 2.4, 40);
     const drawn = composer.compose(camera.points, camera.depth, 1, 0);
     const listed = Array.from({ length: drawn.indexCount / 3 }, (_, i) => [drawn.indices[i * 3], drawn.indices[i * 3 + 1], drawn.indices[i * 3 + 2]]);
-    const key = (corners: number[]) => [...corners].sort((a, b) => a - b).join(',');
-    const triangleOf = new Map(Array.from({ length: mesh.triangles.length / 3 }, (_, t) => [key([...mesh.triangles.slice(t * 3, t * 3 + 3)]), t]));
-    const drawnTriangles = listed.map((corners) => triangleOf.get(key(corners))!);
+    const triangleOf = triangleLookup(mesh.triangles);
+    const drawnTriangles = listed.map(([a, b, c]) => triangleOf(a, b, c)!);
     const away = drawnTriangles.filter((t) => photo.triangleFacings[t] <= 0);
     assert.ok(away.length >= 3, `${away.length} triangles the photo turns away drawn from their counterparts`);
     const corners = (t: number) => [...mesh.triangles.slice(t * 3, t * 3 + 3)];
