@@ -73,13 +73,14 @@ export const detectionBox = (result: any): FaceInfo['box'] => {
   return [x, y, width, height];
 };
 
-/** `image` turned by `radians` about (`cx`, `cy`), on a canvas of its size. */
-export function turnedImage(image: HTMLCanvasElement | HTMLImageElement, radians: number, cx: number, cy: number): HTMLCanvasElement {
+/** `image` turned by `radians` about (`cx`, `cy`), on a canvas of its size grown by `margin` px of black on each side. */
+export function turnedImage(image: HTMLCanvasElement | HTMLImageElement, radians: number, cx: number, cy: number, margin = 0): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
-  canvas.width = image instanceof HTMLImageElement ? image.naturalWidth : image.width;
-  canvas.height = image instanceof HTMLImageElement ? image.naturalHeight : image.height;
+  canvas.width = (image instanceof HTMLImageElement ? image.naturalWidth : image.width) + 2 * margin;
+  canvas.height = (image instanceof HTMLImageElement ? image.naturalHeight : image.height) + 2 * margin;
   const ctx = canvas.getContext('2d')!;
-  ctx.translate(cx, cy);
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.translate(cx + margin, cy + margin);
   ctx.rotate(radians);
   ctx.translate(-cx, -cy);
   ctx.drawImage(image, 0, 0);
@@ -103,12 +104,16 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
 
 /**
  * face-api's descriptor of the face with these 68 landmarks, taken from the image turned so that the eyes lie
- * level (`upright`, the default). Its recognition net is a port of dlib's, which is fed faces turned upright;
+ * level (`upright`, the default) and grown with black where the face's chip runs past its edge (`padded`). Its recognition net is a port of dlib's, which is fed faces turned upright;
  * face-api crops the unturned box instead, so a head rolled 25° read as a different person: on `photo-roll` the
  * swapped face came out nearer the camera person than the source in the rolled half of the frames, where a second
  * model (human's, which turns the face itself) found it nearer the source in every frame.
  */
-export async function faceDescriptor(image: HTMLCanvasElement | HTMLImageElement, landmarks: Float32Array, upright = true): Promise<Float32Array> {
+export async function faceDescriptor(
+  image: HTMLCanvasElement | HTMLImageElement,
+  landmarks: Float32Array,
+  { upright = true, padded = true } = {},
+): Promise<Float32Array> {
   api ??= load();
   const faceapi = await api;
   const eye = (first: number) => {
@@ -120,13 +125,18 @@ export async function faceDescriptor(image: HTMLCanvasElement | HTMLImageElement
   const [[lx, ly], [rx, ry]] = [eye(36), eye(42)];
   const [cx, cy] = [(lx + rx) / 2, (ly + ry) / 2];
   const angle = upright ? Math.atan2(ry - ly, rx - lx) : 0;
-  const turned = turnedImage(image, -angle, cx, cy);
+  // Black beyond the picture, as dlib pads a chip: face-api clips a chip at the image's edge and then centres what is
+  // left, so a face cut by the edge was read shifted (photo-edge's half face lay 0.61 to 0.63 from her whole face).
+  const xs = landmarks.filter((_, i) => i % 2 === 0);
+  const ys = landmarks.filter((_, i) => i % 2 === 1);
+  const margin = padded ? Math.ceil(Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys))) : 0;
+  const turned = turnedImage(image, -angle, cx, cy, margin);
   const { width, height } = turned;
   const [cos, sin] = [Math.cos(-angle), Math.sin(-angle)];
   const points = [];
   for (let i = 0; i < landmarks.length; i += 2) {
     const [dx, dy] = [landmarks[i] - cx, landmarks[i + 1] - cy];
-    points.push(new faceapi.Point((cx + dx * cos - dy * sin) / width, (cy + dx * sin + dy * cos) / height));
+    points.push(new faceapi.Point((margin + cx + dx * cos - dy * sin) / width, (margin + cy + dx * sin + dy * cos) / height));
   }
   const chipBox = new faceapi.FaceLandmarks68(points, { width, height }).align(null, { useDlibAlignment: true });
   const [chip] = await faceapi.extractFaces(turned, [chipBox]);
