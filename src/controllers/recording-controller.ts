@@ -18,13 +18,18 @@ const START_POLL_MS = 100;
  */
 const START_LIMIT_MS = 10_000;
 
-/** Resolves once `recorder` has produced data (`chunks` is where its handler collects it), or after `limitMs`. */
-async function untilFirstData(recorder: MediaRecorder, chunks: readonly Blob[], limitMs: number): Promise<void> {
-  const deadline = performance.now() + limitMs;
-  while (chunks.length === 0 && recorder.state === 'recording' && performance.now() < deadline) {
-    recorder.requestData();
-    await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
-  }
+/**
+ * Counts the frames `video` presents from now on, where the browser can (requestVideoFrameCallback): whether a
+ * recorder that wrote nothing was given frames. `count()` is null where it cannot tell.
+ */
+function presentedFrames(video: HTMLVideoElement): { count(): number | null; stop(): void } {
+  if (typeof video.requestVideoFrameCallback !== 'function') return { count: () => null, stop() {} };
+  let frames = 0;
+  let handle = video.requestVideoFrameCallback(function counted() {
+    frames++;
+    handle = video.requestVideoFrameCallback(counted);
+  });
+  return { count: () => frames, stop: () => video.cancelVideoFrameCallback(handle) };
 }
 
 interface ActiveRecording {
@@ -40,11 +45,13 @@ interface ActiveRecording {
 }
 
 export interface RecordingOptions {
+  /** The element that plays the track: the marked copy is drawn from it, and its frames tell a stalled video apart. */
+  video: HTMLVideoElement;
   /**
-   * Marks the recording as AI-made: `mark` drawn into every frame (copied from `video`, which plays the
-   * track) and the AI digital source type written into the WebM tags. `null` records the track as it is.
+   * Marks the recording as AI-made: drawn into every frame and the AI digital source type written into the WebM
+   * tags. `null` records the track as it is.
    */
-  mark: { video: HTMLVideoElement; mark: FileMark } | null;
+  mark: FileMark | null;
   /** Called with the file once it stopped (the built-in button saves it). */
   onDone?: (blob: Blob) => void | Promise<void>;
 }
@@ -91,10 +98,11 @@ export class RecordingController implements ReactiveController {
    * stopped a moment later still has frames (the encoder takes a few hundred milliseconds to start, seconds
    * on a loaded machine; a recording stopped before that is empty). Rejects with `InvalidStateError` when a
    * recording runs or starts, when the track is not live or ends while starting, or when the host
-   * disconnects meanwhile; `NotSupportedError` when this browser cannot record video, or its recorder wrote
-   * nothing within the start limit (an empty file is never handed over as a recording).
+   * disconnects meanwhile, or when `video` presented no frames while the recorder wrote nothing (a stalled
+   * video); `NotSupportedError` when this browser cannot record video, or its recorder wrote nothing from the
+   * frames it was given within the start limit (an empty file is never handed over as a recording).
    */
-  async start(track: MediaStreamTrack | null, { mark, onDone }: RecordingOptions): Promise<void> {
+  async start(track: MediaStreamTrack | null, { video, mark, onDone }: RecordingOptions): Promise<void> {
     if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
     const check = () => {
       if (this.active || this.starting) throw new DOMException('Already recording.', 'InvalidStateError');
@@ -105,37 +113,46 @@ export class RecordingController implements ReactiveController {
     if (!mimeType) throw new DOMException('This browser cannot record video.', 'NotSupportedError');
     const marking = mark ? await loadChunk(() => import('../internal/marked-recording.js')) : null;
     check(); // again: a recording may have started, or the track ended, while the marking code loaded
-    const marked = marking && mark ? marking.markedVideoTrack(mark.video, track, mark.mark) : null;
-    const recorder = new MediaRecorder(new MediaStream([marked?.track ?? track]), { mimeType });
     const chunks: Blob[] = [];
-    recorder.addEventListener('dataavailable', (event) => {
-      if (event.data.size > 0) chunks.push(event.data);
-    });
-    const done = new Promise<Blob>((resolve) => {
-      recorder.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
-    });
-    recorder.start(CHUNK_MS);
+    let marked: MarkedTrack | null = null;
+    let recorder: MediaRecorder | null = null;
+    let done: Promise<Blob>;
+    const frames = presentedFrames(video);
     this.starting = true;
     try {
-      await untilFirstData(recorder, chunks, this.startLimitMs);
+      marked = marking && mark ? marking.markedVideoTrack(video, track, mark) : null;
+      recorder = new MediaRecorder(new MediaStream([marked?.track ?? track]), { mimeType });
+      recorder.addEventListener('dataavailable', (event) => {
+        if (event.data.size > 0) chunks.push(event.data);
+      });
+      const stopping = recorder;
+      done = new Promise<Blob>((resolve) => {
+        stopping.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
+      });
+      recorder.start(CHUNK_MS);
+      const deadline = performance.now() + this.startLimitMs;
+      while (chunks.length === 0 && recorder.state === 'recording' && track.readyState === 'live' && this.host.isConnected && performance.now() < deadline) {
+        recorder.requestData();
+        await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+      }
+      if (track.readyState !== 'live' || !this.host.isConnected)
+        throw new DOMException('The swapped video ended before the recording started.', 'InvalidStateError');
+      if (chunks.length === 0 && frames.count() === 0)
+        throw new DOMException(`No video frames arrived to record in ${Math.round(this.startLimitMs / 1000)} s.`, 'InvalidStateError');
+      if (chunks.length === 0)
+        throw new DOMException(
+          `This browser's recorder wrote nothing in ${Math.round(this.startLimitMs / 1000)} s: it cannot record this video.`,
+          'NotSupportedError',
+        );
+    } catch (error) {
+      if (recorder && recorder.state !== 'inactive') recorder.stop();
+      marked?.stop();
+      throw error;
     } finally {
       this.starting = false;
+      frames.stop();
     }
-    const failure =
-      track.readyState !== 'live' || !this.host.isConnected
-        ? new DOMException('The swapped video ended before the recording started.', 'InvalidStateError')
-        : chunks.length === 0
-          ? new DOMException(
-              `This browser's recorder wrote nothing in ${Math.round(this.startLimitMs / 1000)} s: it cannot record this video.`,
-              'NotSupportedError',
-            )
-          : null;
-    if (failure) {
-      if (recorder.state !== 'inactive') recorder.stop();
-      marked?.stop();
-      throw failure;
-    }
-    this.active = { recorder, startedAt: performance.now(), track, done, marked, mark: mark?.mark ?? null, onDone };
+    this.active = { recorder, startedAt: performance.now(), track, done, marked, mark, onDone };
     track.addEventListener('ended', this.onTrackEnded, { once: true });
     this.host.requestUpdate();
     this.host.dispatchEvent(new FaceswapRecordingStartEvent({ mimeType }));

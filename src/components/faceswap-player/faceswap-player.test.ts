@@ -336,7 +336,7 @@ describe('<faceswap-player>', () => {
   });
 
   it('records the swapped video to a file with a visible indicator', async function () {
-    // WebKitGTK ships MediaRecorder without a video encoder it can use here (see recorderWrites): the next test.
+    // WebKitGTK ships MediaRecorder without a video encoder it can use here (see recorderWrites); the next test covers it.
     if (!pickRecordingType() || !(await recorderWrites())) this.skip();
     const { session, player } = await playerFixture();
     await session.start();

@@ -262,8 +262,9 @@ export class FaceswapPlayer extends LitElement {
   /**
    * Starts recording the swapped video (WebM where supported, MP4 in Safari), marked as AI-made unless
    * `no-file-marks`. Resolves once the recorder writes, so even a recording stopped a second later has frames.
-   * Rejects with `InvalidStateError` when there is no video or a recording runs, `NotSupportedError` without
-   * MediaRecorder or when its recorder writes nothing within 10 s (the record button is then hidden).
+   * Rejects with `InvalidStateError` when there is no video, a recording runs or no frames arrive within 10 s,
+   * `NotSupportedError` without MediaRecorder or when its recorder writes nothing from the frames it is given
+   * within 10 s (the record button is then hidden).
    */
   async startRecording(): Promise<void> {
     await this.record();
@@ -271,7 +272,7 @@ export class FaceswapPlayer extends LitElement {
 
   private async record(onDone?: (blob: Blob) => void | Promise<void>): Promise<void> {
     try {
-      await this.recorder.start(this.boundTrack, { mark: this.recordingMark, onDone });
+      await this.recorder.start(this.boundTrack, { video: this.video, mark: this.fileMark, onDone });
     } catch (error) {
       if ((error as DOMException).name === 'NotSupportedError') this.canRecord = false;
       throw error;
@@ -283,11 +284,6 @@ export class FaceswapPlayer extends LitElement {
     if (this.noFileMarks) return null;
     const corner = MARK_CORNERS.includes(this.markCorner) ? this.markCorner : 'bottom-end';
     return { text: this.localize.strings.aiLabel, corner, dir: this.localize.dir };
-  }
-
-  private get recordingMark() {
-    const mark = this.fileMark;
-    return mark ? { video: this.video, mark } : null;
   }
 
   /** Stops the recording and resolves with the file. Rejects with `InvalidStateError` when not recording. */
