@@ -507,6 +507,10 @@ describe("a turned photo's far side drawn from its near side (the real mesh)", (
     const listed = Array.from({ length: drawn.indexCount / 3 }, (_, i) => [drawn.indices[i * 3], drawn.indices[i * 3 + 1], drawn.indices[i * 3 + 2]]);
     const triangleOf = triangleLookup(mesh.triangles);
     const drawnTriangles = listed.map(([a, b, c]) => triangleOf(a, b, c)!);
+    assert.ok(
+      drawnTriangles.every((t) => t !== undefined),
+      'every drawn triangle is one of the mesh',
+    );
     const away = drawnTriangles.filter((t) => photo.triangleFacings[t] <= 0);
     assert.ok(away.length >= 3, `${away.length} triangles the photo turns away drawn from their counterparts`);
     const corners = (t: number) => [...mesh.triangles.slice(t * 3, t * 3 + 3)];
