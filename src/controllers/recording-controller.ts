@@ -98,9 +98,10 @@ export class RecordingController implements ReactiveController {
    * stopped a moment later still has frames (the encoder takes a few hundred milliseconds to start, seconds
    * on a loaded machine; a recording stopped before that is empty). Rejects with `InvalidStateError` when a
    * recording runs or starts, when the track is not live or ends while starting, or when the host
-   * disconnects meanwhile, or when `video` presented no frames while the recorder wrote nothing (a stalled
-   * video); `NotSupportedError` when this browser cannot record video, or its recorder wrote nothing from the
-   * frames it was given within the start limit (an empty file is never handed over as a recording).
+   * disconnects meanwhile, or when `video` showed no frames while the recorder wrote nothing (a stalled or
+   * hidden player); `NotSupportedError` when this browser cannot record video, or its recorder wrote nothing from
+   * the frames shown within the start limit (also where the browser cannot count frames shown); the recorder's own
+   * error when it fails. An empty file is never handed over as a recording.
    */
   async start(track: MediaStreamTrack | null, { video, mark, onDone }: RecordingOptions): Promise<void> {
     if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
@@ -117,6 +118,7 @@ export class RecordingController implements ReactiveController {
     let marked: MarkedTrack | null = null;
     let recorder: MediaRecorder | null = null;
     let done: Promise<Blob>;
+    let recorderError: unknown = null;
     const frames = presentedFrames(video);
     this.starting = true;
     try {
@@ -125,25 +127,27 @@ export class RecordingController implements ReactiveController {
       recorder.addEventListener('dataavailable', (event) => {
         if (event.data.size > 0) chunks.push(event.data);
       });
+      recorder.addEventListener('error', (event) => {
+        recorderError ??= (event as Event & { error?: unknown }).error ?? new DOMException('The recorder failed.', 'UnknownError');
+      });
       const stopping = recorder;
       done = new Promise<Blob>((resolve) => {
         stopping.addEventListener('stop', () => resolve(new Blob(chunks, { type: mimeType.split(';')[0] })), { once: true });
       });
       recorder.start(CHUNK_MS);
-      const deadline = performance.now() + this.startLimitMs;
+      const waitedSince = performance.now();
+      const deadline = waitedSince + this.startLimitMs;
       while (chunks.length === 0 && recorder.state === 'recording' && track.readyState === 'live' && this.host.isConnected && performance.now() < deadline) {
         recorder.requestData();
         await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
       }
       if (track.readyState !== 'live' || !this.host.isConnected)
         throw new DOMException('The swapped video ended before the recording started.', 'InvalidStateError');
+      if (recorderError) throw recorderError;
+      const waited = `${Math.round((performance.now() - waitedSince) / 1000)} s`;
       if (chunks.length === 0 && frames.count() === 0)
-        throw new DOMException(`No video frames arrived to record in ${Math.round(this.startLimitMs / 1000)} s.`, 'InvalidStateError');
-      if (chunks.length === 0)
-        throw new DOMException(
-          `This browser's recorder wrote nothing in ${Math.round(this.startLimitMs / 1000)} s: it cannot record this video.`,
-          'NotSupportedError',
-        );
+        throw new DOMException(`The player showed no video frames to record in ${waited} (stalled or hidden).`, 'InvalidStateError');
+      if (chunks.length === 0) throw new DOMException(`This browser's recorder wrote nothing in ${waited}: it cannot record this video.`, 'NotSupportedError');
     } catch (error) {
       if (recorder && recorder.state !== 'inactive') recorder.stop();
       marked?.stop();

@@ -73,13 +73,13 @@ export const detectionBox = (result: any): FaceInfo['box'] => {
   return [x, y, width, height];
 };
 
-/** `image` turned by `radians` about (`cx`, `cy`), on a canvas of its size grown by `margin` px of black on each side. */
+/** `image` turned by `radians` about (`cx`, `cy`), on a canvas of its size, grown by `margin` px of black on each side. */
 export function turnedImage(image: HTMLCanvasElement | HTMLImageElement, radians: number, cx: number, cy: number, margin = 0): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = (image instanceof HTMLImageElement ? image.naturalWidth : image.width) + 2 * margin;
   canvas.height = (image instanceof HTMLImageElement ? image.naturalHeight : image.height) + 2 * margin;
   const ctx = canvas.getContext('2d')!;
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  if (margin > 0) ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.translate(cx + margin, cy + margin);
   ctx.rotate(radians);
   ctx.translate(-cx, -cy);
@@ -104,7 +104,8 @@ export async function analyseFace(image: HTMLCanvasElement | HTMLImageElement, d
 
 /**
  * face-api's descriptor of the face with these 68 landmarks, taken from the image turned so that the eyes lie
- * level (`upright`, the default) and grown with black where the face's chip runs past its edge (`padded`). Its recognition net is a port of dlib's, which is fed faces turned upright;
+ * level (`upright`, the default) and grown on each side with black by the face's size (`padded`, the default), so
+ * that its chip never runs past the edge. Its recognition net is a port of dlib's, which is fed faces turned upright;
  * face-api crops the unturned box instead, so a head rolled 25° read as a different person: on `photo-roll` the
  * swapped face came out nearer the camera person than the source in the rolled half of the frames, where a second
  * model (human's, which turns the face itself) found it nearer the source in every frame.
