@@ -111,6 +111,7 @@ describe('RecordingController', () => {
     globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;
     const host = await fixture<RecordingHost>(html`<recording-controller-host></recording-controller-host>`);
     const starting = host.recorder.start(camera.track, { video: camera.video, mark: null });
+    while (made.length === 0) await aTimeout(10); // the recorder waits for its first data
     camera.track.stop();
     let failure: DOMException | null = null;
     await starting.catch((error: DOMException) => (failure = error));
