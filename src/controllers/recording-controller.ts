@@ -43,13 +43,18 @@ export class RecordingController implements ReactiveController {
   private readonly host: Host;
   private active: ActiveRecording | null = null;
   /** A recorder was created and waits for its first data (see `start()`). */
-  private starting = false;
+  private pending = false;
   private readonly startLimitMs: number;
 
   /** `startLimitMs`: how long `start()` waits for the recorder's first data before it gives up. */
   constructor(host: Host, { startLimitMs = START_LIMIT_MS } = {}) {
     (this.host = host).addController(this);
     this.startLimitMs = startLimitMs;
+  }
+
+  /** Whether a recorder is starting: `start()` was called and waits for its first data. */
+  get starting(): boolean {
+    return this.pending;
   }
 
   /** Whether a recording runs. */
@@ -78,22 +83,22 @@ export class RecordingController implements ReactiveController {
    * recording runs or starts, or the track is not live; `NotSupportedError` when this browser cannot record video.
    */
   async start(track: MediaStreamTrack | null, { video, mark, onDone }: RecordingOptions): Promise<void> {
-    if (!track) throw new DOMException('No swapped video to record.', 'InvalidStateError');
-    const check = () => {
-      if (this.active || this.starting) throw new DOMException('Already recording.', 'InvalidStateError');
-      if (track.readyState !== 'live') throw new DOMException('No swapped video to record.', 'InvalidStateError');
-    };
-    check();
+    const noVideo = () => new DOMException('No swapped video to record.', 'InvalidStateError');
+    if (!track) throw noVideo();
+    if (this.active || this.pending) throw new DOMException('Already recording.', 'InvalidStateError');
+    if (track.readyState !== 'live') throw noVideo();
     const mimeType = pickRecordingType();
     if (!mimeType) throw new DOMException('This browser cannot record video.', 'NotSupportedError');
-    const { startRecorder } = await loadChunk(() => import('../internal/recorder-start.js'));
-    check(); // again: a recording may have started, or the track ended, while the recording code loaded
-    this.starting = true;
+    this.pending = true;
+    this.host.requestUpdate();
     let started: StartedRecorder;
     try {
+      const { startRecorder } = await loadChunk(() => import('../internal/recorder-start.js'));
+      if (track.readyState !== 'live') throw noVideo(); // it may have ended while the recording code loaded
       started = await startRecorder({ track, video, mark, mimeType, limitMs: this.startLimitMs, wanted: () => this.host.isConnected });
     } finally {
-      this.starting = false;
+      this.pending = false;
+      this.host.requestUpdate();
     }
     this.active = { ...started, startedAt: performance.now(), track, mark, onDone };
     track.addEventListener('ended', this.onTrackEnded, { once: true });

@@ -391,6 +391,48 @@ describe('<faceswap-player>', () => {
     expect(inShadow(player, '[part~=record-button]')).to.equal(null);
   });
 
+  it('disables the record button while the recorder starts, then shows it pressed', async () => {
+    const realRecorder = globalThis.MediaRecorder;
+    /** Writes its first data on the fourth request (about 0.4 s): an encoder that takes a moment to start. */
+    class SlowRecorder extends EventTarget {
+      static isTypeSupported = () => true;
+      state: RecordingState = 'inactive';
+      private requests = 0;
+      start() {
+        this.state = 'recording';
+      }
+      requestData() {
+        const data = new Blob([new Uint8Array(++this.requests >= 4 ? 64 : 0)]);
+        this.dispatchEvent(Object.assign(new Event('dataavailable'), { data }));
+      }
+      stop() {
+        this.state = 'inactive';
+        this.dispatchEvent(new Event('stop'));
+      }
+    }
+    globalThis.MediaRecorder = SlowRecorder as unknown as typeof MediaRecorder;
+    try {
+      const { session, player } = await playerFixture(fakePlatform(), 'no-file-marks');
+      await session.start();
+      await until(() => player.state === 'live', 'live');
+      await frames(player);
+      const button = () => inShadow<HTMLButtonElement>(player, '[part~=record-button]')!;
+      expect(button().disabled).to.equal(false);
+      const started = oneEvent(player, 'faceswap-recording-start');
+      button().click();
+      await player.updateComplete;
+      expect(button().disabled, 'disabled while the recorder starts').to.equal(true);
+      expect(button().getAttribute('aria-pressed')).to.equal('false');
+      await started;
+      await player.updateComplete;
+      expect(button().disabled).to.equal(false);
+      expect(button().getAttribute('aria-pressed')).to.equal('true');
+      player.remove(); // stops the recording without saving it
+    } finally {
+      globalThis.MediaRecorder = realRecorder;
+    }
+  });
+
   it('attaches to a session by id, also when the session appears later', async () => {
     const { platform } = fakePlatform();
     const container = await fixture(html`<div><faceswap-player session="later"></faceswap-player></div>`);

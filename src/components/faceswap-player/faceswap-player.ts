@@ -63,7 +63,7 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @csspart network-quality - The network-quality indicator (with `network-quality`); its `data-quality` is `good`, `fair` or `poor`.
  * @csspart controls - The bar with full screen, snapshot and record buttons (hidden with `no-controls`).
  * @csspart button - Every button of the player.
- * @csspart record-button - The record toggle (only where MediaRecorder can record video).
+ * @csspart record-button - The record toggle (only where MediaRecorder can record video; disabled while the recorder starts).
  * @csspart snapshot-button - Saves a PNG of the current frame.
  * @csspart fullscreen-button - Enters and leaves full screen.
  *
@@ -486,7 +486,8 @@ export class FaceswapPlayer extends LitElement {
                 label: this.recording ? term('stopRecording') : term('startRecording'),
                 icon: this.recording ? icons.stop : icons.record,
                 pressed: this.recording,
-                disabled: !hasVideo && !this.recording,
+                // While the recorder starts (up to 10 s on a loaded machine) there is nothing to stop yet.
+                disabled: (!hasVideo && !this.recording) || this.recorder.starting,
                 onClick: this.toggleRecording,
               })
             : nothing
