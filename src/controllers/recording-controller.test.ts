@@ -1,36 +1,12 @@
 import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { RecordingController } from './recording-controller.js';
+import { stubRecorder } from '../../test/support/stub-recorder.js';
 
 class RecordingHost extends LitElement {
   readonly recorder = new RecordingController(this, { startLimitMs: 1500 });
 }
 customElements.define('recording-controller-host', RecordingHost);
-
-/** A MediaRecorder that hands over `chunkBytes` per chunk: 0 is a browser that claims a format it cannot encode. */
-function stubRecorder(chunkBytes: number) {
-  const made: StubRecorder[] = [];
-  class StubRecorder extends EventTarget {
-    static isTypeSupported = () => true;
-    state: RecordingState = 'inactive';
-    constructor() {
-      super();
-      made.push(this);
-    }
-    start() {
-      this.state = 'recording';
-    }
-    requestData() {
-      this.dispatchEvent(Object.assign(new Event('dataavailable'), { data: new Blob([new Uint8Array(chunkBytes)]) }));
-    }
-    stop() {
-      this.requestData();
-      this.state = 'inactive';
-      this.dispatchEvent(new Event('stop'));
-    }
-  }
-  return { StubRecorder, made };
-}
 
 /** A live track from a canvas repainted 20 times a second, played by a `<video>` in the page. */
 async function paintedVideo() {
@@ -72,7 +48,7 @@ describe('RecordingController', () => {
   });
 
   it('rejects with NotSupportedError, and hands over no empty file, when the recorder writes nothing from the frames it gets', async () => {
-    const { StubRecorder, made } = stubRecorder(0);
+    const { StubRecorder, made } = stubRecorder(() => 0);
     globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;
     const host = await fixture<RecordingHost>(html`<recording-controller-host></recording-controller-host>`);
     const events: string[] = [];
@@ -85,7 +61,7 @@ describe('RecordingController', () => {
     expect(made[0].state, 'the recorder is stopped again').to.equal('inactive');
     expect(events).to.deep.equal([]);
     // Nothing is left starting: a recorder that writes can start next.
-    const { StubRecorder: Writing } = stubRecorder(64);
+    const { StubRecorder: Writing } = stubRecorder(() => 64);
     globalThis.MediaRecorder = Writing as unknown as typeof MediaRecorder;
     await host.recorder.start(camera.track, { video: camera.video, mark: null });
     expect(host.recorder.recording).to.equal(true);
@@ -95,7 +71,7 @@ describe('RecordingController', () => {
 
   it('rejects with InvalidStateError, not NotSupportedError, when the video shows no frames (a stalled video)', async function () {
     if (typeof HTMLVideoElement.prototype.requestVideoFrameCallback !== 'function') this.skip(); // cannot tell a stalled video here
-    const { StubRecorder, made } = stubRecorder(0);
+    const { StubRecorder, made } = stubRecorder(() => 0);
     globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;
     const host = await fixture<RecordingHost>(html`<recording-controller-host></recording-controller-host>`);
     const stalled = document.createElement('video');
@@ -107,7 +83,7 @@ describe('RecordingController', () => {
   });
 
   it('rejects with InvalidStateError when the track ends while the recorder starts', async () => {
-    const { StubRecorder, made } = stubRecorder(0);
+    const { StubRecorder, made } = stubRecorder(() => 0);
     globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;
     const host = await fixture<RecordingHost>(html`<recording-controller-host></recording-controller-host>`);
     const starting = host.recorder.start(camera.track, { video: camera.video, mark: null });

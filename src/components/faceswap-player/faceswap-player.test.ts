@@ -5,6 +5,7 @@ import type { FaceswapSession } from '../faceswap-session/faceswap-session.js';
 import { pickRecordingType } from '../../internal/recording.js';
 import { AI_DIGITAL_SOURCE_TYPE } from '../../core/provenance.js';
 import { FaceswapError } from '../../core/errors.js';
+import { stubRecorder } from '../../../test/support/stub-recorder.js';
 import { fakePlatform, grantProvider, inShadow, overlayState, shadowText, SOURCE, until } from '../../../test/support/test-kit.js';
 
 async function playerFixture(options = fakePlatform(), attributes = '') {
@@ -393,23 +394,8 @@ describe('<faceswap-player>', () => {
 
   it('disables the record button while the recorder starts, then shows it pressed', async () => {
     const realRecorder = globalThis.MediaRecorder;
-    /** Writes its first data on the fourth request (about 0.4 s): an encoder that takes a moment to start. */
-    class SlowRecorder extends EventTarget {
-      static isTypeSupported = () => true;
-      state: RecordingState = 'inactive';
-      private requests = 0;
-      start() {
-        this.state = 'recording';
-      }
-      requestData() {
-        const data = new Blob([new Uint8Array(++this.requests >= 4 ? 64 : 0)]);
-        this.dispatchEvent(Object.assign(new Event('dataavailable'), { data }));
-      }
-      stop() {
-        this.state = 'inactive';
-        this.dispatchEvent(new Event('stop'));
-      }
-    }
+    // Writes its first data on the fourth request (about 0.4 s): an encoder that takes a moment to start.
+    const { StubRecorder: SlowRecorder } = stubRecorder((n) => (n >= 4 ? 64 : 0));
     globalThis.MediaRecorder = SlowRecorder as unknown as typeof MediaRecorder;
     try {
       const { session, player } = await playerFixture(fakePlatform(), 'no-file-marks');
