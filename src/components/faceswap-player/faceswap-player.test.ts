@@ -24,33 +24,6 @@ async function frames(player: FaceswapPlayer) {
   await until(() => video(player).readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video(player).videoWidth > 0, 'video frames');
 }
 
-/**
- * Whether this browser's MediaRecorder writes anything from a plain canvas in `pickRecordingType()`'s format. WebKitGTK
- * with Debian's GStreamer plugins claims MP4 but has no H.264 encoder: it hands over empty chunks only.
- */
-function recorderWrites(): Promise<boolean> {
-  return (recorderWritesOnce ??= probeRecorder());
-}
-let recorderWritesOnce: Promise<boolean> | undefined;
-
-async function probeRecorder(): Promise<boolean> {
-  const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
-  const context = canvas.getContext('2d')!;
-  const stream = canvas.captureStream(20);
-  const recorder = new MediaRecorder(stream, { mimeType: pickRecordingType()! });
-  let size = 0;
-  recorder.addEventListener('dataavailable', (event) => (size += event.data.size));
-  const painting = setInterval(() => context.fillRect(0, 0, Math.random() * 64, 48), 50);
-  recorder.start(250);
-  await aTimeout(1500);
-  const stopped = new Promise((resolve) => recorder.addEventListener('stop', resolve, { once: true }));
-  recorder.stop();
-  await stopped;
-  clearInterval(painting);
-  stream.getTracks().forEach((track) => track.stop());
-  return size > 0;
-}
-
 /** Width x height of the first frame the browser decodes from `blob` (rejects when it has none). */
 async function decodedSize(blob: Blob): Promise<string> {
   const playback = document.createElement('video');
@@ -337,8 +310,9 @@ describe('<faceswap-player>', () => {
   });
 
   it('records the swapped video to a file with a visible indicator', async function () {
-    // WebKitGTK ships MediaRecorder without a video encoder it can use here (see recorderWrites); the next test covers it.
-    if (!pickRecordingType() || !(await recorderWrites())) this.skip();
+    // MP4 (Safari's format) is not recorded here: WebKitGTK on this machine claims it without an H.264 encoder, writes
+    // nothing, and its web process has crashed while recording. The next test covers a recorder that writes nothing.
+    if (!pickRecordingType() || pickRecordingType() === 'video/mp4') this.skip();
     const { session, player } = await playerFixture();
     await session.start();
     await until(() => player.state === 'live', 'live');
@@ -374,22 +348,27 @@ describe('<faceswap-player>', () => {
   });
 
   it('rejects recording with NotSupportedError and hides the record button where the recorder writes nothing', async function () {
-    if (!pickRecordingType() || (await recorderWrites())) this.skip();
     this.timeout(40_000); // the recorder is given 10 s to write its first data
-    const { session, player } = await playerFixture();
-    await session.start();
-    await until(() => player.state === 'live', 'live');
-    await frames(player);
-    expect(inShadow(player, '[part~=record-button]'), 'the browser claims it can record').to.not.equal(null);
-    const events: string[] = [];
-    player.addEventListener('faceswap-recording-start', () => events.push('start'));
-    let failure: DOMException | null = null;
-    await player.startRecording().catch((error: DOMException) => (failure = error));
-    expect(failure!.name).to.equal('NotSupportedError');
-    expect(player.recording).to.equal(false);
-    expect(events).to.deep.equal([]);
-    await player.updateComplete;
-    expect(inShadow(player, '[part~=record-button]')).to.equal(null);
+    const realRecorder = globalThis.MediaRecorder;
+    globalThis.MediaRecorder = stubRecorder(() => 0).StubRecorder as unknown as typeof MediaRecorder;
+    try {
+      const { session, player } = await playerFixture();
+      await session.start();
+      await until(() => player.state === 'live', 'live');
+      await frames(player);
+      expect(inShadow(player, '[part~=record-button]'), 'the browser claims it can record').to.not.equal(null);
+      const events: string[] = [];
+      player.addEventListener('faceswap-recording-start', () => events.push('start'));
+      let failure: DOMException | null = null;
+      await player.startRecording().catch((error: DOMException) => (failure = error));
+      expect(failure!.name).to.equal('NotSupportedError');
+      expect(player.recording).to.equal(false);
+      expect(events).to.deep.equal([]);
+      await player.updateComplete;
+      expect(inShadow(player, '[part~=record-button]')).to.equal(null);
+    } finally {
+      globalThis.MediaRecorder = realRecorder;
+    }
   });
 
   it('disables the record button while the recorder starts, then shows it pressed', async () => {
