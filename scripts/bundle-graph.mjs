@@ -10,11 +10,12 @@ import { minifyTemplateLiterals } from './minify-template-literals.mjs';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * The budget for the registering entry with Lit: 29 KiB since the read-only state, the renamed picker event with its
- * deprecated alias, the network-quality indicator and the status colour tokens joined the elements (29,262 B
- * measured then; 28 KiB after the AI-disclosure label, the consent checkbox and the queued state; 25 KiB before).
+ * The budget for the registering entry with Lit: 29.5 KiB since the player's notice (why the record button could not
+ * start, its English strings in the entry; 29,812 B measured then); 29 KiB after the read-only state, the renamed
+ * picker event with its deprecated alias, the network-quality indicator and the status colour tokens joined the
+ * elements (29,262 B); 28 KiB after the AI-disclosure label, the consent checkbox and the queued state; 25 KiB before.
  */
-export const BUDGET_GZIP = 29 * 1024;
+export const BUDGET_GZIP = 29.5 * 1024;
 
 export function size(list) {
   const code = list.map((c) => c.code).join('\n');

@@ -32,6 +32,8 @@ export const ar: FaceswapStrings = {
   startRecording: 'تسجيل',
   stopRecording: 'إيقاف التسجيل',
   recording: 'جارٍ التسجيل {time}',
+  recordingUnsupported: 'لا يستطيع هذا المتصفح تسجيل الفيديو.',
+  recordingFailed: 'تعذّر بدء التسجيل: الفيديو لا يُعرض.',
   preview: 'الكاميرا الخاصة بك',
   stats: 'إحصاءات الاتصال',
   statsFps: 'الإطارات في الثانية',

@@ -33,6 +33,8 @@ export const en: FaceswapStrings = {
   startRecording: 'Record',
   stopRecording: 'Stop recording',
   recording: 'Recording {time}',
+  recordingUnsupported: 'This browser cannot record the video.',
+  recordingFailed: 'The recording could not start: the video is not playing.',
   preview: 'Your camera',
   stats: 'Connection statistics',
   statsFps: 'Frame rate',

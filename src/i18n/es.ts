@@ -32,6 +32,8 @@ export const es: FaceswapStrings = {
   startRecording: 'Grabar',
   stopRecording: 'Detener la grabación',
   recording: 'Grabando {time}',
+  recordingUnsupported: 'Este navegador no puede grabar el vídeo.',
+  recordingFailed: 'No se pudo empezar a grabar: el vídeo no se está reproduciendo.',
   preview: 'Tu cámara',
   stats: 'Estadísticas de la conexión',
   statsFps: 'Fotogramas por segundo',

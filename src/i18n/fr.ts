@@ -32,6 +32,8 @@ export const fr: FaceswapStrings = {
   startRecording: 'Enregistrer la vidéo',
   stopRecording: 'Arrêter l’enregistrement',
   recording: 'Enregistrement {time}',
+  recordingUnsupported: 'Ce navigateur ne peut pas enregistrer la vidéo.',
+  recordingFailed: "L'enregistrement n'a pas pu commencer : la vidéo n'est pas lue.",
   preview: 'Votre caméra',
   stats: 'Statistiques de connexion',
   statsFps: 'Images par seconde',

@@ -46,6 +46,9 @@ export interface FaceswapStrings {
   stopRecording: string;
   /** `{time}`: elapsed recording time as m:ss. */
   recording: string;
+  /** Shown for a few seconds when the record button could not start: the browser cannot encode video (the button then goes), or the video showed no frames. */
+  recordingUnsupported: string;
+  recordingFailed: string;
   preview: string;
   stats: string;
   statsFps: string;

@@ -10,10 +10,15 @@ export interface IconButtonContent {
   /** For toggles: sets `aria-pressed`. */
   pressed?: boolean;
   disabled?: boolean;
+  /**
+   * Unavailable for a moment (the recorder starting): `aria-disabled` instead of `disabled`, so keyboard focus stays on
+   * it (a disabled button drops it); `onClick` must ignore clicks meanwhile.
+   */
+  busy?: boolean;
 }
 
 /** The one template of the elements' icon-only buttons, so every one is labelled and styled alike. */
-export function iconButton({ part, label, icon, onClick, pressed, disabled }: IconButtonContent): TemplateResult {
+export function iconButton({ part, label, icon, onClick, pressed, disabled, busy }: IconButtonContent): TemplateResult {
   return html`<button
     class="button button--icon"
     part="button ${part}"
@@ -21,6 +26,7 @@ export function iconButton({ part, label, icon, onClick, pressed, disabled }: Ic
     title=${label}
     aria-pressed=${pressed === undefined ? nothing : String(pressed)}
     ?disabled=${!!disabled}
+    aria-disabled=${busy ? 'true' : nothing}
     @click=${onClick}
   >
     ${icon}

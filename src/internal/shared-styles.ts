@@ -91,13 +91,14 @@ export const tokens = css`
       border-color var(--_duration),
       transform var(--_duration);
   }
-  .button:hover:not(:disabled) {
+  .button:hover:not(:disabled, [aria-disabled='true']) {
     border-color: var(--_accent);
   }
-  .button:active:not(:disabled) {
+  .button:active:not(:disabled, [aria-disabled='true']) {
     transform: scale(0.97);
   }
-  .button:disabled {
+  .button:disabled,
+  .button[aria-disabled='true'] {
     opacity: 0.5;
     cursor: not-allowed;
   }

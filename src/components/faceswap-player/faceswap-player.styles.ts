@@ -128,6 +128,22 @@ export const styles = css`
     font-size: 0.85rem;
     font-variant-numeric: tabular-nums;
   }
+  .notice {
+    position: absolute;
+    z-index: 1;
+    inset-block-end: 4rem;
+    inset-inline: 0.75rem;
+    width: fit-content;
+    max-width: calc(100% - 1.5rem);
+    margin: 0 auto;
+    padding: 0.4rem 0.8rem;
+    border-radius: 6px;
+    background: rgb(0 0 0 / 0.78);
+    color: #fff;
+    font-size: 0.85rem;
+    line-height: 1.3;
+    text-align: center;
+  }
   .recording-indicator::before {
     content: '';
     width: 0.65rem;

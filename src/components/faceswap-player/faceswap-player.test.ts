@@ -347,7 +347,7 @@ describe('<faceswap-player>', () => {
     expect(failure!.name).to.equal('InvalidStateError');
   });
 
-  it('rejects recording with NotSupportedError and hides the record button where the recorder writes nothing', async function () {
+  it('hides the record button where the recorder writes nothing, says why, and moves focus to the snapshot button', async function () {
     this.timeout(40_000); // the recorder is given 10 s to write its first data
     const realRecorder = globalThis.MediaRecorder;
     globalThis.MediaRecorder = stubRecorder(() => 0).StubRecorder as unknown as typeof MediaRecorder;
@@ -356,22 +356,28 @@ describe('<faceswap-player>', () => {
       await session.start();
       await until(() => player.state === 'live', 'live');
       await frames(player);
-      expect(inShadow(player, '[part~=record-button]'), 'the browser claims it can record').to.not.equal(null);
+      const recordButton = inShadow<HTMLButtonElement>(player, '[part~=record-button]');
+      expect(recordButton, 'the browser claims it can record').to.not.equal(null);
       const events: string[] = [];
       player.addEventListener('faceswap-recording-start', () => events.push('start'));
-      let failure: DOMException | null = null;
-      await player.startRecording().catch((error: DOMException) => (failure = error));
-      expect(failure!.name).to.equal('NotSupportedError');
+      recordButton!.focus();
+      recordButton!.click();
+      await until(() => inShadow(player, '[part~=notice]') !== null, 'the notice', 15_000);
+      const unsupported = 'This browser cannot record the video.';
+      expect(inShadow(player, '[part~=notice]')!.textContent).to.equal(unsupported);
+      expect(inShadow(player, '[part~=notice]')!.getAttribute('aria-hidden'), 'read once, by the live region').to.equal('true');
+      expect(inShadow(player, '[role=status]')!.textContent).to.contain(unsupported);
       expect(player.recording).to.equal(false);
       expect(events).to.deep.equal([]);
-      await player.updateComplete;
       expect(inShadow(player, '[part~=record-button]')).to.equal(null);
+      const focused = player.shadowRoot!.activeElement;
+      expect(focused?.getAttribute('part'), 'focus was on the button that went').to.contain('snapshot-button');
     } finally {
       globalThis.MediaRecorder = realRecorder;
     }
   });
 
-  it('disables the record button while the recorder starts, then shows it pressed', async () => {
+  it('marks the record button unavailable but keeps it focusable while the recorder starts, then shows it pressed', async () => {
     const realRecorder = globalThis.MediaRecorder;
     // Writes its first data on the fourth request (about 0.4 s): an encoder that takes a moment to start.
     const { StubRecorder: SlowRecorder } = stubRecorder((n) => (n >= 4 ? 64 : 0));
@@ -386,11 +392,12 @@ describe('<faceswap-player>', () => {
       const started = oneEvent(player, 'faceswap-recording-start');
       button().click();
       await player.updateComplete;
-      expect(button().disabled, 'disabled while the recorder starts').to.equal(true);
+      expect(button().getAttribute('aria-disabled'), 'unavailable while the recorder starts').to.equal('true');
+      expect(button().disabled, 'but focusable').to.equal(false);
       expect(button().getAttribute('aria-pressed')).to.equal('false');
       await started;
       await player.updateComplete;
-      expect(button().disabled).to.equal(false);
+      expect(button().hasAttribute('aria-disabled')).to.equal(false);
       expect(button().getAttribute('aria-pressed')).to.equal('true');
       player.remove(); // stops the recording without saving it
     } finally {

@@ -22,6 +22,8 @@ export type PlayerFit = 'cover' | 'contain';
 export type PlayerMirror = 'auto' | 'on' | 'off';
 const FITS: readonly PlayerFit[] = ['cover', 'contain'];
 const MIRRORS: readonly PlayerMirror[] = ['auto', 'on', 'off'];
+/** How long a notice (a control that could not do its job) stays on screen. */
+const NOTICE_MS = 6000;
 const NETWORK_TERMS = { good: 'networkGood', fair: 'networkFair', poor: 'networkPoor' } as const satisfies Record<NetworkQuality, string>;
 
 /** Saves through the browser's download UI; the helpers load with the first file saved. */
@@ -59,11 +61,12 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @csspart play-button - "Tap to play" when autoplay was blocked.
  * @csspart disclosure - The "AI face swap" label over the swapped video (unless `no-disclosure`).
  * @csspart recording-indicator - The "Recording m:ss" badge.
+ * @csspart notice - A message for a few seconds when the record button could not start (the browser cannot record video, or the video is not playing); screen readers hear it too.
  * @csspart stats - The statistics overlay (with `stats`).
  * @csspart network-quality - The network-quality indicator (with `network-quality`); its `data-quality` is `good`, `fair` or `poor`.
  * @csspart controls - The bar with full screen, snapshot and record buttons (hidden with `no-controls`).
  * @csspart button - Every button of the player.
- * @csspart record-button - The record toggle (only where MediaRecorder can record video; disabled while the recorder starts).
+ * @csspart record-button - The record toggle (only where MediaRecorder can record video; `aria-disabled`, still focusable, while the recorder starts).
  * @csspart snapshot-button - Saves a PNG of the current frame.
  * @csspart fullscreen-button - Enters and leaves full screen.
  *
@@ -114,6 +117,9 @@ export class FaceswapPlayer extends LitElement {
    */
   @state() private canRecord = false;
   @state() private canFullscreen = false;
+  /** Why the record button could not start, shown for NOTICE_MS (a term, so it follows the language). */
+  @state() private notice: 'recordingUnsupported' | 'recordingFailed' | null = null;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The id of a `<faceswap-session>` to show, when the player is not inside it. */
   @property({ reflect: true }) session: string | null = null;
@@ -193,6 +199,8 @@ export class FaceswapPlayer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    clearTimeout(this.noticeTimer);
+    this.notice = null;
     if (this.hasUpdated) this.bindTrack(null);
   }
 
@@ -274,9 +282,24 @@ export class FaceswapPlayer extends LitElement {
     try {
       await this.recorder.start(this.boundTrack, { video: this.video, mark: this.fileMark, onDone });
     } catch (error) {
-      if ((error as DOMException).name === 'NotSupportedError') this.canRecord = false;
+      if ((error as DOMException).name === 'NotSupportedError') await this.hideRecordButton();
       throw error;
     }
+  }
+
+  /** The browser cannot record: the button goes, and keyboard focus on it moves to the snapshot button instead of the page. */
+  private async hideRecordButton(): Promise<void> {
+    const focused = this.shadowRoot?.activeElement?.matches('[part~="record-button"]') ?? false;
+    this.canRecord = false;
+    if (!focused) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part~="snapshot-button"]')?.focus();
+  }
+
+  private showNotice(notice: NonNullable<FaceswapPlayer['notice']>): void {
+    clearTimeout(this.noticeTimer);
+    this.notice = notice;
+    this.noticeTimer = setTimeout(() => (this.notice = null), NOTICE_MS);
   }
 
   /** The mark of saved files: the label's text in the chosen corner, or `null` with `no-file-marks`. */
@@ -330,6 +353,7 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private toggleRecording(): void {
+    if (this.recorder.starting) return;
     if (this.recorder.recording) {
       void this.recorder.stop();
       return;
@@ -341,7 +365,10 @@ export class FaceswapPlayer extends LitElement {
             warnOnce(`<faceswap-player> could not save the recording: ${(error as Error).message}`),
           )
         : undefined;
-    this.record(onDone).catch((error: unknown) => warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`));
+    this.record(onDone).catch((error: unknown) => {
+      warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`);
+      if (this.isConnected) this.showNotice((error as DOMException).name === 'NotSupportedError' ? 'recordingUnsupported' : 'recordingFailed');
+    });
   }
 
   private retry(): void {
@@ -439,13 +466,18 @@ export class FaceswapPlayer extends LitElement {
   /**
    * The label over the swapped video (first in the box: the reconnecting banner and the statistics move
    * below it; above every overlay so nothing covers it), and the live region that tells screen readers once
-   * (its text is set the first time and then stays).
+   * (its text is set the first time and then stays) and reads each notice (the visible one is hidden from them,
+   * so it is not read twice).
    */
   private renderDisclosure() {
+    const term = this.localize.term;
     const shown = !!this.boundTrack && !this.noDisclosure;
     if (shown) this.disclosureAnnounced = true;
-    return html`${shown ? html`<p class="disclosure" part="disclosure">${this.localize.term('aiLabel')}</p>` : nothing}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.disclosureAnnounced ? this.localize.term('aiDisclosure') : ''}</div>`;
+    return html`${shown ? html`<p class="disclosure" part="disclosure">${term('aiLabel')}</p>` : nothing}
+      ${this.notice ? html`<p class="notice" part="notice" aria-hidden="true">${term(this.notice)}</p>` : nothing}
+      <div class="visually-hidden" role="status" aria-live="polite">
+        ${this.disclosureAnnounced ? term('aiDisclosure') : ''} <span>${this.notice ? term(this.notice) : ''}</span>
+      </div>`;
   }
 
   protected override render() {
@@ -487,7 +519,8 @@ export class FaceswapPlayer extends LitElement {
                 icon: this.recording ? icons.stop : icons.record,
                 pressed: this.recording,
                 // While the recorder starts (up to 10 s on a loaded machine) there is nothing to stop yet.
-                disabled: (!hasVideo && !this.recording) || this.recorder.starting,
+                disabled: !hasVideo && !this.recording,
+                busy: this.recorder.starting,
                 onClick: this.toggleRecording,
               })
             : nothing
