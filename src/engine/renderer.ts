@@ -91,18 +91,25 @@ void main() {
 
 /**
  * The source texture: the photo's colour, and in alpha how much each pixel is not drawn as hair or a hand: the
- * cover mask itself, or near it (read blurred, at a mipmap level).
+ * cover mask itself, or near it (read blurred, at a mipmap level), where pixels a little darker than skin
+ * (CoverRule.nearHairLimit) are hair too: the strands at the edge of a mass of hair, mixed with the skin they lie on.
+ * Near hair means a blurred mask above NEAR_HAIR_MASK.
  */
+const NEAR_HAIR_MASK = [0.02, 0.15];
 const SOURCE_FS = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
 uniform sampler2D u_coverMask;
 uniform float u_blurLod;
+uniform vec2 u_nearHair;
 in vec2 v_uv;
 out vec4 colour;
 void main() {
-  float hair = max(textureLod(u_coverMask, v_uv, 0.0).r, textureLod(u_coverMask, v_uv, u_blurLod).r);
-  colour = vec4(texture(u_photo, v_uv).rgb, hair);
+  vec3 photo = texture(u_photo, v_uv).rgb;
+  float near = textureLod(u_coverMask, v_uv, u_blurLod).r;
+  float luma = dot(photo, vec3(${LUMA.join(', ')}));
+  float strand = smoothstep(${NEAR_HAIR_MASK.join(', ')}, near) * (1.0 - smoothstep(u_nearHair.x, u_nearHair.y, luma));
+  colour = vec4(photo, max(max(textureLod(u_coverMask, v_uv, 0.0).r, near), strand));
 }`;
 
 /**
@@ -140,6 +147,8 @@ export interface MirrorFill {
 export interface CoverRule {
   /** Luminance (0..1) below `[0]` is hair or a hand, above `[1]` skin, smoothly between. */
   darkLimit: readonly [number, number];
+  /** Luminance below which, smoothly between, a pixel beside hair is hair too (SOURCE_FS): higher than darkLimit. */
+  nearHairLimit: readonly [number, number];
   /** Per vertex, 0..1: how much hair is looked for there (MeshTopology.coverable, widened for this photo). */
   coverable: Float32Array;
 }
@@ -331,6 +340,7 @@ export class FaceRenderer {
     gl.bindTexture(gl.TEXTURE_2D, coverMask);
     gl.uniform1i(gl.getUniformLocation(this.#sourceProgram, 'u_coverMask'), 1);
     gl.uniform1f(gl.getUniformLocation(this.#sourceProgram, 'u_blurLod'), blurLod);
+    gl.uniform2f(gl.getUniformLocation(this.#sourceProgram, 'u_nearHair'), source.cover.nearHairLimit[0], source.cover.nearHairLimit[1]);
     gl.bindVertexArray(null);
     gl.drawArrays(gl.TRIANGLES, 0, 3);
 

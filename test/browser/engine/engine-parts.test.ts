@@ -30,15 +30,20 @@ describe('face renderer: hair over the photo, and parts read from its other side
   /** A strand of hair ending at the middle column, and a single hair two pixels wide. */
   const strand = [80, 100];
   const hair = [150, 152];
+  /** Fainter lines (luminance 0.45, above the hair's limit): one along the strand's edge, one far from any hair. */
+  const faintBesideStrand = [77, 80];
+  const faintAlone = [180, 183];
   const upperSkin = [200, 160, 140];
   const lowerSkin = [150, 190, 170];
-  /** A photo of skin (one colour above the middle row, another below) with two dark vertical hairs. */
+  /** A photo of skin (one colour above the middle row, another below) with two dark vertical hairs and two faint lines. */
   async function photoWithHair(): Promise<ImageBitmap> {
     const pixels = new Uint8ClampedArray(size * size * 4);
+    const within = (x: number, [from, to]: number[]) => x >= from && x < to;
     for (let i = 0; i < size * size; i++) {
       const x = i % size;
-      const dark = (x >= strand[0] && x < strand[1]) || (x >= hair[0] && x < hair[1]);
-      pixels.set(dark ? [20, 20, 20, 255] : [...(i < (size * size) / 2 ? upperSkin : lowerSkin), 255], i * 4);
+      const skin = i < (size * size) / 2 ? upperSkin : lowerSkin;
+      const colour = within(x, strand) || within(x, hair) ? [20, 20, 20] : within(x, faintBesideStrand) || within(x, faintAlone) ? [115, 115, 115] : skin;
+      pixels.set([...colour, 255], i * 4);
     }
     return createImageBitmap(new ImageData(pixels, size, size));
   }
@@ -63,11 +68,12 @@ describe('face renderer: hair over the photo, and parts read from its other side
     const mirrorWeight = new Float32Array(MESH_POINTS).fill(mirrorLeft, 0, 4);
     const renderer = new FaceRenderer({ triangles });
     try {
-      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) of it, as FaceComposer.coverRule.darkLimit gives.
+      // The upper skin's luminance is 0.665: DARK_COVER (0.35 to 0.6) and NEAR_HAIR (0.75 to 0.9) of it, as
+      // FaceComposer.coverRule gives.
       renderer.setSource({
         image: await photoWithHair(),
         points,
-        cover: { darkLimit: [0.233, 0.399], coverable: weights },
+        cover: { darkLimit: [0.233, 0.399], nearHairLimit: [0.499, 0.599], coverable: weights },
         mirror: { points: mirrorPoints, weight: mirrorWeight },
       });
       const draw: FaceDraw = {
@@ -97,6 +103,8 @@ describe('face renderer: hair over the photo, and parts read from its other side
     expect(alpha[strand[1] + 3], 'skin beside the strand').to.be.within(8, 240);
     expect(alpha[strand[0] - 4], 'skin beside the strand, the other side').to.be.within(8, 240);
     expect(alpha[strand[0] - 40], 'skin past the blur').to.be.above(250);
+    expect(alpha[faintBesideStrand[0] + 1], 'a faint line along the strand: hair mixed with skin').to.be.below(8);
+    expect(alpha[faintAlone[0] + 1], 'the same faint line far from hair: a crease, drawn').to.equal(255);
     expect((await rowOfFace([1, 1], 150))[20], 'the lower half').to.deep.equal([...lowerSkin, 255]);
   });
 
