@@ -33,7 +33,7 @@ export const ar: FaceswapStrings = {
   stopRecording: 'إيقاف التسجيل',
   recording: 'جارٍ التسجيل {time}',
   recordingUnsupported: 'لا يستطيع هذا المتصفح تسجيل الفيديو.',
-  recordingFailed: 'تعذّر بدء التسجيل: الفيديو لا يُعرض.',
+  recordingFailed: 'تعذّر بدء التسجيل.',
   preview: 'الكاميرا الخاصة بك',
   stats: 'إحصاءات الاتصال',
   statsFps: 'الإطارات في الثانية',

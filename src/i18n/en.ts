@@ -34,7 +34,7 @@ export const en: FaceswapStrings = {
   stopRecording: 'Stop recording',
   recording: 'Recording {time}',
   recordingUnsupported: 'This browser cannot record the video.',
-  recordingFailed: 'The recording could not start: the video is not playing.',
+  recordingFailed: 'The recording could not start.',
   preview: 'Your camera',
   stats: 'Connection statistics',
   statsFps: 'Frame rate',

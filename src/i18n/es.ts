@@ -33,7 +33,7 @@ export const es: FaceswapStrings = {
   stopRecording: 'Detener la grabación',
   recording: 'Grabando {time}',
   recordingUnsupported: 'Este navegador no puede grabar el vídeo.',
-  recordingFailed: 'No se pudo empezar a grabar: el vídeo no se está reproduciendo.',
+  recordingFailed: 'No se pudo empezar a grabar.',
   preview: 'Tu cámara',
   stats: 'Estadísticas de la conexión',
   statsFps: 'Fotogramas por segundo',

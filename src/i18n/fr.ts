@@ -33,7 +33,7 @@ export const fr: FaceswapStrings = {
   stopRecording: 'Arrêter l’enregistrement',
   recording: 'Enregistrement {time}',
   recordingUnsupported: 'Ce navigateur ne peut pas enregistrer la vidéo.',
-  recordingFailed: "L'enregistrement n'a pas pu commencer : la vidéo n'est pas lue.",
+  recordingFailed: 'L’enregistrement n’a pas pu commencer.',
   preview: 'Votre caméra',
   stats: 'Statistiques de connexion',
   statsFps: 'Images par seconde',

@@ -46,8 +46,9 @@ export interface FaceswapStrings {
   stopRecording: string;
   /** `{time}`: elapsed recording time as m:ss. */
   recording: string;
-  /** Shown for a few seconds when the record button could not start: the browser cannot encode video (the button then goes), or the video showed no frames. */
+  /** Shown for a few seconds when the record button could not start because the browser cannot encode video (the button then goes). */
   recordingUnsupported: string;
+  /** Shown for a few seconds when the record button could not start for any other reason (the video showed no frames, the recording code did not load). */
   recordingFailed: string;
   preview: string;
   stats: string;

@@ -23,7 +23,7 @@ export type PlayerMirror = 'auto' | 'on' | 'off';
 const FITS: readonly PlayerFit[] = ['cover', 'contain'];
 const MIRRORS: readonly PlayerMirror[] = ['auto', 'on', 'off'];
 /** How long a notice (a control that could not do its job) stays on screen. */
-const NOTICE_MS = 6000;
+const NOTICE_MS = 8000;
 const NETWORK_TERMS = { good: 'networkGood', fair: 'networkFair', poor: 'networkPoor' } as const satisfies Record<NetworkQuality, string>;
 
 /** Saves through the browser's download UI; the helpers load with the first file saved. */
@@ -61,7 +61,7 @@ async function saveFile(blob: Blob, extension: string): Promise<void> {
  * @csspart play-button - "Tap to play" when autoplay was blocked.
  * @csspart disclosure - The "AI face swap" label over the swapped video (unless `no-disclosure`).
  * @csspart recording-indicator - The "Recording m:ss" badge.
- * @csspart notice - A message for a few seconds when the record button could not start (the browser cannot record video, or the video is not playing); screen readers hear it too.
+ * @csspart notice - A message for a few seconds when the record button could not start (the browser cannot record video, or another failure); screen readers hear it too.
  * @csspart stats - The statistics overlay (with `stats`).
  * @csspart network-quality - The network-quality indicator (with `network-quality`); its `data-quality` is `good`, `fair` or `poor`.
  * @csspart controls - The bar with full screen, snapshot and record buttons (hidden with `no-controls`).
@@ -296,8 +296,12 @@ export class FaceswapPlayer extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[part~="snapshot-button"]')?.focus();
   }
 
-  private showNotice(notice: NonNullable<FaceswapPlayer['notice']>): void {
+  private async showNotice(notice: NonNullable<FaceswapPlayer['notice']>): Promise<void> {
     clearTimeout(this.noticeTimer);
+    // The same notice again is cleared first, so the live region changes and is read again.
+    this.notice = null;
+    await this.updateComplete;
+    if (!this.isConnected) return;
     this.notice = notice;
     this.noticeTimer = setTimeout(() => (this.notice = null), NOTICE_MS);
   }
@@ -367,7 +371,7 @@ export class FaceswapPlayer extends LitElement {
         : undefined;
     this.record(onDone).catch((error: unknown) => {
       warnOnce(`<faceswap-player> could not record: ${(error as Error).message}`);
-      if (this.isConnected) this.showNotice((error as DOMException).name === 'NotSupportedError' ? 'recordingUnsupported' : 'recordingFailed');
+      if (this.isConnected) void this.showNotice((error as DOMException).name === 'NotSupportedError' ? 'recordingUnsupported' : 'recordingFailed');
     });
   }
 
@@ -466,8 +470,8 @@ export class FaceswapPlayer extends LitElement {
   /**
    * The label over the swapped video (first in the box: the reconnecting banner and the statistics move
    * below it; above every overlay so nothing covers it), and the live region that tells screen readers once
-   * (its text is set the first time and then stays) and reads each notice (the visible one is hidden from them,
-   * so it is not read twice).
+   * (its text is set the first time and then stays); notices have a live region of their own, so a reader that
+   * reads a whole region does not repeat the disclosure (the visible notice is hidden from them: read once).
    */
   private renderDisclosure() {
     const term = this.localize.term;
@@ -475,9 +479,8 @@ export class FaceswapPlayer extends LitElement {
     if (shown) this.disclosureAnnounced = true;
     return html`${shown ? html`<p class="disclosure" part="disclosure">${term('aiLabel')}</p>` : nothing}
       ${this.notice ? html`<p class="notice" part="notice" aria-hidden="true">${term(this.notice)}</p>` : nothing}
-      <div class="visually-hidden" role="status" aria-live="polite">
-        ${this.disclosureAnnounced ? term('aiDisclosure') : ''} <span>${this.notice ? term(this.notice) : ''}</span>
-      </div>`;
+      <div class="visually-hidden" role="status" aria-live="polite">${this.disclosureAnnounced ? term('aiDisclosure') : ''}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.notice ? term(this.notice) : ''}</div>`;
   }
 
   protected override render() {
