@@ -72,9 +72,9 @@ void main() {
 }`;
 
 /**
- * Per photo pixel, 1 where it is hair or a hand over the face: dark (CoverRule.darkLimit) on a part of the face
- * where hair is looked for (CoverRule.coverable). Brows, lips or a beard's middle are dark too, and are left out
- * there (unless hair reaches a brow) so that the blur does not spread from them onto the skin around.
+ * Per photo pixel, in red 1 where it is hair or a hand over the face: dark (CoverRule.darkLimit) on a part of the face
+ * where hair is looked for (CoverRule.coverable, in green). Brows, lips or a beard's middle are dark too, and are left
+ * out there (unless hair reaches a brow) so that the blur does not spread from them onto the skin around.
  */
 // highp: a photo up to 1024 px wide is read texel for texel, finer than mediump (16-bit on some GPUs) can address.
 const COVER_FS = `#version 300 es
@@ -86,16 +86,20 @@ in float v_coverable;
 out vec4 colour;
 void main() {
   float luma = dot(texture(u_photo, v_uv).rgb, vec3(${LUMA.join(', ')}));
-  colour = vec4(v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, luma)), 0.0, 0.0, 1.0);
+  colour = vec4(v_coverable * (1.0 - smoothstep(u_dark.x, u_dark.y, luma)), v_coverable, 0.0, 1.0);
 }`;
 
 /**
- * The source texture: the photo's colour, and in alpha how much each pixel is not drawn as hair or a hand: the
- * cover mask itself, or near it (read blurred, at a mipmap level), where pixels a little darker than skin
- * (CoverRule.nearHairLimit) are hair too: the strands at the edge of a mass of hair, mixed with the skin they lie on.
- * Near hair means a blurred mask above NEAR_HAIR_MASK.
+ * Near hair: the blurred cover mask above these (smoothly between), about a blur radius from hair's edge (a straight
+ * edge gives 0.5 on it), not the faint tail of the blur further out.
  */
-const NEAR_HAIR_MASK = [0.02, 0.15];
+const NEAR_HAIR_MASK: readonly [number, number] = [0.02, 0.15];
+/**
+ * The source texture: the photo's colour, and in alpha how much each pixel is not drawn as hair or a hand: the
+ * cover mask itself, or near it (read blurred, at a mipmap level); and where hair is looked for, pixels near hair
+ * (NEAR_HAIR_MASK) a little darker than skin (CoverRule.nearHairLimit): the strands at the edge of a mass of hair,
+ * mixed with the skin they lie on. A brow or a beard's middle beside hair stays the face's own.
+ */
 const SOURCE_FS = `#version 300 es
 precision highp float;
 uniform sampler2D u_photo;
@@ -106,10 +110,11 @@ in vec2 v_uv;
 out vec4 colour;
 void main() {
   vec3 photo = texture(u_photo, v_uv).rgb;
+  vec2 here = textureLod(u_coverMask, v_uv, 0.0).rg;
   float near = textureLod(u_coverMask, v_uv, u_blurLod).r;
   float luma = dot(photo, vec3(${LUMA.join(', ')}));
-  float strand = smoothstep(${NEAR_HAIR_MASK.join(', ')}, near) * (1.0 - smoothstep(u_nearHair.x, u_nearHair.y, luma));
-  colour = vec4(photo, max(max(textureLod(u_coverMask, v_uv, 0.0).r, near), strand));
+  float strand = here.g * smoothstep(${NEAR_HAIR_MASK.map((v) => v.toFixed(2)).join(', ')}, near) * (1.0 - smoothstep(u_nearHair.x, u_nearHair.y, luma));
+  colour = vec4(photo, max(max(here.r, near), strand));
 }`;
 
 /**
@@ -314,7 +319,7 @@ export class FaceRenderer {
     const photo = texture(gl);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, source.image);
     const coverMask = texture(gl, gl.LINEAR_MIPMAP_LINEAR);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, width, height, 0, gl.RED, gl.UNSIGNED_BYTE, null);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RG8, width, height, 0, gl.RG, gl.UNSIGNED_BYTE, null);
     gl.bindTexture(gl.TEXTURE_2D, this.#sourceTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
     const blurLod = Math.max(0, Math.log2(ovalWidth(source.points) * COVER_BLUR)) || 0;

@@ -30,8 +30,12 @@ describe('face renderer: hair over the photo, and parts read from its other side
   /** A strand of hair ending at the middle column, and a single hair two pixels wide. */
   const strand = [80, 100];
   const hair = [150, 152];
-  /** Fainter lines (luminance 0.45, above the hair's limit): one along the strand's edge, one far from any hair. */
+  /**
+   * Fainter lines (luminance 0.45, above the hair's limit): one along each edge of the strand (the right one across
+   * the middle column, on the other half of the face), one far from any hair.
+   */
   const faintBesideStrand = [77, 80];
+  const faintAcrossMiddle = [100, 102];
   const faintAlone = [180, 183];
   const upperSkin = [200, 160, 140];
   const lowerSkin = [150, 190, 170];
@@ -42,7 +46,8 @@ describe('face renderer: hair over the photo, and parts read from its other side
     for (let i = 0; i < size * size; i++) {
       const x = i % size;
       const skin = i < (size * size) / 2 ? upperSkin : lowerSkin;
-      const colour = within(x, strand) || within(x, hair) ? [20, 20, 20] : within(x, faintBesideStrand) || within(x, faintAlone) ? [115, 115, 115] : skin;
+      const faint = [faintBesideStrand, faintAcrossMiddle, faintAlone].some((line) => within(x, line));
+      const colour = within(x, strand) || within(x, hair) ? [20, 20, 20] : faint ? [115, 115, 115] : skin;
       pixels.set([...colour, 255], i * 4);
     }
     return createImageBitmap(new ImageData(pixels, size, size));
@@ -114,6 +119,10 @@ describe('face renderer: hair over the photo, and parts read from its other side
     expect(alpha[strand[1] + 3], 'skin right beside it, on the right half').to.be.above(250);
     expect(alpha[150], 'the hair on the right half').to.be.below(8);
     expect((await rowOfFace([0, 0], 50)).map((p) => p[3])[150], 'nowhere looked for').to.equal(255);
+    const besideHair = (await rowOfFace([1, 0], 50)).map((p) => p[3]);
+    expect(besideHair[90], 'the strand, where hair is looked for').to.be.below(8);
+    // The blur fades it with the skin beside it; taken as hair it would not be drawn at all.
+    expect(besideHair[faintAcrossMiddle[0] + 1], 'a faint line beside it where hair is not looked for (a brow)').to.be.above(60);
   });
 
   it("reads a vertex mirrored at its counterpart's point, reflected (a part the photo hardly shows)", async () => {
