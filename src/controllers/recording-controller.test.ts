@@ -82,6 +82,36 @@ describe('RecordingController', () => {
     expect(made[0].state).to.equal('inactive');
   });
 
+  it('rejects with InvalidStateError, not NotSupportedError, when the video stalls after a frame or two', async function () {
+    if (typeof HTMLVideoElement.prototype.requestVideoFrameCallback !== 'function') this.skip(); // cannot count frames here
+    const { StubRecorder } = stubRecorder(() => 0);
+    globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;
+    const host = await fixture<RecordingHost>(html`<recording-controller-host></recording-controller-host>`);
+    // A canvas captured as it changes (captureStream without a rate): painted twice while the recorder starts, then not.
+    const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+    const context = canvas.getContext('2d')!;
+    const stream = canvas.captureStream();
+    const video = Object.assign(document.createElement('video'), { muted: true, playsInline: true, srcObject: stream });
+    document.body.append(video);
+    try {
+      context.fillRect(0, 0, 64, 48);
+      await video.play();
+      const starting = host.recorder.start(camera.track, { video, mark: null });
+      for (const colour of ['red', 'blue']) {
+        await aTimeout(200);
+        context.fillStyle = colour;
+        context.fillRect(0, 0, 64, 48);
+      }
+      let failure: DOMException | null = null;
+      await starting.catch((error: DOMException) => (failure = error));
+      expect(failure!.name).to.equal('InvalidStateError');
+      expect(failure!.message, 'frames were shown, too few to judge the encoder').to.match(/only [1-4] video frames/);
+    } finally {
+      stream.getTracks().forEach((track) => track.stop());
+      video.remove();
+    }
+  });
+
   it('rejects with InvalidStateError when the track ends while the recorder starts', async () => {
     const { StubRecorder, made } = stubRecorder(() => 0);
     globalThis.MediaRecorder = StubRecorder as unknown as typeof MediaRecorder;

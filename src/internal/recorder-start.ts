@@ -7,6 +7,11 @@ import { markedVideoTrack, type MarkedTrack } from './marked-recording.js';
 const CHUNK_MS = 1000;
 /** How often the recorder is asked for data while it starts. */
 const START_POLL_MS = 100;
+/**
+ * Frames the player must have shown before a recorder that wrote nothing is judged unable to encode: with fewer (a
+ * video that stalled after a frame or two) it may only have had nothing to encode, and the record button stays.
+ */
+const FRAMES_FOR_VERDICT = 5;
 
 export interface StartedRecorder {
   recorder: MediaRecorder;
@@ -46,10 +51,11 @@ function presentedFrames(video: HTMLVideoElement): { count(): number | null; sto
  * Starts a MediaRecorder on `track` (or its marked copy) and resolves once it has written its first data, so that a
  * recording stopped a moment later still has frames (the encoder takes a few hundred milliseconds to start, seconds on
  * a loaded machine). On failure the recorder and the marked copy are stopped again, and it rejects with:
- * `InvalidStateError` when the track ends or the recording is no longer wanted meanwhile, or when `video` showed no
- * frames while the recorder wrote nothing (a stalled or hidden player); `NotSupportedError` when the recorder wrote
- * nothing from the frames shown within `limitMs` (also where the browser cannot count frames shown: WebKitGTK claims
- * MP4 where GStreamer has no H.264 encoder, and hands over empty chunks only); the recorder's own error when it fails.
+ * `InvalidStateError` when the track ends or the recording is no longer wanted meanwhile, or when `video` showed
+ * fewer than FRAMES_FOR_VERDICT frames while the recorder wrote nothing (a stalled or hidden player);
+ * `NotSupportedError` when the recorder wrote nothing from the frames shown within `limitMs` (also where the browser
+ * cannot count frames shown: WebKitGTK claims MP4 where GStreamer has no H.264 encoder, and hands over empty chunks
+ * only); the recorder's own error when it fails.
  */
 export async function startRecorder({ track, video, mark, mimeType, limitMs, wanted }: RecorderRequest): Promise<StartedRecorder> {
   const chunks: Blob[] = [];
@@ -80,8 +86,12 @@ export async function startRecorder({ track, video, mark, mimeType, limitMs, wan
     if (track.readyState !== 'live' || !wanted()) throw new DOMException('The swapped video ended before the recording started.', 'InvalidStateError');
     if (recorderError) throw recorderError;
     const waited = `${Math.round((performance.now() - waitedSince) / 1000)} s`;
-    if (chunks.length === 0 && frames.count() === 0)
-      throw new DOMException(`The player showed no video frames to record in ${waited} (stalled or hidden).`, 'InvalidStateError');
+    const shown = frames.count();
+    if (chunks.length === 0 && shown !== null && shown < FRAMES_FOR_VERDICT)
+      throw new DOMException(
+        `The player showed ${shown ? `only ${shown}` : 'no'} video frames to record in ${waited} (stalled or hidden).`,
+        'InvalidStateError',
+      );
     if (chunks.length === 0) throw new DOMException(`This browser's recorder wrote nothing in ${waited}: it cannot record this video.`, 'NotSupportedError');
     return { recorder, done, marked };
   } catch (error) {

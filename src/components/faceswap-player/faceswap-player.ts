@@ -270,9 +270,9 @@ export class FaceswapPlayer extends LitElement {
   /**
    * Starts recording the swapped video (WebM where supported, MP4 in Safari), marked as AI-made unless
    * `no-file-marks`. Resolves once the recorder writes, so even a recording stopped a second later has frames.
-   * Rejects with `InvalidStateError` when there is no video, a recording runs or the player shows no frames
-   * within 10 s (stalled or hidden), `NotSupportedError` without MediaRecorder or when its recorder writes nothing
-   * from the frames shown within 10 s (the record button is then hidden).
+   * Rejects with `InvalidStateError` when there is no video, a recording runs or the player shows fewer than 5
+   * frames within 10 s (stalled or hidden), `NotSupportedError` without MediaRecorder or when its recorder writes
+   * nothing from the frames shown within 10 s (the record button is then hidden).
    */
   async startRecording(): Promise<void> {
     await this.record();
