@@ -128,21 +128,20 @@ export const styles = css`
     font-size: 0.85rem;
     font-variant-numeric: tabular-nums;
   }
+  /* Above the controls, beside the camera preview (bottom end) rather than over it. */
   .notice {
     position: absolute;
     z-index: 1;
     inset-block-end: 4rem;
-    inset-inline: 0.75rem;
-    width: fit-content;
-    max-width: calc(100% - 1.5rem);
-    margin: 0 auto;
+    inset-inline-start: 0.75rem;
+    max-width: calc(100% - var(--faceswap-preview-width, 28%) - 2.25rem);
+    margin: 0;
     padding: 0.4rem 0.8rem;
     border-radius: 6px;
     background: rgb(0 0 0 / 0.78);
     color: #fff;
     font-size: 0.85rem;
     line-height: 1.3;
-    text-align: center;
   }
   .recording-indicator::before {
     content: '';
