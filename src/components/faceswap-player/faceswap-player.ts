@@ -357,7 +357,6 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private toggleRecording(): void {
-    if (this.recorder.starting) return;
     if (this.recorder.recording) {
       void this.recorder.stop();
       return;
