@@ -357,7 +357,7 @@ export function markdownTable(matrix: Matrix): string {
     const eyes = e.pass.eyes === null && e.expression.eyeCarried !== null ? ' (no blinks, not judged)' : '';
     const elsewhere = e.alignment.elsewhereFrames ? ` (${e.alignment.elsewhereFrames} of ${e.analysedFrames} frames another person swapped, left out)` : '';
     return (
-      `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)}${elsewhere} | ${mark(e.pass.landmarks, e.alignment.landmarkErrorP95)} | ` +
+      `| ${p.camera} | ${p.source} | ${mark(e.pass.detected, e.alignment.detectedShare)}${elsewhere} | ${mark(e.pass.landmarks, `${e.alignment.landmarkErrorP95} / ${e.alignment.landmarkErrorP95WithJaw ?? 'n/a'}`)} | ` +
       `${mark(e.pass.folds, e.folds?.maxFoldedPixels)} | ${mark(e.pass.mouth, e.expression.mouthCarried)} | ${mark(e.pass.eyes, e.expression.eyeCarried)}${eyes} | ` +
       `${mark(e.pass.seams, `${e.seams.ratio} / ${e.seams.worstSectorRatio ?? 'n/a'}`)} | ${mark(e.pass.jitter, `${e.temporal.landmarkJitterExcess} / ${e.temporal.brightnessJitterExcess}`)} | ` +
       `${mark(e.pass.identity, e.identity.faceApi.closerToSourceShare)}${identity} (${e.identity.human.closerToSourceShare ?? 'n/a'}) | ` +
@@ -365,7 +365,7 @@ export function markdownTable(matrix: Matrix): string {
     );
   });
   return [
-    '| camera | source | face kept (≥ 0.98) | landmark error p95 (≤ 0.08) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio, ring / worst sector (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames | misses | controls |',
+    '| camera | source | face kept (≥ 0.98) | landmark error p95, 51 inner points / all 68 (≤ 0.08 inner) | folded px (0) | mouth carried (≥ 0.7) | eyes carried (≥ 0.7) | border ΔE ratio, ring / worst sector (≤ 1.5) | jitter excess (≤ 0.02 / 1.5 L*) | closer to source (≥ 0.9), face-api (human) | faded frames | misses | controls |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');

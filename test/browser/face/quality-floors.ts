@@ -15,7 +15,7 @@ const OPTIONS = { bursts: 4, burstLength: 2, secondModel: false, maxFrames: 80 }
 /** The floors every pair is held to: the targets less a margin for a loaded machine. */
 const FLOORS = {
   detectedShare: 0.85,
-  landmarkErrorP95: 0.12,
+  landmarkErrorP95: 0.1,
   foldedPixels: 0,
   mouthCarried: 0.5,
   borderRatio: 1.8,
