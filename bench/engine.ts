@@ -21,7 +21,8 @@
 // as the engine's own analysis) runs in the first round only, unless --paste-every-pair.
 // --landmark-models (with --quality, no engine run): per camera, how far face-api's landmarks (the alignment
 // metric's reference) and human's mesh (the engine's landmark model, detecting afresh) disagree on the analysed
-// input frames themselves, in eye distances: the finest alignment the metric can judge there.
+// input frames themselves, in eye distances over the 51 inner points (p95 over all 68 beside it): the finest
+// alignment the metric can judge there.
 //
 // Speed (default): 640x480 with the face-video fake camera: output fps delivered to a player <video>, landmark
 // updates/s, per-frame main-thread processing time, and the identity share (face-api's recognition model:

@@ -260,7 +260,7 @@ function pairLine(r: PairRecord): string {
   if (r.error) return `${head}: ${r.error}`;
   const { engine: e, controlsFail } = r.result as any;
   return (
-    `${head}, engine ${e.seconds} s: detected ${e.alignment.detectedShare} landmarks p95 ${e.alignment.landmarkErrorP95} ` +
+    `${head}, engine ${e.seconds} s: detected ${e.alignment.detectedShare} landmarks p95 ${e.alignment.landmarkErrorP95} (68: ${e.alignment.landmarkErrorP95WithJaw}) ` +
     `mouth ${e.expression.mouthCarried} eyes ${e.expression.eyeCarried} folds ${e.folds?.maxFoldedPixels} seams ${e.seams.ratio}/${e.seams.worstSectorRatio}/top ${e.seams.topSectorRatio} ` +
     `jitter ${e.temporal.landmarkJitterExcess}/${e.temporal.brightnessJitterExcess} identity ${e.identity.faceApi.closerToSourceShare}/${e.identity.human.closerToSourceShare} ` +
     `misses: ${misses(e).join(', ') || 'none'}; controls fail: ${JSON.stringify(controlsFail)}`

@@ -12,7 +12,7 @@ export interface IconButtonContent {
   disabled?: boolean;
   /**
    * Unavailable for a moment (the recorder starting): `aria-disabled` instead of `disabled`, so keyboard focus stays on
-   * it (a disabled button drops it); clicks meanwhile are dropped here.
+   * it (a disabled button drops it); clicks are dropped once it is rendered busy.
    */
   busy?: boolean;
 }

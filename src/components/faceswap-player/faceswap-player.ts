@@ -357,6 +357,8 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private toggleRecording(): void {
+    // The button drops clicks once rendered busy; two clicks within one task (a script's) come before that render.
+    if (this.recorder.starting) return;
     if (this.recorder.recording) {
       void this.recorder.stop();
       return;
@@ -520,8 +522,8 @@ export class FaceswapPlayer extends LitElement {
                 label: this.recording ? term('stopRecording') : term('startRecording'),
                 icon: this.recording ? icons.stop : icons.record,
                 pressed: this.recording,
-                // While the recorder starts (up to 10 s on a loaded machine) there is nothing to stop yet.
                 disabled: !hasVideo && !this.recording,
+                // While the recorder starts (up to 10 s on a loaded machine) there is nothing to stop yet.
                 busy: this.recorder.starting,
                 onClick: this.toggleRecording,
               })

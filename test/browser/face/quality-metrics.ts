@@ -566,7 +566,7 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
   const mouth = series(mouthOpening);
   // Both read at the camera's eyes (the input's landmarks): on a swapped face in a blink, face-api put the eyes 4 to 6 px
   // low (franck-blink x Ben) and its box read the crease below them, not the camera's shut eyes the output showed
-  // there. So this box does not check where the engine puts the eyes (the landmark error does, over all 68 points).
+  // there. So this box does not check where the engine puts the eyes (the landmark error does, over the 51 inner points).
   const eyes = {
     input: eyeClosures(both.map((f) => eyeContrast(f.input.canvas, f.input.face!.landmarks))),
     output: eyeClosures(both.map((f) => eyeContrast(f.output.canvas, f.input.face!.landmarks))),

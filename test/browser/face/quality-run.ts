@@ -342,20 +342,26 @@ export async function analyseCamera(name: string, url: string, options: CameraOp
 }
 
 /**
- * How far the two landmark models disagree on a camera's own analysed frames: face-api's 68 landmarks (the alignment
+ * How far the two landmark models disagree on a camera's own analysed frames: face-api's landmarks (the alignment
  * metric's reference) against human's mesh detected afresh (the engine's landmark model) read as 68 landmarks
- * (meshAs68), in eye distances. The alignment metric cannot judge the engine's placement of the face more finely
- * than this: the engine draws the source where its own model puts the face.
+ * (meshAs68), in eye distances, over the 51 inner points as the alignment metric (and over all 68). The metric cannot
+ * judge the engine's placement of the face more finely than this: the engine draws the source where its own model
+ * puts the face.
  */
-export async function landmarkModelsDisagreement(camera: CameraAnalysis): Promise<{ frames: number; median: number | null; p95: number | null }> {
+export async function landmarkModelsDisagreement(
+  camera: CameraAnalysis,
+): Promise<{ frames: number; median: number | null; p95: number | null; p95WithJaw: number | null }> {
   const errors: number[] = [];
+  const withJaw: number[] = [];
   for (const i of camera.sampled) {
     const input = camera.inputs.get(i)!;
     if (!input.face) continue;
     const mesh = await humanMesh(input.canvas, { near: input.face.box, within: MATCH_WITHIN });
-    if (mesh) errors.push(landmarkError(meshAs68(mesh), input.face.landmarks));
+    if (!mesh) continue;
+    errors.push(landmarkError(meshAs68(mesh), input.face.landmarks));
+    withJaw.push(landmarkError(meshAs68(mesh), input.face.landmarks, { withJaw: true }));
   }
-  return { frames: errors.length, median: round(percentile(errors, 0.5)), p95: round(percentile(errors, 0.95)) };
+  return { frames: errors.length, median: round(percentile(errors, 0.5)), p95: round(percentile(errors, 0.95)), p95WithJaw: round(percentile(withJaw, 0.95)) };
 }
 
 export interface SourceAnalysis {
