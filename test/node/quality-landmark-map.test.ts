@@ -1,9 +1,10 @@
 // The table that reads human's 468-point mesh as face-api's 68 landmarks (meshAs68), which the quality bench's
 // --landmark-models comparison rests on: checked on the real mesh's canonical face, where each of the 68 points
-// must lie where its name says, with a left-right swapped table as the negative control.
+// must lie where its name says, with a left-right swapped table as the negative control; and the alignment metric
+// over them (landmarkError), which judges the inner 51 points.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { landmarkError, meshAs68 } from '../../test/browser/face/quality-metrics.js';
+import { eyeDistance, landmarkError, meshAs68 } from '../../test/browser/face/quality-metrics.js';
 import { realMesh } from './human-mesh.js';
 
 /** Problems with 68 landmarks (x0 y0 ..., y down, the face upright and frontal) in face-api's order; none when right. */
@@ -64,5 +65,21 @@ describe('meshAs68 (human mesh read as face-api landmarks)', () => {
     const swapped = Float32Array.from(landmarks, (v, i) => (i % 2 ? v : 1 - v));
     assert.ok(layoutProblems(swapped).length >= 3);
     assert.ok(landmarkError(swapped, landmarks) > 0.2);
+  });
+});
+
+describe('landmarkError (the alignment metric)', () => {
+  const landmarks = meshAs68(realMesh().uv);
+  const tenth = eyeDistance(landmarks) / 10;
+
+  it('judges the 51 inner landmarks: a jaw line moved alone leaves it at 0, all 68 points see it', () => {
+    const jawMoved = Float32Array.from(landmarks, (v, i) => (i < 34 && i % 2 === 1 ? v + tenth : v));
+    assert.equal(landmarkError(jawMoved, landmarks), 0);
+    assert.ok(Math.abs(landmarkError(jawMoved, landmarks, { withJaw: true }) - (0.1 * 17) / 68) < 1e-6);
+  });
+
+  it('sees the features moved (negative control): the brows, nose, eyes and lips shifted by a tenth of the eye distance', () => {
+    const featuresMoved = Float32Array.from(landmarks, (v, i) => (i >= 34 && i % 2 === 0 ? v + tenth : v));
+    assert.ok(Math.abs(landmarkError(featuresMoved, landmarks) - 0.1) < 1e-6);
   });
 });
