@@ -12,12 +12,10 @@ export interface IconButtonContent {
   disabled?: boolean;
   /**
    * Unavailable for a moment (the recorder starting): `aria-disabled` instead of `disabled`, so keyboard focus stays on
-   * it (a disabled button drops it); clicks are dropped once it is rendered busy.
+   * it (a disabled button drops it); `onClick` must ignore clicks meanwhile.
    */
   busy?: boolean;
 }
-
-const dropClick = (): void => {};
 
 /** The one template of the elements' icon-only buttons, so every one is labelled and styled alike. */
 export function iconButton({ part, label, icon, onClick, pressed, disabled, busy }: IconButtonContent): TemplateResult {
@@ -29,7 +27,7 @@ export function iconButton({ part, label, icon, onClick, pressed, disabled, busy
     aria-pressed=${pressed === undefined ? nothing : String(pressed)}
     ?disabled=${!!disabled}
     aria-disabled=${busy ? 'true' : nothing}
-    @click=${busy ? dropClick : onClick}
+    @click=${onClick}
   >
     ${icon}
   </button>`;

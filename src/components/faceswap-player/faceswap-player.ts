@@ -357,7 +357,6 @@ export class FaceswapPlayer extends LitElement {
   }
 
   private toggleRecording(): void {
-    // The button drops clicks once rendered busy; two clicks within one task (a script's) come before that render.
     if (this.recorder.starting) return;
     if (this.recorder.recording) {
       void this.recorder.stop();

@@ -358,8 +358,9 @@ export async function landmarkModelsDisagreement(
     if (!input.face) continue;
     const mesh = await humanMesh(input.canvas, { near: input.face.box, within: MATCH_WITHIN });
     if (!mesh) continue;
-    errors.push(landmarkError(meshAs68(mesh), input.face.landmarks));
-    withJaw.push(landmarkError(meshAs68(mesh), input.face.landmarks, { withJaw: true }));
+    const read = meshAs68(mesh);
+    errors.push(landmarkError(read, input.face.landmarks));
+    withJaw.push(landmarkError(read, input.face.landmarks, { withJaw: true }));
   }
   return { frames: errors.length, median: round(percentile(errors, 0.5)), p95: round(percentile(errors, 0.95)), p95WithJaw: round(percentile(withJaw, 0.95)) };
 }
