@@ -9,8 +9,9 @@
 // negative controls), --no-second-model (skip human's recognition model), --out FILE (the JSON, too),
 // --pictures DIR (side-by-side input | output PNG of each pair's worst frame, --picture-width px wide, default 640),
 // --markdown (a results table),
-// --realtime (frames at the camera's pace even when the landmark model falls behind: the figures then depend on
-// the machine's load; by default each frame waits for the model, see recordEngine in quality-run.ts).
+// --realtime (frames at most at the camera's pace even when the landmark model falls behind, each once the one
+// before came out, which the engine holds about one landmark run: the figures then depend on the machine's load; by
+// default each frame waits for the model, see recordEngine in quality-run.ts).
 // Analyses that do not depend on the engine and every pair's result are kept under
 // test/fixtures/generated/quality/cache (bench/lib/quality-matrix.ts): a run skips the pairs already measured on
 // the same engine, so an interrupted run continues where it stopped (--fresh measures them again).

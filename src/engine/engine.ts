@@ -22,7 +22,7 @@ export interface EngineStats {
   height: number;
   /** Landmark results per second over the last second. */
   landmarkFps: number;
-  /** Main-thread milliseconds per output frame (landmark hand-off, face warp, compositing), recent median and p95. */
+  /** Main-thread milliseconds per output frame (face warp, compositing; not the landmark hand-off), recent median and p95. */
   frameMsMedian: number;
   frameMsP95: number;
   /** Worker milliseconds per landmark run, recent median. */
@@ -48,6 +48,11 @@ export interface EngineOptions {
   maxLandmarkFps?: number;
   /** Where the landmark models run (default `auto`: WebGL on a hardware GPU, else wasm on the CPU). */
   landmarkBackend?: LandmarkBackend;
+  /**
+   * For measuring the method, never for a live camera: a frame handed to the landmark model waits for its result
+   * however long the run takes (live, at most MAX_HOLD_MS), so the figures do not depend on how busy the machine is.
+   */
+  measureEveryFrame?: boolean;
 }
 
 /**
@@ -112,8 +117,12 @@ const FADE_PER_MS = 1 / 200;
 /** The face is gone (the camera shows through) after this many landmark runs in a row without one. */
 const LOST_AFTER_MISSES = 3;
 const MAX_SOURCE_SIDE = 1024;
-/** Camera frames held at most, and for how long at most, while their landmarks are measured (see #onFrame). */
-const MAX_HELD_FRAMES = 3;
+/**
+ * Camera frames held at most while their landmarks are measured, and how long at most (see #onFrame). Chromium
+ * captures into a pool of 4 buffers (15 on macOS) and drops new frames while all are in use: two held (the one with
+ * the landmark worker among them, a clone sharing its buffer) and one waiting in the track processor leave one free.
+ */
+const MAX_HELD_FRAMES = 2;
 const MAX_HOLD_MS = 100;
 
 /** Resolves at performance.now() `timeMs`. */
@@ -136,6 +145,12 @@ export class FaceSwapEngine {
   readonly #landmarkMs = new Window(3000);
   /** Milliseconds from a frame's hand-off to the landmark worker to its result applied. */
   readonly #landmarkTrip = new Window(3000);
+  /** Milliseconds between camera frames. */
+  readonly #frameGaps = new Window(2000);
+  #lastFrameTime = 0;
+  /** The draws of the frames held now, oldest first. */
+  readonly #held: Promise<void>[] = [];
+  readonly #measureEveryFrame: boolean;
   readonly #pending = new Map<number, (reply: WorkerReply) => void>();
   #renderer: FaceRenderer | null = null;
   #frames: FrameSource | null = null;
@@ -161,7 +176,6 @@ export class FaceSwapEngine {
   #landmarks: Promise<void> = Promise.resolve();
   /** The last frame handed to #draw: frames are drawn in order, each after the one before. */
   #drawing: Promise<void> = Promise.resolve();
-  #heldFrames = 0;
   #misses = 0;
   #totalMisses = 0;
   #backend = '';
@@ -175,6 +189,7 @@ export class FaceSwapEngine {
   constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
     this.#shapeTransfer = Math.min(1, Math.max(0, options.shapeTransfer ?? 0.7));
     this.#landmarkIntervalMs = options.maxLandmarkFps ? 1000 / options.maxLandmarkFps : 0;
+    this.#measureEveryFrame = options.measureEveryFrame ?? false;
     this.#worker = createLandmarkWorker();
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#rejectReady = reject;
@@ -338,35 +353,44 @@ export class FaceSwapEngine {
 
   async #onFrame(frame: CanvasImageSource, width: number, height: number, timeMs: number): Promise<void> {
     if (!this.#renderer || this.#disposed) return;
+    if (this.#lastFrameTime) this.#frameGaps.add(timeMs, timeMs - this.#lastFrameTime);
+    this.#lastFrameTime = timeMs;
     const dispatched = this.#hasSource && !this.#landmarksBusy && timeMs - this.#lastLandmarkDispatch >= this.#landmarkIntervalMs;
     if (dispatched) {
       this.#lastLandmarkDispatch = timeMs;
       this.#measure(frame, timeMs);
     }
-    // A VideoFrame is held (a clone shares its pixels) for about one landmark run, the recent 90th percentile from
-    // hand-off to result (at most MAX_HOLD_MS), and a frame handed to the model until its own result has landed: so the
-    // mesh drawn was measured on the frame itself or, for a frame that came while the model was busy, predicted from the
-    // run then in flight, which has mostly landed by then. Drawn at once, each frame's mesh was predicted from a run one
-    // or two frames older, and a turning or laughing head left the mask behind (franck-turn at the camera's pace: landmark
-    // error p95 0.17, held 0.05). Every frame is held about as long, so the output keeps the camera's cadence, that much
-    // later. A <video> cannot be held: its frame is drawn at once.
-    const held = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.clone() : null;
-    if (held) this.#heldFrames++;
-    const previous = this.#drawing;
+    // While landmarks come in, a VideoFrame is held (a clone shares its pixels) for about one landmark run (holdMs),
+    // and a frame handed to the model until its own result lands (at most MAX_HOLD_MS): so the mesh drawn was measured
+    // on the frame itself or, for a frame that came while the model was busy, predicted from the run then in flight,
+    // which has mostly landed by then. Drawn at once, each frame's mesh was predicted from a run one or two frames
+    // older, and a turning or laughing head left the mask behind (franck-turn, every frame measured: landmark error
+    // p95 0.12, held 0.04). Every frame is held about as long, so the output keeps the camera's cadence, that much
+    // later. Where the browser has no VideoFrame, the frame is drawn at once.
+    const holdMs = this.#holdMs(timeMs);
+    const held = holdMs > 0 && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.clone() : null;
     const own = held && dispatched ? this.#landmarks : null;
-    const due = timeMs + Math.min(MAX_HOLD_MS, this.#landmarkTrip.percentile(0.9));
-    const drawing = previous
-      .then(() => held && Promise.all([own && Promise.race([own, delay(timeMs + MAX_HOLD_MS)]), delay(due)]))
+    const drawing = this.#drawing
+      .then(() => held && Promise.all([own && (this.#measureEveryFrame ? own : Promise.race([own, delay(timeMs + MAX_HOLD_MS)])), delay(timeMs + holdMs)]))
       .then(() => this.#draw(held ?? frame, width, height, timeMs))
-      .finally(() => {
-        if (!held) return;
-        held.close();
-        this.#heldFrames--;
-      });
+      .finally(() => held?.close());
     this.#drawing = drawing.catch(() => undefined);
-    // Camera buffers are few: past MAX_HELD_FRAMES the camera waits (its newer frames are dropped meanwhile).
-    if (!held) await drawing;
-    else if (this.#heldFrames >= MAX_HELD_FRAMES) await previous;
+    if (!held) return drawing;
+    // Frames are drawn in order, so each draw that settles is the oldest held.
+    this.#held.push(this.#drawing);
+    void this.#drawing.then(() => this.#held.shift());
+    // At MAX_HELD_FRAMES the camera waits for the oldest (its newer frames are dropped meanwhile).
+    if (this.#held.length >= MAX_HELD_FRAMES) await this.#held[0];
+  }
+
+  /**
+   * How long a frame arriving at `timeMs` is held: the recent 90th percentile from a frame's hand-off to its landmarks
+   * applied, within MAX_HOLD_MS and within the time MAX_HELD_FRAMES - 1 camera frames take (so the held frames never
+   * slow the camera); 0 while no landmarks come in (no face, or the worker failed).
+   */
+  #holdMs(timeMs: number): number {
+    if (this.#landmarkWindow.rate(timeMs) === 0) return 0;
+    return Math.min(MAX_HOLD_MS, this.#landmarkTrip.percentile(0.9), (MAX_HELD_FRAMES - 1) * this.#frameGaps.percentile(0.5));
   }
 
   /** Draws `frame` with the face predicted for `timeMs` and writes it to the output track. */

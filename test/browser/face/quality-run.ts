@@ -77,8 +77,9 @@ export interface EngineRecording {
  * Feeds every frame of `video` to a new engine swapping in `sourceUrl`, at most at the video's frame rate and
  * one frame at a time (the next frame goes in once the previous one came out), so no frame is dropped and
  * each output frame is paired with its input by timestamp. Unless `realtime`, a frame also waits until the
- * landmark model is done with the previous one: every frame is measured, as on a machine with a core free for
- * the model (about 20 runs a second here), so what is measured is the method, not how busy the machine was.
+ * landmark model is done with the previous one, and the engine holds each frame until its own landmarks are in
+ * (measureEveryFrame): every frame is measured, as on a machine with a core free for the model (about 20 runs a
+ * second here), so what is measured is the method, not how busy the machine was.
  */
 export async function recordEngine(
   video: Y4mVideo,
@@ -87,7 +88,7 @@ export async function recordEngine(
   urls: EngineAssetUrls,
   realtime = false,
 ): Promise<EngineRecording> {
-  const engine = new FaceSwapEngine(urls);
+  const engine = new FaceSwapEngine(urls, { measureEveryFrame: !realtime });
   const input = new scope.MediaStreamTrackGenerator({ kind: 'video' });
   const writer = input.writable.getWriter();
   const waiters = new Map<number, (frame: VideoFrame | null) => void>();
