@@ -50,7 +50,7 @@ export interface EngineOptions {
   landmarkBackend?: LandmarkBackend;
   /**
    * For measuring the method, never for a live camera: a frame handed to the landmark model waits for its result
-   * however long the run takes (live, at most MAX_HOLD_MS), so the figures do not depend on how busy the machine is.
+   * however long the run takes (live, about one usual run), so the figures do not depend on how busy the machine is.
    */
   measureEveryFrame?: boolean;
 }
@@ -360,18 +360,19 @@ export class FaceSwapEngine {
       this.#lastLandmarkDispatch = timeMs;
       this.#measure(frame, timeMs);
     }
-    // While landmarks come in, a VideoFrame is held (a clone shares its pixels) for about one landmark run (holdMs),
-    // and a frame handed to the model until its own result lands (at most MAX_HOLD_MS): so the mesh drawn was measured
-    // on the frame itself or, for a frame that came while the model was busy, predicted from the run then in flight,
-    // which has mostly landed by then. Drawn at once, each frame's mesh was predicted from a run one or two frames
-    // older, and a turning or laughing head left the mask behind (franck-turn, every frame measured: landmark error
-    // p95 0.12, held 0.04). Every frame is held about as long, so the output keeps the camera's cadence, that much
-    // later. Where the browser has no VideoFrame, the frame is drawn at once.
+    // While landmarks come in, each VideoFrame is held (a clone shares its pixels) for about one landmark run (holdMs: a
+    // frame handed to the model has its own result 9 times in 10 by then) and is then drawn with the mesh measured on it,
+    // or, for a frame that came while the model was busy or whose run was late, predicted from the latest run. Drawn at
+    // once, each frame's mesh was predicted from a run one or two frames older, and a turning or laughing head left the
+    // mask behind (franck-turn, every frame measured: landmark error p95 0.12 to 0.14, held 0.04 to 0.06). Every frame is
+    // held as long, so the output keeps the camera's cadence (waiting for late runs as well cost 0.1 to 0.3 of the 20
+    // frames presented a second), that much later. measureEveryFrame waits for each frame's own run instead. Where the
+    // browser has no VideoFrame, the frame is drawn at once.
     const holdMs = this.#holdMs(timeMs);
     const held = holdMs > 0 && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.clone() : null;
     const own = held && dispatched ? this.#landmarks : null;
     const drawing = this.#drawing
-      .then(() => held && Promise.all([own && (this.#measureEveryFrame ? own : Promise.race([own, delay(timeMs + MAX_HOLD_MS)])), delay(timeMs + holdMs)]))
+      .then(() => held && (this.#measureEveryFrame && own ? own : delay(timeMs + holdMs)))
       .then(() => this.#draw(held ?? frame, width, height, timeMs))
       .finally(() => held?.close());
     this.#drawing = drawing.catch(() => undefined);
