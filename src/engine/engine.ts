@@ -1,5 +1,5 @@
 import type { EngineAssetUrls } from './assets.js';
-import { startFrameSource, type FrameSource } from './frame-source.js';
+import { isVideoFrame, startFrameSource, type FrameSource } from './frame-source.js';
 import { faceMeshConfig } from './human-config.js';
 import { FaceComposer, type ComposedFace } from './compose.js';
 import { createLandmarkWorker, type FaceLandmarks, type LandmarkBackend, type WorkerReply, type WorkerRequest } from './landmark-worker.js';
@@ -369,7 +369,7 @@ export class FaceSwapEngine {
     // frames presented a second), that much later. measureEveryFrame waits for each frame's own run instead. Where the
     // browser has no VideoFrame, the frame is drawn at once.
     const holdMs = this.#holdMs(timeMs);
-    const held = holdMs > 0 && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.clone() : null;
+    const held = holdMs > 0 && isVideoFrame(frame) ? frame.clone() : null;
     const own = held && dispatched ? this.#landmarks : null;
     const drawing = this.#drawing
       .then(() => held && (this.#measureEveryFrame && own ? own : delay(timeMs + holdMs)))
@@ -419,7 +419,7 @@ export class FaceSwapEngine {
       box = this.#opacity > 0 ? renderer.renderFace(face, width, height) : null;
     }
     if (box && face) {
-      const frameTimestamp = typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame ? frame.timestamp : timeMs;
+      const frameTimestamp = isVideoFrame(frame) ? frame.timestamp : timeMs;
       this.#drawn = {
         frameTimestamp,
         points: face.points.slice(),
@@ -450,7 +450,7 @@ export class FaceSwapEngine {
   /** Hands this frame to the landmark worker (one frame in flight at a time). */
   #measure(frame: CanvasImageSource, timeMs: number): void {
     let image: VideoFrame | Promise<ImageBitmap>;
-    if (typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) image = frame.clone();
+    if (isVideoFrame(frame)) image = frame.clone();
     else image = createImageBitmap(frame as ImageBitmapSource);
     this.#landmarksBusy = true;
     this.#landmarks = Promise.resolve(image)
@@ -464,13 +464,14 @@ export class FaceSwapEngine {
 
   #onLandmarks(reply: WorkerReply, timeMs: number): void {
     if (reply.type !== 'frame' || this.#disposed) return;
-    this.#landmarkMs.add(performance.now(), reply.ms);
-    this.#landmarkTrip.add(performance.now(), performance.now() - timeMs);
+    const now = performance.now();
+    this.#landmarkMs.add(now, reply.ms);
+    this.#landmarkTrip.add(now, now - timeMs);
     const face: FaceLandmarks | null = reply.face;
     this.#misses = face ? 0 : this.#misses + 1;
     if (!face) this.#totalMisses++;
     if (!face) return;
-    this.#landmarkWindow.add(performance.now());
+    this.#landmarkWindow.add(now);
     // A new track (the first face, or another person / a cut): the camera person's shape and colour restart.
     if (this.#tracker.update(face.points, timeMs)) this.#composer?.resetCamera();
     this.#depth = face.depth;

@@ -6,6 +6,11 @@
 /** Handles one frame; the frame stays valid until the returned promise settles. */
 export type FrameHandler = (frame: CanvasImageSource, width: number, height: number, timeMs: number) => Promise<void>;
 
+/** Whether `frame` is a VideoFrame (false where the browser has none). */
+export function isVideoFrame(frame: CanvasImageSource): frame is VideoFrame {
+  return typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame;
+}
+
 export interface FrameSource {
   stop(): void;
 }

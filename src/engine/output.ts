@@ -1,3 +1,4 @@
+import { isVideoFrame } from './frame-source.js';
 import type { Box, FaceRenderer } from './renderer.js';
 
 /**
@@ -160,6 +161,6 @@ class GeneratorOutput implements FrameOutput {
 /** The best output for frames like `frame` in this browser. */
 export function createOutput(frame: CanvasImageSource): FrameOutput {
   const Generator = (globalThis as { MediaStreamTrackGenerator?: TrackGeneratorConstructor }).MediaStreamTrackGenerator;
-  if (Generator && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) return new GeneratorOutput(Generator);
+  if (Generator && isVideoFrame(frame)) return new GeneratorOutput(Generator);
   return new CanvasOutput();
 }
