@@ -400,16 +400,18 @@ const SEAM_DEPTHS = [0, 1 / 3, 2 / 3, 1];
 export const SEAM_STEP_FLOOR = 2;
 
 /**
- * The features of a face (68 landmarks) that sectorSeam leaves out, and how far around them (in eye distances): the
- * brows (open polylines), the eyes and the outer lips (closed). A brow's landmarks run along its middle, and the
- * 5x5 pixel mean read at a point reaches a few pixels further.
+ * The features of a face (68 landmarks) that sectorSeam leaves out, as polylines (open for the brows; closed for the
+ * eyes and the outer lips) and how far around them, in eye distances. face-api's brow points run along a brow's upper
+ * edge, so a brow's line is moved `drop` down the face first: a brow reaches about a quarter of an eye distance below
+ * its points and hardly above them, while the forehead just above is skin, and the mask's top runs there (on the
+ * webcam clip, within a third of an eye distance of the brows).
  */
-const SEAM_FEATURES: Array<{ from: number; to: number; closed: boolean; margin: number }> = [
-  { from: 17, to: 21, closed: false, margin: 0.25 },
-  { from: 22, to: 26, closed: false, margin: 0.25 },
-  { from: 36, to: 41, closed: true, margin: 0.2 },
-  { from: 42, to: 47, closed: true, margin: 0.2 },
-  { from: 48, to: 59, closed: true, margin: 0.2 },
+const SEAM_FEATURES: Array<{ from: number; to: number; closed: boolean; margin: number; drop: number }> = [
+  { from: 17, to: 21, closed: false, margin: 0.15, drop: 0.1 },
+  { from: 22, to: 26, closed: false, margin: 0.15, drop: 0.1 },
+  { from: 36, to: 41, closed: true, margin: 0.15, drop: 0 },
+  { from: 42, to: 47, closed: true, margin: 0.15, drop: 0 },
+  { from: 48, to: 59, closed: true, margin: 0.15, drop: 0 },
 ];
 
 function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx, by]: [number, number]): number {
@@ -422,14 +424,18 @@ function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx
 
 /** Whether (x, y) lies on or near a brow, an eye or the lips of face `l` (SEAM_FEATURES). */
 export function onFeature(x: number, y: number, l: Float32Array): boolean {
-  const scale = eyeDistance(l);
-  return SEAM_FEATURES.some(({ from, to, closed, margin }) => {
+  const [rx, ry] = centre(l, 36, 41);
+  const [lx, ly] = centre(l, 42, 47);
+  const scale = Math.hypot(lx - rx, ly - ry);
+  // Down the face: the eye line turned a quarter.
+  const down: [number, number] = [-(ly - ry) / scale, (lx - rx) / scale];
+  return SEAM_FEATURES.some(({ from, to, closed, margin, drop }) => {
+    const at = (i: number): [number, number] => [l[i * 2] + drop * scale * down[0], l[i * 2 + 1] + drop * scale * down[1]];
     let inside = false;
     let nearest = Infinity;
-    const last = closed ? to : to - 1;
-    for (let i = from; i <= last; i++) {
-      const a = point(l, i);
-      const b = point(l, i < to ? i + 1 : from);
+    for (let i = from; i <= (closed ? to : to - 1); i++) {
+      const a = at(i);
+      const b = at(i < to ? i + 1 : from);
       nearest = Math.min(nearest, segmentDistance(x, y, a, b));
       if (closed && a[1] > y !== b[1] > y && x < a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
     }
@@ -450,12 +456,14 @@ function meanColour(colours: Array<[number, number, number]>): [number, number, 
  * between neighbouring depths. Means over a sector keep the skin's texture out, so what is left is the
  * low-frequency colour change across the border: a band or edge of wrong colour in one place (a cut-off photo's
  * grey card across the forehead, one side lit differently) shows in its sector instead of being averaged away
- * over the whole ring as borderDifference does. Only skin is judged: lines across the ring that come near a brow,
- * an eye or the lips of a face in `faces` (68 landmarks: the input's and the output's; SEAM_FEATURES) are left out.
- * The inner polygon is the contour scaled about its centre, so where a face is foreshortened (a chin lowered
- * towards the camera) it runs through the lips, and where the mask is narrow beside the eyes, through a brow's
- * tail: a swap showing the source's red lips or darker brows there is the source's face, not a seam, and it was
- * the worst sector on most pairs (`photo-lean` x Ada 5.6 on her lipstick; 1.1 without it). Returns the worst sector's output step over its input step (the
+ * over the whole ring as borderDifference does. Only skin is judged: each step is read along the lines across the
+ * ring that are on skin at both its depths, away from the brows, eyes and lips of the faces in `faces` (68
+ * landmarks: the input's and the output's; SEAM_FEATURES), and needs half a sector's lines. The inner polygon is the
+ * contour scaled about its centre, so where a face is foreshortened (a chin lowered towards the camera) it runs
+ * through the lips, and beside the eyes through a brow's tail: the source's red lips or darker brows drawn there are
+ * its face, not a seam, and in the input the camera's own lips there made its step large. Judged with them, the
+ * worst sector read `photo-lean` x Ada's lipstick as a seam 5.6 times the camera's step (README, "Seams, sector by
+ * sector"). Returns the worst sector's output step over its input step (the
  * latter at least SEAM_STEP_FLOOR), which sector it is (0 at the polygon's first point, clockwise), and `top`, the
  * worst ratio among the sectors along the top of the mask (their outer arc's middle in the upper third of the
  * mask's height: the forehead and temples, where a cut-off photo or the source's hair shows).
@@ -479,23 +487,24 @@ export function sectorSeam(
     outer[k][0] + depth * (inner[k][0] - outer[k][0]),
     outer[k][1] + depth * (inner[k][1] - outer[k][1]),
   ];
-  // Lines across the ring that touch a feature of either face are left out at every depth, so each depth's mean is
-  // taken along the same stretch of the arc.
-  const onSkin = outer.map((_, k) => !SEAM_DEPTHS.some((depth) => faces.some((l) => onFeature(...across(k, depth), l))));
+  const skin = outer.map((_, k) => SEAM_DEPTHS.map((depth) => !faces.some((l) => onFeature(...across(k, depth), l))));
   for (let s = 0; s < SEAM_SECTORS; s++) {
+    // Each step between neighbouring depths is read along the lines across the ring that are on skin at both.
     const profile = (image: ImageData) => {
-      const means: Array<[number, number, number]> = [];
-      for (const depth of SEAM_DEPTHS) {
-        const colours: Array<[number, number, number]> = [];
+      let step: number | null = null;
+      for (let d = 1; d < SEAM_DEPTHS.length; d++) {
+        const pairs: Array<[[number, number, number], [number, number, number]]> = [];
         for (let k = s * SEAM_POINTS_PER_SECTOR; k < (s + 1) * SEAM_POINTS_PER_SECTOR; k++) {
-          const c = onSkin[k] ? colourAt(image, ...across(k, depth)) : null;
-          if (c) colours.push(c);
+          if (!skin[k][d - 1] || !skin[k][d]) continue;
+          const a = colourAt(image, ...across(k, SEAM_DEPTHS[d - 1]));
+          const b = colourAt(image, ...across(k, SEAM_DEPTHS[d]));
+          if (a && b) pairs.push([a, b]);
         }
-        if (colours.length < SEAM_POINTS_PER_SECTOR / 2) return null;
-        means.push(lab(meanColour(colours)));
+        if (pairs.length < SEAM_POINTS_PER_SECTOR / 2) continue;
+        const sideA = lab(meanColour(pairs.map(([a]) => a)));
+        const sideB = lab(meanColour(pairs.map(([, b]) => b)));
+        step = Math.max(step ?? 0, deltaE2000(sideA, sideB));
       }
-      let step = 0;
-      for (let d = 1; d < means.length; d++) step = Math.max(step, deltaE2000(means[d - 1], means[d]));
       return step;
     };
     const out = profile(outImage);
