@@ -404,7 +404,8 @@ export const SEAM_STEP_FLOOR = 2;
  * eyes and the outer lips) and how far around them, in eye distances. face-api's brow points run along a brow's upper
  * edge, so a brow's line is moved `drop` down the face first: a brow reaches about a quarter of an eye distance below
  * its points and hardly above them, while the forehead just above is skin, and the mask's top runs there (on the
- * webcam clip, within a third of an eye distance of the brows).
+ * webcam clip, within a third of an eye distance of the brows). A brow's band stops at its ends, without a rounded
+ * cap: beyond its tail lies the temple, where the mask's edge runs and where a seam (or the source's hair) shows.
  */
 const SEAM_FEATURES: Array<{ from: number; to: number; closed: boolean; margin: number; drop: number }> = [
   { from: 17, to: 21, closed: false, margin: 0.15, drop: 0.1 },
@@ -414,11 +415,14 @@ const SEAM_FEATURES: Array<{ from: number; to: number; closed: boolean; margin: 
   { from: 48, to: 59, closed: true, margin: 0.15, drop: 0 },
 ];
 
-function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx, by]: [number, number]): number {
+/** Distance from (px, py) to segment a-b; Infinity where the nearest point would be an end that `open` names. */
+function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx, by]: [number, number], open = { a: false, b: false }): number {
   const dx = bx - ax;
   const dy = by - ay;
   const len2 = dx * dx + dy * dy;
-  const t = len2 > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+  const along = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  if ((open.a && along < 0) || (open.b && along > 1)) return Infinity;
+  const t = Math.min(1, Math.max(0, along));
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
@@ -427,6 +431,7 @@ export function onFeature(x: number, y: number, l: Float32Array): boolean {
   const [rx, ry] = centre(l, 36, 41);
   const [lx, ly] = centre(l, 42, 47);
   const scale = Math.hypot(lx - rx, ly - ry);
+  if (!(scale > 0)) return false;
   // Down the face: the eye line turned a quarter.
   const down: [number, number] = [-(ly - ry) / scale, (lx - rx) / scale];
   return SEAM_FEATURES.some(({ from, to, closed, margin, drop }) => {
@@ -436,11 +441,26 @@ export function onFeature(x: number, y: number, l: Float32Array): boolean {
     for (let i = from; i <= (closed ? to : to - 1); i++) {
       const a = at(i);
       const b = at(i < to ? i + 1 : from);
-      nearest = Math.min(nearest, segmentDistance(x, y, a, b));
+      nearest = Math.min(nearest, segmentDistance(x, y, a, b, { a: !closed && i === from, b: !closed && i === to - 1 }));
       if (closed && a[1] > y !== b[1] > y && x < a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
     }
     return inside || nearest < margin * scale;
   });
+}
+
+/**
+ * Landmark error (as landmarkError) within which the output face's features are left out of sectorSeam beside the
+ * input's: an output face detected well away from the input's (a broken swap) could otherwise put its "lips" on a
+ * real seam.
+ */
+const SEAM_OUTPUT_FACE_WITHIN = 0.15;
+
+/** The faces whose features sectorSeam leaves out in frame `f`: the input's, and the output's where it matches. */
+function seamFaces(f: PairedFrame): Float32Array[] {
+  const input = f.input.face?.landmarks;
+  const output = f.output.face?.landmarks;
+  if (!input) return output ? [output] : [];
+  return output && landmarkError(output, input) <= SEAM_OUTPUT_FACE_WITHIN ? [input, output] : [input];
 }
 
 function meanColour(colours: Array<[number, number, number]>): [number, number, number] {
@@ -463,24 +483,25 @@ function meanColour(colours: Array<[number, number, number]>): [number, number, 
  * through the lips, and beside the eyes through a brow's tail: the source's red lips or darker brows drawn there are
  * its face, not a seam, and in the input the camera's own lips there made its step large. Judged with them, the
  * worst sector read `photo-lean` x Ada's lipstick as a seam 5.6 times the camera's step (README, "Seams, sector by
- * sector"). Returns the worst sector's output step over its input step (the
- * latter at least SEAM_STEP_FLOOR), which sector it is (0 at the polygon's first point, clockwise), and `top`, the
- * worst ratio among the sectors along the top of the mask (their outer arc's middle in the upper third of the
- * mask's height: the forehead and temples, where a cut-off photo or the source's hair shows).
+ * sector"). A sector is judged when at least one of its steps is. Returns the worst judged sector's output step over
+ * its input step (the latter at least SEAM_STEP_FLOOR), which sector it is (0 at the polygon's first point, in the
+ * polygon's order), and `top`, the worst ratio among the judged sectors along the top of the mask (their outer arc's
+ * middle in the upper third of the mask's height: the forehead and temples, where a cut-off photo or the source's
+ * hair shows), null when none of them was judged; null when no sector was.
  */
 export function sectorSeam(
   input: HTMLCanvasElement,
   output: HTMLCanvasElement,
   mask: MaskBorder,
   faces: Float32Array[] = [],
-): { ratio: number; sector: number; output: number; input: number; top: number } | null {
+): { ratio: number; sector: number; output: number; input: number; top: number | null } | null {
   const inImage = pixels(input);
   const outImage = pixels(output);
   const count = SEAM_SECTORS * SEAM_POINTS_PER_SECTOR;
   const outer = alongPolygon(mask.outer, count);
   const inner = alongPolygon(mask.inner, count);
-  let worst: { ratio: number; sector: number; output: number; input: number; top: number } | null = null;
-  let top = 0;
+  let worst: { ratio: number; sector: number; output: number; input: number; top: number | null } | null = null;
+  let top: number | null = null;
   const ys = outer.map(([, y]) => y);
   const topBand = Math.min(...ys) + (Math.max(...ys) - Math.min(...ys)) / 3;
   const across = (k: number, depth: number): [number, number] => [
@@ -489,30 +510,26 @@ export function sectorSeam(
   ];
   const skin = outer.map((_, k) => SEAM_DEPTHS.map((depth) => !faces.some((l) => onFeature(...across(k, depth), l))));
   for (let s = 0; s < SEAM_SECTORS; s++) {
-    // Each step between neighbouring depths is read along the lines across the ring that are on skin at both.
-    const profile = (image: ImageData) => {
-      let step: number | null = null;
-      for (let d = 1; d < SEAM_DEPTHS.length; d++) {
-        const pairs: Array<[[number, number, number], [number, number, number]]> = [];
-        for (let k = s * SEAM_POINTS_PER_SECTOR; k < (s + 1) * SEAM_POINTS_PER_SECTOR; k++) {
-          if (!skin[k][d - 1] || !skin[k][d]) continue;
-          const a = colourAt(image, ...across(k, SEAM_DEPTHS[d - 1]));
-          const b = colourAt(image, ...across(k, SEAM_DEPTHS[d]));
-          if (a && b) pairs.push([a, b]);
-        }
-        if (pairs.length < SEAM_POINTS_PER_SECTOR / 2) continue;
-        const sideA = lab(meanColour(pairs.map(([a]) => a)));
-        const sideB = lab(meanColour(pairs.map(([, b]) => b)));
-        step = Math.max(step ?? 0, deltaE2000(sideA, sideB));
+    // Each step between neighbouring depths is read along the lines across the ring on skin at both, in both images.
+    let out: number | null = null;
+    let own: number | null = null;
+    for (let d = 1; d < SEAM_DEPTHS.length; d++) {
+      const lines: Array<Array<[number, number, number]>> = [];
+      for (let k = s * SEAM_POINTS_PER_SECTOR; k < (s + 1) * SEAM_POINTS_PER_SECTOR; k++) {
+        if (!skin[k][d - 1] || !skin[k][d]) continue;
+        const [from, to] = [across(k, SEAM_DEPTHS[d - 1]), across(k, SEAM_DEPTHS[d])];
+        const colours = [colourAt(outImage, ...from), colourAt(outImage, ...to), colourAt(inImage, ...from), colourAt(inImage, ...to)];
+        if (colours.every((c) => c !== null)) lines.push(colours as Array<[number, number, number]>);
       }
-      return step;
-    };
-    const out = profile(outImage);
-    const own = profile(inImage);
+      if (lines.length < SEAM_POINTS_PER_SECTOR / 2) continue;
+      const step = (side: number) => deltaE2000(lab(meanColour(lines.map((c) => c[side]))), lab(meanColour(lines.map((c) => c[side + 1]))));
+      out = Math.max(out ?? 0, step(0));
+      own = Math.max(own ?? 0, step(2));
+    }
     if (out === null || own === null) continue;
     const ratio = out / Math.max(own, SEAM_STEP_FLOOR);
-    if (outer[Math.round((s + 0.5) * SEAM_POINTS_PER_SECTOR)][1] < topBand) top = Math.max(top, ratio);
-    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own, top: 0 };
+    if (outer[Math.round((s + 0.5) * SEAM_POINTS_PER_SECTOR)][1] < topBand) top = Math.max(top ?? 0, ratio);
+    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own, top: null };
   }
   return worst && { ...worst, top };
 }
@@ -587,8 +604,9 @@ export interface QualityMetrics {
   folds: FoldSummary | null;
   /**
    * ratio: the whole ring's mean colour difference over the input's (borderDifference); worstSectorRatio: the
-   * mean over frames of each frame's worst sector (sectorSeam), worstSectorShare: the share of frames whose worst
-   * sector is over the target; topSectorRatio: the same mean for the worst sector along the mask's top.
+   * mean over frames of each frame's worst judged sector (sectorSeam; frames with none judged are left out),
+   * worstSectorShare: the share of those frames whose worst sector is over the target; topSectorRatio: the same mean
+   * for the worst sector along the mask's top, over the frames where one of those was judged.
    */
   seams: {
     borderDeltaE: number | null;
@@ -645,17 +663,10 @@ export function qualityMetrics(frames: PairedFrame[], ids: Identities, folds: Fo
   const borderIn = mean(borders.map((b) => b.input));
   const sectors = frames
     .filter((f) => f.mask)
-    .map((f) =>
-      sectorSeam(
-        f.input.canvas,
-        f.output.canvas,
-        f.mask!,
-        [f.input.face, f.output.face].flatMap((face) => (face ? [face.landmarks] : [])),
-      ),
-    )
+    .map((f) => sectorSeam(f.input.canvas, f.output.canvas, f.mask!, seamFaces(f)))
     .filter((b) => b !== null);
   const worstSector = mean(sectors.map((b) => b.ratio));
-  const topSector = mean(sectors.map((b) => b.top));
+  const topSector = mean(sectors.flatMap((b) => (b.top === null ? [] : [b.top])));
   const worstSectorShare = sectors.length ? sectors.filter((b) => b.ratio > T.sectorSeamRatio).length / sectors.length : NaN;
 
   // Consecutive analysed frames (the sample is taken in bursts) with a face on both sides, in and out.
