@@ -81,7 +81,7 @@ const DARK_COVER: [number, number] = [0.35, 0.6];
  * the skin's luminance are hair too: where a mass of hair ends, single strands mixed with the skin under them are
  * lighter than DARK_COVER, and `frontal`'s were drawn as dark lines down the camera's cheek and beside its ear. On the
  * quality matrix the worst border sector met its target on 16 -> 22 pairs (`frontal`'s mean -0.25), the other
- * metrics within run-to-run noise (the README's "Strands where hair ends").
+ * metrics within run-to-run noise (docs/quality/README.md, "Strands where hair ends").
  */
 const NEAR_HAIR: [number, number] = [0.75, 0.9];
 
@@ -123,8 +123,8 @@ function hairCoverable(mesh: MeshTopology, luminance: (v: number) => number, [da
  * the midline instead, the photo's near side: the same person's skin, seen squarely, and drawn as fully as that side
  * is seen. Where, in the photo, a vertex faces the lens less than HARDLY_SEEN (vertex facing, 1 towards the lens) and
  * less than MIRROR_FACING times its counterpart does, smoothly between. Only there: mirroring more of what the photo
- * shows obliquely (up to facing 0.45 or 0.6) cost identity on pairs that kept it (see the README's "Swap quality on
- * real faces"). The eyes with their lids, and the lips, keep their own (a mirrored eye looks the other way, and a
+ * shows obliquely (up to facing 0.45 or 0.6) cost identity on pairs that kept it (docs/quality/README.md, "What a
+ * turned photo hardly shows"). The eyes with their lids, and the lips, keep their own (a mirrored eye looks the other way, and a
  * mirrored lip is another smile); the blend into the mirrored part runs over the skin around them.
  */
 const HARDLY_SEEN: [number, number] = [0.15, 0.35];

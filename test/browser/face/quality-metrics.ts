@@ -482,8 +482,8 @@ function meanColour(colours: Array<[number, number, number]>): [number, number, 
  * contour scaled about its centre, so where a face is foreshortened (a chin lowered towards the camera) it runs
  * through the lips, and beside the eyes through a brow's tail: the source's red lips or darker brows drawn there are
  * its face, not a seam, and in the input the camera's own lips there made its step large. Judged with them, the
- * worst sector read `photo-lean` x Ada's lipstick as a seam 5.6 times the camera's step (README, "The worst sector
- * judges skin only"). A sector is judged when at least one of its steps is. Returns the worst judged sector's output step over
+ * worst sector read `photo-lean` x Ada's lipstick as a seam 5.6 times the camera's step (docs/quality/README.md, "The
+ * worst sector judges skin only"). A sector is judged when at least one of its steps is. Returns the worst judged sector's output step over
  * its input step (the latter at least SEAM_STEP_FLOOR), which sector it is (0 at the polygon's first point, in the
  * polygon's order), and `top`, the worst ratio among the judged sectors along the top of the mask (their outer arc's
  * middle in the upper third of the mask's height: the forehead and temples, where a cut-off photo or the source's
