@@ -426,26 +426,38 @@ function segmentDistance(px: number, py: number, [ax, ay]: [number, number], [bx
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
-/** Whether (x, y) lies on or near a brow, an eye or the lips of face `l` (SEAM_FEATURES). */
-export function onFeature(x: number, y: number, l: Float32Array): boolean {
+/**
+ * A test of whether (x, y) lies on or near a brow, an eye or the lips of face `l` (SEAM_FEATURES). The face's scale,
+ * its down direction and the features' (moved) points are worked out once here, not at each of the points tested.
+ */
+function nearFeatures(l: Float32Array): (x: number, y: number) => boolean {
   const [rx, ry] = centre(l, 36, 41);
   const [lx, ly] = centre(l, 42, 47);
   const scale = Math.hypot(lx - rx, ly - ry);
-  if (!(scale > 0)) return false;
+  if (!(scale > 0)) return () => false;
   // Down the face: the eye line turned a quarter.
   const down: [number, number] = [-(ly - ry) / scale, (lx - rx) / scale];
-  return SEAM_FEATURES.some(({ from, to, closed, margin, drop }) => {
-    const at = (i: number): [number, number] => [l[i * 2] + drop * scale * down[0], l[i * 2 + 1] + drop * scale * down[1]];
-    let inside = false;
-    let nearest = Infinity;
-    for (let i = from; i <= (closed ? to : to - 1); i++) {
-      const a = at(i);
-      const b = at(i < to ? i + 1 : from);
-      nearest = Math.min(nearest, segmentDistance(x, y, a, b, { a: !closed && i === from, b: !closed && i === to - 1 }));
-      if (closed && a[1] > y !== b[1] > y && x < a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
-    }
-    return inside || nearest < margin * scale;
-  });
+  const features = SEAM_FEATURES.map(({ from, to, closed, margin, drop }) => ({
+    closed,
+    reach: margin * scale,
+    points: Array.from({ length: to - from + 1 }, (_, k): [number, number] => [
+      l[(from + k) * 2] + drop * scale * down[0],
+      l[(from + k) * 2 + 1] + drop * scale * down[1],
+    ]),
+  }));
+  return (x, y) =>
+    features.some(({ closed, reach, points }) => {
+      const last = points.length - 1;
+      let inside = false;
+      let nearest = Infinity;
+      for (let i = 0; i < (closed ? points.length : last); i++) {
+        const a = points[i];
+        const b = points[i < last ? i + 1 : 0];
+        nearest = Math.min(nearest, segmentDistance(x, y, a, b, { a: !closed && i === 0, b: !closed && i === last - 1 }));
+        if (closed && a[1] > y !== b[1] > y && x < a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
+      }
+      return inside || nearest < reach;
+    });
 }
 
 /**
@@ -500,7 +512,7 @@ export function sectorSeam(
   const count = SEAM_SECTORS * SEAM_POINTS_PER_SECTOR;
   const outer = alongPolygon(mask.outer, count);
   const inner = alongPolygon(mask.inner, count);
-  let worst: { ratio: number; sector: number; output: number; input: number; top: number | null } | null = null;
+  let worst: { ratio: number; sector: number; output: number; input: number } | null = null;
   let top: number | null = null;
   const ys = outer.map(([, y]) => y);
   const topBand = Math.min(...ys) + (Math.max(...ys) - Math.min(...ys)) / 3;
@@ -508,7 +520,8 @@ export function sectorSeam(
     outer[k][0] + depth * (inner[k][0] - outer[k][0]),
     outer[k][1] + depth * (inner[k][1] - outer[k][1]),
   ];
-  const skin = outer.map((_, k) => SEAM_DEPTHS.map((depth) => !faces.some((l) => onFeature(...across(k, depth), l))));
+  const featureTests = faces.map(nearFeatures);
+  const skin = outer.map((_, k) => SEAM_DEPTHS.map((depth) => !featureTests.some((near) => near(...across(k, depth)))));
   for (let s = 0; s < SEAM_SECTORS; s++) {
     // Each step between neighbouring depths is read along the lines across the ring on skin at both, in both images.
     let out: number | null = null;
@@ -529,7 +542,7 @@ export function sectorSeam(
     if (out === null || own === null) continue;
     const ratio = out / Math.max(own, SEAM_STEP_FLOOR);
     if (outer[Math.round((s + 0.5) * SEAM_POINTS_PER_SECTOR)][1] < topBand) top = Math.max(top ?? 0, ratio);
-    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own, top: null };
+    if (!worst || ratio > worst.ratio) worst = { ratio, sector: s, output: out, input: own };
   }
   return worst && { ...worst, top };
 }

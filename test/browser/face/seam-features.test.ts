@@ -115,11 +115,11 @@ describe('worst-sector seam metric: skin only', () => {
   describe('brows just below the top of the mask', () => {
     // As on the webcam clip: the brows a third of an eye distance below the mask's top (93 against 65, eye distance
     // 93) and a third of one apart, their tails crossing the ring at the temples.
-    const face = landmarks({ eyeSpan: 93, browY: 93, browHalf: 30, lipsY: 205, lipsRy: 8 });
+    const [eyeSpan, browY, browHalf] = [93, 93, 30];
+    const face = landmarks({ eyeSpan, browY, browHalf, lipsY: 205, lipsRy: 8 });
     const brows = (ctx: CanvasRenderingContext2D) => {
       ctx.fillStyle = 'rgb(60, 40, 30)';
-      ctx.fillRect(160 - 93 / 2 - 30, 93, 60, 10);
-      ctx.fillRect(160 + 93 / 2 - 30, 93, 60, 10);
+      for (const x of [160 - eyeSpan / 2, 160 + eyeSpan / 2]) ctx.fillRect(x - browHalf, browY, 2 * browHalf, 10);
     };
 
     it('reads dark brows at the temples as a step when judged as skin', () => {
