@@ -25,8 +25,8 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
 /**
  * How much wider the mouth opening is drawn than the mesh model reads it (widenMouth). The model's lips open to a
  * median 0.69 of face-api's gap on the webcam clip, so 0.45 would undo the median shortfall; it carried the clip x
- * `tilted`'s mouth at 0.68 (0.65 without widening), and 0.6 at 0.67 to 0.75 over five runs (the lips' thickness
- * caps the move).
+ * `tilted`'s mouth at 0.68 (0.65 without widening), and 0.6 at 0.67 to 0.75 over five runs. Wider moves (0.9, or
+ * LIP_MOVE_LIMIT up to 0.85 in mesh.ts) carried no more: see docs/quality/README.md.
  */
 const MOUTH_WIDENING = 0.6;
 /** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */
