@@ -13,7 +13,7 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
  *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
  *   it, so speech shows; the eyes are the source's on the camera's lids, so the face keeps the eyes it is
  *   recognised by, and while the camera's eyes close the
- *   source's eyes and lids fade to the camera's, so blinks show (BLINK_FADE), as they do for good when the
+ *   source's eyes and inner lids fade to the camera's, so blinks show (BLINK_FADE, blinkArea), as they do for good when the
  *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
  *   photo's face (DARK_COVER and hairCoverable, drawn per pixel by the renderer);
@@ -359,7 +359,7 @@ export class FaceComposer {
     const blink = this.#openEyes > 0 ? smoothstep(BLINK_FADE[0], BLINK_FADE[1], 1 - eyeOpenness(points) / this.#openEyes) : 0;
     const eyeWeight = (1 - blink) * (1 - this.#sourceEyesNarrow);
     for (let v = 0; v < MESH_POINTS; v++) {
-      const eyes = mesh.eyeArea[v] ? eyeWeight : 1;
+      const eyes = mesh.blinkArea[v] ? eyeWeight : 1;
       out.alpha[v] = opacity * eyes * mesh.feather[v] * mesh.openingAlpha[v] * this.#sourceVisibility[v] * smoothstep(0.02, 0.3, perVertex[v]);
     }
     let count = 0;

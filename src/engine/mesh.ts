@@ -135,14 +135,22 @@ export interface MeshTopology {
   /**
    * Per vertex, how much of the source is drawn at most: less towards the mouth opening, so the camera's own lip
    * edges (and what is between them) show through and carry speech. The eyes are the source's, drawn on the
-   * camera's lid margins, and fade to the camera's while it blinks (eyeArea).
+   * camera's lid margins, and fade to the camera's while it blinks (blinkArea).
    */
   openingAlpha: Float32Array;
   /**
-   * Per vertex: 1 on the eyes and the lids around them (the lid margins and two rings of neighbours), where the
-   * camera's own eyes are shown while they close (BLINK_FADE in compose.ts).
+   * Per vertex: 1 on the eyes and the lids around them (the lid margins and two rings of neighbours), which keep the
+   * photo's own texture (never drawn from their counterparts across the midline).
    */
   eyeArea: Uint8Array;
+  /**
+   * Per vertex: 1 on the lid margins and the ring next to them, where the camera's own eyes are shown while they
+   * close (BLINK_FADE in compose.ts); beyond, the source's lids and the corners of its eyes stay. Faded over eyeArea's
+   * two rings, the blinks showed as well, but face-api read franck-blink x `frontal` as the camera person in 0.28 of
+   * its frames (0.06 so); faded over the margins alone, several sources' blinks no longer showed (eye closure
+   * carried 0.55 to 0.63).
+   */
+  blinkArea: Uint8Array;
   /**
    * Per vertex: the inner lip vertex whose move it follows when the mouth opening is widened (widenMouth; a corner,
    * which stays, for the vertices nearest one), -1 off the lips; and how much of that move, from 1 on the inner
@@ -237,6 +245,7 @@ export function meshTopology(triangles: Uint16Array, uv: Float32Array): MeshTopo
     triangles,
     winding,
     eyeArea,
+    blinkArea: aroundEyes,
     start,
     neighbours,
     region,
