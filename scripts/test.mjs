@@ -17,6 +17,8 @@ const only = option('--only');
 const group = option('--group');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** What the summary must say besides the counts. */
+const notices = [];
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
@@ -163,7 +165,7 @@ async function prepare() {
 
 /**
  * What the run prints when WebKitGTK's driver loses its MiniBrowser mid-run, which happens now and then with no test
- * at fault: web-test-runner then stops at once, with the files after it not run and no counts written.
+ * at fault. Each time it was seen, web-test-runner then stopped, with the files after it not run and no counts written.
  */
 const LOST_WEBKIT_SESSION = [/Tests were interrupted because the browser disconnected/, /invalid session id/];
 
@@ -179,8 +181,9 @@ async function browserTests() {
     rmSync(countsFile, { force: true });
     const { code, out } = await run(cmd, args, { capture: true, env: { WTR_COUNTS_FILE: countsFile } });
     // Run once more, in full, only for a lost WebKit session; a second loss fails like any other failure.
-    if (attempt === 1 && code !== 0 && LOST_WEBKIT_SESSION.every((sign) => sign.test(out))) {
+    if (attempt === 1 && code !== 0 && browsers.includes('webkit') && LOST_WEBKIT_SESSION.every((sign) => sign.test(out))) {
       console.log('\nWebKitGTK lost its browser session mid-run (see above), which stopped the run: running the browser tests once more.');
+      notices.push('The browser tests ran twice: WebKitGTK lost its browser session in the first run; the counts are from the second.');
       continue;
     }
     if (existsSync(countsFile)) {
@@ -209,6 +212,7 @@ if (only !== 'static' && (await prepare()) && only !== 'setup') {
 }
 
 const secs = Math.round((Date.now() - started) / 1000);
+for (const notice of notices) console.log(`\n${notice}`);
 if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
 console.log(`\n(${secs} s)`);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

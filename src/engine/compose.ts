@@ -13,7 +13,7 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
  *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
  *   it, so speech shows; the eyes are the source's on the camera's lids, so the face keeps the eyes it is
  *   recognised by, and while the camera's eyes close the
- *   source's eyes and inner lids fade to the camera's, so blinks show (BLINK_FADE, blinkArea), as they do for good when the
+ *   source's eyes and the ring of lid next to them fade to the camera's, so blinks show (BLINK_FADE, blinkArea), as they do for good when the
  *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
  *   photo's face (DARK_COVER and hairCoverable, drawn per pixel by the renderer);
@@ -25,8 +25,8 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
 /**
  * How much wider the mouth opening is drawn than the mesh model reads it (widenMouth). The model's lips open to a
  * median 0.69 of face-api's gap on the webcam clip, so 0.45 would undo the median shortfall; it carried the clip x
- * `tilted`'s mouth at 0.68 (0.65 without widening), and 0.6 at 0.67 to 0.75 over five runs. Wider moves (0.9, or
- * LIP_MOVE_LIMIT up to 0.85 in mesh.ts) carried no more: see docs/quality/README.md.
+ * `tilted`'s mouth at 0.68 (0.65 without widening), and 0.6 at 0.67 to 0.75 over five runs. Wider moves carried no
+ * more (0.9 here, or LIP_MOVE_LIMIT 0.7 to 0.85 with the lips' body weighted by distance): see docs/quality/README.md.
  */
 const MOUTH_WIDENING = 0.6;
 /** Beyond these the swap fades out (radians): a warp of one photo cannot show a profile. */
@@ -53,8 +53,8 @@ const SHAPE_RATE = 0.015;
  * Blinks. The mesh model closes its lids only partly in a blink (lid gap over eye width 0.30 open, 0.20 to 0.21
  * shut on franck-blink), so closure is read against the camera's own open eyes: their gap follows each landmark
  * update at once when wider and at this rate when narrower (about 1 s at 20 updates a second, so a blink of
- * a few frames hardly lowers it). Between these closures (1 - gap / open gap) the source's eyes and lids fade to
- * the camera's: the closed lids show, and open eyes stay the source's.
+ * a few frames hardly lowers it). Between these closures (1 - gap / open gap) the source's eyes and the ring of lid
+ * next to them (blinkArea) fade to the camera's: the closed lids show, and open eyes stay the source's.
  */
 const OPEN_EYES_RATE = 0.05;
 const BLINK_FADE: [number, number] = [0.15, 0.3];

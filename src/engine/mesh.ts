@@ -139,16 +139,17 @@ export interface MeshTopology {
    */
   openingAlpha: Float32Array;
   /**
-   * Per vertex: 1 on the eyes and the lids around them (the lid margins and two rings of neighbours), which keep the
-   * photo's own texture (never drawn from their counterparts across the midline).
+   * Per vertex: 1 on the eyes and the lids around them (the lid margins and two rings of neighbours), never drawn
+   * wholly from their counterparts across the midline (awayButMirrored, mirrorFill in compose.ts: the blend from the
+   * skin beside them reaches their rings, not the margins); hair may reach onto its outer ring (hairReach).
    */
   eyeArea: Uint8Array;
   /**
    * Per vertex: 1 on the lid margins and the ring next to them, where the camera's own eyes are shown while they
-   * close (BLINK_FADE in compose.ts); beyond, the source's lids and the corners of its eyes stay. Faded over eyeArea's
-   * two rings, the blinks showed as well, but face-api read franck-blink x `frontal` as the camera person in 0.28 of
-   * its frames (0.06 so); faded over the margins alone, several sources' blinks no longer showed (eye closure
-   * carried 0.55 to 0.63).
+   * close (BLINK_FADE in compose.ts), and for good on a photo whose eyes are too narrow (NARROW_EYES); beyond, the
+   * source's outer lids and the corners of its eyes stay. Faded over eyeArea's two rings, the blinks showed as well,
+   * but face-api read franck-blink x `frontal` as the camera person in 0.28 of its frames (0.06 over this area);
+   * faded over the margins alone, several sources' blinks no longer showed (eye closure carried 0.55 to 0.63).
    */
   blinkArea: Uint8Array;
   /**

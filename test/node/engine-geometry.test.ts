@@ -187,7 +187,7 @@ describe('mesh facing and culling', () => {
     assert.ok(mesh.feature.includes(0), 'the rest is skin');
   });
 
-  it("shows the camera's own eyes and lids while they close, and the source's while they are open", () => {
+  it("shows the camera's own eyes and the lids' first ring while they close; the outer lids stay the source's", () => {
     const points = uv.map((v) => v * 200);
     const depth = new Float32Array(MESH_POINTS);
     const colour = new Float32Array(MESH_POINTS * 3).fill(0.5);
@@ -197,7 +197,10 @@ describe('mesh facing and culling', () => {
     const all = Array.from({ length: MESH_POINTS }, (_, v) => v);
     const lids = all.filter((v) => mesh.blinkArea[v]);
     const outerLids = all.filter((v) => mesh.eyeArea[v] && !mesh.blinkArea[v]);
-    assert.ok(lids.length > 0 && outerLids.length > 0 && lids.every((v) => mesh.eyeArea[v]), 'the blink fades within the eye area');
+    const margins = new Set([...RIGHT_EYE, ...LEFT_EYE]);
+    const nextToMargin = (v: number) => mesh.neighbours.subarray(mesh.start[v], mesh.start[v + 1]).some((n) => margins.has(n));
+    for (const v of all) assert.equal(mesh.blinkArea[v] === 1, margins.has(v) || nextToMargin(v), `vertex ${v}: the lid margins and the ring next to them`);
+    assert.ok(outerLids.length > 0 && lids.every((v) => mesh.eyeArea[v]), 'the blink fades within the eye area');
     const skin = mesh.eyeArea.indexOf(0, 50);
     const open = composer.compose(points, depth, 1, 0).alpha.slice();
     // On this grid the eye's vertices are scattered, and some lie where nothing is drawn (the face's edge).
