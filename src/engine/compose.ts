@@ -12,9 +12,9 @@ import { LUMA, type FaceDraw, type CoverRule, type MirrorFill } from './renderer
  *   side (HARDLY_SEEN), or, where the photo shows neither, fade too; the mouth opening is the camera's (the mesh
  *   has no triangles there; drawn wider than the mesh model reads it, MOUTH_WIDENING) and the lips fade towards
  *   it, so speech shows; the eyes are the source's on the camera's lids, so the face keeps the eyes it is
- *   recognised by, and while the camera's eyes close the
- *   source's eyes and the ring of lid next to them fade to the camera's, so blinks show (BLINK_FADE, blinkArea), as they do for good when the
- *   photo's eyes are much narrower than open eyes are (NARROW_EYES); where the photo has no face
+ *   recognised by, and while the camera's eyes close the source's eyes and the ring of lid next to them fade to
+ *   the camera's, so blinks show (BLINK_FADE, blinkArea), as they do for good when the photo's eyes are much
+ *   narrower than open eyes are (NARROW_EYES); where the photo has no face
  *   (a tight crop that cuts the forehead off), the camera's own shows, and so it does where hair lies over the
  *   photo's face (DARK_COVER and hairCoverable, drawn per pixel by the renderer);
  * - colour: per vertex, the camera's low-frequency skin colour over the source's, both smoothed over the mesh,
