@@ -85,6 +85,8 @@ const routes = [
   ...engineAssetRoutes(),
   { prefix: '/node_modules/', dir: join(root, 'node_modules') },
   { prefix: '/fixtures/', dir: join(root, 'test/fixtures/generated') },
+  // nodeModulesAssetUrls() takes the mesh model from the repository's models/, beside node_modules.
+  { prefix: '/models/', dir: join(root, 'models') },
 ];
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -22,6 +22,8 @@ const ENGINE_FILES = {
     (f) => `@tensorflow/tfjs-backend-wasm/dist/${f}`,
   ),
 };
+/** This package's own engine files (the mesh model with attention), by folder, from the repository. */
+const OWN_ENGINE_FILES = { 'mesh-model/': ['models/facemesh-attention-pinto.json', 'models/facemesh-attention-pinto.bin'] };
 
 if (!process.argv.includes('--no-cdn-build')) {
   const build = spawnSync('npx', ['vite', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
@@ -35,6 +37,10 @@ cpSync(join(root, 'dist/cdn'), join(out, 'assets'), { recursive: true, filter: (
 for (const [folder, files] of Object.entries(ENGINE_FILES)) {
   mkdirSync(join(out, 'engine', folder), { recursive: true });
   for (const file of files) cpSync(join(nodeModules, file), join(out, 'engine', folder, file.split('/').pop()));
+}
+for (const [folder, files] of Object.entries(OWN_ENGINE_FILES)) {
+  mkdirSync(join(out, 'engine', folder), { recursive: true });
+  for (const file of files) cpSync(join(root, file), join(out, 'engine', folder, file.split('/').pop()));
 }
 
 function collect(dir, acc = {}) {

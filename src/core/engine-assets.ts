@@ -14,4 +14,12 @@ export const ENGINE_ASSET_FOLDERS = {
   humanModels: 'human-models/',
   /** @tensorflow/tfjs-backend-wasm's `dist` (the wasm binaries). */
   tfjsWasm: 'tfjs-wasm/',
+  /** This package's `models` (MESH_MODEL_FILE). */
+  meshModel: 'mesh-model/',
 } as const;
+
+/**
+ * MediaPipe's face mesh with attention, in this package's `models` folder (models/README.md): its own heads refine
+ * the lips, which human's plain mesh places off on some photos. The engine runs it once per source photo, for the lips.
+ */
+export const MESH_MODEL_FILE = 'facemesh-attention-pinto.json';

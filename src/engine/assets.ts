@@ -1,8 +1,8 @@
-import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-assets.js';
+import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS, MESH_MODEL_FILE } from '../core/engine-assets.js';
 
 /**
  * Where the in-browser engine loads its model code, weights and wasm binaries from. Nothing comes from a CDN:
- * a site that uses the local engine hosts these three folders from its own node_modules (see
+ * a site that uses the local engine hosts these four folders from its own node_modules and this package (see
  * src/server/engine-assets.ts for the routes `npm start` serves).
  */
 export interface EngineAssetUrls {
@@ -12,6 +12,11 @@ export interface EngineAssetUrls {
   humanModels: string;
   /** Folder of the tfjs wasm binaries (node_modules/@tensorflow/tfjs-backend-wasm/dist/), ending in `/`. */
   tfjsWasm: string;
+  /**
+   * The face mesh with attention (this package's models/facemesh-attention-pinto.json), run on each source photo
+   * for its lips. Optional: without it, or where it cannot be fetched, the source's lips are human's plain mesh's.
+   */
+  meshModel?: string;
 }
 
 export { DEFAULT_ENGINE_ASSET_BASE };
@@ -35,6 +40,7 @@ export function engineAssetUrls(base: string = pageAssetBase() ?? DEFAULT_ENGINE
     humanModule: `${root}${ENGINE_ASSET_FOLDERS.human}human.esm.js`,
     humanModels: `${root}${ENGINE_ASSET_FOLDERS.humanModels}`,
     tfjsWasm: `${root}${ENGINE_ASSET_FOLDERS.tfjsWasm}`,
+    meshModel: `${root}${ENGINE_ASSET_FOLDERS.meshModel}${MESH_MODEL_FILE}`,
   };
 }
 
@@ -45,5 +51,7 @@ export function nodeModulesAssetUrls(nodeModules = '/node_modules/'): EngineAsse
     humanModule: `${root}@vladmandic/human/dist/human.esm.js`,
     humanModels: `${root}@vladmandic/human/models/`,
     tfjsWasm: `${root}@tensorflow/tfjs-backend-wasm/dist/`,
+    // The repository's own folder, beside node_modules.
+    meshModel: new URL(`../models/${MESH_MODEL_FILE}`, root).href,
   };
 }

@@ -9,7 +9,8 @@ import type { EngineAssetUrls } from './assets.js';
 const SCENE_CUT = 10;
 
 /**
- * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh): every other
+ * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh, with attention when
+ * `meshModel` is given): every other
  * model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
  * last landmarks give and the detector runs only when a frame looks unlike the last or the caller asks (the
  * landmark worker does when the face no longer fits its crop); without it every call detects afresh, as a
@@ -23,8 +24,10 @@ export function faceMeshConfig(options: {
   rotation?: boolean;
   /** Also compute the recognition descriptor (faceres): only the quality harness's second identity check wants it. */
   description?: boolean;
+  /** URL of the face mesh with attention (EngineAssetUrls.meshModel), run instead of human's plain mesh. */
+  meshModel?: string;
 }): Record<string, unknown> {
-  const { urls, maxDetected, tracking, rotation = false, description = false } = options;
+  const { urls, maxDetected, tracking, rotation = false, description = false, meshModel } = options;
   return {
     wasmPath: urls.tfjsWasm,
     modelBasePath: urls.humanModels,
@@ -49,7 +52,7 @@ export function faceMeshConfig(options: {
       },
       mesh: { enabled: true },
       iris: { enabled: false },
-      attention: { enabled: false },
+      attention: meshModel ? { enabled: true, modelPath: meshModel } : { enabled: false },
       description: description ? { enabled: true, skipFrames: 0 } : { enabled: false },
       emotion: { enabled: false },
       antispoof: { enabled: false },

@@ -64,6 +64,85 @@ export const LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 40
 /** The lips' inner contour: the edge of the mouth opening, which the mesh leaves open. */
 export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191];
 
+/**
+ * The lip vertices that MediaPipe's face mesh with attention refines with its own lips head (its
+ * LANDMARKS_REFINEMENT_LIPS_CONFIG): the outer and inner contours and the two rows between them on each lip.
+ */
+export const REFINED_LIPS = [
+  61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409, 78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 191, 80, 81, 82,
+  13, 312, 311, 310, 415, 76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306, 184, 74, 73, 72, 11, 302, 303, 304, 408, 62, 96, 89, 179, 86, 15, 316, 403, 319,
+  325, 292, 183, 42, 41, 38, 12, 268, 271, 272, 407,
+];
+
+/**
+ * The vertices round each eye that the mesh with attention refines with its eye heads (its
+ * LANDMARKS_REFINEMENT_RIGHT_EYE_CONFIG and _LEFT_EYE_CONFIG), the person's right eye then left, ring by ring out
+ * from the lid margins (16 vertices) to the brows (EYE_RING_ENDS).
+ */
+// prettier-ignore
+export const REFINED_EYES = [
+  [
+    33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173,
+    130, 25, 110, 24, 23, 22, 26, 112, 243, 247, 30, 29, 27, 28, 56, 190,
+    226, 31, 228, 229, 230, 231, 232, 233, 244, 113, 225, 224, 223, 222, 221, 189,
+    35, 124, 46, 53, 52, 65,
+    143, 111, 117, 118, 119, 120, 121, 128, 245, 156, 70, 63, 105, 66, 107, 55, 193,
+  ],
+  [
+    263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398,
+    359, 255, 339, 254, 253, 252, 256, 341, 463, 467, 260, 259, 257, 258, 286, 414,
+    446, 261, 448, 449, 450, 451, 452, 453, 464, 342, 445, 444, 443, 442, 441, 413,
+    265, 353, 276, 283, 282, 295,
+    372, 340, 346, 347, 348, 349, 350, 357, 465, 383, 300, 293, 334, 296, 336, 285, 417,
+  ],
+];
+/** Where each ring of REFINED_EYES ends: the lid margins, then four rings out to the brows. */
+const EYE_RING_ENDS = [16, 32, 48, 54, 71];
+/** How much of an eye's move each ring takes: all at the margins, fading towards the brows, which stay nearly put. */
+const EYE_RING_SHARES = [1, 0.8, 0.6, 0.4, 0.2];
+
+/**
+ * The refined mesh further than this from the mesh's own, on average over its lips and lid margins (eye distances),
+ * is another face or a failed run and is not used. On the ten test sources the two lie 0.012 to 0.042 apart.
+ */
+const REFINED_LIMIT = 0.25;
+
+/**
+ * A source photo's mesh `points` with the refinements of `refined` (the same photo's mesh from the model with
+ * attention, in the same pixels): its lips, and its eyes' places. Each eye's margins and the rings round them move
+ * as a whole, by the mean move of its margins (less towards the brows, EYE_RING_SHARES), and keep the shape the
+ * mesh gave them: the attention model's own eye shapes read some photos' eyes near shut (`tilted`'s opening 0.07 to
+ * 0.03 eye distances), which cost identity, while its places correct the mesh where it sets an eye low (Ada's right eye
+ * 0.06 eye distances). Null when `refined` is not this face (REFINED_LIMIT).
+ */
+export function withRefinedFeatures(points: Float32Array, refined: Float32Array): Float32Array | null {
+  const eyeDistance = Math.hypot(points[263 * 2] - points[33 * 2], points[263 * 2 + 1] - points[33 * 2 + 1]);
+  const compared = [...REFINED_LIPS, ...REFINED_EYES.flatMap((eye) => eye.slice(0, EYE_RING_ENDS[0]))];
+  let apart = 0;
+  for (const v of compared) apart += Math.hypot(refined[v * 2] - points[v * 2], refined[v * 2 + 1] - points[v * 2 + 1]);
+  if (!(apart / compared.length <= REFINED_LIMIT * eyeDistance)) return null;
+  const out = points.slice();
+  for (const v of REFINED_LIPS) {
+    out[v * 2] = refined[v * 2];
+    out[v * 2 + 1] = refined[v * 2 + 1];
+  }
+  for (const eye of REFINED_EYES) {
+    const margins = eye.slice(0, EYE_RING_ENDS[0]);
+    let dx = 0;
+    let dy = 0;
+    for (const v of margins) {
+      dx += (refined[v * 2] - points[v * 2]) / margins.length;
+      dy += (refined[v * 2 + 1] - points[v * 2 + 1]) / margins.length;
+    }
+    eye.forEach((v, k) => {
+      const share = EYE_RING_SHARES[EYE_RING_ENDS.findIndex((end) => k < end)];
+      out[v * 2] += share * dx;
+      out[v * 2 + 1] += share * dy;
+    });
+  }
+  return out;
+}
+
 const LIP_BODY_ALPHA = 0.4;
 /**
  * The widened mouth (widenMouth) keeps its corners: its lips move less within this share of the mouth's width from

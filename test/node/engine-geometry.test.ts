@@ -12,6 +12,8 @@ import {
   LIPS_OUTER,
   MESH_POINTS,
   meshTopology,
+  REFINED_EYES,
+  REFINED_LIPS,
   RIGHT_EYE,
   type MeshTopology,
   smoothOverMesh,
@@ -19,9 +21,11 @@ import {
   triangleLookup,
   vertexFacing,
   widenMouth,
+  withRefinedFeatures,
 } from '../../src/engine/mesh.js';
 import { ACROSS, addFrontalOffsets, frontalise, headPose } from '../../src/engine/pose.js';
 import { FaceComposer } from '../../src/engine/compose.js';
+import { readFileSync } from 'node:fs';
 import { realMesh } from './human-mesh.js';
 
 /** A deterministic pseudo-random sequence in [-1, 1). */
@@ -665,5 +669,68 @@ describe('identity offsets', () => {
     for (let v = 0; v < MESH_POINTS; v++) {
       assert.ok(Math.hypot(offsets[v * 3], offsets[v * 3 + 1], offsets[v * 3 + 2]) <= 0.08 + 1e-6);
     }
+  });
+});
+
+describe('a source photo refined by the mesh with attention (the real mesh)', () => {
+  const { uv } = realMesh();
+  const face = () => uv.map((v) => v * 200);
+  const eyeDistance = (p: Float32Array) => Math.hypot(p[263 * 2] - p[33 * 2], p[263 * 2 + 1] - p[33 * 2 + 1]);
+
+  it("lists the vertices the model's lips and eye heads refine, as human does", () => {
+    const text = readFileSync(new URL('../../node_modules/@vladmandic/human/src/face/constants.ts', import.meta.url), 'utf8');
+    const list = (name: string) => {
+      const open = text.indexOf('[', text.indexOf(`export const ${name}`));
+      return text
+        .slice(open + 1, text.indexOf('];', open))
+        .replace(/\/\/[^\n]*/g, '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .map(Number);
+    };
+    assert.deepEqual(REFINED_LIPS, list('LANDMARKS_REFINEMENT_LIPS_CONFIG'));
+    assert.deepEqual(REFINED_EYES, [list('LANDMARKS_REFINEMENT_LEFT_EYE_CONFIG'), list('LANDMARKS_REFINEMENT_RIGHT_EYE_CONFIG')]);
+  });
+
+  it("takes the model's lips, and moves each eye to its place keeping the mesh's shape", () => {
+    const points = face();
+    const refined = points.slice();
+    for (const v of REFINED_LIPS) [refined[v * 2], refined[v * 2 + 1]] = [refined[v * 2] + 3, refined[v * 2 + 1] - 2];
+    // The right eye set 6 px higher and drawn narrower (its lids 40 % nearer its middle row) by the model.
+    const [right, left] = REFINED_EYES;
+    const margins = right.slice(0, 16);
+    const middle = margins.reduce((sum, v) => sum + points[v * 2 + 1], 0) / margins.length;
+    for (const v of margins) refined[v * 2 + 1] = middle + (points[v * 2 + 1] - middle) * 0.6 - 6;
+    const out = withRefinedFeatures(points, refined);
+    assert.ok(out, 'taken as the same face');
+    const moved = (v: number) => [out[v * 2] - points[v * 2], out[v * 2 + 1] - points[v * 2 + 1]];
+    for (const v of REFINED_LIPS) assert.deepEqual([out[v * 2], out[v * 2 + 1]], [refined[v * 2], refined[v * 2 + 1]], `lip vertex ${v}`);
+    const shift = margins.reduce((sum, v) => sum + refined[v * 2 + 1] - points[v * 2 + 1], 0) / margins.length;
+    for (const v of margins)
+      assert.ok(Math.abs(moved(v)[1] - shift) < 1e-4 && Math.abs(moved(v)[0]) < 1e-4, `margin ${v}: the whole eye moves, its shape kept`);
+    assert.ok(shift < -5, `the eye moved up (${shift} px)`);
+    // Less towards the brows: the second ring 0.8 of the move, the last 0.2.
+    for (const [k, share] of [
+      [16, 0.8],
+      [70, 0.2],
+    ])
+      assert.ok(Math.abs(moved(right[k])[1] - share * shift) < 1e-4, `ring vertex ${right[k]}`);
+    for (const v of left) assert.deepEqual(moved(v), [0, 0], `the left eye, unmoved by the model, stays (${v})`);
+    const refinedSet = new Set([...REFINED_LIPS, ...right, ...left]);
+    for (let v = 0; v < MESH_POINTS; v++) if (!refinedSet.has(v)) assert.deepEqual(moved(v), [0, 0], `vertex ${v} is not refined`);
+  });
+
+  it("leaves the mesh as it is when the model's face is another (half an eye distance away)", () => {
+    const points = face();
+    const away = points.map((value, i) => (i % 2 === 0 ? value + 0.5 * eyeDistance(points) : value));
+    assert.equal(withRefinedFeatures(points, away), null);
+    assert.ok(
+      withRefinedFeatures(
+        points,
+        points.map((value, i) => (i % 2 === 0 ? value + 0.1 * eyeDistance(points) : value)),
+      ),
+      'a tenth is the same face',
+    );
   });
 });

@@ -3,7 +3,7 @@
 // source maps outweighing the code fail here.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,8 +16,8 @@ const packDir = mkdtempSync(join(tmpdir(), 'faceswap-pack-'));
 let tarball = '';
 let files: { path: string; size: number }[] = [];
 
-function sh(cmd: string, args: string[]) {
-  const res = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function sh(cmd: string, args: string[], { cwd = root } = {}) {
+  const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { code: res.status ?? 1, out: `${res.stdout}${res.stderr}`, stdout: res.stdout };
 }
 
@@ -59,7 +59,9 @@ test('the bin is in the tarball, with its shebang', () => {
  * those package.json declares (dependencies and peers, linked from this checkout): what the shipped emulator and
  * doctor import without declaring fails here.
  */
+let consumer: string | undefined;
 function consumerProject(): string {
+  if (consumer) return consumer;
   const dir = join(packDir, 'consumer');
   const own = join(dir, 'node_modules', 'faceswap-elements');
   mkdirSync(own, { recursive: true });
@@ -70,8 +72,20 @@ function consumerProject(): string {
     mkdirSync(join(dir, 'node_modules', name, '..'), { recursive: true });
     symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name));
   }
-  return dir;
+  return (consumer = dir);
 }
+
+test('from the tarball: every engine asset folder the server routes is there, the mesh model with attention in its own', () => {
+  const dir = consumerProject();
+  const script = `import('faceswap-elements/server/engine-assets').then((m) => console.log(JSON.stringify(m.engineAssetRoutes())))`;
+  const res = sh(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
+  assert.equal(res.code, 0, res.out);
+  const routes = JSON.parse(res.stdout) as { prefix: string; dir: string }[];
+  for (const { prefix, dir: folder } of routes) assert.ok(existsSync(folder), `${prefix} -> ${folder}`);
+  const meshModel = routes.find((r) => r.prefix === '/faceswap-engine/mesh-model/');
+  assert.ok(meshModel?.dir.startsWith(join(dir, 'node_modules', 'faceswap-elements')), JSON.stringify(meshModel));
+  for (const file of ['facemesh-attention-pinto.json', 'facemesh-attention-pinto.bin']) assert.ok(existsSync(join(meshModel!.dir, file)), file);
+});
 
 test(
   'from the tarball: the emulator bin serves AKOOL with a reading from its flags, and the doctor reads it and serves its Agora page',

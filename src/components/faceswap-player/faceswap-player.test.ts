@@ -259,7 +259,16 @@ describe('<faceswap-player>', () => {
     await until(() => player.state === 'live', 'live');
     await until(() => inShadow(player, '[part~=stats]'), 'stats overlay');
     expect(shadowText(player, '[part~=stats]'), 'no engine figures (as from Agora): no engine rows').not.to.contain('Face tracking');
-    const engine = { landmarkFps: 14.6, frameMsMedian: 3.21, frameMsP95: 6, landmarkMsMedian: 40, swapping: true, landmarkMisses: 0, landmarkBackend: 'wasm' };
+    const engine = {
+      landmarkFps: 14.6,
+      frameMsMedian: 3.21,
+      frameMsP95: 6,
+      landmarkMsMedian: 40,
+      swapping: true,
+      landmarkMisses: 0,
+      landmarkBackend: 'wasm',
+      sourceRefined: true,
+    };
     const read = transports[0].getStats.bind(transports[0]);
     transports[0].getStats = async () => ({ ...(await read()), engine });
     await until(() => shadowText(player, '[part~=stats]').includes('Face tracking'), 'engine rows', 4000);

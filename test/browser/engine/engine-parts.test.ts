@@ -192,11 +192,12 @@ describe('YUV blending of the face', () => {
 });
 
 describe('engine assets', () => {
-  it('lays the three asset folders out under one base URL', () => {
+  it('lays the four asset folders out under one base URL', () => {
     const urls = engineAssetUrls('/static/engine');
     expect(urls.humanModule).to.equal(`${location.origin}/static/engine/human/human.esm.js`);
     expect(urls.humanModels).to.equal(`${location.origin}/static/engine/human-models/`);
     expect(urls.tfjsWasm).to.equal(`${location.origin}/static/engine/tfjs-wasm/`);
+    expect(urls.meshModel).to.equal(`${location.origin}/static/engine/mesh-model/facemesh-attention-pinto.json`);
     expect(engineAssetUrls().humanModels).to.equal(`${location.origin}/faceswap-engine/human-models/`);
   });
 
@@ -216,7 +217,7 @@ describe('engine assets', () => {
 
   it('points at the packages when served from node_modules', async () => {
     const urls = nodeModulesAssetUrls();
-    for (const url of [urls.humanModule, `${urls.humanModels}facemesh.json`, `${urls.tfjsWasm}tfjs-backend-wasm-simd.wasm`]) {
+    for (const url of [urls.humanModule, `${urls.humanModels}facemesh.json`, `${urls.tfjsWasm}tfjs-backend-wasm-simd.wasm`, urls.meshModel!]) {
       expect((await fetch(url, { method: 'HEAD' })).status, url).to.equal(200);
     }
   });

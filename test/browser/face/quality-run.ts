@@ -127,6 +127,8 @@ export async function recordEngine(
   try {
     await engine.ready;
     await engine.setSource(sourceUrl);
+    // Without it the run would measure the plain mesh's features unnoticed (a page that does not serve the model).
+    if (urls.meshModel && !engine.stats().sourceRefined) throw new Error(`the mesh with attention did not refine ${sourceUrl}`);
     engine.start(input);
     // Warm-up on the first image until the swap is fully shown (model warm, tracking locked), at most 15 s.
     let warmupFrames = 0;
