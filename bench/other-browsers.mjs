@@ -145,6 +145,7 @@ async function visit({ clipBase64, clipType, platformUrl, thinkMs: think, second
     elapsedMs: elapsed,
     landmarkFps: stats.landmarkFps,
     landmarkBackend: stats.landmarkBackend,
+    sourceRefined: stats.sourceRefined,
     resolution: `${width}x${height}`,
     trackProcessor: typeof MediaStreamTrackProcessor !== 'undefined',
   };
@@ -163,6 +164,7 @@ async function measure(pid, runVisit) {
     cpuMsPerFrameWholeVisit: round((cpuSeconds * 1000) / Math.max(1, result.frames), 1),
     landmarkFps: round(result.landmarkFps),
     landmarkBackend: result.landmarkBackend,
+    sourceRefined: result.sourceRefined,
     resolution: result.resolution,
     trackProcessor: result.trackProcessor,
   };
