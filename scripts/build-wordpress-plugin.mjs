@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the WordPress plugin: integrations/wordpress/faceswap-elements (PHP, block) plus the library's CDN
-// drop-in and the local engine's files from node_modules, into build/wordpress/faceswap-elements/ and the
+// drop-in and the local engine's files (from node_modules and this package's models/), into build/wordpress/faceswap-elements/ and the
 // installable build/faceswap-elements-wordpress.zip (upload it under Plugins → Add New → Upload Plugin).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,8 +22,8 @@ const ENGINE_FILES = {
     (f) => `@tensorflow/tfjs-backend-wasm/dist/${f}`,
   ),
 };
-/** This package's own engine files (the mesh model with attention), by folder, from the repository. */
-const OWN_ENGINE_FILES = { 'mesh-model/': ['models/facemesh-attention-pinto.json', 'models/facemesh-attention-pinto.bin'] };
+/** This package's own engine files (the mesh model with attention, and its README with the model's licences), by folder. */
+const OWN_ENGINE_FILES = { 'mesh-model/': ['models/facemesh-attention-pinto.json', 'models/facemesh-attention-pinto.bin', 'models/README.md'] };
 
 if (!process.argv.includes('--no-cdn-build')) {
   const build = spawnSync('npx', ['vite', 'build', '-c', 'vite.cdn.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

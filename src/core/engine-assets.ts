@@ -20,6 +20,7 @@ export const ENGINE_ASSET_FOLDERS = {
 
 /**
  * MediaPipe's face mesh with attention, in this package's `models` folder (models/README.md): its own heads refine
- * the lips, which human's plain mesh places off on some photos. The engine runs it once per source photo, for the lips.
+ * the lips and eyes, which human's plain mesh sets off on some photos. The engine runs it once per source photo, for
+ * the photo's lips and its eyes' places.
  */
 export const MESH_MODEL_FILE = 'facemesh-attention-pinto.json';

@@ -14,7 +14,8 @@ export interface EngineAssetUrls {
   tfjsWasm: string;
   /**
    * The face mesh with attention (this package's models/facemesh-attention-pinto.json), run on each source photo
-   * for its lips. Optional: without it, or where it cannot be fetched, the source's lips are human's plain mesh's.
+   * for its lips and its eyes' places. Optional: without it (`meshModel: undefined`), or where it cannot be fetched,
+   * the source photo is used with human's plain mesh alone.
    */
   meshModel?: string;
 }

@@ -34,8 +34,9 @@ export interface EngineStats {
   /** The tfjs backend the landmark models run on (`wasm` or `webgl`); empty until loaded. */
   landmarkBackend: string;
   /**
-   * Whether the source face's lips and eyes' places came from the face mesh with attention
-   * (EngineAssetUrls.meshModel); false without a source, or where that model could not be loaded or found no face.
+   * Whether the source face's lips and eyes' places come from the face mesh with attention
+   * (EngineAssetUrls.meshModel); false without a source, until that model has answered (see sourceSettled), and
+   * where it could not be loaded, found no face, took too long or found another face than the plain mesh.
    */
   sourceRefined: boolean;
 }
@@ -134,8 +135,8 @@ const MAX_HOLD_MS = 100;
 const delay = (timeMs: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, timeMs - performance.now())));
 
 /**
- * How long a source photo waits for the mesh with attention (its worker started, its model loaded and run once: 0.34 to
- * 0.83 s on the ten test sources on a 2-core machine) before it is used with the plain mesh alone.
+ * How long a source photo's refinement is waited for (the refiner's worker started, its model loaded and run once: 0.34
+ * to 0.83 s on the ten test sources on a 2-core machine) before the photo stays with the plain mesh alone.
  */
 const SOURCE_REFINE_TIMEOUT_MS = 10_000;
 
@@ -150,10 +151,11 @@ export class FaceSwapEngine {
   readonly #worker: Worker;
   readonly #ready: Promise<void>;
   readonly #urls: EngineAssetUrls;
-  readonly #landmarkBackend: LandmarkBackend;
-  /** Workers running the mesh with attention on a source photo (see #refinedPoints), terminated when done. */
-  readonly #refiners = new Set<Worker>();
+  /** The worker running the mesh with attention on source photos (see #refinedPoints), from the first photo on. */
+  #refiner: Worker | null = null;
+  readonly #refinerPending = new Map<number, (points: Float32Array | null) => void>();
   #sourceRefined = false;
+  #sourceSettled: Promise<void> = Promise.resolve();
   readonly #tracker = new LandmarkTracker();
   readonly #outputWindow = new Window(1000);
   readonly #landmarkWindow = new Window(1000);
@@ -204,7 +206,6 @@ export class FaceSwapEngine {
 
   constructor(urls: EngineAssetUrls, options: EngineOptions = {}) {
     this.#urls = urls;
-    this.#landmarkBackend = options.landmarkBackend ?? 'auto';
     this.#shapeTransfer = Math.min(1, Math.max(0, options.shapeTransfer ?? 0.7));
     this.#landmarkIntervalMs = options.maxLandmarkFps ? 1000 / options.maxLandmarkFps : 0;
     this.#measureEveryFrame = options.measureEveryFrame ?? false;
@@ -243,7 +244,7 @@ export class FaceSwapEngine {
       type: 'init',
       urls,
       config: faceMeshConfig({ urls, maxDetected: 1, tracking: true }),
-      backend: this.#landmarkBackend,
+      backend: options.landmarkBackend ?? 'auto',
     });
   }
 
@@ -277,11 +278,9 @@ export class FaceSwapEngine {
           })
         : probe;
     if (image !== probe) probe.close();
+    const refined = this.#refinedPoints(await createImageBitmap(image));
     const copy = await createImageBitmap(image);
-    const [reply, refined] = await Promise.all([
-      this.#request({ type: 'source', id: this.#nextId++, image: copy }, [copy]),
-      this.#refinedPoints(await createImageBitmap(image)),
-    ]);
+    const reply = await this.#request({ type: 'source', id: this.#nextId++, image: copy }, [copy]);
     if (reply.type === 'error') {
       image.close();
       throw new SourceFaceError(reply.message);
@@ -296,14 +295,32 @@ export class FaceSwapEngine {
       image.close();
       return;
     }
-    // The colours stay those sampled round the plain mesh's vertices: a tenth of the face wide, they barely move.
-    const features = refined && withRefinedFeatures(face.points, refined);
-    const points = features ?? face.points;
-    this.#sourceRefined = features !== null;
-    this.#composer!.setSource(points, face.depth, face.vertexColour, face.coverage);
-    this.#renderer.setSource({ image, points, cover: this.#composer!.coverRule, mirror: this.#composer!.mirrorFill });
-    this.#sourcePoints = points;
+    this.#useSource(image, face, face.points);
+    this.#sourceRefined = false;
+    // The photo is swapped with the plain mesh at once and with the refined one once that comes (usually while the
+    // visitor is still choosing; a slow link must not hold the swap back for it).
+    this.#sourceSettled = refined.then((points) => {
+      const features = points && withRefinedFeatures(face.points, points);
+      if (!features || request !== this.#sourceRequest || this.#disposed || !this.#renderer) return;
+      this.#useSource(image, face, features);
+      this.#sourceRefined = true;
+    });
     this.#hasSource = true;
+  }
+
+  /**
+   * Settles once the current source photo's refinement by the mesh with attention has been applied or given up
+   * (`stats().sourceRefined` then says which). Quality measurements wait for it; a live swap does not need to.
+   */
+  get sourceSettled(): Promise<void> {
+    return this.#sourceSettled;
+  }
+
+  #useSource(image: ImageBitmap, face: FaceLandmarks, points: Float32Array): void {
+    // The colours stay those sampled round the plain mesh's vertices: a tenth of the face wide, they barely move.
+    this.#composer!.setSource(points, face.depth, face.vertexColour, face.coverage);
+    this.#renderer!.setSource({ image, points, cover: this.#composer!.coverRule, mirror: this.#composer!.mirrorFill });
+    this.#sourcePoints = points;
   }
 
   stats(): EngineStats {
@@ -319,7 +336,7 @@ export class FaceSwapEngine {
       swapping: this.#swapping,
       landmarkMisses: this.#totalMisses,
       landmarkBackend: this.#backend,
-      sourceRefined: this.#hasSource && this.#sourceRefined,
+      sourceRefined: this.#sourceRefined,
     };
   }
 
@@ -353,8 +370,10 @@ export class FaceSwapEngine {
     this.#frames?.stop();
     this.#frames = null;
     this.#worker.terminate();
-    for (const refiner of this.#refiners) refiner.terminate();
-    this.#refiners.clear();
+    this.#refiner?.terminate();
+    this.#refiner = null;
+    for (const resolve of this.#refinerPending.values()) resolve(null);
+    this.#refinerPending.clear();
     for (const resolve of this.#pending.values()) resolve({ type: 'error', message: 'engine stopped' });
     this.#pending.clear();
     this.#output?.stop();
@@ -369,42 +388,56 @@ export class FaceSwapEngine {
    * where it sets a photo's features off (withRefinedFeatures): Ada's right eye lay 0.13 eye distances from where
    * face-api puts it (0.08 refined), and her output's landmark error on webcam2-light was 0.14 at p95. Camera
    * frames keep the plain mesh: the model with attention on every frame reached fewer targets. It runs in a worker of
-   * its own (human keeps one mesh model per module) beside the plain mesh's run on the same photo, and that worker is
-   * dropped after: a photo is analysed once. Null, and the plain mesh kept, where the model cannot be loaded or
-   * finds no face, or has not answered in SOURCE_REFINE_TIMEOUT_MS.
+   * its own (#refinerWorker: human keeps one mesh model per module). Null, and the plain mesh kept, where the model
+   * cannot be loaded or finds no face, or has not answered in SOURCE_REFINE_TIMEOUT_MS.
    */
   #refinedPoints(image: ImageBitmap): Promise<Float32Array | null> {
-    const meshModel = this.#urls.meshModel;
-    if (!meshModel || this.#disposed) {
+    const worker = this.#refinerWorker();
+    if (!worker) {
       image.close();
       return Promise.resolve(null);
     }
-    const worker = createLandmarkWorker();
-    this.#refiners.add(worker);
+    const id = this.#nextId++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     return new Promise<Float32Array | null>((resolve) => {
-      worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
-        const msg = event.data;
-        if (msg.type === 'ready') {
-          worker.postMessage({ type: 'source', id: 0, image } satisfies WorkerRequest, [image]);
-          return;
-        }
-        resolve(msg.type === 'source' ? (msg.face?.points ?? null) : null);
-      });
-      worker.addEventListener('error', () => resolve(null));
+      this.#refinerPending.set(id, resolve);
       timer = setTimeout(() => resolve(null), SOURCE_REFINE_TIMEOUT_MS);
-      worker.postMessage({
-        type: 'init',
-        urls: this.#urls,
-        config: faceMeshConfig({ urls: this.#urls, maxDetected: 1, tracking: true, meshModel }),
-        backend: this.#landmarkBackend,
-      } satisfies WorkerRequest);
+      // Queued behind the model's loading in the worker, which answers in order.
+      worker.postMessage({ type: 'source', id, image } satisfies WorkerRequest, [image]);
     }).finally(() => {
       clearTimeout(timer);
-      image.close();
-      worker.terminate();
-      this.#refiners.delete(worker);
+      this.#refinerPending.delete(id);
     });
+  }
+
+  /**
+   * The refiner, started with the first source photo and kept until dispose, so a visitor who tries several faces loads
+   * its model once. Always on wasm: for one run a photo, WebGL's shader compilation would cost more than it saves.
+   * Null without a model URL.
+   */
+  #refinerWorker(): Worker | null {
+    const meshModel = this.#urls.meshModel;
+    if (!meshModel || this.#disposed) return null;
+    if (this.#refiner) return this.#refiner;
+    const worker = createLandmarkWorker();
+    worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
+      const msg = event.data;
+      if (msg.type === 'source') this.#refinerPending.get(msg.id)?.(msg.face?.points ?? null);
+      else if (msg.type === 'error' && msg.id !== undefined) this.#refinerPending.get(msg.id)?.(null);
+    });
+    // Its script failed: what waits gives up now, and the next photo starts a new one.
+    worker.addEventListener('error', () => {
+      for (const resolve of this.#refinerPending.values()) resolve(null);
+      if (this.#refiner === worker) this.#refiner = null;
+    });
+    worker.postMessage({
+      type: 'init',
+      urls: this.#urls,
+      config: faceMeshConfig({ urls: this.#urls, maxDetected: 1, tracking: true, meshModel }),
+      backend: 'wasm',
+    } satisfies WorkerRequest);
+    this.#refiner = worker;
+    return worker;
   }
 
   #post(message: WorkerRequest, transfer: Transferable[] = []): void {

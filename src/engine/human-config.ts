@@ -10,8 +10,7 @@ const SCENE_CUT = 10;
 
 /**
  * @vladmandic/human configured for the face mesh alone (BlazeFace detector + 468-point mesh, with attention when
- * `meshModel` is given): every other
- * model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
+ * `meshModel` is given): every other model off, nothing warmed up or cached by the browser. `tracking` is for video: the mesh runs on the crop its
  * last landmarks give and the detector runs only when a frame looks unlike the last or the caller asks (the
  * landmark worker does when the face no longer fits its crop); without it every call detects afresh, as a
  * still photo needs. The backend is chosen where the model runs (see the worker).

@@ -65,22 +65,24 @@ export const LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 40
 export const LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191];
 
 /**
- * The lip vertices that MediaPipe's face mesh with attention refines with its own lips head (its
+ * The lip vertices that MediaPipe's face mesh with attention refines with its own lips head (human's
  * LANDMARKS_REFINEMENT_LIPS_CONFIG): the outer and inner contours and the two rows between them on each lip.
  */
-export const REFINED_LIPS = [
-  61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409, 78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 191, 80, 81, 82,
-  13, 312, 311, 310, 415, 76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306, 184, 74, 73, 72, 11, 302, 303, 304, 408, 62, 96, 89, 179, 86, 15, 316, 403, 319,
-  325, 292, 183, 42, 41, 38, 12, 268, 271, 272, 407,
+// prettier-ignore
+const REFINED_LIPS = [
+  61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409,
+  78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 191, 80, 81, 82, 13, 312, 311, 310, 415,
+  76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306, 184, 74, 73, 72, 11, 302, 303, 304, 408,
+  62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292, 183, 42, 41, 38, 12, 268, 271, 272, 407,
 ];
 
 /**
- * The vertices round each eye that the mesh with attention refines with its eye heads (its
- * LANDMARKS_REFINEMENT_RIGHT_EYE_CONFIG and _LEFT_EYE_CONFIG), the person's right eye then left, ring by ring out
- * from the lid margins (16 vertices) to the brows (EYE_RING_ENDS).
+ * The vertices round each eye that the model refines with its eye heads, ring by ring out from the lid margins (16
+ * vertices) to the brows (EYE_RING_ENDS): the person's right eye (human's LANDMARKS_REFINEMENT_LEFT_EYE_CONFIG, the
+ * image's left), then the left (_RIGHT_EYE_CONFIG).
  */
 // prettier-ignore
-export const REFINED_EYES = [
+const REFINED_EYES = [
   [
     33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173,
     130, 25, 110, 24, 23, 22, 26, 112, 243, 247, 30, 29, 27, 28, 56, 190,
@@ -102,44 +104,52 @@ const EYE_RING_ENDS = [16, 32, 48, 54, 71];
 const EYE_RING_SHARES = [1, 0.8, 0.6, 0.4, 0.2];
 
 /**
- * The refined mesh further than this from the mesh's own, on average over its lips and lid margins (eye distances),
- * is another face or a failed run and is not used. On the ten test sources the two lie 0.012 to 0.042 apart.
+ * The most the refined lips, or either eye's refined lid margins, may lie from the mesh's own on average (eye
+ * distances): further, the model found another face or failed, and nothing of it is used. On the ten test sources
+ * the lips lie 0.012 to 0.044 apart and the margins 0.006 to 0.061.
  */
-const REFINED_LIMIT = 0.25;
+const REFINED_MAX_APART = 0.25;
+
+/** Mean move of `vertices` from `points` to `refined`, and its mean length. */
+function meanMove(points: Float32Array, refined: Float32Array, vertices: number[]): { dx: number; dy: number; apart: number } {
+  let dx = 0;
+  let dy = 0;
+  let apart = 0;
+  for (const v of vertices) {
+    const [x, y] = [refined[v * 2] - points[v * 2], refined[v * 2 + 1] - points[v * 2 + 1]];
+    dx += x / vertices.length;
+    dy += y / vertices.length;
+    apart += Math.hypot(x, y) / vertices.length;
+  }
+  return { dx, dy, apart };
+}
 
 /**
  * A source photo's mesh `points` with the refinements of `refined` (the same photo's mesh from the model with
  * attention, in the same pixels): its lips, and its eyes' places. Each eye's margins and the rings round them move
  * as a whole, by the mean move of its margins (less towards the brows, EYE_RING_SHARES), and keep the shape the
- * mesh gave them: the attention model's own eye shapes read some photos' eyes near shut (`tilted`'s opening 0.07 to
- * 0.03 eye distances), which cost identity, while its places correct the mesh where it sets an eye low (Ada's right eye
- * 0.06 eye distances). Null when `refined` is not this face (REFINED_LIMIT).
+ * mesh gave them: the model's own eye shapes read some photos' eyes near shut (`tilted`'s lid gap 0.07 to 0.03 eye
+ * distances), which cost identity, while its places correct the mesh where it sets an eye off (Ada's right eye, 0.13
+ * eye distances from face-api's landmarks, comes to 0.08). Null when `refined` is not this face (REFINED_MAX_APART).
  */
 export function withRefinedFeatures(points: Float32Array, refined: Float32Array): Float32Array | null {
-  const eyeDistance = Math.hypot(points[263 * 2] - points[33 * 2], points[263 * 2 + 1] - points[33 * 2 + 1]);
-  const compared = [...REFINED_LIPS, ...REFINED_EYES.flatMap((eye) => eye.slice(0, EYE_RING_ENDS[0]))];
-  let apart = 0;
-  for (const v of compared) apart += Math.hypot(refined[v * 2] - points[v * 2], refined[v * 2 + 1] - points[v * 2 + 1]);
-  if (!(apart / compared.length <= REFINED_LIMIT * eyeDistance)) return null;
+  const limit = REFINED_MAX_APART * Math.hypot(points[263 * 2] - points[33 * 2], points[263 * 2 + 1] - points[33 * 2 + 1]);
+  const eyeMoves = REFINED_EYES.map((eye) => meanMove(points, refined, eye.slice(0, EYE_RING_ENDS[0])));
+  // Written so that a NaN anywhere fails it.
+  if (![meanMove(points, refined, REFINED_LIPS), ...eyeMoves].every(({ apart }) => apart <= limit)) return null;
   const out = points.slice();
   for (const v of REFINED_LIPS) {
     out[v * 2] = refined[v * 2];
     out[v * 2 + 1] = refined[v * 2 + 1];
   }
-  for (const eye of REFINED_EYES) {
-    const margins = eye.slice(0, EYE_RING_ENDS[0]);
-    let dx = 0;
-    let dy = 0;
-    for (const v of margins) {
-      dx += (refined[v * 2] - points[v * 2]) / margins.length;
-      dy += (refined[v * 2 + 1] - points[v * 2 + 1]) / margins.length;
-    }
+  REFINED_EYES.forEach((eye, e) => {
+    const { dx, dy } = eyeMoves[e];
     eye.forEach((v, k) => {
       const share = EYE_RING_SHARES[EYE_RING_ENDS.findIndex((end) => k < end)];
       out[v * 2] += share * dx;
       out[v * 2 + 1] += share * dy;
     });
-  }
+  });
   return out;
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_JOIN_TIMEOUT_MS } from './transport.js';
 export interface LocalTransportOptions extends TransportOptions, EngineOptions {
   /**
    * Base URL under which the engine's files are hosted (default `/faceswap-engine/`): `human/human.esm.js`,
-   * `human-models/` and `tfjs-wasm/`, copied or routed from node_modules (see src/server/engine-assets.ts).
+   * `human-models/`, `tfjs-wasm/` and `mesh-model/`, copied or routed from node_modules (see src/server/engine-assets.ts).
    */
   assetBaseUrl?: string;
   /** Exact URLs per asset, overriding `assetBaseUrl` (for example straight from `/node_modules/`). */

@@ -12,7 +12,7 @@ import { DEFAULT_ENGINE_ASSET_BASE, ENGINE_ASSET_FOLDERS } from '../core/engine-
  *   {base}human/        node_modules/@vladmandic/human/dist       (human.esm.js: face detector + mesh code)
  *   {base}human-models/ node_modules/@vladmandic/human/models     (blazeface.*, facemesh.*: ~2.2 MB used)
  *   {base}tfjs-wasm/    node_modules/@tensorflow/tfjs-backend-wasm/dist  (*.wasm, served as application/wasm)
- *   {base}mesh-model/   node_modules/faceswap-elements/models     (facemesh-attention-pinto.*: 2.7 MB, a source photo's lips)
+ *   {base}mesh-model/   node_modules/faceswap-elements/models     (facemesh-attention-pinto.*: 2.7 MB, a source photo's lips and eyes)
  */
 export { DEFAULT_ENGINE_ASSET_BASE };
 

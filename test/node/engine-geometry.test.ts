@@ -12,8 +12,6 @@ import {
   LIPS_OUTER,
   MESH_POINTS,
   meshTopology,
-  REFINED_EYES,
-  REFINED_LIPS,
   RIGHT_EYE,
   type MeshTopology,
   smoothOverMesh,
@@ -676,61 +674,92 @@ describe('a source photo refined by the mesh with attention (the real mesh)', ()
   const { uv } = realMesh();
   const face = () => uv.map((v) => v * 200);
   const eyeDistance = (p: Float32Array) => Math.hypot(p[263 * 2] - p[33 * 2], p[263 * 2 + 1] - p[33 * 2 + 1]);
-
-  it("lists the vertices the model's lips and eye heads refine, as human does", () => {
+  /** human's refinement lists (src/face/constants.ts): what its lips and eye heads replace. */
+  const humanList = (name: string) => {
     const text = readFileSync(new URL('../../node_modules/@vladmandic/human/src/face/constants.ts', import.meta.url), 'utf8');
-    const list = (name: string) => {
-      const open = text.indexOf('[', text.indexOf(`export const ${name}`));
-      return text
-        .slice(open + 1, text.indexOf('];', open))
-        .replace(/\/\/[^\n]*/g, '')
-        .split(',')
-        .map((n) => n.trim())
-        .filter(Boolean)
-        .map(Number);
-    };
-    assert.deepEqual(REFINED_LIPS, list('LANDMARKS_REFINEMENT_LIPS_CONFIG'));
-    assert.deepEqual(REFINED_EYES, [list('LANDMARKS_REFINEMENT_LEFT_EYE_CONFIG'), list('LANDMARKS_REFINEMENT_RIGHT_EYE_CONFIG')]);
+    const open = text.indexOf('[', text.indexOf(`export const ${name}`));
+    return text
+      .slice(open + 1, text.indexOf('];', open))
+      .replace(/\/\/[^\n]*/g, '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)
+      .map(Number);
+  };
+  const lips = humanList('LANDMARKS_REFINEMENT_LIPS_CONFIG');
+  // The person's right eye first (human's LEFT: the image's left).
+  const eyes = [humanList('LANDMARKS_REFINEMENT_LEFT_EYE_CONFIG'), humanList('LANDMARKS_REFINEMENT_RIGHT_EYE_CONFIG')];
+  /** human's eye lists ring by ring: the lid margins, two halos of 16, one of 6 and the brows' 17. */
+  const rings = (eye: number[]) => [eye.slice(0, 16), eye.slice(16, 32), eye.slice(32, 48), eye.slice(48, 54), eye.slice(54)];
+  const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
+
+  it("moves exactly the vertices the model's lips and eye heads refine: the eyes' rings less towards the brows", () => {
+    const points = face();
+    const refined = points.map((value, i) => value + (i % 2 === 0 ? 3 : -2));
+    const out = withRefinedFeatures(points, refined)!;
+    const shares = new Map<number, number[]>();
+    for (let v = 0; v < MESH_POINTS; v++) {
+      const share = Math.round((Math.hypot(out[v * 2] - points[v * 2], out[v * 2 + 1] - points[v * 2 + 1]) / Math.hypot(3, 2)) * 100) / 100;
+      if (share > 0) shares.set(share, [...(shares.get(share) ?? []), v]);
+    }
+    const expected = new Map<number, number[]>([[1, [...lips, ...eyes.flatMap((eye) => rings(eye)[0])]]]);
+    [0.8, 0.6, 0.4, 0.2].forEach((share, r) =>
+      expected.set(
+        share,
+        eyes.flatMap((eye) => rings(eye)[r + 1]),
+      ),
+    );
+    assert.deepEqual([...shares.keys()].sort(), [...expected.keys()].sort(), 'the shares moved: 1 (lips, margins), then 0.8 to 0.2 ring by ring');
+    for (const [share, vertices] of expected) assert.deepEqual(sorted(shares.get(share)!), sorted(vertices), `share ${share}`);
   });
 
-  it("takes the model's lips, and moves each eye to its place keeping the mesh's shape", () => {
+  it("takes the model's lips as they are, and moves each eye to its place keeping the mesh's shape", () => {
     const points = face();
     const refined = points.slice();
-    for (const v of REFINED_LIPS) [refined[v * 2], refined[v * 2 + 1]] = [refined[v * 2] + 3, refined[v * 2 + 1] - 2];
-    // The right eye set 6 px higher and drawn narrower (its lids 40 % nearer its middle row) by the model.
-    const [right, left] = REFINED_EYES;
-    const margins = right.slice(0, 16);
+    lips.forEach((v, k) => {
+      refined[v * 2] += 3 + (k % 5);
+      refined[v * 2 + 1] -= 2 + (k % 3);
+    });
+    // The right eye set 4 px to the side and 6 px higher, and drawn narrower (its lids 40 % nearer its middle row).
+    const margins = rings(eyes[0])[0];
     const middle = margins.reduce((sum, v) => sum + points[v * 2 + 1], 0) / margins.length;
-    for (const v of margins) refined[v * 2 + 1] = middle + (points[v * 2 + 1] - middle) * 0.6 - 6;
+    for (const v of margins) {
+      refined[v * 2] += 4;
+      refined[v * 2 + 1] = middle + (points[v * 2 + 1] - middle) * 0.6 - 6;
+    }
     const out = withRefinedFeatures(points, refined);
     assert.ok(out, 'taken as the same face');
     const moved = (v: number) => [out[v * 2] - points[v * 2], out[v * 2 + 1] - points[v * 2 + 1]];
-    for (const v of REFINED_LIPS) assert.deepEqual([out[v * 2], out[v * 2 + 1]], [refined[v * 2], refined[v * 2 + 1]], `lip vertex ${v}`);
+    for (const v of lips) assert.deepEqual([out[v * 2], out[v * 2 + 1]], [refined[v * 2], refined[v * 2 + 1]], `lip vertex ${v}`);
     const shift = margins.reduce((sum, v) => sum + refined[v * 2 + 1] - points[v * 2 + 1], 0) / margins.length;
-    for (const v of margins)
-      assert.ok(Math.abs(moved(v)[1] - shift) < 1e-4 && Math.abs(moved(v)[0]) < 1e-4, `margin ${v}: the whole eye moves, its shape kept`);
     assert.ok(shift < -5, `the eye moved up (${shift} px)`);
-    // Less towards the brows: the second ring 0.8 of the move, the last 0.2.
-    for (const [k, share] of [
-      [16, 0.8],
-      [70, 0.2],
-    ])
-      assert.ok(Math.abs(moved(right[k])[1] - share * shift) < 1e-4, `ring vertex ${right[k]}`);
-    for (const v of left) assert.deepEqual(moved(v), [0, 0], `the left eye, unmoved by the model, stays (${v})`);
-    const refinedSet = new Set([...REFINED_LIPS, ...right, ...left]);
+    rings(eyes[0]).forEach((ring, r) => {
+      const share = [1, 0.8, 0.6, 0.4, 0.2][r];
+      for (const v of ring) {
+        const [x, y] = moved(v);
+        assert.ok(
+          Math.abs(x - share * 4) < 1e-4 && Math.abs(y - share * shift) < 1e-4,
+          `ring ${r} vertex ${v} moved ${x}, ${y}: the whole eye, its shape kept`,
+        );
+      }
+    });
+    for (const v of eyes[1]) assert.deepEqual(moved(v), [0, 0], `the left eye, unmoved by the model, stays (${v})`);
+    const refinedSet = new Set([...lips, ...eyes.flat()]);
     for (let v = 0; v < MESH_POINTS; v++) if (!refinedSet.has(v)) assert.deepEqual(moved(v), [0, 0], `vertex ${v} is not refined`);
   });
 
-  it("leaves the mesh as it is when the model's face is another (half an eye distance away)", () => {
+  it("leaves the mesh as it is when the model's lips or either eye lie half an eye distance off, or are not numbers", () => {
     const points = face();
-    const away = points.map((value, i) => (i % 2 === 0 ? value + 0.5 * eyeDistance(points) : value));
-    assert.equal(withRefinedFeatures(points, away), null);
-    assert.ok(
-      withRefinedFeatures(
-        points,
-        points.map((value, i) => (i % 2 === 0 ? value + 0.1 * eyeDistance(points) : value)),
-      ),
-      'a tenth is the same face',
-    );
+    const off = 0.5 * eyeDistance(points);
+    const shifted = (vertices: number[], by: number) => {
+      const refined = points.slice();
+      for (const v of vertices) refined[v * 2] += by;
+      return refined;
+    };
+    assert.equal(withRefinedFeatures(points, shifted([...Array(MESH_POINTS).keys()], off)), null, 'another face');
+    assert.equal(withRefinedFeatures(points, shifted(rings(eyes[1])[0], off)), null, 'one eye off, the lips right');
+    assert.equal(withRefinedFeatures(points, shifted(lips, off)), null, 'the lips off, the eyes right');
+    assert.equal(withRefinedFeatures(points, shifted([eyes[0][0]], NaN)), null, 'not a number');
+    assert.ok(withRefinedFeatures(points, shifted([...Array(MESH_POINTS).keys()], 0.1 * eyeDistance(points))), 'a tenth off is the same face');
   });
 });

@@ -127,6 +127,7 @@ export async function recordEngine(
   try {
     await engine.ready;
     await engine.setSource(sourceUrl);
+    await engine.sourceSettled;
     // Without it the run would measure the plain mesh's features unnoticed (a page that does not serve the model).
     if (urls.meshModel && !engine.stats().sourceRefined) throw new Error(`the mesh with attention did not refine ${sourceUrl}`);
     engine.start(input);

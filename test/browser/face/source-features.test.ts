@@ -73,6 +73,7 @@ describe("a source photo's lips from the face mesh with attention", function () 
         await engine.ready;
         expect(engine.stats().sourceRefined, 'no source yet').to.equal(false);
         await engine.setSource(sourceUrl('ben'));
+        await engine.sourceSettled;
         expect(engine.stats().sourceRefined, meshModel).to.equal(refined);
       } finally {
         engine.dispose();
