@@ -428,6 +428,7 @@ export class FaceSwapEngine {
     // Its script failed: what waits gives up now, and the next photo starts a new one.
     worker.addEventListener('error', () => {
       for (const resolve of this.#refinerPending.values()) resolve(null);
+      worker.terminate();
       if (this.#refiner === worker) this.#refiner = null;
     });
     worker.postMessage({
